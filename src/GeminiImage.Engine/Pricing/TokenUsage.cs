@@ -1,0 +1,49 @@
+using System;
+using GeminiImage.Engine.Catalog;
+
+namespace GeminiImage.Engine.Pricing;
+
+/// <summary>Token counts of one response, split as the reference's cost formula needs them (§4.3, §7).</summary>
+public sealed class TokenUsage
+{
+    public int InputTokens { get; set; }
+    public int CachedInputTokens { get; set; }
+    public int TextOutputTokens { get; set; }
+    public int ImageOutputTokens { get; set; }
+    public int ThinkingTokens { get; set; }
+    public int ToolUsePromptTokens { get; set; }
+    public int TotalTokens { get; set; }
+
+    public int OutputTokens => TextOutputTokens + ImageOutputTokens;
+}
+
+/// <summary>Turns token counts into dollars with the catalog's prices.</summary>
+public static class CostCalculator
+{
+    public const decimal BatchDiscount = 0.5m;
+
+    /// <summary>Cost in USD, or null when the model's prices are unknown.</summary>
+    public static decimal? Compute(TokenUsage usage, ModelPrices? prices, bool batch = false)
+    {
+        if (prices == null) return null;
+        var input = Math.Max(0, usage.InputTokens - usage.CachedInputTokens) + usage.CachedInputTokens + usage.ToolUsePromptTokens;
+        var cost = input * prices.Input
+                 + (usage.TextOutputTokens + usage.ThinkingTokens) * prices.TextOutput
+                 + usage.ImageOutputTokens * prices.ImageOutput;
+        cost /= 1_000_000m;
+        if (batch) cost *= BatchDiscount;
+        return Math.Round(cost, 6);
+    }
+
+    /// <summary>Estimate before a request: a short prompt, input images at the model's rate, and the output images.</summary>
+    public static decimal? Estimate(ModelInfo model, string? imageSize, int imageCount, int inputImages, int promptChars, bool batch = false)
+    {
+        var usage = new TokenUsage
+        {
+            // ~4 characters per token, plus the model's per-image input cost (1290 as a conservative figure for 2.5).
+            InputTokens = promptChars / 4 + 1 + inputImages * (model.Id.StartsWith("gemini-2.5", StringComparison.Ordinal) ? 1290 : 1120),
+            ImageOutputTokens = model.GetImageTokens(imageSize) * imageCount,
+        };
+        return Compute(usage, model.Prices, batch);
+    }
+}
