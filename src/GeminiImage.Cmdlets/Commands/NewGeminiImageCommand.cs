@@ -1,0 +1,129 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using GeminiImage.Cmdlets.Infrastructure;
+using GeminiImage.Engine.Catalog;
+using GeminiImage.Engine.Configuration;
+using GeminiImage.Engine.Errors;
+using GeminiImage.Engine.Generation;
+
+namespace GeminiImage.Cmdlets.Commands;
+
+/// <summary>New-GeminiImage: text to image (and composition with -ReferenceImage).</summary>
+[Cmdlet(VerbsCommon.New, "GeminiImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(GeminiImageResult))]
+public sealed class NewGeminiImageCommand : GeminiApiCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Prompt { get; set; } = "";
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ModelCompleter))]
+    public string? Model { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(AspectRatioCompleter))]
+    public string? AspectRatio { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ImageSizeCompleter))]
+    public string? ImageSize { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? OutputDirectory { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? OutFile { get; set; }
+
+    /// <summary>Number of requests to send (each usually returns one image).</summary>
+    [Parameter]
+    [ValidateRange(1, 100)]
+    public int Count { get; set; } = 1;
+
+    [Parameter]
+    [ValidateRange(0.0, 2.0)]
+    public double? Temperature { get; set; }
+
+    [Parameter]
+    public int? Seed { get; set; }
+
+    [Parameter]
+    public string? SystemInstruction { get; set; }
+
+    /// <summary>Images sent with the prompt, in order (composition).</summary>
+    [Parameter]
+    public string[]? ReferenceImage { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string[]? Tag { get; set; }
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var model = ModelCatalog.Default.Get(SettingsResolver.ResolveModel(Model));
+        if (!model.IsKnown) WriteWarning($"Model '{model.Id}' is not in the catalog: its aspect ratios are not checked and its cost is unknown.");
+        var request = new ImageRequest
+        {
+            Prompt = Prompt,
+            Model = model,
+            AspectRatio = NullIfEmpty(AspectRatio),
+            ImageSize = NullIfEmpty(ImageSize),
+            Temperature = Temperature,
+            Seed = Seed,
+            SystemInstruction = SystemInstruction,
+            Tags = Tag ?? Array.Empty<string>(),
+        };
+        try
+        {
+            request.InputImages = InputImages.Load(this, ReferenceImage);
+            request.Validate();
+        }
+        catch (GeminiImageException ex)
+        {
+            WriteError(ErrorRecords.From(ex, Prompt));
+            return;
+        }
+
+        var plan = new OutputPlan
+        {
+            Directory = GetUnresolvedProviderPathFromPSPath(NullIfEmpty(OutputDirectory) ?? SessionState.Path.CurrentFileSystemLocation.ProviderPath),
+            OutFile = NullIfEmpty(OutFile) is { } outFile ? GetUnresolvedProviderPathFromPSPath(outFile) : null,
+            Force = Force,
+        };
+        if (plan.OutFile != null && File.Exists(plan.OutFile) && !Force)
+        {
+            WriteError(ErrorRecords.From(new OutputExistsException(plan.OutFile), Prompt));
+            return;
+        }
+
+        var estimate = ImageGenerator.Estimate(request);
+        var action = $"Generate {Count} image request(s) with {model.Id}" + (estimate.HasValue ? $" (estimated cost ${estimate.Value * Count:0.000})" : " (cost unknown)");
+        if (!ShouldProcess(Prompt, action)) return;
+
+        var client = CreateClient();
+        var generator = new ImageGenerator(client);
+        for (var i = 0; i < Count; i++)
+        {
+            if (Count > 1)
+                WriteProgress(new ProgressRecord(1, "New-GeminiImage", $"Request {i + 1} of {Count}") { PercentComplete = i * 100 / Count });
+            try
+            {
+                var result = Run(token => generator.SendAsync(request, token));
+                foreach (var image in ImageGenerator.Save(request, result, plan)) WriteObject(image);
+            }
+            catch (GeminiImageException ex)
+            {
+                WriteError(ErrorRecords.From(ex, Prompt));
+            }
+        }
+        if (Count > 1) WriteProgress(new ProgressRecord(1, "New-GeminiImage", "Done") { RecordType = ProgressRecordType.Completed });
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

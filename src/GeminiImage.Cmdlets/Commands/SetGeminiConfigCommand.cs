@@ -1,0 +1,75 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using GeminiImage.Cmdlets.Infrastructure;
+using GeminiImage.Engine.Configuration;
+using GeminiImage.Engine.Resilience;
+
+namespace GeminiImage.Cmdlets.Commands;
+
+/// <summary>Set-GeminiConfig: session settings, more specific than environment variables, less than parameters.</summary>
+[Cmdlet(VerbsCommon.Set, "GeminiConfig")]
+[OutputType(typeof(GeminiConfigView))]
+public sealed class SetGeminiConfigCommand : PSCmdlet
+{
+    [Parameter]
+    public SecureString? ApiKey { get; set; }
+
+    [Parameter]
+    public Uri? BaseUri { get; set; }
+
+    [Parameter]
+    [ArgumentCompleter(typeof(ModelCompleter))]
+    public string? Model { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int TimeoutSec { get; set; }
+
+    [Parameter]
+    [ValidateRange(0, 20)]
+    public int MaxRetries { get; set; } = -1;
+
+    /// <summary>Client-side pacing shared by every cmdlet and worker in this process; 0 turns it off.</summary>
+    [Parameter]
+    [ValidateRange(0, 100000)]
+    public int RequestsPerMinute { get; set; } = -1;
+
+    [Parameter]
+    [ValidateRange(1, 256)]
+    public int MaxConcurrency { get; set; }
+
+    [Parameter]
+    public Uri? Proxy { get; set; }
+
+    [Parameter]
+    public SwitchParameter NoPromptLogging { get; set; }
+
+    /// <summary>Forget every session setting (environment variables and defaults apply again).</summary>
+    [Parameter]
+    public SwitchParameter Reset { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var config = SessionConfig.Current;
+        if (Reset)
+        {
+            config.Reset();
+            RequestLimiter.Shared.RequestsPerMinute = 0;
+            RequestLimiter.Shared.MaxConcurrency = 8;
+        }
+        if (ApiKey != null) config.ApiKey = GeminiApiCmdlet.Plain(ApiKey);
+        if (BaseUri != null) config.BaseUri = BaseUri;
+        if (!string.IsNullOrWhiteSpace(Model)) config.Model = Model;
+        if (TimeoutSec > 0) config.TimeoutSec = TimeoutSec;
+        if (MaxRetries >= 0) config.MaxRetries = MaxRetries;
+        if (RequestsPerMinute >= 0) RequestLimiter.Shared.RequestsPerMinute = RequestsPerMinute;
+        if (MaxConcurrency > 0) RequestLimiter.Shared.MaxConcurrency = MaxConcurrency;
+        if (Proxy != null) config.Proxy = Proxy;
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(NoPromptLogging))) config.NoPromptLogging = NoPromptLogging;
+        if (PassThru) WriteObject(GeminiConfigView.Current());
+    }
+}

@@ -1,0 +1,52 @@
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using GeminiImage.Engine.Catalog;
+using GeminiImage.Engine.Configuration;
+
+namespace GeminiImage.Cmdlets.Infrastructure;
+
+/// <summary>Completes -Model from the catalog.</summary>
+public sealed class ModelCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        Completions.Matching(ModelCatalog.Default.Models.Select(m => m.Id), wordToComplete, id => $"{id} ({ModelCatalog.Default.Get(id).Nickname})");
+}
+
+/// <summary>Completes -AspectRatio with the ratios of the model already typed (or the default model).</summary>
+public sealed class AspectRatioCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        Completions.Matching(Completions.ModelFrom(fakeBoundParameters).AspectRatios.Keys, wordToComplete,
+            r => $"{r} ({Completions.ModelFrom(fakeBoundParameters).AspectRatios[r]})");
+}
+
+/// <summary>Completes -ImageSize with the sizes of the model already typed.</summary>
+public sealed class ImageSizeCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var model = Completions.ModelFrom(fakeBoundParameters);
+        var sizes = model.SupportsImageSize ? model.ImageSizes.Keys : ModelCatalog.Default.AllImageSizes;
+        return Completions.Matching(sizes, wordToComplete, s => s);
+    }
+}
+
+internal static class Completions
+{
+    public static ModelInfo ModelFrom(IDictionary fakeBoundParameters)
+    {
+        var typed = fakeBoundParameters != null && fakeBoundParameters.Contains("Model") ? fakeBoundParameters["Model"]?.ToString() : null;
+        return ModelCatalog.Default.Get(SettingsResolver.ResolveModel(typed));
+    }
+
+    public static IEnumerable<CompletionResult> Matching(IEnumerable<string> values, string word, System.Func<string, string> tooltip)
+    {
+        var prefix = (word ?? "").Trim('\'', '"');
+        return values
+            .Where(v => v.StartsWith(prefix, System.StringComparison.OrdinalIgnoreCase))
+            .Select(v => new CompletionResult(v.Contains(" ") ? $"'{v}'" : v, v, CompletionResultType.ParameterValue, tooltip(v)));
+    }
+}

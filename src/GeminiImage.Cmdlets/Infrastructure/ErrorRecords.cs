@@ -1,0 +1,49 @@
+using System;
+using System.Management.Automation;
+using GeminiImage.Engine.Errors;
+
+namespace GeminiImage.Cmdlets.Infrastructure;
+
+/// <summary>Turns engine exceptions into ErrorRecords with stable ids, the right category and a recommended action.</summary>
+public static class ErrorRecords
+{
+    public static ErrorRecord From(Exception exception, object? target)
+    {
+        if (exception is AggregateException { InnerExceptions.Count: 1 } aggregate) exception = aggregate.InnerException!;
+        if (exception is GeminiImageException gemini)
+        {
+            var record = new ErrorRecord(gemini, gemini.ErrorId, CategoryOf(gemini), target);
+            if (gemini.RecommendedAction != null) record.ErrorDetails = new ErrorDetails(gemini.Message) { RecommendedAction = gemini.RecommendedAction };
+            return record;
+        }
+        return exception switch
+        {
+            UnauthorizedAccessException => new ErrorRecord(exception, "GeminiImage.AccessDenied", ErrorCategory.PermissionDenied, target),
+            System.IO.IOException => new ErrorRecord(exception, "GeminiImage.IOError", ErrorCategory.WriteError, target),
+            ArgumentException => new ErrorRecord(exception, "GeminiImage.InvalidArgument", ErrorCategory.InvalidArgument, target),
+            _ => new ErrorRecord(exception, "GeminiImage.UnexpectedError", ErrorCategory.NotSpecified, target),
+        };
+    }
+
+    public static ErrorCategory CategoryOf(GeminiImageException exception) => exception switch
+    {
+        OutputExistsException => ErrorCategory.ResourceExists,
+        GeminiConnectionException => ErrorCategory.ConnectionError,
+        GeminiResponseFormatException => ErrorCategory.ProtocolError,
+        GeminiNoImageException { ErrorId: "GeminiImage.NoImage" } => ErrorCategory.InvalidResult,
+        _ => exception.Kind switch
+        {
+            ErrorKind.NotFound => ErrorCategory.ObjectNotFound,
+            ErrorKind.InvalidData => ErrorCategory.InvalidData,
+            ErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
+            ErrorKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
+            ErrorKind.QuotaExceeded => ErrorCategory.QuotaExceeded,
+            ErrorKind.Blocked => ErrorCategory.PermissionDenied,
+            ErrorKind.Authentication => ErrorCategory.AuthenticationError,
+            ErrorKind.Timeout => ErrorCategory.OperationTimeout,
+            ErrorKind.Cancelled => ErrorCategory.OperationStopped,
+            ErrorKind.WriteError => ErrorCategory.WriteError,
+            _ => ErrorCategory.InvalidResult,
+        },
+    };
+}

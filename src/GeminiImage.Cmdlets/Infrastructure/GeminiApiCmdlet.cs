@@ -1,0 +1,74 @@
+using System;
+using System.Management.Automation;
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Security;
+using GeminiImage.Engine.Api;
+using GeminiImage.Engine.Configuration;
+
+namespace GeminiImage.Cmdlets.Infrastructure;
+
+/// <summary>Base of the cmdlets that call the API: the connection parameters and the client they configure.</summary>
+public abstract class GeminiApiCmdlet : GeminiCmdlet
+{
+    /// <summary>Overrides Set-GeminiConfig and GEMINI_API_KEY / GOOGLE_API_KEY.</summary>
+    [Parameter]
+    public SecureString? ApiKey { get; set; }
+
+    /// <summary>Gateway or emulator: scheme, host, port and optional path prefix.</summary>
+    [Parameter]
+    public Uri? BaseUri { get; set; }
+
+    /// <summary>Per-attempt timeout in seconds.</summary>
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int TimeoutSec { get; set; }
+
+    [Parameter]
+    [ValidateRange(0, 20)]
+    public int MaxRetries { get; set; } = -1;
+
+    [Parameter]
+    public Uri? Proxy { get; set; }
+
+    [Parameter]
+    [Credential]
+    public PSCredential? ProxyCredential { get; set; }
+
+    /// <summary>The key in effect, for redaction checks; never written anywhere.</summary>
+    protected string? EffectiveApiKey => SettingsResolver.ResolveApiKey(ApiKey == null ? null : Plain(ApiKey));
+
+    protected GeminiClient CreateClient()
+    {
+        var timeout = TimeoutSec > 0 ? TimeoutSec : SessionConfig.Current.TimeoutSec ?? 300;
+        var retries = MaxRetries >= 0 ? MaxRetries : SessionConfig.Current.MaxRetries ?? 4;
+        var proxyUri = Proxy ?? SessionConfig.Current.Proxy;
+        var options = new GeminiClientOptions
+        {
+            BaseUri = SettingsResolver.ResolveBaseUri(BaseUri),
+            ApiKey = EffectiveApiKey,
+            AttemptTimeout = TimeSpan.FromSeconds(timeout),
+            OverallTimeout = TimeSpan.FromSeconds(timeout * (retries + 1) + 120),
+            MaxRetries = retries,
+            Proxy = proxyUri == null ? null : new WebProxy(proxyUri) { Credentials = ProxyCredential?.GetNetworkCredential() },
+            Verbose = QueueVerbose,
+            Debug = QueueDebug,
+        };
+        WriteVerbose($"Using {options.BaseUri} with API key {SettingsResolver.Redact(options.ApiKey)}.");
+        return new GeminiClient(options);
+    }
+
+    internal static string Plain(SecureString secure)
+    {
+        var pointer = IntPtr.Zero;
+        try
+        {
+            pointer = Marshal.SecureStringToGlobalAllocUnicode(secure);
+            return Marshal.PtrToStringUni(pointer) ?? "";
+        }
+        finally
+        {
+            if (pointer != IntPtr.Zero) Marshal.ZeroFreeGlobalAllocUnicode(pointer);
+        }
+    }
+}

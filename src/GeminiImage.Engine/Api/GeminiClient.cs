@@ -1,0 +1,190 @@
+using System;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using GeminiImage.Engine.Errors;
+using GeminiImage.Engine.Resilience;
+using Polly;
+using Polly.Retry;
+
+namespace GeminiImage.Engine.Api;
+
+/// <summary>The Gemini REST client over HttpClient: key in the header, retries through Polly, the shared limiter.</summary>
+public sealed class GeminiClient
+{
+    private static readonly ConcurrentDictionary<string, HttpClient> s_clients = new();
+    private readonly GeminiClientOptions _options;
+    private readonly HttpClient _http;
+    private readonly RequestLimiter _limiter;
+    private readonly ResiliencePipeline _pipeline;
+
+    public GeminiClient(GeminiClientOptions options, RequestLimiter? limiter = null)
+    {
+        _options = options;
+        _limiter = limiter ?? RequestLimiter.Shared;
+        _http = options.Handler != null ? new HttpClient(options.Handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan } : SharedClient(options.Proxy);
+        _pipeline = BuildPipeline();
+    }
+
+    public GeminiClientOptions Options => _options;
+
+    /// <summary>POST v1beta/models/{model}:generateContent, classified.</summary>
+    public async Task<GenerateResult> GenerateContentAsync(string model, GenerateContentRequest request, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var response = await SendAsync<GenerateContentResponse>(HttpMethod.Post, $"v1beta/models/{Uri.EscapeDataString(model)}:generateContent", request, cancellationToken).ConfigureAwait(false);
+        if (response.Error is { ValueKind: JsonValueKind.Object } error)
+            throw ErrorEnvelope.Parse(500, "stream error", "{\"error\":" + error.GetRawText() + "}");
+        var result = ResponseClassifier.Classify(response);
+        result.Duration = watch.Elapsed;
+        return result;
+    }
+
+    /// <summary>Sends one JSON request through the retry pipeline and reads the JSON answer as a stream.</summary>
+    public async Task<T> SendAsync<T>(HttpMethod method, string relativePath, object? body, CancellationToken cancellationToken)
+    {
+        // Serialize once; every attempt resends the same bytes.
+        var payload = body == null ? null : JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), GeminiJson.Options);
+        using var overall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        overall.CancelAfter(_options.OverallTimeout);
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                async token => await AttemptAsync<T>(method, relativePath, payload, token).ConfigureAwait(false),
+                overall.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new GeminiTimeoutException($"The request did not complete within the overall timeout of {_options.OverallTimeout.TotalSeconds:0} s.", ex);
+        }
+    }
+
+    private async Task<T> AttemptAsync<T>(HttpMethod method, string relativePath, byte[]? payload, CancellationToken cancellationToken)
+    {
+        using var slot = await _limiter.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attempt.CancelAfter(_options.AttemptTimeout);
+        using var request = new HttpRequestMessage(method, new Uri(NormalizedBase(_options.BaseUri), relativePath));
+        if (!string.IsNullOrEmpty(_options.ApiKey)) request.Headers.TryAddWithoutValidation("x-goog-api-key", _options.ApiKey);
+        request.Headers.TryAddWithoutValidation("X-Server-Timeout", ((int)Math.Ceiling(_options.AttemptTimeout.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (payload != null)
+        {
+            request.Content = new ByteArrayContent(payload);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
+        _options.Debug?.Invoke($"{method} {request.RequestUri} ({payload?.Length ?? 0:N0} bytes)");
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token).ConfigureAwait(false);
+            _options.Debug?.Invoke($"HTTP {(int)response.StatusCode} after {watch.ElapsedMilliseconds} ms");
+            if (!response.IsSuccessStatusCode)
+            {
+                var text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                var error = ErrorEnvelope.Parse((int)response.StatusCode, response.ReasonPhrase, text, RetryAfter(response));
+                if (error.HttpStatus == 429 && !error.IsDailyQuota) _limiter.Backoff(error.RetryDelay ?? TimeSpan.FromSeconds(1));
+                throw error;
+            }
+            using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+            try
+            {
+                var value = await JsonSerializer.DeserializeAsync<T>(stream, GeminiJson.Options, attempt.Token).ConfigureAwait(false);
+                return value ?? throw new GeminiResponseFormatException("The service returned an empty body.");
+            }
+            catch (JsonException ex)
+            {
+                throw new GeminiResponseFormatException($"The service returned a body that is not a valid Gemini response ({ex.Message.Split('.')[0]}).", ex);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && attempt.IsCancellationRequested)
+        {
+            throw new AttemptTimeoutException(_options.AttemptTimeout);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new GeminiConnectionException($"Could not reach {_options.BaseUri.Host}: {Innermost(ex).Message}", ex);
+        }
+        catch (IOException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new GeminiConnectionException($"The connection to {_options.BaseUri.Host} broke: {ex.Message}", ex);
+        }
+    }
+
+    private ResiliencePipeline BuildPipeline()
+    {
+        var builder = new ResiliencePipelineBuilder();
+        if (_options.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = _options.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromSeconds(1),
+                MaxDelay = _options.MaxRetryDelay,
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(RetryClassifier.IsRetryable),
+                DelayGenerator = args =>
+                {
+                    var server = args.Outcome.Exception is { } ex ? RetryClassifier.ServerDelay(ex) : null;
+                    if (server == null) return new ValueTask<TimeSpan?>((TimeSpan?)null);
+                    // A little jitter so that parallel workers do not return in lockstep.
+                    var jitter = TimeSpan.FromMilliseconds(ThreadSafeRandom.Next(0, 250));
+                    var wait = server.Value + jitter;
+                    return new ValueTask<TimeSpan?>(wait > _options.MaxRetryDelay ? _options.MaxRetryDelay : wait);
+                },
+                OnRetry = args =>
+                {
+                    var reason = args.Outcome.Exception is { } ex ? RetryClassifier.Describe(ex) : "unknown";
+                    _options.Verbose?.Invoke($"Retry {args.AttemptNumber + 1} of {_options.MaxRetries} after {reason}; waiting {args.RetryDelay.TotalSeconds:0.0} s.");
+                    return default;
+                },
+            });
+        }
+        return builder.Build();
+    }
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta) return delta;
+        if (header?.Date is { } date) return date - DateTimeOffset.UtcNow;
+        return null;
+    }
+
+    private static Uri NormalizedBase(Uri baseUri) =>
+        baseUri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
+
+    private static Exception Innermost(Exception ex)
+    {
+        while (ex.InnerException != null) ex = ex.InnerException;
+        return ex;
+    }
+
+    private static HttpClient SharedClient(IWebProxy? proxy) =>
+        s_clients.GetOrAdd(proxy == null ? "system" : $"{proxy.GetProxy(GeminiClientOptions.GoogleBaseUri)}|{(proxy.Credentials as NetworkCredential)?.UserName}", _ =>
+        {
+            var handler = new HttpClientHandler { AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate };
+            if (proxy != null) { handler.Proxy = proxy; handler.UseProxy = true; }
+            // Timeouts are per attempt through cancellation; HttpClient's own 100 s default would cut 4K generations.
+            return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        });
+}
+
+internal static class ThreadSafeRandom
+{
+    private static readonly Random s_seed = new();
+    [ThreadStatic] private static Random? t_random;
+
+    public static int Next(int min, int max)
+    {
+        if (t_random == null) lock (s_seed) t_random = new Random(s_seed.Next());
+        return t_random.Next(min, max);
+    }
+}

@@ -1,0 +1,30 @@
+using System;
+using System.Net;
+using System.Net.Http;
+
+namespace GeminiImage.Engine.Api;
+
+/// <summary>Everything that shapes how the client talks to the API. Built from parameters, session config and environment.</summary>
+public sealed class GeminiClientOptions
+{
+    public static readonly Uri GoogleBaseUri = new("https://generativelanguage.googleapis.com/");
+
+    /// <summary>Scheme, host, port and optional path prefix; the client appends <c>v1beta/...</c>.</summary>
+    public Uri BaseUri { get; set; } = GoogleBaseUri;
+    /// <summary>Sent only in the x-goog-api-key header; never logged.</summary>
+    public string? ApiKey { get; set; }
+    /// <summary>One attempt; 2K/4K generations can take minutes (reference §6.6).</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>All attempts and waits together.</summary>
+    public TimeSpan OverallTimeout { get; set; } = TimeSpan.FromMinutes(15);
+    public int MaxRetries { get; set; } = 4;
+    /// <summary>The longest single wait between attempts.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(60);
+    public IWebProxy? Proxy { get; set; }
+    /// <summary>For tests: replaces the network stack.</summary>
+    public HttpMessageHandler? Handler { get; set; }
+    /// <summary>Receives verbose messages (retries, waits); called from any thread.</summary>
+    public Action<string>? Verbose { get; set; }
+    /// <summary>Receives debug messages (request sizes, timings); called from any thread.</summary>
+    public Action<string>? Debug { get; set; }
+}

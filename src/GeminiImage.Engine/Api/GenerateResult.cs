@@ -1,0 +1,97 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using GeminiImage.Engine.Errors;
+using GeminiImage.Engine.Pricing;
+
+namespace GeminiImage.Engine.Api;
+
+/// <summary>One image the model returned.</summary>
+public sealed class ReturnedImage
+{
+    public ReturnedImage(byte[] data, string mimeType) { Data = data; MimeType = mimeType; }
+    public byte[] Data { get; }
+    public string MimeType { get; }
+}
+
+/// <summary>A generateContent response classified as the reference §4.7 suggests.</summary>
+public sealed class GenerateResult
+{
+    public IReadOnlyList<ReturnedImage> Images { get; set; } = Array.Empty<ReturnedImage>();
+    /// <summary>The model's non-thought text parts, joined.</summary>
+    public string Text { get; set; } = "";
+    public string? FinishReason { get; set; }
+    public string? FinishMessage { get; set; }
+    public string? BlockReason { get; set; }
+    public TokenUsage Usage { get; set; } = new();
+    public string? ModelVersion { get; set; }
+    public string? ResponseId { get; set; }
+    /// <summary>The model turn exactly as received, for chat history.</summary>
+    public Content? ModelContent { get; set; }
+    public TimeSpan Duration { get; set; }
+
+    public bool HasImage => Images.Count > 0;
+
+    /// <summary>Raises <see cref="GeminiNoImageException"/> when the answer holds no image.</summary>
+    public void ThrowIfNoImage()
+    {
+        if (HasImage) return;
+        string message;
+        if (BlockReason != null)
+            message = $"The prompt was blocked ({BlockReason}); no image was generated.";
+        else if (FinishReason != null && FinishReason != "STOP")
+            message = $"No image was generated: the model stopped with {FinishReason}." + (string.IsNullOrEmpty(FinishMessage) ? "" : " " + FinishMessage);
+        else
+            message = "The model answered without an image.";
+        if (!string.IsNullOrEmpty(Text)) message += $" Model text: {Text}";
+        throw new GeminiNoImageException(message, BlockReason, FinishReason ?? (BlockReason == null ? "STOP" : null), string.IsNullOrEmpty(Text) ? null : Text);
+    }
+}
+
+public static class ResponseClassifier
+{
+    public static GenerateResult Classify(GenerateContentResponse response)
+    {
+        var result = new GenerateResult
+        {
+            Usage = ToUsage(response.UsageMetadata),
+            ModelVersion = response.ModelVersion,
+            ResponseId = response.ResponseId,
+            BlockReason = response.PromptFeedback?.BlockReason,
+        };
+        var candidate = response.Candidates?.FirstOrDefault();
+        if (candidate == null)
+        {
+            result.BlockReason ??= "EMPTY_RESPONSE";
+            return result;
+        }
+        result.FinishReason = candidate.FinishReason;
+        result.FinishMessage = candidate.FinishMessage;
+        result.ModelContent = candidate.Content;
+        // Thought parts (draft images and reasoning) are not results.
+        var parts = candidate.Content?.Parts?.Where(p => p.Thought != true).ToList() ?? new List<Part>();
+        result.Images = parts
+            .Where(p => p.InlineData != null && p.InlineData.MimeType.StartsWith("image/", StringComparison.OrdinalIgnoreCase) && p.InlineData.Data.Length > 0)
+            .Select(p => new ReturnedImage(p.InlineData!.Data, p.InlineData.MimeType))
+            .ToList();
+        result.Text = string.Join("", parts.Where(p => p.Text != null).Select(p => p.Text)).Trim();
+        return result;
+    }
+
+    /// <summary>Splits usageMetadata per the reference's cost formula: text output = candidates − image details.</summary>
+    public static TokenUsage ToUsage(UsageMetadata? u)
+    {
+        if (u == null) return new TokenUsage();
+        var image = u.CandidatesTokensDetails?.Where(d => string.Equals(d.Modality, "IMAGE", StringComparison.OrdinalIgnoreCase)).Sum(d => d.TokenCount) ?? 0;
+        return new TokenUsage
+        {
+            InputTokens = u.PromptTokenCount,
+            CachedInputTokens = u.CachedContentTokenCount,
+            ImageOutputTokens = image,
+            TextOutputTokens = Math.Max(0, u.CandidatesTokenCount - image),
+            ThinkingTokens = u.ThoughtsTokenCount,
+            ToolUsePromptTokens = u.ToolUsePromptTokenCount,
+            TotalTokens = u.TotalTokenCount,
+        };
+    }
+}

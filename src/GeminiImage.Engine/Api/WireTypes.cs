@@ -1,0 +1,125 @@
+using System.Collections.Generic;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace GeminiImage.Engine.Api;
+
+// The generateContent wire format (reference §3, §4). Unknown members are kept in ExtensionData so that
+// a model turn can be sent back exactly as received (reference §10).
+
+public sealed class GenerateContentRequest
+{
+    public List<Content> Contents { get; set; } = new();
+    public Content? SystemInstruction { get; set; }
+    public GenerationConfig? GenerationConfig { get; set; }
+}
+
+public sealed class Content
+{
+    public string? Role { get; set; }
+    public List<Part>? Parts { get; set; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+}
+
+public sealed class Part
+{
+    public string? Text { get; set; }
+    public Blob? InlineData { get; set; }
+    public FileData? FileData { get; set; }
+    public bool? Thought { get; set; }
+    /// <summary>Opaque; never decoded or re-encoded.</summary>
+    public string? ThoughtSignature { get; set; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+
+    public static Part FromText(string text) => new() { Text = text };
+    public static Part FromImage(byte[] data, string mimeType) => new() { InlineData = new Blob { MimeType = mimeType, Data = data } };
+}
+
+public sealed class Blob
+{
+    public string MimeType { get; set; } = "";
+    /// <summary>Raw bytes; the serializer converts them to and from standard base64 without an intermediate string.</summary>
+    public byte[] Data { get; set; } = System.Array.Empty<byte>();
+}
+
+public sealed class FileData
+{
+    public string MimeType { get; set; } = "";
+    public string FileUri { get; set; } = "";
+}
+
+public sealed class GenerationConfig
+{
+    public List<string>? ResponseModalities { get; set; }
+    public ImageConfig? ImageConfig { get; set; }
+    public double? Temperature { get; set; }
+    public int? Seed { get; set; }
+    public ThinkingConfig? ThinkingConfig { get; set; }
+}
+
+public sealed class ImageConfig
+{
+    public string? AspectRatio { get; set; }
+    public string? ImageSize { get; set; }
+}
+
+public sealed class ThinkingConfig
+{
+    public bool? IncludeThoughts { get; set; }
+    public string? ThinkingLevel { get; set; }
+}
+
+public sealed class GenerateContentResponse
+{
+    public List<Candidate>? Candidates { get; set; }
+    public PromptFeedback? PromptFeedback { get; set; }
+    public UsageMetadata? UsageMetadata { get; set; }
+    public string? ModelVersion { get; set; }
+    public string? ResponseId { get; set; }
+    /// <summary>A streamed chunk can carry an error instead of a response.</summary>
+    public JsonElement? Error { get; set; }
+}
+
+public sealed class Candidate
+{
+    public Content? Content { get; set; }
+    /// <summary>Kept as a string: the API adds values over time (reference §4.1).</summary>
+    public string? FinishReason { get; set; }
+    public string? FinishMessage { get; set; }
+    public int? Index { get; set; }
+}
+
+public sealed class PromptFeedback
+{
+    public string? BlockReason { get; set; }
+}
+
+public sealed class UsageMetadata
+{
+    public int PromptTokenCount { get; set; }
+    public int CachedContentTokenCount { get; set; }
+    public int CandidatesTokenCount { get; set; }
+    public int ToolUsePromptTokenCount { get; set; }
+    public int ThoughtsTokenCount { get; set; }
+    public int TotalTokenCount { get; set; }
+    public List<ModalityTokenCount>? PromptTokensDetails { get; set; }
+    public List<ModalityTokenCount>? CandidatesTokensDetails { get; set; }
+}
+
+public sealed class ModalityTokenCount
+{
+    public string? Modality { get; set; }
+    public int TokenCount { get; set; }
+}
+
+/// <summary>Shared serializer settings: camelCase, nulls omitted, tolerant of unknown members.</summary>
+public static class GeminiJson
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        PropertyNameCaseInsensitive = true,
+        NumberHandling = JsonNumberHandling.AllowReadingFromString,
+    };
+}

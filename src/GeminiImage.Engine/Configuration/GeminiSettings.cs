@@ -1,0 +1,74 @@
+using System;
+using System.IO;
+using GeminiImage.Engine.Catalog;
+
+namespace GeminiImage.Engine.Configuration;
+
+/// <summary>Settings a user sets for the session with Set-GeminiConfig; null means "not set here".</summary>
+public sealed class SessionConfig
+{
+    public static SessionConfig Current { get; } = new();
+
+    public string? ApiKey { get; set; }
+    public Uri? BaseUri { get; set; }
+    public string? Model { get; set; }
+    public int? TimeoutSec { get; set; }
+    public int? MaxRetries { get; set; }
+    public Uri? Proxy { get; set; }
+    public bool NoPromptLogging { get; set; }
+
+    public void Reset()
+    {
+        ApiKey = null; BaseUri = null; Model = null; TimeoutSec = null; MaxRetries = null; Proxy = null; NoPromptLogging = false;
+    }
+}
+
+/// <summary>Environment variables the module reads (the least specific layer).</summary>
+public static class GeminiEnvironment
+{
+    public static string? ApiKey => Get("GEMINI_API_KEY") ?? Get("GOOGLE_API_KEY");
+    public static string? BaseUrl => Get("GEMINI_BASE_URL");
+    public static string? Model => Get("GEMINI_IMAGE_MODEL");
+
+    /// <summary>Ledger, journals, fallback images: GEMINI_IMAGE_HOME, else the per-user application data folder.</summary>
+    public static string DataHome
+    {
+        get
+        {
+            var home = Get("GEMINI_IMAGE_HOME");
+            if (home != null) return Path.GetFullPath(home);
+            var appData = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+            if (string.IsNullOrEmpty(appData)) appData = Path.Combine(Path.GetTempPath(), Environment.UserName);
+            return Path.Combine(appData, "GeminiImage");
+        }
+    }
+
+    private static string? Get(string name)
+    {
+        var value = Environment.GetEnvironmentVariable(name);
+        return string.IsNullOrWhiteSpace(value) ? null : value;
+    }
+}
+
+/// <summary>Where each setting came from, most specific first: parameter, session, environment, default.</summary>
+public static class SettingsResolver
+{
+    public static string ResolveModel(string? parameter) =>
+        parameter ?? SessionConfig.Current.Model ?? GeminiEnvironment.Model ?? ModelCatalog.DefaultModelId;
+
+    public static string? ResolveApiKey(string? parameter) =>
+        parameter ?? SessionConfig.Current.ApiKey ?? GeminiEnvironment.ApiKey;
+
+    public static Uri ResolveBaseUri(Uri? parameter)
+    {
+        if (parameter != null) return parameter;
+        if (SessionConfig.Current.BaseUri != null) return SessionConfig.Current.BaseUri;
+        var env = GeminiEnvironment.BaseUrl;
+        if (env != null && Uri.TryCreate(env, UriKind.Absolute, out var uri)) return uri;
+        return Api.GeminiClientOptions.GoogleBaseUri;
+    }
+
+    /// <summary>Shows a key as its last four characters only.</summary>
+    public static string Redact(string? key) =>
+        string.IsNullOrEmpty(key) ? "(not set)" : key!.Length <= 8 ? "****" : "****" + key.Substring(key.Length - 4);
+}

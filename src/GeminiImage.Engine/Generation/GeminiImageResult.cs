@@ -1,0 +1,34 @@
+using System;
+
+namespace GeminiImage.Engine.Generation;
+
+/// <summary>One saved image and what it cost: the object the generating cmdlets emit.</summary>
+public sealed class GeminiImageResult
+{
+    public string Path { get; set; } = "";
+    public string Name => System.IO.Path.GetFileName(Path);
+    public string Prompt { get; set; } = "";
+    public string Model { get; set; } = "";
+    public int Width { get; set; }
+    public int Height { get; set; }
+    public string MimeType { get; set; } = "";
+    public string? AspectRatio { get; set; }
+    public string? ImageSize { get; set; }
+    public int InputTokens { get; set; }
+    public int OutputTokens { get; set; }
+    public int ThinkingTokens { get; set; }
+    /// <summary>USD for this image (a response's cost is split over its images); null when the model's prices are unknown.</summary>
+    public decimal? Cost { get; set; }
+    public string? FinishReason { get; set; }
+    public string Text { get; set; } = "";
+    public TimeSpan Duration { get; set; }
+    public string? ResponseId { get; set; }
+    public string? ModelVersion { get; set; }
+    /// <summary>The edited image, for edits.</summary>
+    public string? SourcePath { get; set; }
+    public string[] Tags { get; set; } = Array.Empty<string>();
+    public bool FromCache { get; set; }
+    public DateTime CreatedUtc { get; set; }
+
+    public override string ToString() => Path;
+}

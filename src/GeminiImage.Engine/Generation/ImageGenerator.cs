@@ -1,0 +1,69 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using GeminiImage.Engine.Api;
+using GeminiImage.Engine.Pricing;
+
+namespace GeminiImage.Engine.Generation;
+
+/// <summary>One generateContent call end to end: validate, send, classify, save every image, price it.</summary>
+public sealed class ImageGenerator
+{
+    private readonly GeminiClient _client;
+
+    public ImageGenerator(GeminiClient client) => _client = client;
+
+    /// <summary>Cost estimate shown by -WhatIf and checked against budgets, before anything is sent.</summary>
+    public static decimal? Estimate(ImageRequest request) =>
+        CostCalculator.Estimate(request.Model, request.ImageSize, 1, request.InputImages.Count + request.History.Sum(c => c.Parts?.Count(p => p.InlineData != null) ?? 0), request.Prompt.Length);
+
+    /// <summary>Sends the request. Throws <see cref="Errors.GeminiNoImageException"/> when no image came back.</summary>
+    public async Task<GenerateResult> SendAsync(ImageRequest request, CancellationToken cancellationToken)
+    {
+        request.Validate();
+        var result = await _client.GenerateContentAsync(request.Model.Id, request.ToWireRequest(), cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>Saves the images of a successful result; a save failure leaves the image in the fallback folder and throws.</summary>
+    public static IReadOnlyList<GeminiImageResult> Save(ImageRequest request, GenerateResult result, OutputPlan plan, string? sourcePath = null)
+    {
+        result.ThrowIfNoImage();
+        var cost = CostCalculator.Compute(result.Usage, request.Model.Prices);
+        var now = DateTime.Now;
+        var saved = new List<GeminiImageResult>();
+        for (var i = 0; i < result.Images.Count; i++)
+        {
+            var image = result.Images[i];
+            var size = ImageHeader.ReadSize(image.Data);
+            var item = new GeminiImageResult
+            {
+                Prompt = request.Prompt,
+                Model = request.Model.Id,
+                Width = size.Width,
+                Height = size.Height,
+                MimeType = image.MimeType,
+                AspectRatio = request.AspectRatio,
+                ImageSize = request.ImageSize,
+                InputTokens = result.Usage.InputTokens,
+                OutputTokens = result.Usage.OutputTokens,
+                ThinkingTokens = result.Usage.ThinkingTokens,
+                Cost = cost.HasValue ? Math.Round(cost.Value / result.Images.Count, 6) : null,
+                FinishReason = result.FinishReason,
+                Text = result.Text,
+                Duration = result.Duration,
+                ResponseId = result.ResponseId,
+                ModelVersion = result.ModelVersion,
+                SourcePath = sourcePath,
+                Tags = request.Tags.ToArray(),
+                CreatedUtc = now.ToUniversalTime(),
+            };
+            var path = plan.PathFor(request.Prompt, image.MimeType, i, now);
+            item.Path = OutputWriter.SaveAtomic(image.Data, path, plan.Force);
+            saved.Add(item);
+        }
+        return saved;
+    }
+}

@@ -1,0 +1,41 @@
+using System;
+using System.IO;
+
+namespace GeminiImage.Engine.Generation;
+
+/// <summary>Where results go: an explicit file, or automatic names in a folder.</summary>
+public sealed class OutputPlan
+{
+    /// <summary>Full path of the folder for automatic names (the PowerShell location by default).</summary>
+    public string Directory { get; set; } = System.IO.Directory.GetCurrentDirectory();
+    /// <summary>Full path of an explicit output file; a second image of the same call gets -2, -3 ...</summary>
+    public string? OutFile { get; set; }
+    /// <summary>Stem to use instead of the prompt slug (edits: "&lt;source&gt;-edited").</summary>
+    public string? Stem { get; set; }
+    public bool Force { get; set; }
+
+    /// <summary>The path for the image at <paramref name="index"/> of one call.</summary>
+    public string PathFor(string prompt, string mimeType, int index, DateTime localTime)
+    {
+        var extension = OutputWriter.ExtensionFor(mimeType);
+        if (OutFile != null)
+        {
+            var stem = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(OutFile)!, System.IO.Path.GetFileNameWithoutExtension(OutFile));
+            var requested = System.IO.Path.GetExtension(OutFile);
+            // Keep the user's extension when it matches the format; otherwise the real format's extension wins.
+            var ext = string.Equals(OutputWriter.ExtensionFor(MimeFromExtension(requested)), extension, StringComparison.OrdinalIgnoreCase) ? requested : extension;
+            return index == 0 ? stem + ext : $"{stem}-{index + 1}{ext}";
+        }
+        if (Stem != null)
+            return OutputWriter.UniquePath(Directory, index == 0 ? Stem : $"{Stem}-{index + 1}", extension);
+        return OutputWriter.AutoName(Directory, prompt, extension, localTime, index);
+    }
+
+    private static string MimeFromExtension(string extension) => extension.ToLowerInvariant() switch
+    {
+        ".jpg" or ".jpeg" => "image/jpeg",
+        ".webp" => "image/webp",
+        ".png" => "image/png",
+        _ => "",
+    };
+}

@@ -1,0 +1,128 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
+using GeminiImage.Engine.Configuration;
+using GeminiImage.Engine.Errors;
+
+namespace GeminiImage.Engine.Generation;
+
+/// <summary>Names and writes output files: atomically, never overwriting without force, never losing a paid-for image.</summary>
+public static class OutputWriter
+{
+    public static string ExtensionFor(string mimeType) => mimeType.ToLowerInvariant() switch
+    {
+        "image/jpeg" or "image/jpg" => ".jpg",
+        "image/webp" => ".webp",
+        "image/gif" => ".gif",
+        "image/heic" => ".heic",
+        "image/heif" => ".heif",
+        _ => ".png",
+    };
+
+    /// <summary>A short, file-system-safe slug of the prompt: lowercase ASCII words joined by dashes.</summary>
+    public static string Slug(string prompt, int maxLength = 40)
+    {
+        var normalized = prompt.Normalize(NormalizationForm.FormD);
+        var builder = new StringBuilder();
+        foreach (var c in normalized)
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark) continue;
+            builder.Append(c < 128 && char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-');
+        }
+        var slug = Regex.Replace(builder.ToString(), "-+", "-").Trim('-');
+        if (slug.Length > maxLength) slug = slug.Substring(0, maxLength).TrimEnd('-');
+        return slug.Length == 0 ? "image" : slug;
+    }
+
+    /// <summary>"&lt;slug&gt;-&lt;yyyyMMdd-HHmmss&gt;[-n].ext" in the folder, with a number added when the name is taken.</summary>
+    public static string AutoName(string directory, string prompt, string extension, DateTime localTime, int index = 0)
+    {
+        var stem = $"{Slug(prompt)}-{localTime:yyyyMMdd-HHmmss}" + (index > 0 ? $"-{index + 1}" : "");
+        return UniquePath(directory, stem, extension);
+    }
+
+    /// <summary>The first of stem.ext, stem-2.ext, stem-3.ext ... that does not exist.</summary>
+    public static string UniquePath(string directory, string stem, string extension)
+    {
+        var path = Path.Combine(directory, stem + extension);
+        for (var n = 2; File.Exists(path); n++) path = Path.Combine(directory, $"{stem}-{n}{extension}");
+        return path;
+    }
+
+    /// <summary>
+    /// Writes to a temporary name in the target folder, then renames, so a reader never sees half a file.
+    /// If the target cannot be written the image goes to the fallback folder and <see cref="ImageSaveException"/> says where.
+    /// </summary>
+    public static string SaveAtomic(byte[] data, string path, bool force)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        string? temp = null;
+        try
+        {
+            if (!force && File.Exists(path)) throw new OutputExistsException(path);
+            Directory.CreateDirectory(directory);
+            temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.WriteThrough))
+                stream.Write(data, 0, data.Length);
+            if (File.Exists(path))
+            {
+                if (!force) throw new OutputExistsException(path);
+                File.Replace(temp, path, null);
+            }
+            else
+            {
+                File.Move(temp, path);
+            }
+            temp = null;
+            return path;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException or OutputExistsException)
+        {
+            TryDelete(temp);
+            var fallback = SaveToFallback(data, Path.GetFileName(path));
+            var reason = ex is OutputExistsException ? "the file already exists (use -Force to overwrite)" : ex.Message;
+            throw new ImageSaveException(
+                fallback != null
+                    ? $"Could not save the image to '{path}': {reason} The image was kept at '{fallback}'."
+                    : $"Could not save the image to '{path}' ({reason}), nor to the fallback folder.",
+                path, fallback, ex);
+        }
+    }
+
+    /// <summary>The folder for images that could not be saved where asked.</summary>
+    public static string FallbackDirectory => Path.Combine(GeminiEnvironment.DataHome, "fallback");
+
+    private static string? SaveToFallback(byte[] data, string fileName)
+    {
+        foreach (var directory in new[] { FallbackDirectory, Path.Combine(Path.GetTempPath(), "GeminiImage-fallback") })
+        {
+            try
+            {
+                Directory.CreateDirectory(directory);
+                var path = UniquePath(directory, Path.GetFileNameWithoutExtension(fileName), Path.GetExtension(fileName));
+                File.WriteAllBytes(path, data);
+                return path;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+        }
+        return null;
+    }
+
+    private static void TryDelete(string? path)
+    {
+        if (path == null) return;
+        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>Whether a path is one of our temporary files (a crash can leave them; watchers skip them).</summary>
+    public static bool IsTemporaryFile(string path)
+    {
+        var name = Path.GetFileName(path);
+        return name.StartsWith(".", StringComparison.Ordinal) && name.EndsWith(".tmp", StringComparison.OrdinalIgnoreCase);
+    }
+
+    internal static bool AnyInvalidFileNameChars(string name) => name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name.Any(char.IsControl);
+}
