@@ -21,4 +21,6 @@ internal static class InputImages
         }
         return images;
     }
+
+    public static InputImage LoadOne(PSCmdlet cmdlet, string fullPath) => new(File.ReadAllBytes(fullPath), "image/png", fullPath);
 }

@@ -27,7 +27,11 @@ public sealed class OutputPlan
             return index == 0 ? stem + ext : $"{stem}-{index + 1}{ext}";
         }
         if (Stem != null)
-            return OutputWriter.UniquePath(Directory, index == 0 ? Stem : $"{Stem}-{index + 1}", extension);
+        {
+            var stem = index == 0 ? Stem : $"{Stem}-{index + 1}";
+            // With -Force the plain name is reused (overwritten); otherwise a free number is found.
+            return Force ? System.IO.Path.Combine(Directory, stem + extension) : OutputWriter.UniquePath(Directory, stem, extension);
+        }
         return OutputWriter.AutoName(Directory, prompt, extension, localTime, index);
     }
 

@@ -58,13 +58,31 @@ public static class OutputWriter
     /// </summary>
     public static string SaveAtomic(byte[] data, string path, bool force)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        string? temp = null;
         try
         {
-            if (!force && File.Exists(path)) throw new OutputExistsException(path);
-            Directory.CreateDirectory(directory);
-            temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+            return WriteAtomic(data, path, force);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException or OutputExistsException)
+        {
+            var fallback = SaveToFallback(data, Path.GetFileName(path));
+            var reason = ex is OutputExistsException ? "the file already exists (use -Force to overwrite)." : ex.Message;
+            throw new ImageSaveException(
+                fallback != null
+                    ? $"Could not save the image to '{path}': {reason} The image was kept at '{fallback}'."
+                    : $"Could not save the image to '{path}' ({reason}), nor to the fallback folder.",
+                path, fallback, ex);
+        }
+    }
+
+    /// <summary>Temporary file in the target folder, then a rename: readers see the whole file or nothing.</summary>
+    public static string WriteAtomic(byte[] data, string path, bool force)
+    {
+        if (!force && File.Exists(path)) throw new OutputExistsException(path);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.WriteThrough))
                 stream.Write(data, 0, data.Length);
             if (File.Exists(path))
@@ -76,19 +94,11 @@ public static class OutputWriter
             {
                 File.Move(temp, path);
             }
-            temp = null;
             return path;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException or OutputExistsException)
+        finally
         {
             TryDelete(temp);
-            var fallback = SaveToFallback(data, Path.GetFileName(path));
-            var reason = ex is OutputExistsException ? "the file already exists (use -Force to overwrite)" : ex.Message;
-            throw new ImageSaveException(
-                fallback != null
-                    ? $"Could not save the image to '{path}': {reason} The image was kept at '{fallback}'."
-                    : $"Could not save the image to '{path}' ({reason}), nor to the fallback folder.",
-                path, fallback, ex);
         }
     }
 
@@ -111,10 +121,9 @@ public static class OutputWriter
         return null;
     }
 
-    private static void TryDelete(string? path)
+    private static void TryDelete(string path)
     {
-        if (path == null) return;
-        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        try { if (File.Exists(path)) File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     /// <summary>Whether a path is one of our temporary files (a crash can leave them; watchers skip them).</summary>

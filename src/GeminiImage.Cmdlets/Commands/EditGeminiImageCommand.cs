@@ -1,0 +1,139 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using GeminiImage.Cmdlets.Infrastructure;
+using GeminiImage.Engine.Api;
+using GeminiImage.Engine.Catalog;
+using GeminiImage.Engine.Configuration;
+using GeminiImage.Engine.Errors;
+using GeminiImage.Engine.Generation;
+
+namespace GeminiImage.Cmdlets.Commands;
+
+/// <summary>Edit-GeminiImage: edits each input image on its own with one prompt.</summary>
+[Cmdlet(VerbsData.Edit, "GeminiImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = PathSet)]
+[OutputType(typeof(GeminiImageResult))]
+public sealed class EditGeminiImageCommand : GeminiApiCmdlet
+{
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+
+    // Files this invocation wrote: Get-ChildItem may still be enumerating the folder they land in.
+    private readonly HashSet<string> _written = new(StringComparer.OrdinalIgnoreCase);
+    private IReadOnlyList<InputImage>? _referenceImages;
+    private GeminiClient? _client;
+
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Prompt { get; set; } = "";
+
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP", "FullName")]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
+
+    /// <summary>Further images (a style, an object to place) sent with every edit, after the edited image.</summary>
+    [Parameter]
+    public string[]? ReferenceImage { get; set; }
+
+    [Parameter]
+    [ArgumentCompleter(typeof(ModelCompleter))]
+    public string? Model { get; set; }
+
+    /// <summary>Default: keep the source's shape.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(AspectRatioCompleter))]
+    public string? AspectRatio { get; set; }
+
+    [Parameter]
+    [ArgumentCompleter(typeof(ImageSizeCompleter))]
+    public string? ImageSize { get; set; }
+
+    /// <summary>Default: next to each source image.</summary>
+    [Parameter]
+    public string? OutputDirectory { get; set; }
+
+    [Parameter]
+    public string Suffix { get; set; } = "-edited";
+
+    [Parameter]
+    public string[]? Tag { get; set; }
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    private GeminiClient Client => _client ??= CreateClient();
+
+    protected override void ProcessRecord()
+    {
+        var model = ModelCatalog.Default.Get(SettingsResolver.ResolveModel(Model));
+        if (_referenceImages == null)
+        {
+            try { _referenceImages = InputImages.Load(this, ReferenceImage); }
+            catch (GeminiImageException ex) { ThrowTerminatingError(ErrorRecords.From(ex, ReferenceImage)); }
+        }
+
+        foreach (var source in InputPaths.Resolve(this, ParameterSetName == LiteralPathSet ? LiteralPath : Path, ParameterSetName == LiteralPathSet))
+        {
+            if (_written.Contains(source))
+            {
+                WriteVerbose($"Skipping '{source}': this command wrote it.");
+                continue;
+            }
+            EditOne(source, model);
+        }
+    }
+
+    private void EditOne(string source, ModelInfo model)
+    {
+        ImageRequest request;
+        try
+        {
+            var image = InputImages.LoadOne(this, source);
+            request = new ImageRequest
+            {
+                Prompt = Prompt,
+                Model = model,
+                AspectRatio = string.IsNullOrWhiteSpace(AspectRatio) ? null : AspectRatio,
+                ImageSize = string.IsNullOrWhiteSpace(ImageSize) ? null : ImageSize,
+                InputImages = new[] { image }.Concat(_referenceImages!).ToList(),
+                Tags = Tag ?? Array.Empty<string>(),
+            };
+            request.Validate();
+        }
+        catch (GeminiImageException ex)
+        {
+            WriteError(ErrorRecords.From(ex, source));
+            return;
+        }
+
+        var directory = string.IsNullOrWhiteSpace(OutputDirectory)
+            ? System.IO.Path.GetDirectoryName(source)!
+            : GetUnresolvedProviderPathFromPSPath(OutputDirectory);
+        var plan = new OutputPlan { Directory = directory, Stem = System.IO.Path.GetFileNameWithoutExtension(source) + Suffix, Force = Force };
+
+        var estimate = ImageGenerator.Estimate(request);
+        if (!ShouldProcess(source, $"Edit with {model.Id}: '{Prompt}'" + (estimate.HasValue ? $" (estimated cost ${estimate.Value:0.000})" : ""))) return;
+
+        try
+        {
+            var generator = new ImageGenerator(Client);
+            var result = Run(token => generator.SendAsync(request, token));
+            foreach (var saved in ImageGenerator.Save(request, result, plan, source))
+            {
+                _written.Add(saved.Path);
+                WriteObject(saved);
+            }
+        }
+        catch (GeminiImageException ex)
+        {
+            if (ex is ImageSaveException { FallbackPath: { } fallback }) _written.Add(fallback);
+            WriteError(ErrorRecords.From(ex, source));
+        }
+    }
+}

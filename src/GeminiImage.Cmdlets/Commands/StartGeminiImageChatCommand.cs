@@ -1,0 +1,58 @@
+using System.Linq;
+using System.Management.Automation;
+using GeminiImage.Cmdlets.Infrastructure;
+using GeminiImage.Engine.Catalog;
+using GeminiImage.Engine.Chat;
+using GeminiImage.Engine.Configuration;
+using GeminiImage.Engine.Errors;
+
+namespace GeminiImage.Cmdlets.Commands;
+
+/// <summary>Start-GeminiImageChat: begins an iterative editing session (nothing is sent yet).</summary>
+[Cmdlet(VerbsLifecycle.Start, "GeminiImageChat")]
+[OutputType(typeof(ImageChat))]
+public sealed class StartGeminiImageChatCommand : PSCmdlet
+{
+    /// <summary>Images to start from; they go with the first prompt.</summary>
+    [Parameter(Position = 0)]
+    [Alias("Path")]
+    public string[]? Image { get; set; }
+
+    [Parameter]
+    [ArgumentCompleter(typeof(ModelCompleter))]
+    public string? Model { get; set; }
+
+    [Parameter]
+    [ArgumentCompleter(typeof(AspectRatioCompleter))]
+    public string? AspectRatio { get; set; }
+
+    [Parameter]
+    [ArgumentCompleter(typeof(ImageSizeCompleter))]
+    public string? ImageSize { get; set; }
+
+    [Parameter]
+    public string? OutputDirectory { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var model = ModelCatalog.Default.Get(SettingsResolver.ResolveModel(Model));
+        var chat = new ImageChat
+        {
+            Model = model.Id,
+            AspectRatio = string.IsNullOrWhiteSpace(AspectRatio) ? null : AspectRatio,
+            ImageSize = string.IsNullOrWhiteSpace(ImageSize) ? null : ImageSize,
+            OutputDirectory = GetUnresolvedProviderPathFromPSPath(string.IsNullOrWhiteSpace(OutputDirectory) ? SessionState.Path.CurrentFileSystemLocation.ProviderPath : OutputDirectory),
+        };
+        try
+        {
+            chat.PendingImages.AddRange(InputImages.Load(this, Image).Select(InputImageState.From));
+            // Check ratio, size and image count now rather than at the first paid turn.
+            chat.NextRequest("check", null, null, System.Array.Empty<Engine.Generation.InputImage>(), out _).Validate();
+        }
+        catch (GeminiImageException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.From(ex, Image));
+        }
+        WriteObject(chat);
+    }
+}

@@ -1,0 +1,120 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using GeminiImage.Engine.Api;
+using GeminiImage.Engine.Catalog;
+using GeminiImage.Engine.Generation;
+
+namespace GeminiImage.Engine.Chat;
+
+/// <summary>One completed turn of a chat, as the user sees it.</summary>
+public sealed class ChatTurn
+{
+    public int Number { get; set; }
+    public string Prompt { get; set; } = "";
+    public string? ImagePath { get; set; }
+    public string Text { get; set; } = "";
+    public decimal? Cost { get; set; }
+    public DateTime CreatedUtc { get; set; }
+}
+
+/// <summary>
+/// Iterative editing (reference §10): the whole history is sent each turn, model turns exactly as received
+/// (thought signatures included); failed turns are left out with their user turn, as the official SDKs do.
+/// </summary>
+public sealed class ImageChat
+{
+    /// <summary>Request size above which the chat restarts from its latest image (inline limit is 20 MB historically; base64 adds a third).</summary>
+    public const long DefaultMaxRequestBytes = 14 * 1024 * 1024;
+
+    public string Id { get; set; } = Guid.NewGuid().ToString("N").Substring(0, 12);
+    public string Model { get; set; } = ModelCatalog.DefaultModelId;
+    public string? AspectRatio { get; set; }
+    public string? ImageSize { get; set; }
+    public string OutputDirectory { get; set; } = "";
+    public List<Content> History { get; set; } = new();
+    public List<ChatTurn> Turns { get; set; } = new();
+    /// <summary>Images to send with the first prompt (Start-GeminiImageChat -Image).</summary>
+    public List<InputImageState> PendingImages { get; set; } = new();
+    public long MaxRequestBytes { get; set; } = DefaultMaxRequestBytes;
+    public DateTime CreatedUtc { get; set; } = DateTime.UtcNow;
+
+    public string? LatestImage => Turns.LastOrDefault(t => t.ImagePath != null)?.ImagePath;
+    public decimal TotalCost => Turns.Sum(t => t.Cost ?? 0m);
+
+    /// <summary>Builds the request for the next turn. Returns a warning when the history had to be restarted.</summary>
+    public ImageRequest NextRequest(string prompt, string? aspectRatio, string? imageSize, IReadOnlyList<InputImage> extraImages, out string? warning)
+    {
+        warning = null;
+        var images = PendingImages.Select(p => p.ToInputImage()).Concat(extraImages).ToList();
+        var request = new ImageRequest
+        {
+            Prompt = prompt,
+            Model = ModelCatalog.Default.Get(Model),
+            AspectRatio = aspectRatio ?? AspectRatio,
+            ImageSize = imageSize ?? ImageSize,
+            InputImages = images,
+            History = History.ToList(),
+        };
+        if (EstimateBytes(request) > MaxRequestBytes && LatestImage is { } latest && File.Exists(latest))
+        {
+            // Start again from the latest image as a fresh user image: no signatures needed, far fewer bytes.
+            var data = File.ReadAllBytes(latest);
+            request.History = Array.Empty<Content>();
+            request.InputImages = new[] { new InputImage(data, MimeOf(latest), latest) }.Concat(extraImages).ToList();
+            warning = $"The chat history passed {MaxRequestBytes / (1024 * 1024)} MB; continuing from the latest image ({Path.GetFileName(latest)}) without the earlier turns.";
+        }
+        return request;
+    }
+
+    /// <summary>Records a successful turn: the user turn as sent and the model turn exactly as received.</summary>
+    public void Commit(ImageRequest request, GenerateResult result, IReadOnlyList<GeminiImageResult> saved)
+    {
+        if (request.History.Count == 0 && History.Count > 0) History.Clear();
+        History.Add(request.ToWireRequest().Contents.Last());
+        if (result.ModelContent != null) History.Add(result.ModelContent);
+        PendingImages.Clear();
+        Turns.Add(new ChatTurn
+        {
+            Number = Turns.Count + 1,
+            Prompt = request.Prompt,
+            ImagePath = saved.FirstOrDefault()?.Path,
+            Text = result.Text,
+            Cost = saved.Sum(s => s.Cost ?? 0m),
+            CreatedUtc = DateTime.UtcNow,
+        });
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, s_options);
+
+    public static ImageChat FromJson(string json) =>
+        JsonSerializer.Deserialize<ImageChat>(json, s_options) ?? throw new InvalidDataException("The file does not hold a chat.");
+
+    public override string ToString() => $"Chat {Id}: {Turns.Count} turn(s), {Model}";
+
+    private static readonly JsonSerializerOptions s_options = new(GeminiJson.Options) { WriteIndented = true };
+
+    private static long EstimateBytes(ImageRequest request) =>
+        (request.History.SelectMany(c => c.Parts ?? new List<Part>()).Sum(p => (long)(p.InlineData?.Data.Length ?? 0) + (p.Text?.Length ?? 0) + (p.ThoughtSignature?.Length ?? 0))
+         + request.InputImages.Sum(i => (long)i.Data.Length)) * 4 / 3;
+
+    private static string MimeOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".jpg" or ".jpeg" => "image/jpeg",
+        ".webp" => "image/webp",
+        _ => "image/png",
+    };
+}
+
+/// <summary>A pending input image in a serializable form.</summary>
+public sealed class InputImageState
+{
+    public byte[] Data { get; set; } = Array.Empty<byte>();
+    public string MimeType { get; set; } = "image/png";
+    public string? SourcePath { get; set; }
+
+    public static InputImageState From(InputImage image) => new() { Data = image.Data, MimeType = image.MimeType, SourcePath = image.SourcePath };
+    public InputImage ToInputImage() => new(Data, MimeType, SourcePath);
+}
