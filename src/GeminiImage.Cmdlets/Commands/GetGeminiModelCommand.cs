@@ -10,14 +10,15 @@ namespace GeminiImage.Cmdlets.Commands;
 [OutputType(typeof(ModelInfo))]
 public sealed class GetGeminiModelCommand : PSCmdlet
 {
-    [Parameter(Position = 0)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Id", "Model")]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(ModelCompleter))]
-    public string[] Id { get; set; } = { "*" };
+    public string[] Name { get; set; } = { "*" };
 
-    protected override void EndProcessing()
+    protected override void ProcessRecord()
     {
-        foreach (var pattern in Id)
+        foreach (var pattern in Name.Select(n => n.StartsWith("models/", System.StringComparison.Ordinal) ? n.Substring(7) : n))
         {
             var wildcard = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
             var matches = ModelCatalog.Default.Models.Where(m => wildcard.IsMatch(m.Id)).ToList();
