@@ -1,0 +1,65 @@
+using System;
+using System.Management.Automation;
+using GeminiImage.Emulator;
+using GeminiImage.Engine.Configuration;
+
+namespace GeminiImage.Cmdlets.Commands;
+
+/// <summary>Start-GeminiEmulator: a local Gemini API on 127.0.0.1 that this session then uses, for offline work and tests.</summary>
+[Cmdlet(VerbsLifecycle.Start, "GeminiEmulator")]
+[OutputType(typeof(GeminiEmulator))]
+public sealed class StartGeminiEmulatorCommand : PSCmdlet
+{
+    /// <summary>Simulated latency per generate request, in milliseconds.</summary>
+    [Parameter]
+    [ValidateRange(0, 600000)]
+    public int LatencyMs { get; set; }
+
+    /// <summary>0 picks a free port.</summary>
+    [Parameter]
+    [ValidateRange(0, 65535)]
+    public int Port { get; set; }
+
+    /// <summary>Answer 429 above this many requests per minute, as Google does (0: no limit).</summary>
+    [Parameter]
+    [ValidateRange(0, 100000)]
+    public int RequestsPerMinuteLimit { get; set; }
+
+    /// <summary>Start it without pointing the session at it.</summary>
+    [Parameter]
+    public SwitchParameter NoSessionConfig { get; set; }
+
+    protected override void EndProcessing()
+    {
+        EmulatorHost.Stop();
+        var emulator = GeminiEmulator.Start(new EmulatorOptions { Port = Port, Latency = TimeSpan.FromMilliseconds(LatencyMs) });
+        emulator.RequestsPerMinuteLimit = RequestsPerMinuteLimit;
+        EmulatorHost.Current = emulator;
+        if (!NoSessionConfig)
+        {
+            SessionConfig.Current.BaseUri = emulator.BaseUri;
+            SessionConfig.Current.ApiKey = emulator.ApiKey;
+            WriteVerbose($"This session now uses the emulator at {emulator.BaseUri}; Stop-GeminiEmulator switches back.");
+        }
+        WriteObject(emulator);
+    }
+}
+
+/// <summary>The emulator this PowerShell process started, if any.</summary>
+internal static class EmulatorHost
+{
+    public static GeminiEmulator? Current { get; set; }
+
+    public static void Stop()
+    {
+        var emulator = Current;
+        if (emulator == null) return;
+        Current = null;
+        if (SessionConfig.Current.BaseUri == emulator.BaseUri)
+        {
+            SessionConfig.Current.BaseUri = null;
+            SessionConfig.Current.ApiKey = null;
+        }
+        emulator.Stop();
+    }
+}

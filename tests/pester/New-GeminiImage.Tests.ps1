@@ -1,0 +1,180 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    $script:Emulator = Start-TestEmulator
+    function Get-PngSize([string] $Path) {
+        $bytes = [System.IO.File]::ReadAllBytes($Path)
+        # PNG IHDR: width and height are big-endian at offsets 16 and 20.
+        $w = ($bytes[16] -shl 24) -bor ($bytes[17] -shl 16) -bor ($bytes[18] -shl 8) -bor $bytes[19]
+        $h = ($bytes[20] -shl 24) -bor ($bytes[21] -shl 16) -bor ($bytes[22] -shl 8) -bor $bytes[23]
+        "${w}x${h}"
+    }
+}
+AfterAll {
+    Stop-GeminiEmulator
+}
+
+Describe 'New-GeminiImage' {
+    BeforeEach {
+        $script:Out = New-TestFolder 'new'
+        $Emulator.Reset()
+    }
+
+    It 'writes a <Size> PNG for aspect ratio <Ratio>' -TestCases @(
+        @{ Ratio = '16:9'; Size = '1344x768' }
+        @{ Ratio = '1:1'; Size = '1024x1024' }
+        @{ Ratio = '9:16'; Size = '768x1344' }
+        @{ Ratio = '21:9'; Size = '1536x672' }
+    ) {
+        $image = New-GeminiImage 'a red fox in the snow' -AspectRatio $Ratio -OutputDirectory $Out
+        $image.Path | Should -Exist
+        Get-PngSize $image.Path | Should -Be $Size
+        '{0}x{1}' -f $image.Width, $image.Height | Should -Be $Size
+        $image.MimeType | Should -Be 'image/png'
+        [System.IO.Path]::GetExtension($image.Path) | Should -Be '.png'
+    }
+
+    It 'emits an object describing the image, priced from usageMetadata' {
+        $image = New-GeminiImage 'a red fox in the snow' -OutputDirectory $Out -Tag demo
+        $image | Should -BeOfType ([GeminiImage.Engine.Generation.GeminiImageResult])
+        $image.Prompt | Should -Be 'a red fox in the snow'
+        $image.Model | Should -Be 'gemini-2.5-flash-image'
+        $image.OutputTokens | Should -BeGreaterOrEqual 1290
+        $image.InputTokens | Should -BeGreaterThan 0
+        $image.Cost | Should -BeGreaterThan 0.038
+        $image.FinishReason | Should -Be 'STOP'
+        $image.ResponseId | Should -Not -BeNullOrEmpty
+        $image.Duration | Should -BeOfType ([timespan])
+        $image.Tags | Should -Be @('demo')
+        (Split-Path $image.Path -Leaf) | Should -Match '^a-red-fox-in-the-snow-\d{8}-\d{6}\.png$'
+    }
+
+    It 'lands in the PowerShell location after Set-Location, not the process directory' {
+        Push-Location $Out
+        try {
+            $image = New-GeminiImage 'located fox'
+        }
+        finally { Pop-Location }
+        Split-Path $image.Path -Parent | Should -Be $Out
+        [System.IO.Directory]::GetCurrentDirectory() | Should -Not -Be $Out
+    }
+
+    It 'takes prompts from strings on the pipeline' {
+        $images = 'a cat', 'a dog' | New-GeminiImage -OutputDirectory $Out
+        $images.Count | Should -Be 2
+        $images.Prompt | Should -Be @('a cat', 'a dog')
+        $Emulator.RequestCount | Should -Be 2
+    }
+
+    It 'takes prompts, aspect ratios and file names from CSV rows' {
+        $csv = Join-Path $Out 'rows.csv'
+        @(
+            [pscustomobject]@{ Prompt = 'wide lighthouse'; AspectRatio = '16:9'; OutFile = (Join-Path $Out 'wide.png') }
+            [pscustomobject]@{ Prompt = 'tall tower'; AspectRatio = '9:16'; OutFile = (Join-Path $Out 'tall.png') }
+        ) | Export-Csv -Path $csv -NoTypeInformation
+        $images = Import-Csv $csv | New-GeminiImage
+        $images.Count | Should -Be 2
+        Get-PngSize (Join-Path $Out 'wide.png') | Should -Be '1344x768'
+        Get-PngSize (Join-Path $Out 'tall.png') | Should -Be '768x1344'
+        $Emulator.Requests.AspectRatio | Should -Be @('16:9', '9:16')
+    }
+
+    It '-WhatIf sends no request and writes no file' {
+        New-GeminiImage 'nothing please' -OutputDirectory $Out -WhatIf
+        $Emulator.RequestCount | Should -Be 0
+        Get-ChildItem $Out | Should -BeNullOrEmpty
+    }
+
+    It '-OutFile writes exactly that file' {
+        $target = Join-Path $Out 'hero.png'
+        $image = New-GeminiImage 'hero shot' -OutFile $target
+        $image.Path | Should -Be $target
+        $target | Should -Exist
+    }
+
+    It 'does not overwrite without -Force, and sends nothing' {
+        $target = Join-Path $Out 'keep.png'
+        Set-Content -LiteralPath $target -Value 'precious'
+        $err = $null
+        New-GeminiImage 'overwrite me' -OutFile $target -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.OutputExists*'
+        $err[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+        Get-Content -LiteralPath $target | Should -Be 'precious'
+        $Emulator.RequestCount | Should -Be 0
+        $image = New-GeminiImage 'overwrite me' -OutFile $target -Force
+        Get-PngSize $target | Should -Be '1024x1024'
+    }
+
+    It 'a bad aspect ratio is refused before any request' {
+        $err = $null
+        New-GeminiImage 'bad ratio' -AspectRatio '2:1' -OutputDirectory $Out -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.InvalidAspectRatio*'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err[0].TargetObject | Should -Be 'bad ratio'
+        $Emulator.RequestCount | Should -Be 0
+    }
+
+    It '<Name> gives <Id> and the next pipeline item goes on' -TestCases @(
+        @{ Name = 'a blocked prompt'; Directive = '[emulator:block]'; Id = 'GeminiImage.PromptBlocked'; Category = 'PermissionDenied' }
+        @{ Name = 'an IMAGE_SAFETY finish'; Directive = '[emulator:safety]'; Id = 'GeminiImage.ContentBlocked'; Category = 'PermissionDenied' }
+        @{ Name = 'a text-only answer'; Directive = '[emulator:textonly]'; Id = 'GeminiImage.NoImage'; Category = 'InvalidResult' }
+    ) {
+        $err = $null
+        $images = "bad $Directive", 'good one' | New-GeminiImage -OutputDirectory $Out -ErrorVariable err -ErrorAction SilentlyContinue
+        @($images).Count | Should -Be 1
+        $images.Prompt | Should -Be 'good one'
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike "$Id*"
+        $err[0].CategoryInfo.Category | Should -Be $Category
+        $err[0].TargetObject | Should -Be "bad $Directive"
+        $err[0].ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+    }
+
+    It 'a bad key gives an authentication error that says how to set one' {
+        $err = $null
+        $bad = ConvertTo-SecureString 'not-the-right-key' -AsPlainText -Force
+        New-GeminiImage 'who am i' -ApiKey $bad -OutputDirectory $Out -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.AuthenticationFailed*'
+        $err[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
+        $err[0].Exception.Message | Should -Match 'GEMINI_API_KEY'
+        $Emulator.RequestCount | Should -Be 1
+    }
+
+    It 'never shows the key in any stream, even with -Verbose -Debug' {
+        $secret = 'AIzaSecret-' + [guid]::NewGuid().ToString('N')
+        $keyed = ConvertTo-SecureString $secret -AsPlainText -Force
+        $all = & {
+            New-GeminiImage 'secret fox' -OutputDirectory $Out -Verbose -Debug -ApiKey $keyed
+            New-GeminiImage 'good fox' -OutputDirectory $Out -Verbose -Debug
+            Get-GeminiConfig
+        } *>&1 | Out-String -Width 500
+        $all | Should -Not -BeNullOrEmpty
+        $all | Should -Not -Match ([regex]::Escape($secret))
+        $all | Should -Not -Match ([regex]::Escape($Emulator.ApiKey))
+        $all | Should -Match 'Using http://127\.0\.0\.1'
+    }
+
+    It '-Count sends that many requests' {
+        $images = New-GeminiImage 'three foxes' -Count 3 -OutputDirectory $Out
+        $images.Count | Should -Be 3
+        ($images.Path | Select-Object -Unique).Count | Should -Be 3
+    }
+
+    It 'an unknown model works with a warning that its cost is unknown' {
+        $warn = $null
+        $err = $null
+        New-GeminiImage 'mystery' -Model 'gemini-9-imaginary' -OutputDirectory $Out -WarningVariable warn -ErrorVariable err -ErrorAction SilentlyContinue
+        $warn | Should -Match 'cost is unknown'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.ModelNotFound*'
+    }
+}
+
+Describe 'Tab completion' {
+    It 'completes models and aspect ratios' {
+        $models = (TabExpansion2 -inputScript 'New-GeminiImage x -Model gemini-3' -cursorColumn 35).CompletionMatches.CompletionText
+        $models | Should -Contain 'gemini-3-pro-image'
+        $ratios = (TabExpansion2 -inputScript 'New-GeminiImage x -AspectRatio 16' -cursorColumn 33).CompletionMatches.CompletionText
+        $ratios | Should -Contain '16:9'
+        $sizes = (TabExpansion2 -inputScript 'New-GeminiImage x -Model gemini-3-pro-image -ImageSize ' -cursorColumn 55).CompletionMatches.CompletionText
+        $sizes | Should -Be @('1K', '2K', '4K')
+    }
+}
