@@ -79,7 +79,7 @@ public sealed class BudgetGuard
     public BudgetCheckResult Check(decimal estimatedCost)
     {
         if (_settings.Daily == null && _settings.Monthly == null) return new BudgetCheckResult(BudgetStatus.Allowed, null, null, null, estimatedCost);
-        var now = _ledger.Clock.GetUtcNow().UtcDateTime;
+        var now = _ledger.UtcNow();
         var budgets = new[]
         {
             (Period: BudgetPeriod.Daily, Limit: _settings.Daily, Key: now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Spent: _settings.Daily == null ? 0m : _ledger.SpendToday()),

@@ -52,7 +52,7 @@ public sealed class UsageLedger
     private readonly string _connectionString;
     private readonly string[] _secrets;
     private readonly TimeSpan _busyTimeout;
-    private readonly TimeProvider _time;
+    private readonly Func<DateTime> _utcNow;
     private readonly object _schemaLock = new();
     private bool _schemaReady;
 
@@ -65,7 +65,7 @@ public sealed class UsageLedger
         // Short secrets would garble ordinary text; API keys are ~40 characters.
         _secrets = (options.Secrets ?? Array.Empty<string?>()).Where(s => s != null && s.Length >= 8).Select(s => s!).Distinct().ToArray();
         _busyTimeout = options.BusyTimeout;
-        _time = options.TimeProvider ?? TimeProvider.System;
+        _utcNow = options.UtcNow ?? (() => DateTime.UtcNow);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = DatabasePath,
@@ -164,19 +164,19 @@ public sealed class UsageLedger
     /// <summary>Spend of the current UTC day.</summary>
     public decimal SpendToday()
     {
-        var today = _time.GetUtcNow().UtcDateTime.Date;
+        var today = _utcNow().Date;
         return Spend(today, today.AddDays(1));
     }
 
     /// <summary>Spend of the current UTC month.</summary>
     public decimal SpendThisMonth()
     {
-        var now = _time.GetUtcNow().UtcDateTime;
+        var now = _utcNow();
         var month = new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc);
         return Spend(month, month.AddMonths(1));
     }
 
-    internal TimeProvider Clock => _time;
+    internal DateTime UtcNow() => _utcNow();
 
     private SqliteConnection Open()
     {

@@ -18,6 +18,9 @@ public sealed class UsageLedgerOptions
     /// <summary>How long a write waits for another process's lock before the record goes to the pending file.</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Clock for "today" and "this month"; default the system clock.</summary>
-    public TimeProvider? TimeProvider { get; set; }
+    /// <summary>
+    /// Clock (UTC) for "today" and "this month"; default <see cref="DateTime.UtcNow"/>. A delegate rather than
+    /// TimeProvider, whose netstandard2.0 package type differs from the one in PowerShell 7's runtime.
+    /// </summary>
+    public Func<DateTime>? UtcNow { get; set; }
 }
