@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using GeminiImage.Engine.Catalog;
 
 namespace GeminiImage.Engine.Configuration;
@@ -31,17 +30,7 @@ public static class GeminiEnvironment
     public static string? Model => Get("GEMINI_IMAGE_MODEL");
 
     /// <summary>Ledger, journals, fallback images: GEMINI_IMAGE_HOME, else the per-user application data folder.</summary>
-    public static string DataHome
-    {
-        get
-        {
-            var home = Get("GEMINI_IMAGE_HOME");
-            if (home != null) return Path.GetFullPath(home);
-            var appData = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
-            if (string.IsNullOrEmpty(appData)) appData = Path.Combine(Path.GetTempPath(), Environment.UserName);
-            return Path.Combine(appData, "GeminiImage");
-        }
-    }
+    public static string DataHome => Ledger.DataFolder.Default;
 
     private static string? Get(string name)
     {

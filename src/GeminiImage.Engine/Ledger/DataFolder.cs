@@ -1,0 +1,25 @@
+using System;
+using System.IO;
+
+namespace GeminiImage.Engine.Ledger;
+
+/// <summary>Where the module keeps its per-user data (ledger, budgets, price overrides).</summary>
+public static class DataFolder
+{
+    /// <summary>Environment variable that overrides the data folder.</summary>
+    public const string HomeVariable = "GEMINI_IMAGE_HOME";
+
+    /// <summary><c>GEMINI_IMAGE_HOME</c> when set, else <c>LocalApplicationData/GeminiImage</c>.</summary>
+    public static string Default
+    {
+        get
+        {
+            var home = Environment.GetEnvironmentVariable(HomeVariable);
+            if (!string.IsNullOrWhiteSpace(home)) return Path.GetFullPath(home);
+            return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "GeminiImage");
+        }
+    }
+
+    /// <summary>Per-user folder under the system temp folder, the last resort when the data folder cannot be written.</summary>
+    public static string Temp => Path.Combine(Path.GetTempPath(), "GeminiImage-" + Environment.UserName);
+}

@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+
+namespace GeminiImage.Engine.Ledger;
+
+/// <summary>What kind of call produced a ledger record.</summary>
+public enum UsageOperation
+{
+    Generate,
+    Edit,
+    Chat,
+    Batch,
+    BatchServer,
+    Watch,
+    CacheHit,
+}
+
+/// <summary>How the call ended.</summary>
+public enum UsageStatus
+{
+    Success,
+    Blocked,
+    Failed,
+    CacheHit,
+}
+
+/// <summary>One billed (or cache-served) request in the usage ledger. Never holds the API key or image bytes.</summary>
+public sealed class UsageRecord
+{
+    /// <summary>Row id assigned by the ledger; 0 until stored.</summary>
+    public long Id { get; set; }
+
+    /// <summary>Unique id of the record; makes folding pending records in idempotent.</summary>
+    public string RecordId { get; set; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>When the request finished, in UTC.</summary>
+    public DateTime TimeUtc { get; set; } = DateTime.UtcNow;
+
+    public string Cmdlet { get; set; } = "";
+    public UsageOperation Operation { get; set; }
+    public string Model { get; set; } = "";
+    public int InputTokens { get; set; }
+    public int TextOutputTokens { get; set; }
+    public int ImageOutputTokens { get; set; }
+    public int ThinkingTokens { get; set; }
+    public int ImageCount { get; set; }
+
+    /// <summary>Cost in USD (stored to the micro-dollar); null when the model's prices are unknown.</summary>
+    public decimal? CostUsd { get; set; }
+
+    /// <summary>What a cache hit saved, in USD.</summary>
+    public decimal? SavedCostUsd { get; set; }
+
+    public UsageStatus Status { get; set; }
+    public string? ErrorId { get; set; }
+
+    /// <summary>Free-form labels; commas are not allowed inside a tag.</summary>
+    public IList<string> Tags { get; set; } = new List<string>();
+
+    public string? BatchId { get; set; }
+    public string? RowId { get; set; }
+    public string? OutputPath { get; set; }
+
+    /// <summary>The prompt, or null when prompt logging is off.</summary>
+    public string? Prompt { get; set; }
+
+    /// <summary>Filled with <see cref="Environment.MachineName"/> when left null.</summary>
+    public string? MachineName { get; set; }
+
+    /// <summary>Filled with <see cref="Environment.UserName"/> when left null.</summary>
+    public string? UserName { get; set; }
+
+    public string? ResponseId { get; set; }
+
+    /// <summary>Text plus image output tokens.</summary>
+    public int OutputTokens => TextOutputTokens + ImageOutputTokens;
+}
