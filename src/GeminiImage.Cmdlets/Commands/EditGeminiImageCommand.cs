@@ -4,11 +4,11 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using GeminiImage.Cmdlets.Infrastructure;
-using GeminiImage.Engine.Api;
 using GeminiImage.Engine.Catalog;
 using GeminiImage.Engine.Configuration;
 using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Generation;
+using GeminiImage.Engine.Ledger;
 
 namespace GeminiImage.Cmdlets.Commands;
 
@@ -23,7 +23,7 @@ public sealed class EditGeminiImageCommand : GeminiApiCmdlet
     // Files this invocation wrote: Get-ChildItem may still be enumerating the folder they land in.
     private readonly HashSet<string> _written = new(StringComparer.OrdinalIgnoreCase);
     private IReadOnlyList<InputImage>? _referenceImages;
-    private GeminiClient? _client;
+    private GenerationService? _service;
 
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -67,7 +67,7 @@ public sealed class EditGeminiImageCommand : GeminiApiCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    private GeminiClient Client => _client ??= CreateClient();
+    private GenerationService Service => _service ??= CreateGenerationService(UsageOperation.Edit);
 
     protected override void ProcessRecord()
     {
@@ -117,14 +117,13 @@ public sealed class EditGeminiImageCommand : GeminiApiCmdlet
             : GetUnresolvedProviderPathFromPSPath(OutputDirectory);
         var plan = new OutputPlan { Directory = directory, Stem = System.IO.Path.GetFileNameWithoutExtension(source) + Suffix, Force = Force };
 
-        var estimate = ImageGenerator.Estimate(request);
+        var estimate = Service.Estimate(request);
         if (!ShouldProcess(source, $"Edit with {model.Id}: '{Prompt}'" + (estimate.HasValue ? $" (estimated cost ${estimate.Value:0.000})" : ""))) return;
 
         try
         {
-            var generator = new ImageGenerator(Client);
-            var result = Run(token => generator.SendAsync(request, token));
-            foreach (var saved in ImageGenerator.Save(request, result, plan, source))
+            var outcome = Run(token => Service.RunAsync(request, plan, source, token));
+            foreach (var saved in outcome.Images)
             {
                 _written.Add(saved.Path);
                 WriteObject(saved);

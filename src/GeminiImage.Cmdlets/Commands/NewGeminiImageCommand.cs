@@ -9,6 +9,7 @@ using GeminiImage.Engine.Catalog;
 using GeminiImage.Engine.Configuration;
 using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Generation;
+using GeminiImage.Engine.Ledger;
 
 namespace GeminiImage.Cmdlets.Commands;
 
@@ -102,20 +103,19 @@ public sealed class NewGeminiImageCommand : GeminiApiCmdlet
             return;
         }
 
-        var estimate = ImageGenerator.Estimate(request);
+        var service = CreateGenerationService(request.InputImages.Count > 0 ? UsageOperation.Edit : UsageOperation.Generate);
+        var estimate = service.Estimate(request);
         var action = $"Generate {Count} image request(s) with {model.Id}" + (estimate.HasValue ? $" (estimated cost ${estimate.Value * Count:0.000})" : " (cost unknown)");
         if (!ShouldProcess(Prompt, action)) return;
 
-        var client = CreateClient();
-        var generator = new ImageGenerator(client);
         for (var i = 0; i < Count; i++)
         {
             if (Count > 1)
                 WriteProgress(new ProgressRecord(1, "New-GeminiImage", $"Request {i + 1} of {Count}") { PercentComplete = i * 100 / Count });
             try
             {
-                var result = Run(token => generator.SendAsync(request, token));
-                foreach (var image in ImageGenerator.Save(request, result, plan)) WriteObject(image);
+                var outcome = Run(token => service.RunAsync(request, plan, null, token));
+                WriteObject(outcome.Images, enumerateCollection: true);
             }
             catch (GeminiImageException ex)
             {

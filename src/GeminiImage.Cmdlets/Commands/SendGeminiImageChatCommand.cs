@@ -4,6 +4,7 @@ using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Chat;
 using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Generation;
+using GeminiImage.Engine.Ledger;
 
 namespace GeminiImage.Cmdlets.Commands;
 
@@ -53,7 +54,8 @@ public sealed class SendGeminiImageChatCommand : GeminiApiCmdlet
             WriteError(ErrorRecords.From(ex, Prompt));
             return;
         }
-        var estimate = ImageGenerator.Estimate(request);
+        var service = CreateGenerationService(UsageOperation.Chat);
+        var estimate = service.Estimate(request);
         if (!ShouldProcess(Prompt, $"Send turn {Chat.Turns.Count + 1} of chat {Chat.Id} to {request.Model.Id}" + (estimate.HasValue ? $" (estimated cost ${estimate.Value:0.000})" : ""))) return;
 
         var plan = new OutputPlan
@@ -64,11 +66,10 @@ public sealed class SendGeminiImageChatCommand : GeminiApiCmdlet
         };
         try
         {
-            var client = CreateClient();
-            var result = Run(token => new ImageGenerator(client).SendAsync(request, token));
             // A blocked or empty turn throws here, so neither it nor its user turn enters the history.
-            var saved = ImageGenerator.Save(request, result, plan, Chat.LatestImage);
-            Chat.Commit(request, result, saved);
+            var outcome = Run(token => service.RunAsync(request, plan, Chat.LatestImage, token));
+            var saved = outcome.Images;
+            Chat.Commit(request, outcome.Result, saved);
             if (AspectRatio != null) Chat.AspectRatio = AspectRatio;
             if (ImageSize != null) Chat.ImageSize = ImageSize;
             WriteObject(saved, enumerateCollection: true);

@@ -5,6 +5,8 @@ using System.Runtime.InteropServices;
 using System.Security;
 using GeminiImage.Engine.Api;
 using GeminiImage.Engine.Configuration;
+using GeminiImage.Engine.Generation;
+using GeminiImage.Engine.Ledger;
 
 namespace GeminiImage.Cmdlets.Infrastructure;
 
@@ -35,6 +37,10 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
     [Credential]
     public PSCredential? ProxyCredential { get; set; }
 
+    /// <summary>Leave the prompt text out of the usage ledger.</summary>
+    [Parameter]
+    public SwitchParameter NoPromptLogging { get; set; }
+
     /// <summary>The key in effect, for redaction checks; never written anywhere.</summary>
     protected string? EffectiveApiKey => SettingsResolver.ResolveApiKey(ApiKey == null ? null : Plain(ApiKey));
 
@@ -57,6 +63,17 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
         WriteVerbose($"Using {options.BaseUri} with API key {SettingsResolver.Redact(options.ApiKey)}.");
         return new GeminiClient(options);
     }
+
+    /// <summary>The paid-call pipeline (budget, request, save, ledger) for this cmdlet.</summary>
+    protected GenerationService CreateGenerationService(UsageOperation operation) =>
+        new(CreateClient(), new UsageContext
+        {
+            Cmdlet = MyInvocation.MyCommand.Name,
+            Operation = operation,
+            ApiKey = EffectiveApiKey,
+            NoPromptLogging = NoPromptLogging || SessionConfig.Current.NoPromptLogging,
+            Warning = QueueWarning,
+        });
 
     internal static string Plain(SecureString secure)
     {

@@ -28,10 +28,9 @@ public sealed class ImageGenerator
     }
 
     /// <summary>Saves the images of a successful result; a save failure leaves the image in the fallback folder and throws.</summary>
-    public static IReadOnlyList<GeminiImageResult> Save(ImageRequest request, GenerateResult result, OutputPlan plan, string? sourcePath = null)
+    public static IReadOnlyList<GeminiImageResult> Save(ImageRequest request, GenerateResult result, OutputPlan plan, string? sourcePath, decimal? cost)
     {
         result.ThrowIfNoImage();
-        var cost = CostCalculator.Compute(result.Usage, request.Model.Prices);
         var now = DateTime.Now;
         var saved = new List<GeminiImageResult>();
         for (var i = 0; i < result.Images.Count; i++)
