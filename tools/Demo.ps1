@@ -47,9 +47,9 @@ try {
         Write-Host "New-GeminiImage '$($d.Prompt)'"
         New-GeminiImage @splat
     }
-    $results | Format-Table -AutoSize | Out-Host
+    $results | Format-Table -AutoSize | Out-String -Width 240 | Write-Host
     Write-Host "Images in ${OutputPath}:"
-    Get-ChildItem -LiteralPath $OutputPath -File | Format-Table Name, Length, LastWriteTime -AutoSize | Out-Host
+    Get-ChildItem -LiteralPath $OutputPath -File | Format-Table Name, Length, LastWriteTime -AutoSize | Out-String -Width 240 | Write-Host
 }
 finally {
     Pop-Location
