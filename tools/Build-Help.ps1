@@ -519,7 +519,7 @@ try {
 finally { $writer.Dispose() }
 
 foreach ($n in $docFiles.Keys) {
-    if ($n -notin $commands.Name) { Write-Note "docs/$n.md: $n is not a cmdlet of the built module; skipped" }
+    if ($n -notin @($commands | ForEach-Object Name)) { Write-Note "docs/$n.md: $n is not a cmdlet of the built module; skipped" }
 }
 
 if ($script:Problems.Count) {
