@@ -1,0 +1,243 @@
+<#
+.SYNOPSIS
+    Build, test and demo script for the GeminiImage module.
+
+.DESCRIPTION
+    Run from anywhere with the pinned PowerShell tool:
+
+        dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 -Task Test
+
+    Tasks
+      Build    dotnet publish src/GeminiImage.Cmdlets, then assemble output/GeminiImage/ (dlls, the
+               manifest and format file from module/, runtimes/ if any, and the MAML help compiled
+               from docs/*.md by tools/Build-Help.ps1 in a child pwsh).
+      Test     Build, then xUnit (tests/unit, TRX in TestResults/) and Pester 5 (tests/pester, in a
+               child pwsh, NUnit XML in TestResults/pester.xml). The LAST line printed is
+               'N passed, N failed' (both runners summed); exit code 1 on any failure, and a runner
+               that could not run counts as one failed test.
+      Demo     Build, then generate a few images into output/demo/ (local emulator unless
+               GEMINI_API_KEY is set).
+      Bench    (not implemented yet) will run bench/*.ps1.
+      Package  (not implemented yet).
+      Clean    Remove output/, TestResults/ and every bin/ and obj/ under src/ and tests/.
+
+    The module version lives only in module/GeminiImage.psd1 (ModuleVersion); it is passed to
+    dotnet as -p:Version so the assemblies carry the same version.
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Clean')]
+    [string] $Task = 'Build',
+    [string] $Configuration = 'Release'
+)
+
+Set-StrictMode -Version 3.0
+$ErrorActionPreference = 'Stop'
+$PSNativeCommandUseErrorActionPreference = $false   # we check $LASTEXITCODE ourselves
+$ProgressPreference = 'SilentlyContinue'
+if ($PSVersionTable.PSVersion.Major -ge 7) { $PSStyle.OutputRendering = 'PlainText' }
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+$env:DOTNET_SKIP_FIRST_TIME_EXPERIENCE = '1'
+
+$Root = $PSScriptRoot
+Set-Location -LiteralPath $Root
+$OutputDir = Join-Path $Root 'output'
+$ModuleDir = Join-Path $OutputDir 'GeminiImage'
+$ResultsDir = Join-Path $Root 'TestResults'
+$ManifestSource = Join-Path $Root 'module/GeminiImage.psd1'
+$FormatSource = Join-Path $Root 'module/GeminiImage.Format.ps1xml'
+$CmdletsProject = Join-Path $Root 'src/GeminiImage.Cmdlets'
+$UnitTestProject = Join-Path $Root 'tests/unit'
+$PesterTests = Join-Path $Root 'tests/pester'
+# Assemblies that PowerShell itself provides; never ship them in the module folder.
+$HostAssemblies = @('System.Management.Automation.dll', 'Microsoft.PowerShell.*.dll', 'Microsoft.Management.Infrastructure*.dll')
+
+function Write-Step([string] $Message) { Write-Host "==> $Message" }
+
+# Runs a native command; throws when it exits non-zero.
+# (No param block on purpose: native switches such as -o must reach the native command as is.)
+function Invoke-Native {
+    $FilePath, $ArgumentList = $args
+    $ArgumentList = @($ArgumentList)
+    Write-Host "> $FilePath $($ArgumentList -join ' ')"
+    & $FilePath @ArgumentList | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "'$FilePath $($ArgumentList -join ' ')' failed with exit code $LASTEXITCODE" }
+}
+
+# Runs a script in a child `dotnet pwsh` (the pinned tool; resolved from the repo's tool manifest).
+function Invoke-ChildPwsh {
+    param([Parameter(Mandatory)] [string] $ScriptPath, [string[]] $ArgumentList = @(), [switch] $NoThrow)
+    $pwshArgs = @('pwsh', '-NoProfile', '-NonInteractive', '-File', $ScriptPath) + $ArgumentList
+    Write-Host "> dotnet $($pwshArgs -join ' ')"
+    & dotnet @pwshArgs | Out-Host
+    $code = $LASTEXITCODE
+    if ($code -ne 0 -and -not $NoThrow) { throw "child pwsh '$ScriptPath' failed with exit code $code" }
+    $code
+}
+
+function Get-ModuleVersion { [string](Import-PowerShellDataFile -LiteralPath $ManifestSource).ModuleVersion }
+
+function Get-GlobalPackagesFolder {
+    if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
+    $line = & dotnet nuget locals global-packages --list 2>$null | Select-Object -First 1
+    if ($LASTEXITCODE -eq 0 -and "$line" -match 'global-packages:\s*(.+?)\s*$') { return $Matches[1] }
+    Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages'
+}
+
+# The Pester version is pinned once, by the PackageDownload in tests/unit/GeminiImage.Tests.csproj.
+function Get-PesterManifest {
+    $csproj = [xml](Get-Content -LiteralPath (Join-Path $UnitTestProject 'GeminiImage.Tests.csproj') -Raw)
+    $node = $csproj.SelectSingleNode("//PackageDownload[@Include='Pester']")
+    if (-not $node) { throw 'tests/unit/GeminiImage.Tests.csproj has no <PackageDownload Include="Pester" .../>' }
+    $version = $node.GetAttribute('Version').Trim('[', ']', ' ')
+    $psd1 = Join-Path (Get-GlobalPackagesFolder) "pester/$version/tools/Pester.psd1"
+    if (-not (Test-Path -LiteralPath $psd1)) {
+        Invoke-Native dotnet restore $UnitTestProject
+        if (-not (Test-Path -LiteralPath $psd1)) { throw "Pester $version not found at $psd1 after restore" }
+    }
+    $psd1
+}
+
+function Invoke-Build {
+    $version = Get-ModuleVersion
+    Write-Step "Build GeminiImage $version ($Configuration)"
+    $publishDir = Join-Path ([System.IO.Path]::GetTempPath()) ("GeminiImage-publish-" + [guid]::NewGuid().ToString('N'))
+    try {
+        Invoke-Native dotnet publish $CmdletsProject -c $Configuration -o $publishDir "-p:Version=$version" --nologo
+
+        Write-Step "Assemble $ModuleDir"
+        if (Test-Path -LiteralPath $ModuleDir) { Remove-Item -LiteralPath $ModuleDir -Recurse -Force }
+        New-Item -ItemType Directory -Path $ModuleDir -Force | Out-Null
+        $dlls = Get-ChildItem -LiteralPath $publishDir -Filter *.dll -File | Where-Object {
+            $n = $_.Name; -not ($HostAssemblies | Where-Object { $n -like $_ })
+        }
+        if (-not ($dlls | Where-Object Name -eq 'GeminiImage.Cmdlets.dll')) { throw "publish produced no GeminiImage.Cmdlets.dll in $publishDir" }
+        $dlls | Copy-Item -Destination $ModuleDir
+        # our own pdbs give line numbers in stack traces
+        Get-ChildItem -LiteralPath $publishDir -Filter 'GeminiImage.*.pdb' -File | Copy-Item -Destination $ModuleDir
+        $runtimes = Join-Path $publishDir 'runtimes'
+        if (Test-Path -LiteralPath $runtimes) { Copy-Item -LiteralPath $runtimes -Destination $ModuleDir -Recurse }
+        Copy-Item -LiteralPath $ManifestSource -Destination $ModuleDir
+        if (Test-Path -LiteralPath $FormatSource) { Copy-Item -LiteralPath $FormatSource -Destination $ModuleDir }
+        else {
+            Write-Warning "module/GeminiImage.Format.ps1xml is missing; writing an empty one"
+            Set-Content -LiteralPath (Join-Path $ModuleDir 'GeminiImage.Format.ps1xml') -Encoding utf8 -Value @'
+<?xml version="1.0" encoding="utf-8"?>
+<Configuration>
+  <ViewDefinitions>
+  </ViewDefinitions>
+</Configuration>
+'@
+        }
+    }
+    finally {
+        if (Test-Path -LiteralPath $publishDir) { Remove-Item -LiteralPath $publishDir -Recurse -Force -ErrorAction SilentlyContinue }
+    }
+
+    Write-Step 'Compile help (docs/*.md -> GeminiImage.Cmdlets.dll-Help.xml)'
+    Invoke-ChildPwsh (Join-Path $Root 'tools/Build-Help.ps1') @('-ModulePath', $ModuleDir, '-DocsPath', (Join-Path $Root 'docs')) | Out-Null
+    Write-Step "Module ready: $ModuleDir"
+}
+
+# Returns [pscustomobject]@{ Passed; Failed; Ran } for the xUnit project.
+function Invoke-UnitTests {
+    Write-Step 'xUnit: dotnet test tests/unit'
+    $trx = Join-Path $ResultsDir 'unit.trx'
+    Remove-Item -LiteralPath $trx -Force -ErrorAction SilentlyContinue
+    & dotnet test $UnitTestProject -c $Configuration "-p:Version=$(Get-ModuleVersion)" --nologo `
+        --logger 'trx;LogFileName=unit.trx' --logger 'console;verbosity=normal' --results-directory $ResultsDir | Out-Host
+    $code = $LASTEXITCODE
+    if (-not (Test-Path -LiteralPath $trx)) {
+        Write-Host "ERROR: xUnit did not run (dotnet test exit code $code, no $trx); counted as 1 failed"
+        return [pscustomobject]@{ Passed = 0; Failed = 1; Ran = $false }
+    }
+    $ns = @{ t = 'http://microsoft.com/schemas/VisualStudio/TeamTest/2010' }
+    $c = (Select-Xml -LiteralPath $trx -XPath '//t:ResultSummary/t:Counters' -Namespace $ns).Node
+    $passed = [int]$c.passed
+    $failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
+    Write-Host "xUnit: $passed passed, $failed failed, $([int]$c.notExecuted) not executed (of $([int]$c.total)); $trx"
+    if ($code -ne 0 -and $failed -eq 0) {
+        Write-Host "ERROR: dotnet test exited with $code but the TRX shows no failed test; counted as 1 failed"
+        $failed = 1
+    }
+    [pscustomobject]@{ Passed = $passed; Failed = $failed; Ran = $true }
+}
+
+function Invoke-PesterTests {
+    Write-Step 'Pester: tests/pester (child pwsh)'
+    $summary = Join-Path $ResultsDir 'pester-summary.json'
+    Remove-Item -LiteralPath $summary -Force -ErrorAction SilentlyContinue
+    $pester = Get-PesterManifest
+    $code = Invoke-ChildPwsh (Join-Path $Root 'tools/Invoke-PesterTests.ps1') -NoThrow @(
+        '-PesterManifest', $pester, '-TestPath', $PesterTests,
+        '-ResultFile', (Join-Path $ResultsDir 'pester.xml'), '-SummaryFile', $summary)
+    if (-not (Test-Path -LiteralPath $summary)) {
+        Write-Host "ERROR: Pester did not run (child exit code $code, no $summary); counted as 1 failed"
+        return [pscustomobject]@{ Passed = 0; Failed = 1; Ran = $false }
+    }
+    $s = Get-Content -LiteralPath $summary -Raw | ConvertFrom-Json
+    Write-Host "Pester: $($s.PassedCount) passed, $($s.FailedCount) failed ($($s.FailedBlocksCount) failed blocks, $($s.FailedContainersCount) failed containers), $($s.SkippedCount) skipped"
+    $failed = [int]$s.Failed
+    if ($code -ne 0 -and $failed -eq 0) {
+        Write-Host "ERROR: the Pester child exited with $code but reported no failure; counted as 1 failed"
+        $failed = 1
+    }
+    [pscustomobject]@{ Passed = [int]$s.PassedCount; Failed = $failed; Ran = $true }
+}
+
+function Invoke-Test {
+    New-Item -ItemType Directory -Path $ResultsDir -Force | Out-Null
+    try { Invoke-Build }
+    catch {
+        Write-Host "ERROR: build failed: $($_.Exception.Message)"
+        Write-Host '0 passed, 1 failed'
+        exit 1
+    }
+    $unit = Invoke-UnitTests
+    $pester = Invoke-PesterTests
+    $passed = $unit.Passed + $pester.Passed
+    $failed = $unit.Failed + $pester.Failed
+    $code = if ($failed -gt 0 -or -not $unit.Ran -or -not $pester.Ran) { 1 } else { 0 }
+    # Nothing may be printed after this line (CI reads it as the closing line).
+    Write-Host "$passed passed, $failed failed"
+    exit $code
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    Write-Step 'Demo (child pwsh)'
+    $code = Invoke-ChildPwsh (Join-Path $Root 'tools/Demo.ps1') @('-ModulePath', $ModuleDir, '-OutputPath', (Join-Path $OutputDir 'demo')) -NoThrow
+    if ($code -ne 0) { Write-Host "ERROR: demo failed (exit code $code)"; exit 1 }
+}
+
+function Invoke-Clean {
+    Write-Step 'Clean'
+    $targets = @($OutputDir, $ResultsDir)
+    foreach ($dir in 'src', 'tests', 'bench') {
+        $p = Join-Path $Root $dir
+        if (Test-Path -LiteralPath $p) {
+            $targets += Get-ChildItem -LiteralPath $p -Directory -Recurse -Force |
+                Where-Object { $_.Name -in 'bin', 'obj' } | ForEach-Object FullName
+        }
+    }
+    foreach ($t in $targets) {
+        if (Test-Path -LiteralPath $t) { Write-Host "remove $t"; Remove-Item -LiteralPath $t -Recurse -Force }
+    }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+    'Bench' {
+        Write-Host 'Bench: not implemented yet (it will build, then run bench/*.ps1 against output/GeminiImage).'
+        exit 1
+    }
+    'Package' {
+        Write-Host 'Package: not implemented yet.'
+        exit 1
+    }
+    'Clean' { Invoke-Clean }
+}
+exit 0

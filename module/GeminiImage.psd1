@@ -1,0 +1,40 @@
+#
+# Module manifest for GeminiImage.
+# This file is the single source of the module version: build.ps1 reads ModuleVersion from here.
+#
+@{
+    RootModule           = 'GeminiImage.Cmdlets.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '520056f0-63e3-48ef-a95b-61c930f149bc'
+    Author               = 'GeminiImage contributors'
+    CompanyName          = 'GeminiImage'
+    Copyright            = '(c) GeminiImage contributors. MIT License.'
+    Description          = 'Generate and edit images with Google Gemini image models (Nano Banana) from PowerShell: text-to-image, image editing, multi-turn image chats, cost tracking, and a local emulator for offline use and tests.'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    PowerShellVersion    = '5.1'
+    FormatsToProcess     = @('GeminiImage.Format.ps1xml')
+    CmdletsToExport      = @(
+        'New-GeminiImage'
+        'Edit-GeminiImage'
+        'Start-GeminiEmulator'
+        'Stop-GeminiEmulator'
+        'Get-GeminiConfig'
+        'Set-GeminiConfig'
+        'Get-GeminiModel'
+        'Start-GeminiImageChat'
+        'Send-GeminiImageChat'
+        'Save-GeminiImageChat'
+        'Import-GeminiImageChat'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Gemini', 'AI', 'Image', 'NanoBanana', 'ImageGeneration')
+            LicenseUri   = 'https://github.com/geminiimage/GeminiImage/blob/main/LICENSE'
+            ProjectUri   = 'https://github.com/geminiimage/GeminiImage'
+            ReleaseNotes = '0.1.0: first preview. Text-to-image and image editing with Gemini image models, image chats, local emulator.'
+        }
+    }
+}

@@ -1,0 +1,64 @@
+# Every cmdlet the module exports must have real help: compiled from docs/<Verb-Noun>.md by
+# tools/Build-Help.ps1 into output/GeminiImage/GeminiImage.Cmdlets.dll-Help.xml.
+
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+    $cmdletCases = @(Get-Command -Module GeminiImage -CommandType Cmdlet | Sort-Object Name | ForEach-Object {
+        @{
+            Name       = $_.Name
+            Parameters = @($_.Parameters.Keys | Where-Object { $_ -notin $common } | Sort-Object | ForEach-Object { @{ Parameter = $_ } })
+        }
+    })
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+}
+
+Describe 'Module' {
+    It 'has a valid manifest' {
+        $m = Test-ModuleManifest -Path (Join-Path $ModulePath 'GeminiImage.psd1')
+        $m.Name | Should -Be 'GeminiImage'
+        $m.Version | Should -Not -BeNullOrEmpty
+    }
+    It 'ships the compiled help file' {
+        $help = Join-Path $ModulePath 'GeminiImage.Cmdlets.dll-Help.xml'
+        $help | Should -Exist
+        { [xml](Get-Content -LiteralPath $help -Raw) } | Should -Not -Throw
+    }
+    It 'does not ship PowerShell''s own System.Management.Automation.dll' {
+        Join-Path $ModulePath 'System.Management.Automation.dll' | Should -Not -Exist
+    }
+}
+
+Describe 'Help for <Name>' -ForEach $cmdletCases {
+    BeforeAll {
+        $help = Get-Help -Name $Name -Full
+    }
+
+    It 'has a synopsis (not the auto-generated syntax)' {
+        $synopsis = "$($help.Synopsis)".Trim()
+        $synopsis | Should -Not -BeNullOrEmpty
+        # Without a help file, Get-Help puts the syntax line(s) in Synopsis.
+        $synopsis | Should -Not -BeLike "$Name *"
+        $synopsis | Should -Not -BeLike "$Name"
+        $synopsis | Should -Not -Match '\[<CommonParameters>\]'
+    }
+
+    It 'has a description' {
+        ($help.description.Text -join '').Trim() | Should -Not -BeNullOrEmpty
+    }
+
+    It 'has at least one example with code' {
+        $examples = @($help.examples.example)
+        $examples.Count | Should -BeGreaterThan 0
+        foreach ($e in $examples) { "$($e.code)".Trim() | Should -Not -BeNullOrEmpty }
+    }
+
+    It 'describes parameter -<Parameter>' -ForEach $Parameters {
+        $p = Get-Help -Name $Name -Parameter $Parameter -ErrorAction SilentlyContinue
+        $p | Should -Not -BeNullOrEmpty -Because "docs/$Name.md should have '### -$Parameter' under '## PARAMETERS'"
+        ($p.description.Text -join '').Trim() | Should -Not -BeNullOrEmpty -Because "docs/$Name.md should describe -$Parameter"
+    }
+}

@@ -1,0 +1,65 @@
+<#
+    Shared setup for the Pester tests. Dot-source it from BeforeAll in every
+    tests/pester/<Verb-Noun>.Tests.ps1:
+
+        BeforeAll { . (Join-Path $PSScriptRoot 'common.ps1') }
+
+    (Tests that build their cases at discovery time, like Help.Tests.ps1, also dot-source it
+    in BeforeDiscovery.)
+
+    It imports the BUILT module from output/GeminiImage (run `build.ps1 -Task Build` or
+    `-Task Test` first), forces plain-text rendering, and defines:
+      $RepoRoot, $ModulePath, $GeminiModule
+      New-TestFolder      a fresh empty folder (under TestDrive: when Pester provides it), removed
+                          with TestDrive at the end of the block, or by Remove-TestFolders
+      Start-TestEmulator  Start-GeminiEmulator (splatting -Parameters), returning its object;
+                          marks the current test skipped when the cmdlet does not exist yet.
+                          Stop it in AfterAll/AfterEach with Stop-GeminiEmulator.
+      Test-GeminiCommand  $true when the module exports the named command
+#>
+$ErrorActionPreference = 'Stop'
+if ($PSVersionTable.PSVersion.Major -ge 7) { $PSStyle.OutputRendering = 'PlainText' }
+
+$script:RepoRoot = (Resolve-Path -LiteralPath (Join-Path $PSScriptRoot '../..')).ProviderPath
+$script:ModulePath = Join-Path $script:RepoRoot 'output/GeminiImage'
+if (-not (Test-Path -LiteralPath (Join-Path $script:ModulePath 'GeminiImage.psd1'))) {
+    throw "The built module is missing at $script:ModulePath; run: dotnet pwsh -NoProfile -File ./build.ps1 -Task Build"
+}
+$script:GeminiModule = Import-Module -Name $script:ModulePath -Force -PassThru -ErrorAction Stop
+
+function Test-GeminiCommand([Parameter(Mandatory)] [string] $Name) {
+    [bool](Get-Command -Name $Name -Module GeminiImage -ErrorAction SilentlyContinue)
+}
+
+$script:TestFolders = [System.Collections.Generic.List[string]]::new()
+
+function New-TestFolder([string] $Name = 'test') {
+    $base = if (Test-Path -LiteralPath 'TestDrive:\' -ErrorAction SilentlyContinue) {
+        (Get-PSDrive -Name TestDrive).Root
+    }
+    else { [System.IO.Path]::GetTempPath() }
+    $path = Join-Path $base ("$Name-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    New-Item -ItemType Directory -Path $path -Force | Out-Null
+    $script:TestFolders.Add($path)
+    $path
+}
+
+# For folders made outside TestDrive (e.g. from BeforeDiscovery); call it from AfterAll.
+function Remove-TestFolders {
+    foreach ($p in $script:TestFolders) { Remove-Item -LiteralPath $p -Recurse -Force -ErrorAction SilentlyContinue }
+    $script:TestFolders.Clear()
+}
+
+function Start-TestEmulator {
+    [CmdletBinding()]
+    param([hashtable] $Parameters = @{})
+    if (-not (Test-GeminiCommand 'Start-GeminiEmulator')) {
+        # Inside It/BeforeEach this marks the test skipped; in BeforeAll Pester reports the block
+        # as failed with this message. To skip a whole file or block, guard at discovery time:
+        #   BeforeDiscovery { . (Join-Path $PSScriptRoot 'common.ps1') }
+        #   Describe 'X' -Skip:(-not (Test-GeminiCommand 'Start-GeminiEmulator')) { ... }
+        Set-ItResult -Skipped -Because 'Start-GeminiEmulator is not implemented yet'
+        return
+    }
+    Start-GeminiEmulator @Parameters
+}

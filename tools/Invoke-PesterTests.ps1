@@ -1,0 +1,48 @@
+<#
+.SYNOPSIS
+    Runs the Pester tests in THIS (child) process and writes a JSON summary for build.ps1.
+
+.DESCRIPTION
+    build.ps1 -Task Test starts this script in a child `dotnet pwsh -NoProfile`, so the built
+    binary module is loaded in a throw-away process. Plain Invoke-Pester exits 0 even when tests
+    fail; here the counts go to -SummaryFile and the exit code is 1 on any failure.
+    Failed = FailedCount + FailedContainersCount (a test file that cannot be discovered/run)
+    + FailedBlocksCount when a failing BeforeAll/AfterAll left no failed test behind.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $PesterManifest,
+    [Parameter(Mandatory)] [string] $TestPath,
+    [Parameter(Mandatory)] [string] $ResultFile,
+    [Parameter(Mandatory)] [string] $SummaryFile
+)
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+if ($PSVersionTable.PSVersion.Major -ge 7) { $PSStyle.OutputRendering = 'PlainText' }
+
+Import-Module -Name $PesterManifest -Force
+$config = New-PesterConfiguration
+$config.Run.Path = $TestPath
+$config.Run.PassThru = $true
+$config.Run.Exit = $false
+$config.Output.Verbosity = 'Detailed'
+$config.Output.RenderMode = 'Plaintext'
+$config.TestResult.Enabled = $true
+$config.TestResult.OutputFormat = 'NUnitXml'
+$config.TestResult.OutputPath = $ResultFile
+
+$r = Invoke-Pester -Configuration $config
+$failed = $r.FailedCount + $r.FailedContainersCount
+if ($r.FailedCount -eq 0) { $failed += $r.FailedBlocksCount }
+[ordered]@{
+    Result                = "$($r.Result)"
+    TotalCount            = $r.TotalCount
+    PassedCount           = $r.PassedCount
+    FailedCount           = $r.FailedCount
+    SkippedCount          = $r.SkippedCount
+    NotRunCount           = $r.NotRunCount
+    FailedBlocksCount     = $r.FailedBlocksCount
+    FailedContainersCount = $r.FailedContainersCount
+    Failed                = $failed
+} | ConvertTo-Json | Set-Content -LiteralPath $SummaryFile -Encoding utf8
+exit ([int]($failed -gt 0))
