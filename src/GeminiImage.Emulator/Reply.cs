@@ -1,0 +1,43 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+
+namespace GeminiImage.Emulator;
+
+/// <summary>A complete HTTP answer, built before anything is written so the status is known up front.</summary>
+internal sealed class Reply
+{
+    public const string JsonType = "application/json; charset=UTF-8";
+
+    public Reply(int statusCode, byte[] body, string contentType = JsonType)
+    {
+        StatusCode = statusCode;
+        Body = body;
+        ContentType = contentType;
+    }
+
+    public int StatusCode { get; }
+    public byte[] Body { get; }
+    public string ContentType { get; }
+    public List<KeyValuePair<string, string>> Headers { get; } = new();
+
+    public Reply WithHeader(string name, string value)
+    {
+        Headers.Add(new KeyValuePair<string, string>(name, value));
+        return this;
+    }
+
+    public static Reply Json(int statusCode, Action<Utf8JsonWriter> write) => new(statusCode, WriteJson(write));
+
+    public static Reply Text(int statusCode, string body, string contentType) => new(statusCode, Encoding.UTF8.GetBytes(body), contentType);
+
+    public static byte[] WriteJson(Action<Utf8JsonWriter> write)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
+            write(writer);
+        return stream.ToArray();
+    }
+}
