@@ -352,6 +352,7 @@ public sealed class GeminiEmulator : IDisposable
         using var doc = ParseJson(body);
         GenerateCall.Describe(doc.RootElement, entry);
         var call = GenerateCall.Parse(info, doc.RootElement, _files, SignatureCheck);
+        entry.InputImageHashes = call.Images.ConvertAll(i => i.Hash);
 
         CheckRateLimit(info.Id);
         var fault = FaultQueue.FromDirective(call.Prompt) ?? _faults.Take(call.Prompt);

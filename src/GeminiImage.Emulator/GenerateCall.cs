@@ -49,7 +49,8 @@ internal sealed class GenerateCall
     public int TextChars { get; private set; }
 
     /// <summary>
-    /// Reads what the request log needs without validating, so a rejected request is still logged usefully.
+    /// Reads what the request log needs without validating, so a rejected request is still logged usefully
+    /// (inline images only; <see cref="Images"/> adds Files API images once the request is parsed).
     /// </summary>
     public static void Describe(JsonElement root, EmulatorRequest entry)
     {
@@ -62,6 +63,7 @@ internal sealed class GenerateCall
         if (!root.TryProp("contents", out var contents) || contents.ValueKind != JsonValueKind.Array) return;
         entry.ContentsCount = contents.GetArrayLength();
         var signatures = new List<string>();
+        var hashes = new List<string>();
         string? prompt = null;
         foreach (var content in contents.EnumerateArray())
         {
@@ -70,13 +72,18 @@ internal sealed class GenerateCall
             foreach (var part in parts.EnumerateArray())
             {
                 if (part.Str("thoughtSignature") is { } sig) signatures.Add(sig);
-                if (!part.Bool("thought") && part.Str("text") is { } text) texts.Add(text);
+                if (part.Bool("thought")) continue;
+                if (part.Str("text") is { } text) texts.Add(text);
+                if (part.TryProp("inlineData", out var inline) && (inline.Str("mimeType") ?? "").StartsWith("image/", StringComparison.Ordinal)
+                    && inline.TryProp("data", out var data) && data.TryGetBytesFromBase64(out var bytes))
+                    hashes.Add(Wire.Sha256Hex(bytes));
             }
             var role = content.Str("role");
             if (role == null || role == "user") prompt = string.Join("\n", texts);
         }
         entry.Prompt = prompt;
         entry.ThoughtSignatures = signatures;
+        entry.InputImageHashes = hashes;
     }
 
     public static GenerateCall Parse(ModelInfo model, JsonElement root, FileStore files, Func<string, bool>? isKnownSignature)

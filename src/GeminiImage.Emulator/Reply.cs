@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace GeminiImage.Emulator;
@@ -33,10 +34,13 @@ internal sealed class Reply
 
     public static Reply Text(int statusCode, string body, string contentType) => new(statusCode, Encoding.UTF8.GetBytes(body), contentType);
 
+    // Google does not escape '+' or '<' in its JSON; relaxed escaping keeps base64 signatures byte-identical on the wire.
+    private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static byte[] WriteJson(Action<Utf8JsonWriter> write)
     {
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
+        using (var writer = new Utf8JsonWriter(stream, s_writerOptions))
             write(writer);
         return stream.ToArray();
     }
