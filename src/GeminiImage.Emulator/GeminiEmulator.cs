@@ -36,6 +36,7 @@ public sealed class GeminiEmulator : IDisposable
     private int _requestsPerMinuteLimit;
     private volatile bool _holdBatches;
     private int _stopped;
+    private int _inFlight;
 
     private GeminiEmulator(HttpListener listener, int port, EmulatorOptions options)
     {
@@ -154,6 +155,10 @@ public sealed class GeminiEmulator : IDisposable
         if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
         _stop.Cancel();
         _hangs.Cancel();
+        // Let cancelled requests abort their own connections first: closing the listener under them
+        // would answer them with an empty 200.
+        var deadline = DateTime.UtcNow.AddSeconds(2);
+        while (Volatile.Read(ref _inFlight) > 0 && DateTime.UtcNow < deadline) Thread.Sleep(5);
         try
         {
             _listener.Stop();
@@ -182,7 +187,12 @@ public sealed class GeminiEmulator : IDisposable
                 if (_stop.IsCancellationRequested) return;
                 continue;
             }
-            _ = Task.Run(() => HandleAsync(context));
+            Interlocked.Increment(ref _inFlight);
+            _ = Task.Run(async () =>
+            {
+                try { await HandleAsync(context).ConfigureAwait(false); }
+                finally { Interlocked.Decrement(ref _inFlight); }
+            });
         }
     }
 
@@ -232,7 +242,13 @@ public sealed class GeminiEmulator : IDisposable
 
     private static void Abort(HttpListenerContext context)
     {
-        try { context.Response.Abort(); }
+        // The managed HttpListener writes default "200 OK" headers even when aborting; promising a body byte
+        // that never comes makes the client see a broken connection instead of an empty success.
+        try
+        {
+            context.Response.ContentLength64 = 1;
+            context.Response.Abort();
+        }
         catch (Exception e) when (e is ObjectDisposedException || e is HttpListenerException || e is InvalidOperationException) { }
     }
 
