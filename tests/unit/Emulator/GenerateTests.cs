@@ -228,6 +228,7 @@ public class GenerateTests
         var watch = Stopwatch.StartNew();
         var response = await client.GenerateAsync(EmulatorClient.Body("a fresh prompt for timing " + Guid.NewGuid()));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.True(watch.ElapsedMilliseconds < 1000, $"took {watch.ElapsedMilliseconds} ms");
+        // Google's real latency is seconds; the budget here is generous for slow CI machines.
+        Assert.True(watch.ElapsedMilliseconds < 500, $"took {watch.ElapsedMilliseconds} ms");
     }
 }
