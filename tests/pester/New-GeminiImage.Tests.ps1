@@ -4,8 +4,8 @@ BeforeAll {
     function Get-PngSize([string] $Path) {
         $bytes = [System.IO.File]::ReadAllBytes($Path)
         # PNG IHDR: width and height are big-endian at offsets 16 and 20.
-        $w = ($bytes[16] -shl 24) -bor ($bytes[17] -shl 16) -bor ($bytes[18] -shl 8) -bor $bytes[19]
-        $h = ($bytes[20] -shl 24) -bor ($bytes[21] -shl 16) -bor ($bytes[22] -shl 8) -bor $bytes[23]
+        $w = [System.Buffers.Binary.BinaryPrimitives]::ReadInt32BigEndian([byte[]]$bytes[16..19])
+        $h = [System.Buffers.Binary.BinaryPrimitives]::ReadInt32BigEndian([byte[]]$bytes[20..23])
         "${w}x${h}"
     }
 }
@@ -143,7 +143,7 @@ Describe 'New-GeminiImage' {
         $secret = 'AIzaSecret-' + [guid]::NewGuid().ToString('N')
         $keyed = ConvertTo-SecureString $secret -AsPlainText -Force
         $all = & {
-            New-GeminiImage 'secret fox' -OutputDirectory $Out -Verbose -Debug -ApiKey $keyed
+            New-GeminiImage 'secret fox' -OutputDirectory $Out -Verbose -Debug -ApiKey $keyed -ErrorAction Continue
             New-GeminiImage 'good fox' -OutputDirectory $Out -Verbose -Debug
             Get-GeminiConfig
         } *>&1 | Out-String -Width 500
@@ -151,6 +151,7 @@ Describe 'New-GeminiImage' {
         $all | Should -Not -Match ([regex]::Escape($secret))
         $all | Should -Not -Match ([regex]::Escape($Emulator.ApiKey))
         $all | Should -Match 'Using http://127\.0\.0\.1'
+        $all | Should -Match 'API_KEY_INVALID'
     }
 
     It '-Count sends that many requests' {
