@@ -9,6 +9,7 @@ using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
 
 namespace GeminiImage.Engine.Imaging;
 
@@ -96,6 +97,23 @@ internal static class ImageFiles
             // Decoders throw assorted exception types for damaged data; all of them mean the same to the user.
             throw new InvalidImageException(path, $"'{path}' is truncated or corrupt: {e.Message}", e);
         }
+    }
+
+    /// <summary>All checks of <see cref="InputImageLoader"/>, then the first frame turned upright (EXIF orientation applied).</summary>
+    public static Image<Rgba32> LoadUpright(string path, ImageLimits limits, out byte[] data)
+    {
+        data = ReadAllBytes(path);
+        var format = DetectFormat(data, path);
+        var info = Identify(data, path, limits);
+        var image = Decode(data, format, path);
+        if (image.Frames.Count > 1)
+        {
+            var first = image.Frames.CloneFrame(0);
+            image.Dispose();
+            image = first;
+        }
+        if (GetOrientation(info) != 1) image.Mutate(x => x.AutoOrient());
+        return image;
     }
 
     /// <summary>EXIF orientation (1–8) from the header, 1 when absent.</summary>

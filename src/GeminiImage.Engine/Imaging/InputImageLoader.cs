@@ -63,34 +63,51 @@ public sealed class InputImageLoader
             return Create(path, data, passThroughMime, info.Width, info.Height, warnings);
         }
 
-        using var working = image.Frames.Count > 1 ? image.Frames.CloneFrame(0) : image.Clone();
+        using var upright = image.Frames.Count > 1 ? image.Frames.CloneFrame(0) : image.Clone();
+        var name = Path.GetFileName(path);
         if (image.Frames.Count > 1)
-            warnings.Add($"'{Path.GetFileName(path)}' is animated ({image.Frames.Count} frames); only the first frame is used.");
+            warnings.Add($"'{name}' is animated ({image.Frames.Count} frames); only the first frame is used.");
         if (passThroughMime == null)
-            warnings.Add($"'{Path.GetFileName(path)}' was converted from {format.Name} to PNG.");
-        if (orientation != 1) working.Mutate(x => x.AutoOrient());
-
-        if (Math.Max(working.Width, working.Height) > limits.MaxLongSide)
-            Shrink(working, limits.MaxLongSide, path, warnings);
+            warnings.Add($"'{name}' was converted from {format.Name} to PNG.");
+        if (orientation != 1) upright.Mutate(x => x.AutoOrient());
 
         var asJpeg = format == JpegFormat.Instance;
-        var encoded = Encode(working, asJpeg, limits);
-        if (encoded.LongLength > limits.MaxEncodedBytes && !asJpeg && !ImageFiles.HasTransparency(working))
+        var targetSide = Math.Min(limits.MaxLongSide, Math.Max(upright.Width, upright.Height));
+        // Each attempt resizes from the upright original, so repeated shrinking does not compound resampling.
+        Image<Rgba32>? resized = null;
+        try
         {
-            asJpeg = true;
-            encoded = Encode(working, asJpeg, limits);
-            warnings.Add($"'{Path.GetFileName(path)}' was re-encoded as JPEG (quality {limits.JpegQuality}) to stay under {FormatBytes(limits.MaxEncodedBytes)}.");
+            while (true)
+            {
+                var current = resized ?? upright;
+                if (Math.Max(current.Width, current.Height) > targetSide)
+                {
+                    resized?.Dispose();
+                    resized = Resized(upright, targetSide);
+                    current = resized;
+                }
+                var encoded = Encode(current, asJpeg, limits);
+                if (encoded.LongLength <= limits.MaxEncodedBytes)
+                {
+                    if (resized != null)
+                        warnings.Add($"'{name}' was downscaled from {upright.Width}x{upright.Height} to {current.Width}x{current.Height}.");
+                    return Create(path, encoded, asJpeg ? "image/jpeg" : "image/png", current.Width, current.Height, warnings);
+                }
+                if (!asJpeg && !ImageFiles.HasTransparency(current))
+                {
+                    asJpeg = true;
+                    warnings.Add($"'{name}' was re-encoded as JPEG (quality {limits.JpegQuality}) to stay under {FormatBytes(limits.MaxEncodedBytes)}.");
+                    continue;
+                }
+                targetSide = Math.Max(current.Width, current.Height) * 3 / 4;
+                if (targetSide < MinimumLongSide)
+                    throw new ImageTooLargeException(path, $"'{path}' cannot be brought under {FormatBytes(limits.MaxEncodedBytes)} without shrinking it below {MinimumLongSide} px.", info.Width, info.Height);
+            }
         }
-        while (encoded.LongLength > limits.MaxEncodedBytes)
+        finally
         {
-            var target = Math.Max(working.Width, working.Height) * 3 / 4;
-            if (target < MinimumLongSide)
-                throw new ImageTooLargeException(path, $"'{path}' cannot be brought under {FormatBytes(limits.MaxEncodedBytes)}.", info.Width, info.Height);
-            Shrink(working, target, path, warnings);
-            encoded = Encode(working, asJpeg, limits);
+            resized?.Dispose();
         }
-
-        return Create(path, encoded, asJpeg ? "image/jpeg" : "image/png", working.Width, working.Height, warnings);
     }
 
     private static PreparedImage PrepareHeif(string path, byte[] data, string mimeType, ImageLimits limits)
@@ -103,13 +120,12 @@ public sealed class InputImageLoader
         return Create(path, data, mimeType, width, height, warnings);
     }
 
-    private static void Shrink(Image<Rgba32> image, int longSide, string path, List<string> warnings)
+    private static Image<Rgba32> Resized(Image<Rgba32> image, int longSide)
     {
-        var before = $"{image.Width}x{image.Height}";
         var scale = (double)longSide / Math.Max(image.Width, image.Height);
-        var size = new Size(Math.Max(1, (int)Math.Round(image.Width * scale)), Math.Max(1, (int)Math.Round(image.Height * scale)));
-        image.Mutate(x => x.Resize(size));
-        warnings.Add($"'{Path.GetFileName(path)}' was downscaled from {before} to {image.Width}x{image.Height}.");
+        var width = Math.Max(1, (int)Math.Round(image.Width * scale));
+        var height = Math.Max(1, (int)Math.Round(image.Height * scale));
+        return image.Clone(x => x.Resize(width, height));
     }
 
     private static byte[] Encode(Image<Rgba32> image, bool asJpeg, ImageLimits limits)
