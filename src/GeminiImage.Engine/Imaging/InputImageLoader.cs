@@ -63,7 +63,9 @@ public sealed class InputImageLoader
             return Create(path, data, passThroughMime, info.Width, info.Height, warnings);
         }
 
-        using var upright = image.Frames.Count > 1 ? image.Frames.CloneFrame(0) : image.Clone();
+        // Work on the decoded image itself unless it is animated: a 100 MP image would otherwise be held twice.
+        using var firstFrame = image.Frames.Count > 1 ? image.Frames.CloneFrame(0) : null;
+        var upright = firstFrame ?? image;
         var name = Path.GetFileName(path);
         if (image.Frames.Count > 1)
             warnings.Add($"'{name}' is animated ({image.Frames.Count} frames); only the first frame is used.");
