@@ -31,11 +31,17 @@ public readonly struct FitResult : IEquatable<FitResult>
         OffsetY = offsetY;
     }
 
+    /// <summary>Width to resize the source to.</summary>
     public int ResizeWidth { get; }
+    /// <summary>Height to resize the source to.</summary>
     public int ResizeHeight { get; }
+    /// <summary>Width of the output image.</summary>
     public int CanvasWidth { get; }
+    /// <summary>Height of the output image.</summary>
     public int CanvasHeight { get; }
+    /// <summary>Left edge of the resized image on the canvas (negative: cropped).</summary>
     public int OffsetX { get; }
+    /// <summary>Top edge of the resized image on the canvas (negative: cropped).</summary>
     public int OffsetY { get; }
 
     public bool Equals(FitResult other) =>

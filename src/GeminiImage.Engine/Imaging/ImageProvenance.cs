@@ -10,10 +10,15 @@ public sealed class ImageProvenance
     /// <summary>"GeminiImage &lt;version&gt;", the default <see cref="Generator"/>.</summary>
     public static string DefaultGenerator { get; } = "GeminiImage " + GetVersion();
 
+    /// <summary>The prompt text as sent.</summary>
     public string? Prompt { get; set; }
+    /// <summary>Model id, e.g. gemini-2.5-flash-image.</summary>
     public string? Model { get; set; }
+    /// <summary>Requested aspect ratio such as "16:9" (null when the model chose).</summary>
     public string? AspectRatio { get; set; }
+    /// <summary>Requested image size such as "2K" (null when not applicable).</summary>
     public string? ImageSize { get; set; }
+    /// <summary>When the image was received, in UTC.</summary>
     public DateTime? CreatedUtc { get; set; }
     /// <summary>Cost of the request in USD, when known.</summary>
     public decimal? Cost { get; set; }
@@ -48,6 +53,7 @@ public sealed class ImageInfo
         Provenance = provenance;
     }
 
+    /// <summary>The file that was read.</summary>
     public string Path { get; }
     /// <summary>Format sniffed from the content: PNG, JPEG, WebP, GIF, BMP, TIFF, TGA, PBM, HEIC or HEIF.</summary>
     public string Format { get; }
@@ -55,6 +61,7 @@ public sealed class ImageInfo
     public int Width { get; }
     /// <summary>Height as displayed (EXIF orientation applied); 0 when unknown.</summary>
     public int Height { get; }
+    /// <summary>File size in bytes.</summary>
     public long SizeBytes { get; }
     /// <summary>Embedded GeminiImage provenance, or null for images this module did not write.</summary>
     public ImageProvenance? Provenance { get; }

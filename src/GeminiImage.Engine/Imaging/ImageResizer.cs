@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Webp;
@@ -13,17 +12,24 @@ namespace GeminiImage.Engine.Imaging;
 /// <summary>Encoded format of a resized image.</summary>
 public enum ImageOutputFormat
 {
+    /// <summary>Lossless, keeps transparency.</summary>
     Png,
+    /// <summary>Lossy, no transparency (flattened onto the background).</summary>
     Jpeg,
+    /// <summary>Lossy WebP at the given quality, keeps transparency.</summary>
     Webp,
 }
 
 /// <summary>Settings for <see cref="ImageResizer.Resize"/>.</summary>
 public sealed class ResizeOptions
 {
+    /// <summary>Target width in pixels.</summary>
     public int Width { get; set; }
+    /// <summary>Target height in pixels.</summary>
     public int Height { get; set; }
+    /// <summary>How the image is fitted to the target (see <see cref="FitMode"/>).</summary>
     public FitMode Mode { get; set; } = FitMode.Pad;
+    /// <summary>Encoded output format.</summary>
     public ImageOutputFormat Format { get; set; } = ImageOutputFormat.Png;
     /// <summary>JPEG/WebP quality, 1–100.</summary>
     public int Quality { get; set; } = 90;

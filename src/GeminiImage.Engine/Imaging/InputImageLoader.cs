@@ -4,7 +4,6 @@ using System.IO;
 using System.Security.Cryptography;
 using GeminiImage.Engine.Errors;
 using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;

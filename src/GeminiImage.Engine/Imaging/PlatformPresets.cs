@@ -16,11 +16,15 @@ public sealed class PlatformPreset
         Description = description;
     }
 
+    /// <summary>Preset name as used on the command line, e.g. "InstagramPortrait".</summary>
     public string Name { get; }
+    /// <summary>Target width in pixels.</summary>
     public int Width { get; }
+    /// <summary>Target height in pixels.</summary>
     public int Height { get; }
     /// <summary>The fit mode that usually suits the platform (Pad for product shots on a plain background, Cover for feeds).</summary>
     public FitMode SuggestedMode { get; }
+    /// <summary>What the size is for.</summary>
     public string Description { get; }
 
     public override string ToString() => $"{Name} ({Width}x{Height})";

@@ -1,6 +1,5 @@
 using System;
 using GeminiImage.Engine.Errors;
-using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Webp;
 
 namespace GeminiImage.Engine.Imaging;
