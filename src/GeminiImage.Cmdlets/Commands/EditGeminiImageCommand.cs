@@ -106,7 +106,7 @@ public sealed class EditGeminiImageCommand : GeminiApiCmdlet
             };
             request.Validate();
         }
-        catch (GeminiImageException ex)
+        catch (Exception ex) when (ex is GeminiImageException or IOException or UnauthorizedAccessException)
         {
             WriteError(ErrorRecords.From(ex, source));
             return;

@@ -1,26 +1,30 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Management.Automation;
 using GeminiImage.Engine.Generation;
+using GeminiImage.Engine.Imaging;
 
 namespace GeminiImage.Cmdlets.Infrastructure;
 
-/// <summary>Resolves and loads image paths given as parameters.</summary>
+/// <summary>Loads input images through the engine's checks (format by content, bombs, corruption, conversion).</summary>
 internal static class InputImages
 {
+    private static readonly InputImageLoader s_loader = new();
+
+    /// <summary>Resolves each path literally (relative to the PowerShell location) and prepares it; throws on the first bad one.</summary>
     public static IReadOnlyList<InputImage> Load(PSCmdlet cmdlet, string[]? paths)
     {
         if (paths == null || paths.Length == 0) return Array.Empty<InputImage>();
         var images = new List<InputImage>();
-        foreach (var path in paths)
-        {
-            var full = cmdlet.GetUnresolvedProviderPathFromPSPath(path);
-            var data = File.ReadAllBytes(full);
-            images.Add(new InputImage(data, "image/png", full));
-        }
+        foreach (var path in paths) images.Add(LoadOne(cmdlet, cmdlet.GetUnresolvedProviderPathFromPSPath(path)));
         return images;
     }
 
-    public static InputImage LoadOne(PSCmdlet cmdlet, string fullPath) => new(File.ReadAllBytes(fullPath), "image/png", fullPath);
+    /// <summary>Prepares one file-system path; conversion and downscaling warnings go to the warning stream.</summary>
+    public static InputImage LoadOne(PSCmdlet cmdlet, string fullPath)
+    {
+        var prepared = s_loader.Prepare(fullPath);
+        foreach (var warning in prepared.Warnings) cmdlet.WriteWarning($"{System.IO.Path.GetFileName(fullPath)}: {warning}");
+        return new InputImage(prepared.Data, prepared.MimeType, fullPath);
+    }
 }

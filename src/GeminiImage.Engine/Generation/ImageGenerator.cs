@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using GeminiImage.Engine.Api;
+using GeminiImage.Engine.Imaging;
 using GeminiImage.Engine.Pricing;
 
 namespace GeminiImage.Engine.Generation;
@@ -60,9 +61,36 @@ public sealed class ImageGenerator
                 CreatedUtc = now.ToUniversalTime(),
             };
             var path = plan.PathFor(request.Prompt, image.MimeType, i, now);
-            item.Path = OutputWriter.SaveAtomic(image.Data, path, plan.Force);
+            item.Path = OutputWriter.SaveAtomic(WithProvenance(image, item, request), path, plan.Force);
             saved.Add(item);
         }
         return saved;
+    }
+
+    /// <summary>The prompt, model, settings, cost and sources travel inside the file (PNG iTXt, JPEG/WebP XMP).</summary>
+    private static byte[] WithProvenance(ReturnedImage image, GeminiImageResult item, ImageRequest request)
+    {
+        if (!ProvenanceWriter.CanEmbed(image.MimeType)) return image.Data;
+        var provenance = new ImageProvenance
+        {
+            Prompt = item.Prompt,
+            Model = item.Model,
+            AspectRatio = item.AspectRatio,
+            ImageSize = item.ImageSize,
+            CreatedUtc = item.CreatedUtc,
+            Cost = item.Cost,
+            SourceImages = request.InputImages.Where(i => i.SourcePath != null).Select(i => System.IO.Path.GetFileName(i.SourcePath!)).ToList(),
+            Tag = item.Tags.Length == 0 ? null : string.Join(",", item.Tags),
+            ResponseId = item.ResponseId,
+        };
+        try
+        {
+            return ProvenanceWriter.Embed(image.Data, image.MimeType, provenance);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Metadata is a courtesy; an image the model sent in an odd shape is still saved as received.
+            return image.Data;
+        }
     }
 }

@@ -1,0 +1,68 @@
+using System;
+using System.Collections.Generic;
+using System.Reflection;
+
+namespace GeminiImage.Engine.Imaging;
+
+/// <summary>How an image was made; embedded into saved images by <see cref="ProvenanceWriter"/>.</summary>
+public sealed class ImageProvenance
+{
+    /// <summary>"GeminiImage &lt;version&gt;", the default <see cref="Generator"/>.</summary>
+    public static string DefaultGenerator { get; } = "GeminiImage " + GetVersion();
+
+    /// <summary>The prompt text as sent.</summary>
+    public string? Prompt { get; set; }
+    /// <summary>Model id, e.g. gemini-2.5-flash-image.</summary>
+    public string? Model { get; set; }
+    /// <summary>Requested aspect ratio such as "16:9" (null when the model chose).</summary>
+    public string? AspectRatio { get; set; }
+    /// <summary>Requested image size such as "2K" (null when not applicable).</summary>
+    public string? ImageSize { get; set; }
+    /// <summary>When the image was received, in UTC.</summary>
+    public DateTime? CreatedUtc { get; set; }
+    /// <summary>Cost of the request in USD, when known.</summary>
+    public decimal? Cost { get; set; }
+    /// <summary>File names (not full paths) of the input images.</summary>
+    public IReadOnlyList<string> SourceImages { get; set; } = Array.Empty<string>();
+    /// <summary>Module name and version that wrote the image.</summary>
+    public string? Generator { get; set; } = DefaultGenerator;
+    /// <summary>Free-form label chosen by the user.</summary>
+    public string? Tag { get; set; }
+    /// <summary>The API's responseId, to find the request in logs.</summary>
+    public string? ResponseId { get; set; }
+
+    private static string GetVersion()
+    {
+        var assembly = typeof(ImageProvenance).Assembly;
+        var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        // Drop the "+commit" suffix newer SDKs append.
+        return informational?.Split('+')[0] ?? assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+    }
+}
+
+/// <summary>What <see cref="ProvenanceReader.Read"/> learns about an image file.</summary>
+public sealed class ImageInfo
+{
+    public ImageInfo(string path, string format, int width, int height, long sizeBytes, ImageProvenance? provenance)
+    {
+        Path = path;
+        Format = format;
+        Width = width;
+        Height = height;
+        SizeBytes = sizeBytes;
+        Provenance = provenance;
+    }
+
+    /// <summary>The file that was read.</summary>
+    public string Path { get; }
+    /// <summary>Format sniffed from the content: PNG, JPEG, WebP, GIF, BMP, TIFF, TGA, PBM, HEIC or HEIF.</summary>
+    public string Format { get; }
+    /// <summary>Width as displayed (EXIF orientation applied); 0 when unknown.</summary>
+    public int Width { get; }
+    /// <summary>Height as displayed (EXIF orientation applied); 0 when unknown.</summary>
+    public int Height { get; }
+    /// <summary>File size in bytes.</summary>
+    public long SizeBytes { get; }
+    /// <summary>Embedded GeminiImage provenance, or null for images this module did not write.</summary>
+    public ImageProvenance? Provenance { get; }
+}

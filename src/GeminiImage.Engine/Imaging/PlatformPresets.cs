@@ -1,0 +1,62 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace GeminiImage.Engine.Imaging;
+
+/// <summary>A named target size for a platform.</summary>
+public sealed class PlatformPreset
+{
+    public PlatformPreset(string name, int width, int height, FitMode suggestedMode, string description)
+    {
+        Name = name;
+        Width = width;
+        Height = height;
+        SuggestedMode = suggestedMode;
+        Description = description;
+    }
+
+    /// <summary>Preset name as used on the command line, e.g. "InstagramPortrait".</summary>
+    public string Name { get; }
+    /// <summary>Target width in pixels.</summary>
+    public int Width { get; }
+    /// <summary>Target height in pixels.</summary>
+    public int Height { get; }
+    /// <summary>The fit mode that usually suits the platform (Pad for product shots on a plain background, Cover for feeds).</summary>
+    public FitMode SuggestedMode { get; }
+    /// <summary>What the size is for.</summary>
+    public string Description { get; }
+
+    public override string ToString() => $"{Name} ({Width}x{Height})";
+}
+
+/// <summary>Common platform image sizes (the platforms' recommended sizes as of 2025; they change from time to time).</summary>
+public static class PlatformPresets
+{
+    /// <summary>All presets, in a stable order.</summary>
+    public static IReadOnlyList<PlatformPreset> All { get; } = new[]
+    {
+        new PlatformPreset("Amazon", 1500, 1500, FitMode.Pad, "Amazon product image, square; 1000 px or more enables zoom, main image on white."),
+        new PlatformPreset("Shopify", 2048, 2048, FitMode.Pad, "Shopify product image, square (Shopify's recommended size)."),
+        new PlatformPreset("Etsy", 2700, 2025, FitMode.Pad, "Etsy listing photo, 4:3 landscape."),
+        new PlatformPreset("eBay", 1600, 1600, FitMode.Pad, "eBay listing photo, square (1600 px on the longest side is recommended)."),
+        new PlatformPreset("Instagram", 1080, 1080, FitMode.Cover, "Instagram square feed post."),
+        new PlatformPreset("InstagramPortrait", 1080, 1350, FitMode.Cover, "Instagram portrait feed post, 4:5."),
+        new PlatformPreset("Story", 1080, 1920, FitMode.Cover, "Instagram/Facebook Story, Reels or TikTok cover, 9:16."),
+        new PlatformPreset("Pinterest", 1000, 1500, FitMode.Cover, "Pinterest standard pin, 2:3."),
+        new PlatformPreset("Facebook", 1200, 630, FitMode.Cover, "Facebook link share / Open Graph image, about 1.91:1."),
+        new PlatformPreset("LinkedIn", 1200, 627, FitMode.Cover, "LinkedIn shared link / post image, about 1.91:1."),
+        new PlatformPreset("XPost", 1600, 900, FitMode.Cover, "X (Twitter) in-feed image, 16:9."),
+        new PlatformPreset("YouTubeThumbnail", 1280, 720, FitMode.Cover, "YouTube video thumbnail, 16:9."),
+    };
+
+    /// <summary>The preset with this name (case-insensitive), or null.</summary>
+    public static PlatformPreset? Find(string name) =>
+        All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The preset with this name (case-insensitive).</summary>
+    /// <exception cref="ArgumentException">No preset has that name.</exception>
+    public static PlatformPreset Get(string name) =>
+        Find(name) ?? throw new ArgumentException(
+            $"Unknown platform preset '{name}'. Known: {string.Join(", ", All.Select(p => p.Name))}.", nameof(name));
+}

@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+
+namespace GeminiImage.Engine.Imaging;
+
+/// <summary>
+/// Embeds <see cref="ImageProvenance"/> into encoded image bytes without touching the pixel data.
+/// </summary>
+/// <remarks>
+/// PNG: uncompressed iTXt chunks inserted before the first IDAT — <c>GeminiImage</c> (the whole provenance as JSON),
+/// plus the registered keywords <c>Description</c> (prompt), <c>Software</c> (generator) and <c>Creation Time</c>.
+/// JPEG: one XMP APP1 segment after the JFIF/EXIF segments. WebP: an "XMP " chunk (a simple file is promoted to VP8X).
+/// The XMP carries dc:description, xmp:CreatorTool, xmp:CreateDate and every field in the
+/// <c>urn:geminiimage:provenance:1.0/</c> namespace (prefix GeminiImage). Earlier GeminiImage metadata and an existing
+/// XMP packet are replaced. Any change to the bytes invalidates a C2PA manifest's hash binding, if the image has one.
+/// </remarks>
+public static class ProvenanceWriter
+{
+    private static readonly string[] _pngKeywords = { ProvenanceFormat.PngKeyword, "Description", "Software", "Creation Time" };
+
+    /// <summary>True for the MIME types <see cref="Embed"/> supports: image/png, image/jpeg and image/webp.</summary>
+    public static bool CanEmbed(string mimeType) =>
+        mimeType == "image/png" || mimeType == "image/jpeg" || mimeType == "image/webp";
+
+    /// <summary>A copy of <paramref name="image"/> carrying <paramref name="provenance"/>.</summary>
+    /// <exception cref="NotSupportedException">The MIME type is not PNG, JPEG or WebP.</exception>
+    /// <exception cref="ArgumentException">The bytes are not of the stated type or are damaged.</exception>
+    public static byte[] Embed(byte[] image, string mimeType, ImageProvenance provenance)
+    {
+        if (image == null) throw new ArgumentNullException(nameof(image));
+        if (provenance == null) throw new ArgumentNullException(nameof(provenance));
+        try
+        {
+            switch (mimeType)
+            {
+                case "image/png" when PngChunks.IsPng(image):
+                    return EmbedPng(image, provenance);
+                case "image/jpeg" when JpegSegments.IsJpeg(image):
+                    return JpegSegments.ReplaceXmp(image, ProvenanceFormat.ToXmpWithin(provenance, JpegSegments.MaxXmpBytes));
+                case "image/webp" when WebpChunks.IsWebp(image):
+                    return WebpChunks.ReplaceXmp(image, ProvenanceFormat.ToXmp(provenance));
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ArgumentException($"The {mimeType} data is damaged: {e.Message}", nameof(image), e);
+        }
+        if (!CanEmbed(mimeType)) throw new NotSupportedException($"Cannot embed metadata into {mimeType}; supported: PNG, JPEG, WebP.");
+        throw new ArgumentException($"The bytes are not {mimeType}.", nameof(image));
+    }
+
+    private static byte[] EmbedPng(byte[] png, ImageProvenance p)
+    {
+        var texts = new List<byte[]> { PngChunks.BuildInternationalText(ProvenanceFormat.PngKeyword, ProvenanceFormat.ToJson(p)) };
+        if (p.Prompt != null) texts.Add(PngChunks.BuildInternationalText("Description", p.Prompt));
+        if (p.Generator != null) texts.Add(PngChunks.BuildInternationalText("Software", p.Generator));
+        if (p.CreatedUtc != null) texts.Add(PngChunks.BuildInternationalText("Creation Time", ProvenanceFormat.FormatDate(p.CreatedUtc.Value)));
+
+        using var output = new MemoryStream(png.Length + 1024);
+        output.Write(png, 0, 8);
+        var inserted = false;
+        foreach (var chunk in PngChunks.Read(png))
+        {
+            // Before the first IDAT, so readers that stop at the pixel data (e.g. PIL's Image.open) still see it.
+            if (!inserted && (chunk.Type == "IDAT" || chunk.Type == "IEND"))
+            {
+                foreach (var text in texts) output.Write(text, 0, text.Length);
+                inserted = true;
+            }
+            var previous = PngChunks.ReadText(png, chunk);
+            if (previous != null && Array.IndexOf(_pngKeywords, previous.Value.Key) >= 0) continue;
+            output.Write(png, chunk.Offset, chunk.TotalLength);
+        }
+        return output.ToArray();
+    }
+}

@@ -1,0 +1,139 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    $script:Emulator = Start-TestEmulator
+    $script:Corpus = Join-Path $RepoRoot 'tests/unit/data/images'
+    $script:Good = @('good.png', 'good.jpg', 'good.webp', 'jpeg-named.png', 'rotated-exif.jpg', 'anim.gif', 'small.bmp',
+        'small.tiff', 'small.tga', 'small.pbm', 'big.png', 'photo [1].png', 'café ünïcode.png')
+    $script:Bad = @{
+        'empty.png'     = 'GeminiImage.InvalidImage'
+        'truncated.png' = 'GeminiImage.InvalidImage'
+        'truncated.jpg' = 'GeminiImage.InvalidImage'
+        'text.png'      = 'GeminiImage.UnsupportedImageFormat'
+        'bomb.png'      = 'GeminiImage.ImageTooLarge'
+    }
+    function Copy-Corpus([string[]] $Names) {
+        $dir = New-TestFolder 'edit-in'
+        foreach ($n in $Names) { Copy-Item -LiteralPath (Join-Path $Corpus $n) -Destination (Join-Path $dir $n) }
+        $dir
+    }
+    function Get-Sha256([string] $Path) { (Get-FileHash -LiteralPath $Path -Algorithm SHA256).Hash.ToLowerInvariant() }
+}
+AfterAll { Stop-GeminiEmulator }
+
+Describe 'Edit-GeminiImage' {
+    BeforeEach { $Emulator.Reset() }
+
+    It 'edits every good image in a mixed folder and refuses each bad one without a request' {
+        $in = Copy-Corpus ($Good + $Bad.Keys)
+        New-Item -ItemType Directory -Path (Join-Path $in 'a-folder') | Out-Null
+        $out = New-TestFolder 'edit-out'
+        $err = $null
+        $results = Get-ChildItem -LiteralPath $in | Edit-GeminiImage 'put it on a white studio background' -OutputDirectory $out -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        @($results).Count | Should -Be $Good.Count
+        $Emulator.RequestCount | Should -Be $Good.Count
+        foreach ($name in $Bad.Keys) {
+            $e = $err | Where-Object { [System.IO.Path]::GetFileName([string]$_.TargetObject) -eq $name }
+            $e | Should -Not -BeNullOrEmpty -Because "$name must be refused"
+            $e.FullyQualifiedErrorId | Should -BeLike "$($Bad[$name])*"
+            $e.CategoryInfo.Category | Should -Be 'InvalidData'
+        }
+        $folderError = $err | Where-Object { ([string]$_.TargetObject).EndsWith('a-folder') }
+        $folderError.FullyQualifiedErrorId | Should -BeLike 'GeminiImage.ImageNotFound*'
+        $folderError.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $results[0].SourcePath | Should -Not -BeNullOrEmpty
+        $results | ForEach-Object { $_.Path | Should -Exist; Split-Path $_.Path -Parent | Should -Be $out }
+    }
+
+    It 'sends a JPEG named .png as JPEG and converts BMP to PNG' {
+        $in = Copy-Corpus @('jpeg-named.png', 'small.bmp')
+        Edit-GeminiImage 'x' -LiteralPath (Join-Path $in 'jpeg-named.png') -OutputDirectory $in | Out-Null
+        $Emulator.Requests[0].RawJson | Should -Match '"mimeType":\s*"image/jpeg"'
+        Edit-GeminiImage 'x' -LiteralPath (Join-Path $in 'small.bmp') -OutputDirectory $in | Out-Null
+        $Emulator.Requests[1].RawJson | Should -Match '"mimeType":\s*"image/png"'
+    }
+
+    It 'writes <name>-edited next to the source, numbers when taken, and never re-reads its own output' {
+        $in = Copy-Corpus @('good.png', 'good.jpg')
+        Get-ChildItem -LiteralPath $in | Edit-GeminiImage 'make it night' | Out-Null
+        Get-ChildItem -LiteralPath $in | Edit-GeminiImage 'make it night' | Out-Null
+        $names = (Get-ChildItem -LiteralPath $in).Name | Sort-Object
+        $names | Should -Contain 'good-edited.png'
+        $names | Should -Contain 'good-edited-2.png'
+        $names | Where-Object { $_ -like '*edited-edited*' } | Should -BeNullOrEmpty
+    }
+
+    It 'refuses to overwrite unless -Force' {
+        $in = Copy-Corpus @('good.png')
+        $src = Join-Path $in 'good.png'
+        Edit-GeminiImage 'one' -LiteralPath $src -Suffix '-v' | Out-Null
+        Edit-GeminiImage 'two' -LiteralPath $src -Suffix '-v' -Force | Out-Null
+        (Get-ChildItem -LiteralPath $in).Name | Sort-Object | Should -Be @('good-v.png', 'good.png')
+    }
+
+    It 'resolves wildcards through -Path and brackets through -LiteralPath and piped FileInfo' {
+        $in = Copy-Corpus @('good.png', 'good.jpg', 'photo [1].png', 'café ünïcode.png')
+        $out = New-TestFolder 'edit-out'
+        (Edit-GeminiImage 'x' -Path (Join-Path $in 'good.*') -OutputDirectory $out).Count | Should -Be 2
+        (Edit-GeminiImage 'x' -LiteralPath (Join-Path $in 'photo [1].png') -OutputDirectory $out).SourcePath | Should -Be (Join-Path $in 'photo [1].png')
+        (Get-Item -LiteralPath (Join-Path $in 'photo [1].png') | Edit-GeminiImage 'x' -OutputDirectory $out).Name | Should -Be 'photo [1]-edited.png'
+        (Get-Item -LiteralPath (Join-Path $in 'café ünïcode.png') | Edit-GeminiImage 'x' -OutputDirectory $out).Name | Should -Be 'café ünïcode-edited.png'
+        $Emulator.RequestCount | Should -Be 5
+    }
+
+    It 'reports a path that does not exist without a request' {
+        $err = $null
+        Edit-GeminiImage 'x' -Path (Join-Path $TestDrive 'nope*.png') -ErrorVariable err -ErrorAction SilentlyContinue
+        Edit-GeminiImage 'x' -LiteralPath (Join-Path $TestDrive 'missing.png') -ErrorVariable +err -ErrorAction SilentlyContinue
+        $err.Count | Should -Be 2
+        $err | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'GeminiImage.ImageNotFound*'; $_.CategoryInfo.Category | Should -Be 'ObjectNotFound' }
+        $Emulator.RequestCount | Should -Be 0
+    }
+
+    It 'takes the objects New-GeminiImage emits' {
+        $out = New-TestFolder 'chain'
+        $edited = New-GeminiImage 'a fox' -OutputDirectory $out | Edit-GeminiImage 'make it night'
+        $edited.SourcePath | Should -BeLike (Join-Path $out 'a-fox-*.png')
+        $edited.Name | Should -BeLike 'a-fox-*-edited.png'
+        $Emulator.Requests[1].InputImageCount | Should -Be 1
+    }
+
+    It 'adds -ReferenceImage after each edited image' {
+        $in = Copy-Corpus @('good.png', 'good.jpg', 'good.webp')
+        Edit-GeminiImage 'use this style' -LiteralPath (Join-Path $in 'good.png') -ReferenceImage (Join-Path $in 'good.webp') -OutputDirectory $in | Out-Null
+        $Emulator.Requests[0].InputImageHashes | Should -Be @((Get-Sha256 (Join-Path $in 'good.png')), (Get-Sha256 (Join-Path $in 'good.webp')))
+    }
+
+    It '-WhatIf sends nothing' {
+        $in = Copy-Corpus @('good.png')
+        Edit-GeminiImage 'x' -LiteralPath (Join-Path $in 'good.png') -WhatIf
+        $Emulator.RequestCount | Should -Be 0
+        (Get-ChildItem -LiteralPath $in).Count | Should -Be 1
+    }
+
+    It 'keeps provenance in the saved file' {
+        $in = Copy-Corpus @('good.png')
+        $r = Edit-GeminiImage 'provenance please' -LiteralPath (Join-Path $in 'good.png') -Tag shop
+        $text = [System.Text.Encoding]::UTF8.GetString([System.IO.File]::ReadAllBytes($r.Path))
+        $text | Should -Match 'provenance please'
+        $text | Should -Match 'good\.png'
+    }
+}
+
+Describe 'Composition with New-GeminiImage -ReferenceImage' {
+    BeforeEach { $Emulator.Reset() }
+
+    It 'sends the images in order' {
+        $in = Copy-Corpus @('good.jpg', 'good.png')
+        New-GeminiImage 'the person from the first image in the scene of the second' -ReferenceImage (Join-Path $in 'good.jpg'), (Join-Path $in 'good.png') -OutputDirectory $in | Out-Null
+        $Emulator.Requests[0].InputImageHashes | Should -Be @((Get-Sha256 (Join-Path $in 'good.jpg')), (Get-Sha256 (Join-Path $in 'good.png')))
+    }
+
+    It 'refuses more images than the model takes, naming the limit, before any request' {
+        $in = Copy-Corpus @('good.jpg', 'good.png', 'good.webp', 'small.bmp')
+        $err = $null
+        New-GeminiImage 'too many' -ReferenceImage (Get-ChildItem $in).FullName -OutputDirectory $in -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.TooManyImages*'
+        $err[0].Exception.Message | Should -Match 'at most 3'
+        $Emulator.RequestCount | Should -Be 0
+    }
+}

@@ -1,0 +1,75 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    $script:Emulator = Start-TestEmulator
+}
+AfterAll { Stop-GeminiEmulator }
+
+Describe 'Image chat' {
+    BeforeEach {
+        $Emulator.Reset()
+        $script:Out = New-TestFolder 'chat'
+    }
+
+    It 'sends the whole history each turn, with every thought signature the emulator issued' {
+        $chat = Start-GeminiImageChat -Model gemini-3-pro-image -OutputDirectory $Out
+        $one = Send-GeminiImageChat -Chat $chat 'a plastic toy fox in a bedroom'
+        $two = Send-GeminiImageChat -Chat $chat 'put it on a beach at sunset'
+        $three = 'make it night' | Send-GeminiImageChat -Chat $chat
+        $three.MimeType | Should -Be 'image/jpeg'
+        $chat.Turns.Count | Should -Be 3
+        $chat.LatestImage | Should -Be $three.Path
+        $requests = $Emulator.Requests
+        $requests.Count | Should -Be 3
+        $requests[2].ContentsCount | Should -Be 5
+        $requests[2].Prompt | Should -Be 'make it night'
+        # Signatures from both earlier model turns come back verbatim.
+        $requests[2].ThoughtSignatures.Count | Should -BeGreaterOrEqual 4
+        $requests[2].ThoughtSignatures | ForEach-Object { $Emulator.IssuedThoughtSignatures | Should -Contain $_ }
+        $requests[1].ThoughtSignatures | ForEach-Object { $requests[2].ThoughtSignatures | Should -Contain $_ }
+    }
+
+    It 'leaves a blocked turn and its prompt out of the history' {
+        $chat = Start-GeminiImageChat -OutputDirectory $Out
+        Send-GeminiImageChat -Chat $chat 'a cabin in the woods' | Out-Null
+        $err = $null
+        Send-GeminiImageChat -Chat $chat 'something bad [emulator:block]' -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.PromptBlocked*'
+        Send-GeminiImageChat -Chat $chat 'add snow' | Out-Null
+        $Emulator.Requests[2].ContentsCount | Should -Be 3
+        $Emulator.Requests[2].RawJson | Should -Not -Match 'something bad'
+        $chat.Turns.Prompt | Should -Be @('a cabin in the woods', 'add snow')
+    }
+
+    It 'starts from an image' {
+        $start = New-GeminiImage 'a red bicycle' -OutputDirectory $Out
+        $chat = Start-GeminiImageChat -Image $start.Path -OutputDirectory $Out
+        Send-GeminiImageChat -Chat $chat 'make it blue' | Out-Null
+        $Emulator.Requests[1].InputImageCount | Should -Be 1
+    }
+
+    It 'saves and imports a chat that goes on where it stopped' {
+        $chat = Start-GeminiImageChat -Model gemini-3-pro-image -OutputDirectory $Out
+        Send-GeminiImageChat -Chat $chat 'a lighthouse' | Out-Null
+        $file = Join-Path $Out 'chat.json'
+        Save-GeminiImageChat -Chat $chat -Path $file
+        $file | Should -Exist
+        { Save-GeminiImageChat -Chat $chat -Path $file } | Should -Throw -ErrorId 'GeminiImage.OutputExists*'
+        $again = Import-GeminiImageChat -Path $file
+        $again.Turns.Count | Should -Be 1
+        $again.History.Count | Should -Be 2
+        Send-GeminiImageChat -Chat $again 'add a storm' | Out-Null
+        $Emulator.Requests[1].ContentsCount | Should -Be 3
+        $Emulator.Requests[1].ThoughtSignatures | ForEach-Object { $Emulator.IssuedThoughtSignatures | Should -Contain $_ }
+    }
+
+    It 'restarts from the latest image when the history grows past the limit, with a warning' {
+        $chat = Start-GeminiImageChat -OutputDirectory $Out
+        $chat.MaxRequestBytes = 1
+        Send-GeminiImageChat -Chat $chat 'first' | Out-Null
+        $warn = $null
+        Send-GeminiImageChat -Chat $chat 'second' -WarningVariable warn | Out-Null
+        $warn | Should -Match 'latest image'
+        $Emulator.Requests[1].ContentsCount | Should -Be 1
+        $Emulator.Requests[1].InputImageCount | Should -Be 1
+    }
+}
