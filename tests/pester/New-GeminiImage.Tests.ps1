@@ -171,11 +171,13 @@ Describe 'New-GeminiImage' {
 
 Describe 'Tab completion' {
     It 'completes models and aspect ratios' {
-        $models = (TabExpansion2 -inputScript 'New-GeminiImage x -Model gemini-3' -cursorColumn 35).CompletionMatches.CompletionText
+        function Complete([string] $Line) { (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText }
+        $models = Complete 'New-GeminiImage x -Model gemini-3'
         $models | Should -Contain 'gemini-3-pro-image'
-        $ratios = (TabExpansion2 -inputScript 'New-GeminiImage x -AspectRatio 16' -cursorColumn 33).CompletionMatches.CompletionText
-        $ratios | Should -Contain '16:9'
-        $sizes = (TabExpansion2 -inputScript 'New-GeminiImage x -Model gemini-3-pro-image -ImageSize ' -cursorColumn 55).CompletionMatches.CompletionText
+        $models | Should -Not -Contain 'gemini-2.5-flash-image'
+        Complete 'New-GeminiImage x -AspectRatio 16' | Should -Be @('16:9')
+        Complete 'New-GeminiImage x -Model gemini-3.1-flash-image -AspectRatio 1:' | Should -Contain '1:8'
+        $sizes = Complete 'New-GeminiImage x -Model gemini-3-pro-image -ImageSize '
         $sizes | Should -Be @('1K', '2K', '4K')
     }
 }
