@@ -1,10 +1,10 @@
 <#
 .SYNOPSIS
-    The demo run by `build.ps1 -Task Demo`, in a child pwsh: generates a few images into output/demo/.
+    The main job, run by `build.ps1 -Task Demo` in a child pwsh: generates, edits and chats into output/demo/.
 
 .DESCRIPTION
-    Uses the real Gemini API when $env:GEMINI_API_KEY is set, else starts the local emulator
-    (Start-GeminiEmulator) and stops it at the end.
+    Calls Google when GEMINI_API_KEY (or GOOGLE_API_KEY) is set; otherwise starts the local emulator
+    (Start-GeminiEmulator), so the demo runs offline and costs nothing.
 #>
 [CmdletBinding()]
 param(
@@ -16,42 +16,35 @@ $ProgressPreference = 'SilentlyContinue'
 if ($PSVersionTable.PSVersion.Major -ge 7) { $PSStyle.OutputRendering = 'PlainText' }
 
 Import-Module -Name $ModulePath -Force
-New-Item -ItemType Directory -Path $OutputPath -Force | Out-Null
-$OutputPath = (Resolve-Path -LiteralPath $OutputPath).ProviderPath
+$OutputPath = (New-Item -ItemType Directory -Path $OutputPath -Force).FullName
+# Keep the demo's ledger beside its images, not in the user's data folder.
+$env:GEMINI_IMAGE_HOME = Join-Path $OutputPath '.data'
 
 $emulator = $null
-if ([string]::IsNullOrEmpty($env:GEMINI_API_KEY)) {
-    Write-Host 'GEMINI_API_KEY is not set: using the local emulator (Start-GeminiEmulator).'
+if ([string]::IsNullOrEmpty($env:GEMINI_API_KEY) -and [string]::IsNullOrEmpty($env:GOOGLE_API_KEY)) {
+    Write-Host 'No GEMINI_API_KEY: using the local emulator (Start-GeminiEmulator).'
     $emulator = Start-GeminiEmulator
-    $emulator | Format-List | Out-Host
+    Write-Host "Emulator at $($emulator.BaseUri)"
 }
 else {
-    Write-Host 'GEMINI_API_KEY is set: calling the real Gemini API (this costs money).'
+    Write-Host 'GEMINI_API_KEY is set: calling the Gemini API (this costs money).'
 }
 
 try {
-    # Save into output/demo: pass the folder through whichever output parameter New-GeminiImage has,
-    # and run from that folder in case it saves to the current directory by default.
-    $newImage = Get-Command New-GeminiImage
-    $outParam = @('OutputFolder', 'OutFolder', 'OutputPath', 'OutputDirectory', 'Destination', 'Path') |
-        Where-Object { $newImage.Parameters.ContainsKey($_) } | Select-Object -First 1
-    Push-Location -LiteralPath $OutputPath
-    $demos = @(
-        @{ Prompt = 'A photorealistic red fox sitting in fresh snow at sunrise' }
-        @{ Prompt = 'A watercolor lighthouse on a rocky coast, wide panorama'; AspectRatio = '16:9' }
-        @{ Prompt = 'A flat vector icon of a banana wearing sunglasses'; AspectRatio = '1:1' }
+    $images = @(
+        New-GeminiImage 'A photorealistic red fox sitting in fresh snow at sunrise' -OutputDirectory $OutputPath -Tag demo
+        New-GeminiImage 'A watercolor lighthouse on a rocky coast, wide panorama' -AspectRatio 16:9 -OutputDirectory $OutputPath -Tag demo
+        New-GeminiImage 'A flat vector icon of a banana wearing sunglasses' -AspectRatio 1:1 -OutputDirectory $OutputPath -Tag demo
     )
-    $results = foreach ($d in $demos) {
-        $splat = $d.Clone()
-        if ($outParam) { $splat[$outParam] = $OutputPath }
-        Write-Host "New-GeminiImage '$($d.Prompt)'"
-        New-GeminiImage @splat
-    }
-    $results | Format-Table -AutoSize | Out-String -Width 240 | Write-Host
-    Write-Host "Images in ${OutputPath}:"
-    Get-ChildItem -LiteralPath $OutputPath -File | Format-Table Name, Length, LastWriteTime -AutoSize | Out-String -Width 240 | Write-Host
+    $edited = $images[0] | Edit-GeminiImage 'make it night, with the northern lights' -Tag demo
+
+    $chat = Start-GeminiImageChat -Image $images[2].Path -OutputDirectory $OutputPath
+    $turn = Send-GeminiImageChat -Chat $chat 'give the banana a tiny party hat'
+
+    @($images) + $edited + $turn | Format-Table | Out-String -Width 200 | Write-Host
+    $total = (@($images) + $edited + $turn | Measure-Object -Property Cost -Sum).Sum
+    Write-Host ('{0} images in {1}, total cost ${2:0.000}' -f (@($images).Count + 2), $OutputPath, $total)
 }
 finally {
-    Pop-Location
     if ($emulator) { Stop-GeminiEmulator }
 }
