@@ -10,7 +10,7 @@ namespace GeminiImage.Cmdlets.Commands;
 [OutputType(typeof(ModelInfo))]
 public sealed class GetGeminiModelCommand : PSCmdlet
 {
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Position = 0, ValueFromPipeline = true)]
     [Alias("Id", "Model")]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(ModelCompleter))]

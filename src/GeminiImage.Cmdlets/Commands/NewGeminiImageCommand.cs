@@ -115,6 +115,7 @@ public sealed class NewGeminiImageCommand : GeminiApiCmdlet
             try
             {
                 var outcome = Run(token => service.RunAsync(request, plan, null, token));
+                plan.SavedSoFar += outcome.Images.Count;
                 WriteObject(outcome.Images, enumerateCollection: true);
             }
             catch (GeminiImageException ex)

@@ -64,6 +64,11 @@ public sealed class SendGeminiImageChatCommand : GeminiApiCmdlet
             OutFile = NullIfEmpty(OutFile) is { } outFile ? GetUnresolvedProviderPathFromPSPath(outFile) : null,
             Force = Force,
         };
+        if (plan.OutFile != null && System.IO.File.Exists(plan.OutFile) && !Force)
+        {
+            WriteError(ErrorRecords.From(new OutputExistsException(plan.OutFile), Prompt));
+            return;
+        }
         try
         {
             // A blocked or empty turn throws here, so neither it nor its user turn enters the history.

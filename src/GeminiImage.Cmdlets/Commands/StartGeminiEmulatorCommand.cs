@@ -37,6 +37,7 @@ public sealed class StartGeminiEmulatorCommand : PSCmdlet
         EmulatorHost.Current = emulator;
         if (!NoSessionConfig)
         {
+            EmulatorHost.Remember();
             SessionConfig.Current.BaseUri = emulator.BaseUri;
             SessionConfig.Current.ApiKey = emulator.ApiKey;
             WriteVerbose($"This session now uses the emulator at {emulator.BaseUri}; Stop-GeminiEmulator switches back.");
@@ -49,6 +50,10 @@ public sealed class StartGeminiEmulatorCommand : PSCmdlet
 internal static class EmulatorHost
 {
     public static GeminiEmulator? Current { get; set; }
+    private static (Uri? BaseUri, string? ApiKey)? s_previous;
+
+    /// <summary>Keeps the session's own address and key so that stopping the emulator gives them back.</summary>
+    public static void Remember() => s_previous = (SessionConfig.Current.BaseUri, SessionConfig.Current.ApiKey);
 
     public static void Stop()
     {
@@ -57,9 +62,10 @@ internal static class EmulatorHost
         Current = null;
         if (SessionConfig.Current.BaseUri == emulator.BaseUri)
         {
-            SessionConfig.Current.BaseUri = null;
-            SessionConfig.Current.ApiKey = null;
+            SessionConfig.Current.BaseUri = s_previous?.BaseUri;
+            SessionConfig.Current.ApiKey = s_previous?.ApiKey;
         }
+        s_previous = null;
         emulator.Stop();
     }
 }

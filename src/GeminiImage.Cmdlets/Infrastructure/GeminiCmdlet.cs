@@ -16,7 +16,7 @@ public abstract class GeminiCmdlet : PSCmdlet, IDisposable
     private readonly BlockingCollection<Action> _pending = new();
 
     /// <summary>Cancelled when the user presses Ctrl+C (StopProcessing).</summary>
-    protected CancellationToken Stopping => _stopping.Token;
+    protected CancellationToken StopToken => _stopping.Token;
 
     protected override void StopProcessing() => _stopping.Cancel();
 
@@ -31,13 +31,13 @@ public abstract class GeminiCmdlet : PSCmdlet, IDisposable
     /// <summary>Runs <paramref name="work"/> on the thread pool and pumps queued writes until it ends.</summary>
     protected T Run<T>(Func<CancellationToken, Task<T>> work)
     {
-        var task = Task.Run(() => work(Stopping), Stopping);
+        var task = Task.Run(() => work(StopToken), StopToken);
         while (!task.IsCompleted)
         {
             if (_pending.TryTake(out var action, 50)) action();
         }
         Drain();
-        if (task.IsCanceled || (task.IsFaulted && task.Exception!.InnerException is OperationCanceledException && Stopping.IsCancellationRequested))
+        if (task.IsCanceled || (task.IsFaulted && task.Exception!.InnerException is OperationCanceledException && StopToken.IsCancellationRequested))
             throw new PipelineStoppedException();
         return task.GetAwaiter().GetResult();
     }

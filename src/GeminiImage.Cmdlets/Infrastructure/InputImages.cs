@@ -24,7 +24,7 @@ internal static class InputImages
     public static InputImage LoadOne(PSCmdlet cmdlet, string fullPath)
     {
         var prepared = s_loader.Prepare(fullPath);
-        foreach (var warning in prepared.Warnings) cmdlet.WriteWarning($"{System.IO.Path.GetFileName(fullPath)}: {warning}");
+        foreach (var warning in prepared.Warnings) cmdlet.WriteWarning(warning);
         return new InputImage(prepared.Data, prepared.MimeType, fullPath);
     }
 }

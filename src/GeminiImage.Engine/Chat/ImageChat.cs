@@ -64,7 +64,7 @@ public sealed class ImageChat
             var data = File.ReadAllBytes(latest);
             request.History = Array.Empty<Content>();
             request.InputImages = new[] { new InputImage(data, MimeOf(latest), latest) }.Concat(extraImages).ToList();
-            warning = $"The chat history passed {MaxRequestBytes / (1024 * 1024)} MB; continuing from the latest image ({Path.GetFileName(latest)}) without the earlier turns.";
+            warning = $"The chat history passed {MaxRequestBytes / (1024.0 * 1024):0.#} MB; continuing from the latest image ({Path.GetFileName(latest)}) without the earlier turns.";
         }
         return request;
     }

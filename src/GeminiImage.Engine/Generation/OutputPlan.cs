@@ -13,6 +13,8 @@ public sealed class OutputPlan
     /// <summary>Stem to use instead of the prompt slug (edits: "&lt;source&gt;-edited").</summary>
     public string? Stem { get; set; }
     public bool Force { get; set; }
+    /// <summary>Images already saved by earlier requests of the same call (-Count), so an explicit file gets -2, -3 ...</summary>
+    public int SavedSoFar { get; set; }
 
     /// <summary>The path for the image at <paramref name="index"/> of one call.</summary>
     public string PathFor(string prompt, string mimeType, int index, DateTime localTime)
@@ -24,7 +26,8 @@ public sealed class OutputPlan
             var requested = System.IO.Path.GetExtension(OutFile);
             // Keep the user's extension when it matches the format; otherwise the real format's extension wins.
             var ext = string.Equals(OutputWriter.ExtensionFor(MimeFromExtension(requested)), extension, StringComparison.OrdinalIgnoreCase) ? requested : extension;
-            return index == 0 ? stem + ext : $"{stem}-{index + 1}{ext}";
+            var n = index + SavedSoFar;
+            return n == 0 ? stem + ext : $"{stem}-{n + 1}{ext}";
         }
         if (Stem != null)
         {
