@@ -30,6 +30,11 @@ public sealed class SetGeminiConfigCommand : PSCmdlet
     [ValidateRange(0, 20)]
     public int MaxRetries { get; set; } = -1;
 
+    /// <summary>The longest total wait between retries of one call, in seconds.</summary>
+    [Parameter]
+    [ValidateRange(0, 86400)]
+    public int MaxRetryWaitSec { get; set; } = -1;
+
     /// <summary>Client-side pacing shared by every cmdlet and worker in this process; 0 turns it off.</summary>
     [Parameter]
     [ValidateRange(0, 100000)]
@@ -66,6 +71,7 @@ public sealed class SetGeminiConfigCommand : PSCmdlet
         if (!string.IsNullOrWhiteSpace(Model)) config.Model = Model;
         if (TimeoutSec > 0) config.TimeoutSec = TimeoutSec;
         if (MaxRetries >= 0) config.MaxRetries = MaxRetries;
+        if (MaxRetryWaitSec >= 0) config.MaxRetryWaitSec = MaxRetryWaitSec;
         if (RequestsPerMinute >= 0) RequestLimiter.Shared.RequestsPerMinute = RequestsPerMinute;
         if (MaxConcurrency > 0) RequestLimiter.Shared.MaxConcurrency = MaxConcurrency;
         if (Proxy != null) config.Proxy = Proxy;

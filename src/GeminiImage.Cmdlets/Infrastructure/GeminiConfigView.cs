@@ -13,6 +13,7 @@ public sealed class GeminiConfigView
     public string Model { get; private set; } = "";
     public int TimeoutSec { get; private set; }
     public int MaxRetries { get; private set; }
+    public int MaxRetryWaitSec { get; private set; }
     public int RequestsPerMinute { get; private set; }
     public int MaxConcurrency { get; private set; }
     public Uri? Proxy { get; private set; }
@@ -33,6 +34,7 @@ public sealed class GeminiConfigView
             Model = SettingsResolver.ResolveModel(null),
             TimeoutSec = session.TimeoutSec ?? 300,
             MaxRetries = session.MaxRetries ?? 4,
+            MaxRetryWaitSec = session.MaxRetryWaitSec ?? 300,
             RequestsPerMinute = RequestLimiter.Shared.RequestsPerMinute,
             MaxConcurrency = RequestLimiter.Shared.MaxConcurrency,
             Proxy = session.Proxy,

@@ -20,6 +20,7 @@ namespace GeminiImage.Engine.Api;
 public sealed class GeminiClient
 {
     private static readonly ConcurrentDictionary<string, HttpClient> s_clients = new();
+    private static readonly ResiliencePropertyKey<TimeSpan> s_waited = new("GeminiImage.RetryWaited");
     private readonly GeminiClientOptions _options;
     private readonly HttpClient _http;
     private readonly RequestLimiter _limiter;
@@ -54,15 +55,20 @@ public sealed class GeminiClient
         var payload = body == null ? null : JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), GeminiJson.Options);
         using var overall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         overall.CancelAfter(_options.OverallTimeout);
+        var context = ResilienceContextPool.Shared.Get(overall.Token);
         try
         {
             return await _pipeline.ExecuteAsync(
-                async token => await AttemptAsync<T>(method, relativePath, payload, token).ConfigureAwait(false),
-                overall.Token).ConfigureAwait(false);
+                async ctx => await AttemptAsync<T>(method, relativePath, payload, ctx.CancellationToken).ConfigureAwait(false),
+                context).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw new GeminiTimeoutException($"The request did not complete within the overall timeout of {_options.OverallTimeout.TotalSeconds:0} s.", ex);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 
@@ -141,6 +147,14 @@ public sealed class GeminiClient
                 },
                 OnRetry = args =>
                 {
+                    // The longest total wait is a budget: past it, the last error is the answer.
+                    var waited = args.Context.Properties.GetValue(s_waited, TimeSpan.Zero) + args.RetryDelay;
+                    if (waited > _options.MaxTotalRetryWait && args.Outcome.Exception is { } last)
+                    {
+                        _options.Verbose?.Invoke($"Not retrying: waiting {args.RetryDelay.TotalSeconds:0.0} s more would pass the retry wait limit of {_options.MaxTotalRetryWait.TotalSeconds:0} s.");
+                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(last).Throw();
+                    }
+                    args.Context.Properties.Set(s_waited, waited);
                     var reason = args.Outcome.Exception is { } ex ? RetryClassifier.Describe(ex) : "unknown";
                     _options.Verbose?.Invoke($"Retry {args.AttemptNumber + 1} of {_options.MaxRetries} after {reason}; waiting {args.RetryDelay.TotalSeconds:0.0} s.");
                     return default;

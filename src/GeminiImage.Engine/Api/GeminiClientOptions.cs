@@ -18,6 +18,8 @@ public sealed class GeminiClientOptions
     /// <summary>All attempts and waits together.</summary>
     public TimeSpan OverallTimeout { get; set; } = TimeSpan.FromMinutes(15);
     public int MaxRetries { get; set; } = 4;
+    /// <summary>The longest total time spent waiting between attempts of one call.</summary>
+    public TimeSpan MaxTotalRetryWait { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>The longest single wait between attempts.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(60);
     public IWebProxy? Proxy { get; set; }

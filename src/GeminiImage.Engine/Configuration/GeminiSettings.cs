@@ -13,12 +13,13 @@ public sealed class SessionConfig
     public string? Model { get; set; }
     public int? TimeoutSec { get; set; }
     public int? MaxRetries { get; set; }
+    public int? MaxRetryWaitSec { get; set; }
     public Uri? Proxy { get; set; }
     public bool NoPromptLogging { get; set; }
 
     public void Reset()
     {
-        ApiKey = null; BaseUri = null; Model = null; TimeoutSec = null; MaxRetries = null; Proxy = null; NoPromptLogging = false;
+        ApiKey = null; BaseUri = null; Model = null; TimeoutSec = null; MaxRetries = null; MaxRetryWaitSec = null; Proxy = null; NoPromptLogging = false;
     }
 }
 

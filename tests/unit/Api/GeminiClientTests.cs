@@ -128,4 +128,23 @@ public class GeminiClientTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Client(handler).GenerateContentAsync("gemini-2.5-flash-image", Request(), cts.Token));
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
     }
+
+    [Fact]
+    public async Task Total_retry_wait_is_a_budget()
+    {
+        var body = """{"error":{"code":429,"message":"quota","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"20s"}]}}""";
+        var handler = new ScriptedHandler().Then((HttpStatusCode)429, body).Then(HttpStatusCode.OK, TestData.Response("success-text-image.json"));
+        var log = new List<string>();
+        var client = new GeminiClient(new GeminiClientOptions
+        {
+            BaseUri = new Uri("http://gateway.test/"), ApiKey = Key, Handler = handler, MaxRetries = 3,
+            MaxTotalRetryWait = TimeSpan.FromSeconds(5), Verbose = log.Add,
+        }, new RequestLimiter());
+        var watch = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<GeminiApiException>(() => client.GenerateContentAsync("gemini-2.5-flash-image", Request(), default));
+        Assert.Equal(429, error.HttpStatus);
+        Assert.Single(handler.Sent);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3));
+        Assert.Contains(log, m => m.Contains("retry wait limit"));
+    }
 }
