@@ -1,0 +1,58 @@
+using System.Collections.Generic;
+using System.Text.Json;
+
+namespace GeminiImage.Emulator;
+
+/// <summary>JSON shapes of the <c>/emulator/</c> control API.</summary>
+internal static class ControlJson
+{
+    public static Reply Empty() => Reply.Json(200, w => { w.WriteStartObject(); w.WriteEndObject(); });
+
+    public static void WriteRequests(Utf8JsonWriter w, IReadOnlyList<EmulatorRequest> requests)
+    {
+        w.WriteStartArray();
+        foreach (var r in requests)
+        {
+            w.WriteStartObject();
+            w.WriteString("time", r.Time);
+            w.WriteString("method", r.Method);
+            w.WriteString("path", r.Path);
+            w.WriteString("model", r.Model);
+            w.WriteString("prompt", r.Prompt);
+            w.WriteNumber("inputImageCount", r.InputImageCount);
+            w.WriteStartArray("inputImageHashes");
+            foreach (var h in r.InputImageHashes) w.WriteStringValue(h);
+            w.WriteEndArray();
+            w.WriteNumber("contentsCount", r.ContentsCount);
+            w.WriteStartArray("thoughtSignatures");
+            foreach (var s in r.ThoughtSignatures) w.WriteStringValue(s);
+            w.WriteEndArray();
+            w.WriteString("aspectRatio", r.AspectRatio);
+            w.WriteString("imageSize", r.ImageSize);
+            w.WriteBoolean("apiKeyPresent", r.ApiKeyPresent);
+            w.WriteBoolean("apiKeyValid", r.ApiKeyValid);
+            w.WriteString("fault", r.Fault);
+            w.WriteNumber("statusCode", r.StatusCode);
+            w.WriteString("rawJson", r.RawJson);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
+    /// <summary>Applies {"latencyMs":500,"requestsPerMinuteLimit":10,"holdBatches":true}; absent members keep their value.</summary>
+    public static void ApplySettings(GeminiEmulator emulator, JsonElement e)
+    {
+        if (e.TryProp("latencyMs", out var latency)) emulator.Latency = System.TimeSpan.FromMilliseconds(latency.GetDouble());
+        if (e.TryProp("requestsPerMinuteLimit", out var rpm)) emulator.RequestsPerMinuteLimit = rpm.GetInt32();
+        if (e.TryProp("holdBatches", out var hold)) emulator.HoldBatches = hold.GetBoolean();
+    }
+
+    public static Reply Settings(GeminiEmulator emulator) => Reply.Json(200, w =>
+    {
+        w.WriteStartObject();
+        w.WriteNumber("latencyMs", emulator.Latency.TotalMilliseconds);
+        w.WriteNumber("requestsPerMinuteLimit", emulator.RequestsPerMinuteLimit);
+        w.WriteBoolean("holdBatches", emulator.HoldBatches);
+        w.WriteEndObject();
+    });
+}

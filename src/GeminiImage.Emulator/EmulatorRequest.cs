@@ -1,0 +1,61 @@
+using System;
+using System.Collections.Generic;
+
+namespace GeminiImage.Emulator;
+
+/// <summary>One API request the emulator received. The API key itself is never stored.</summary>
+public sealed class EmulatorRequest
+{
+    internal EmulatorRequest() { }
+
+    /// <summary>When the request arrived.</summary>
+    public DateTimeOffset Time { get; internal set; }
+
+    /// <summary>HTTP method.</summary>
+    public string Method { get; internal set; } = "";
+
+    /// <summary>URL path without the query string (which may carry a key), e.g. <c>/v1beta/models/gemini-2.5-flash-image:generateContent</c>.</summary>
+    public string Path { get; internal set; } = "";
+
+    /// <summary>Model id from the path, without the <c>models/</c> prefix; null for non-model endpoints.</summary>
+    public string? Model { get; internal set; }
+
+    /// <summary>Joined text parts of the last user turn (generate requests).</summary>
+    public string? Prompt { get; internal set; }
+
+    /// <summary>Number of input images across all turns.</summary>
+    public int InputImageCount => InputImageHashes.Count;
+
+    /// <summary>Lower-case hex SHA-256 of each input image across all turns, in request order.</summary>
+    public IReadOnlyList<string> InputImageHashes { get; internal set; } = Array.Empty<string>();
+
+    /// <summary>Number of entries in <c>contents</c>.</summary>
+    public int ContentsCount { get; internal set; }
+
+    /// <summary>Every <c>thoughtSignature</c> found in the request, in order.</summary>
+    public IReadOnlyList<string> ThoughtSignatures { get; internal set; } = Array.Empty<string>();
+
+    /// <summary>The request body when it was JSON (null for uploads and bodiless requests).</summary>
+    public string? RawJson { get; internal set; }
+
+    /// <summary>generationConfig.imageConfig.aspectRatio, if sent.</summary>
+    public string? AspectRatio { get; internal set; }
+
+    /// <summary>generationConfig.imageConfig.imageSize, if sent.</summary>
+    public string? ImageSize { get; internal set; }
+
+    /// <summary>Whether the request carried an API key at all.</summary>
+    public bool ApiKeyPresent { get; internal set; }
+
+    /// <summary>Whether the key was accepted.</summary>
+    public bool ApiKeyValid { get; internal set; }
+
+    /// <summary>The fault or prompt directive applied to this request, if any (e.g. "RateLimited429").</summary>
+    public string? Fault { get; internal set; }
+
+    /// <summary>HTTP status of the answer; 0 while the request is still in flight (or hung).</summary>
+    public int StatusCode { get; internal set; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Method} {Path} -> {StatusCode}";
+}

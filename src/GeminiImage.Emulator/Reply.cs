@@ -1,0 +1,47 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace GeminiImage.Emulator;
+
+/// <summary>A complete HTTP answer, built before anything is written so the status is known up front.</summary>
+internal sealed class Reply
+{
+    public const string JsonType = "application/json; charset=UTF-8";
+
+    public Reply(int statusCode, byte[] body, string contentType = JsonType)
+    {
+        StatusCode = statusCode;
+        Body = body;
+        ContentType = contentType;
+    }
+
+    public int StatusCode { get; }
+    public byte[] Body { get; }
+    public string ContentType { get; }
+    public List<KeyValuePair<string, string>> Headers { get; } = new();
+
+    public Reply WithHeader(string name, string value)
+    {
+        Headers.Add(new KeyValuePair<string, string>(name, value));
+        return this;
+    }
+
+    public static Reply Json(int statusCode, Action<Utf8JsonWriter> write) => new(statusCode, WriteJson(write));
+
+    public static Reply Text(int statusCode, string body, string contentType) => new(statusCode, Encoding.UTF8.GetBytes(body), contentType);
+
+    // Google does not escape '+' or '<' in its JSON; relaxed escaping keeps base64 signatures byte-identical on the wire.
+    private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static byte[] WriteJson(Action<Utf8JsonWriter> write)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, s_writerOptions))
+            write(writer);
+        return stream.ToArray();
+    }
+}

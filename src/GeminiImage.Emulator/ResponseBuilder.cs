@@ -1,0 +1,128 @@
+using System;
+using System.Text.Json;
+
+namespace GeminiImage.Emulator;
+
+/// <summary>How a generate request ends when it does not fail with an HTTP error.</summary>
+internal enum Outcome
+{
+    Image,
+    PromptBlocked,
+    ImageSafety,
+    TextOnly,
+}
+
+/// <summary>Writes GenerateContentResponse bodies in the shapes of reference §4.4–§4.6.</summary>
+internal static class ResponseBuilder
+{
+    private const string SafetyMessage = "Unable to show the generated image. The model could not generate the image based on the prompt provided. You will not be charged for blocked images. Try rephrasing the prompt. If you think this was an error, send feedback. Support code: 41275619.";
+
+    public static byte[] Build(GenerateCall call, Outcome outcome, Func<string> newSignature) =>
+        Reply.WriteJson(w => Write(w, call, outcome, newSignature));
+
+    public static void Write(Utf8JsonWriter w, GenerateCall call, Outcome outcome, Func<string> newSignature)
+    {
+        if (outcome == Outcome.Image && !call.WantImage) outcome = Outcome.TextOnly;
+        var model = call.Model;
+        var promptText = GenerateCall.TextTokens(call.TextChars);
+        var promptImages = call.Images.Count * call.TokensPerInputImage;
+        var thoughts = outcome == Outcome.PromptBlocked ? 0 : call.ThoughtTokens;
+        var imageTokens = 0;
+        var textTokens = 0;
+
+        w.WriteStartObject();
+        if (outcome == Outcome.PromptBlocked)
+        {
+            w.WriteStartObject("promptFeedback");
+            w.WriteString("blockReason", "PROHIBITED_CONTENT");
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteStartArray("candidates");
+            w.WriteStartObject();
+            w.WriteStartObject("content");
+            if (outcome != Outcome.ImageSafety)
+            {
+                w.WriteStartArray("parts");
+                if (call.IncludeThoughts && model.Thinking)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("text", $"**Composing the image**\n\nI'm working out the layout, palette and lighting for: {Shorten(call.Prompt)}");
+                    w.WriteBoolean("thought", true);
+                    w.WriteEndObject();
+                }
+                string? text = outcome == Outcome.TextOnly
+                    ? $"I can describe it instead of drawing it: {Shorten(call.Prompt)}"
+                    : call.WantText ? $"Here is your image: {Shorten(call.Prompt)}" : null;
+                if (text != null)
+                {
+                    textTokens = GenerateCall.TextTokens(text);
+                    w.WriteStartObject();
+                    w.WriteString("text", text);
+                    if (model.Thinking) w.WriteString("thoughtSignature", newSignature());
+                    w.WriteEndObject();
+                }
+                if (outcome == Outcome.Image)
+                {
+                    var size = call.PixelSize;
+                    var edits = call.EditImages;
+                    var data = ImageSynth.Render(size.Width, size.Height, model.OutputMimeType, call.Prompt,
+                        edits.ConvertAll(i => i.Data), edits.ConvertAll(i => i.Hash));
+                    imageTokens = model.GetImageTokens(call.RequestedImageSize);
+                    w.WriteStartObject();
+                    w.WriteStartObject("inlineData");
+                    w.WriteString("mimeType", model.OutputMimeType);
+                    w.WriteBase64String("data", data);
+                    w.WriteEndObject();
+                    if (model.Thinking) w.WriteString("thoughtSignature", newSignature());
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
+            w.WriteString("role", "model");
+            w.WriteEndObject();
+            w.WriteString("finishReason", outcome == Outcome.ImageSafety ? "IMAGE_SAFETY" : "STOP");
+            if (outcome == Outcome.ImageSafety) w.WriteString("finishMessage", SafetyMessage);
+            w.WriteNumber("index", 0);
+            w.WriteEndObject();
+            w.WriteEndArray();
+        }
+
+        var candidates = imageTokens + textTokens;
+        w.WriteStartObject("usageMetadata");
+        w.WriteNumber("promptTokenCount", promptText + promptImages);
+        if (candidates > 0) w.WriteNumber("candidatesTokenCount", candidates);
+        w.WriteNumber("totalTokenCount", promptText + promptImages + candidates + thoughts);
+        w.WriteStartArray("promptTokensDetails");
+        WriteDetail(w, "TEXT", promptText);
+        if (promptImages > 0) WriteDetail(w, "IMAGE", promptImages);
+        w.WriteEndArray();
+        // Google itemizes only the image tokens of the output; text is the remainder (reference §4.3).
+        if (imageTokens > 0)
+        {
+            w.WriteStartArray("candidatesTokensDetails");
+            WriteDetail(w, "IMAGE", imageTokens);
+            w.WriteEndArray();
+        }
+        if (thoughts > 0) w.WriteNumber("thoughtsTokenCount", thoughts);
+        w.WriteEndObject();
+        w.WriteString("modelVersion", model.Id);
+        w.WriteString("responseId", Wire.NewId(22));
+        w.WriteEndObject();
+    }
+
+    private static void WriteDetail(Utf8JsonWriter w, string modality, int tokens)
+    {
+        w.WriteStartObject();
+        w.WriteString("modality", modality);
+        w.WriteNumber("tokenCount", tokens);
+        w.WriteEndObject();
+    }
+
+    private static string Shorten(string prompt)
+    {
+        var oneLine = prompt.Replace('\n', ' ').Trim();
+        return oneLine.Length <= 120 ? oneLine : oneLine.Substring(0, 120) + "…";
+    }
+}
