@@ -14,7 +14,7 @@ public sealed class SetGeminiPricingCommand : PSCmdlet
     private const string PathSet = "Path";
     private const string ResetSet = "Reset";
 
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
