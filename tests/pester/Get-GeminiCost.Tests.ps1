@@ -37,7 +37,7 @@ Describe 'Get-GeminiCost over a mix of emulated calls' {
             $u | Add-Member -NotePropertyName Tags -NotePropertyValue @($tags) -PassThru |
                 Add-Member -NotePropertyName Day -NotePropertyValue $r.Time.UtcDateTime.ToString('yyyy-MM-dd') -PassThru
         }
-        function Get-ExpectedSum([object[]] $Rows) { [decimal]($Rows | Measure-Object CostUsd -Sum).Sum }
+        function Get-ExpectedSum([object[]] $Rows) { Get-DecimalSum $Rows }
     }
 
     It 'made the calls it meant to: 6 requests, 5 images, 1 blocked' {

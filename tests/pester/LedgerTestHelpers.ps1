@@ -13,6 +13,7 @@
                             touched); call again for another fresh folder. Exit-TestGeminiHome restores it.
       Add-TestLedgerRecord  appends a record straight through the engine (any time, cost, tags), for tests
                             that need history the emulator cannot make (other days, weeks, months).
+      Get-DecimalSum        exact decimal sum of a property (CostUsd by default).
       Get-CatalogPrices     model id -> prices, read from the catalog data file in the repo (not through the module).
       Get-ReplayedUsage     sends a logged emulator request again with Invoke-RestMethod and prices its
                             usageMetadata with those prices: the independent expectation for a ledger record.
@@ -62,6 +63,13 @@ function Add-TestLedgerRecord {
     $ledger = [GeminiImage.Engine.Ledger.UsageLedger]::new([GeminiImage.Engine.Ledger.UsageLedgerOptions]@{ DataFolder = $env:GEMINI_IMAGE_HOME })
     $result = $ledger.Append($record)
     if (-not $result.Stored) { throw "ledger append failed: $($result.Error)" }
+}
+
+# Sum of a property as an exact decimal (Measure-Object sums in double).
+function Get-DecimalSum([object[]] $InputObject, [string] $Property = 'CostUsd') {
+    $sum = [decimal]0
+    foreach ($o in $InputObject) { if ($null -ne $o.$Property) { $sum += [decimal]$o.$Property } }
+    $sum
 }
 
 function Get-CatalogPrices {
