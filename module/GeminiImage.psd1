@@ -25,6 +25,13 @@
         'Send-GeminiImageChat'
         'Save-GeminiImageChat'
         'Import-GeminiImageChat'
+        'Get-GeminiUsage'
+        'Get-GeminiCost'
+        'Get-GeminiPricing'
+        'Set-GeminiPricing'
+        'Get-GeminiBudget'
+        'Set-GeminiBudget'
+        'Clear-GeminiBudget'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

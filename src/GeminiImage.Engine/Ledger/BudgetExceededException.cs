@@ -16,4 +16,9 @@ public sealed class BudgetExceededException : GeminiImageException
 
     /// <inheritdoc />
     public override ErrorKind Kind => ErrorKind.QuotaExceeded;
+
+    /// <inheritdoc />
+    public override string? RecommendedAction =>
+        "See the spend with Get-GeminiBudget; raise the limit with Set-GeminiBudget or remove it with Clear-GeminiBudget, or wait for the next " +
+        (Check.Period == BudgetPeriod.Monthly ? "month (UTC)." : "day (UTC).");
 }

@@ -76,6 +76,9 @@ public sealed class PriceTable
         return new PriceTable(catalog, overrides);
     }
 
+    /// <summary>Model ids whose prices come from the override file (including models the catalog does not know).</summary>
+    public IReadOnlyCollection<string> OverriddenModels => _overrides.Keys;
+
     /// <summary>Prices of a model, or null when neither the overrides nor the catalog know it.</summary>
     public ModelPrices? Get(string modelId)
     {

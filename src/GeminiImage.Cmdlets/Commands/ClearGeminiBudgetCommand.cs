@@ -1,0 +1,59 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using GeminiImage.Cmdlets.Infrastructure;
+using GeminiImage.Engine.Ledger;
+
+namespace GeminiImage.Cmdlets.Commands;
+
+/// <summary>Clear-GeminiBudget: removes the spending limits (all, or only the daily or the monthly one).</summary>
+[Cmdlet(VerbsCommon.Clear, "GeminiBudget", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(GeminiBudgetView))]
+public sealed class ClearGeminiBudgetCommand : PSCmdlet
+{
+    /// <summary>Remove only the daily limit.</summary>
+    [Parameter]
+    public SwitchParameter Daily { get; set; }
+
+    /// <summary>Remove only the monthly limit.</summary>
+    [Parameter]
+    public SwitchParameter Monthly { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var folder = DataFolder.Default;
+        var path = Path.Combine(folder, BudgetSettings.FileName);
+        var state = Path.Combine(folder, BudgetGuard.StateFileName);
+        var all = Daily == Monthly; // neither or both: everything goes
+        try
+        {
+            if (all)
+            {
+                if (File.Exists(path) && ShouldProcess(path, "Remove all spending limits"))
+                {
+                    File.Delete(path);
+                    if (File.Exists(state)) File.Delete(state);
+                }
+            }
+            else if (File.Exists(path))
+            {
+                var settings = BudgetSettings.Load(folder);
+                if (ShouldProcess(path, Daily ? "Remove the daily limit" : "Remove the monthly limit"))
+                {
+                    if (Daily) settings.Daily = null;
+                    else settings.Monthly = null;
+                    settings.Save(folder);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            WriteError(ErrorRecords.From(ex, path));
+            return;
+        }
+        if (PassThru) BudgetOutput.Write(this);
+    }
+}

@@ -1,0 +1,98 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Management.Automation;
+using GeminiImage.Cmdlets.Infrastructure;
+using GeminiImage.Engine.Ledger;
+
+namespace GeminiImage.Cmdlets.Commands;
+
+/// <summary>Get-GeminiCost: ledger totals per day, week, month, model, tag or cmdlet, a grand total, and an optional HTML report.</summary>
+[Cmdlet(VerbsCommon.Get, "GeminiCost", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(GeminiCostView))]
+public sealed class GetGeminiCostCommand : PSCmdlet
+{
+    [Parameter]
+    public DateTime? Since { get; set; }
+
+    [Parameter]
+    public DateTime? Until { get; set; }
+
+    [Parameter]
+    [ArgumentCompleter(typeof(ModelCompleter))]
+    public string? Model { get; set; }
+
+    [Parameter]
+    public string? Tag { get; set; }
+
+    [Parameter(Position = 0)]
+    public UsageGroupBy GroupBy { get; set; } = UsageGroupBy.Day;
+
+    /// <summary>Also write an HTML page (daily-spend chart and tables) to this path.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Report { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var filter = new UsageFilter
+        {
+            Since = LedgerParameters.ToUtc(Since),
+            Until = LedgerParameters.ToUtc(Until),
+            Model = string.IsNullOrWhiteSpace(Model) ? null : Model,
+            Tag = string.IsNullOrWhiteSpace(Tag) ? null : Tag,
+        };
+        var ledger = LedgerParameters.OpenExisting();
+        IReadOnlyList<UsageRecord> records = Array.Empty<UsageRecord>();
+        if (ledger == null)
+        {
+            WriteVerbose($"No usage ledger in '{DataFolder.Default}' yet.");
+        }
+        else
+        {
+            WriteVerbose($"Reading {ledger.DatabasePath}.");
+            try
+            {
+                records = ledger.Query(filter);
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                WriteError(LedgerErrors.Unavailable(ex, ledger.DatabasePath));
+                return;
+            }
+        }
+
+        var summary = UsageSummary.Create(records, GroupBy);
+        foreach (var group in summary.Groups) WriteObject(GeminiCostView.From(group, GroupBy, isTotal: false));
+        WriteObject(GeminiCostView.From(summary.Total, GroupBy, isTotal: true));
+
+        if (Report != null) WriteReport(records, summary);
+    }
+
+    private void WriteReport(IReadOnlyList<UsageRecord> records, UsageSummary requested)
+    {
+        var path = GetUnresolvedProviderPathFromPSPath(Report);
+        if (!ShouldProcess(path, "Write spend report")) return;
+        var daily = requested.GroupBy == UsageGroupBy.Day ? requested : UsageSummary.Create(records, UsageGroupBy.Day);
+        // The daily table comes with the chart; then the requested grouping, then by model and by tag.
+        var tables = new List<UsageSummary>();
+        foreach (var groupBy in new[] { requested.GroupBy, UsageGroupBy.Model, UsageGroupBy.Tag }.Distinct())
+        {
+            if (groupBy == UsageGroupBy.Day) continue;
+            tables.Add(groupBy == requested.GroupBy ? requested : UsageSummary.Create(records, groupBy));
+        }
+        var title = "GeminiImage spend report";
+        if (Since != null || Until != null)
+            title += $" ({(Since?.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "start")} to {(Until?.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "now")})";
+        try
+        {
+            SpendReport.WriteHtml(path, daily, tables, title);
+            WriteVerbose($"Wrote the spend report to {path}.");
+        }
+        catch (Exception ex) when (ex is System.IO.IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            WriteError(ErrorRecords.From(ex, path));
+        }
+    }
+}

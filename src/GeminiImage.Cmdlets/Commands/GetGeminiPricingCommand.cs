@@ -1,0 +1,52 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using GeminiImage.Cmdlets.Infrastructure;
+using GeminiImage.Engine.Pricing;
+
+namespace GeminiImage.Cmdlets.Commands;
+
+/// <summary>Get-GeminiPricing: the price table in use (catalog prices, overridden by prices.json in the data folder).</summary>
+[Cmdlet(VerbsCommon.Get, "GeminiPricing")]
+[OutputType(typeof(GeminiPriceView))]
+public sealed class GetGeminiPricingCommand : PSCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Id", "Name")]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(ModelCompleter))]
+    public string[] Model { get; set; } = { "*" };
+
+    private GeminiPriceView[]? _rows;
+
+    protected override void BeginProcessing()
+    {
+        var path = PriceFiles.OverridePath;
+        PriceTable table;
+        try
+        {
+            table = PriceTable.Load();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            ThrowTerminatingError(PriceFiles.Invalid(new InvalidDataException($"The price override '{path}' cannot be used: {ex.Message}", ex), path));
+            return;
+        }
+        if (File.Exists(path)) WriteVerbose($"Prices from the catalog, overridden by {path}.");
+        else WriteVerbose("Prices from the catalog shipped with the module (no override file).");
+        _rows = PriceFiles.Rows(table).ToArray();
+    }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var name in Model.Select(n => n.StartsWith("models/", StringComparison.Ordinal) ? n.Substring(7) : n))
+        {
+            var wildcard = new WildcardPattern(name, WildcardOptions.IgnoreCase);
+            var matches = _rows!.Where(r => wildcard.IsMatch(r.Model)).ToList();
+            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
+                WriteError(new ErrorRecord(new ItemNotFoundException($"The price table has no model '{name}'."), "GeminiImage.ModelNotFound", ErrorCategory.ObjectNotFound, name));
+            WriteObject(matches, enumerateCollection: true);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Management.Automation;
+using GeminiImage.Cmdlets.Infrastructure;
+using GeminiImage.Engine.Ledger;
+
+namespace GeminiImage.Cmdlets.Commands;
+
+/// <summary>Set-GeminiBudget: daily and monthly spending limits (USD) checked before every paid call, and the warning threshold.</summary>
+[Cmdlet(VerbsCommon.Set, "GeminiBudget", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(GeminiBudgetView))]
+public sealed class SetGeminiBudgetCommand : PSCmdlet
+{
+    /// <summary>Limit per UTC day in USD.</summary>
+    [Parameter(Position = 0)]
+    public decimal Daily { get; set; }
+
+    /// <summary>Limit per UTC month in USD.</summary>
+    [Parameter(Position = 1)]
+    public decimal Monthly { get; set; }
+
+    /// <summary>Fraction of a limit (0.8 = 80 %) at which one warning is written per period; 0 turns warnings off.</summary>
+    [Parameter]
+    public decimal WarnAt { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var bound = MyInvocation.BoundParameters;
+        bool has(string name) => bound.ContainsKey(name);
+        if (!has(nameof(Daily)) && !has(nameof(Monthly)) && !has(nameof(WarnAt)))
+        {
+            WriteError(Invalid("Give -Daily, -Monthly or -WarnAt (Clear-GeminiBudget removes limits).", null));
+            return;
+        }
+        if (has(nameof(Daily)) && Daily < 0) { WriteError(Invalid("-Daily must be 0 or more (USD).", Daily)); return; }
+        if (has(nameof(Monthly)) && Monthly < 0) { WriteError(Invalid("-Monthly must be 0 or more (USD).", Monthly)); return; }
+        if (has(nameof(WarnAt)) && (WarnAt < 0 || WarnAt > 1)) { WriteError(Invalid("-WarnAt must be between 0 and 1 (0.8 = warn at 80 %; 0 = never warn).", WarnAt)); return; }
+
+        var folder = DataFolder.Default;
+        BudgetSettings settings;
+        try
+        {
+            settings = BudgetSettings.Load(folder);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            // A damaged budget.json is replaced by the new settings rather than blocking them.
+            WriteWarning($"The budget file in '{folder}' could not be read ({ex.Message}); it will be replaced.");
+            settings = new BudgetSettings();
+        }
+        if (has(nameof(Daily))) settings.Daily = Daily;
+        if (has(nameof(Monthly))) settings.Monthly = Monthly;
+        if (has(nameof(WarnAt))) settings.WarnAt = WarnAt == 0 ? null : WarnAt;
+
+        var path = Path.Combine(folder, BudgetSettings.FileName);
+        var description = string.Format(CultureInfo.InvariantCulture, "Set the budget: daily {0}, monthly {1}, warn at {2}",
+            Show(settings.Daily), Show(settings.Monthly), settings.WarnAt is decimal w ? w.ToString("P0", CultureInfo.InvariantCulture) : "never");
+        if (ShouldProcess(path, description))
+        {
+            try
+            {
+                settings.Save(folder);
+                // New limits re-arm the warning: the threshold may have moved.
+                var state = Path.Combine(folder, BudgetGuard.StateFileName);
+                if (File.Exists(state)) File.Delete(state);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                WriteError(ErrorRecords.From(ex, path));
+                return;
+            }
+        }
+        if (PassThru) BudgetOutput.Write(this);
+    }
+
+    private static string Show(decimal? limit) => limit is decimal d ? "$" + d.ToString(CultureInfo.InvariantCulture) : "none";
+
+    private static ErrorRecord Invalid(string message, object? target) =>
+        new(new ArgumentException(message), "GeminiImage.InvalidArgument", ErrorCategory.InvalidArgument, target);
+}
+
+/// <summary>Writes the budget view, turning a ledger that cannot be read into an error record.</summary>
+internal static class BudgetOutput
+{
+    public static void Write(PSCmdlet cmdlet)
+    {
+        try
+        {
+            cmdlet.WriteObject(GeminiBudgetView.Current());
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            cmdlet.WriteError(LedgerErrors.Unavailable(ex, Path.Combine(DataFolder.Default, UsageLedger.DatabaseFileName)));
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using GeminiImage.Cmdlets.Infrastructure;
+using GeminiImage.Engine.Ledger;
+
+namespace GeminiImage.Cmdlets.Commands;
+
+/// <summary>Set-GeminiPricing: checks a prices.json and installs it in the data folder as the price override; -Reset removes it.</summary>
+[Cmdlet(VerbsCommon.Set, "GeminiPricing", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PathSet)]
+[OutputType(typeof(GeminiPriceView))]
+public sealed class SetGeminiPricingCommand : PSCmdlet
+{
+    private const string PathSet = "Path";
+    private const string ResetSet = "Reset";
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = "";
+
+    /// <summary>Remove the override: the catalog's prices apply again.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ResetSet)]
+    public SwitchParameter Reset { get; set; }
+
+    /// <summary>Write the price table now in use.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var target = PriceFiles.OverridePath;
+        if (Reset)
+        {
+            if (File.Exists(target) && ShouldProcess(target, "Remove the price override"))
+            {
+                try { File.Delete(target); }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    WriteError(ErrorRecords.From(ex, target));
+                    return;
+                }
+            }
+            else if (!File.Exists(target)) WriteVerbose($"No price override at {target}; the catalog's prices are in use.");
+        }
+        else
+        {
+            var source = GetUnresolvedProviderPathFromPSPath(Path);
+            if (!File.Exists(source))
+            {
+                WriteError(new ErrorRecord(new FileNotFoundException($"The price file '{source}' does not exist.", source),
+                    "GeminiImage.PriceFileNotFound", ErrorCategory.ObjectNotFound, source));
+                return;
+            }
+            try
+            {
+                PriceFiles.Validate(source);
+            }
+            catch (InvalidDataException ex)
+            {
+                WriteError(PriceFiles.Invalid(ex, source));
+                return;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                WriteError(ErrorRecords.From(ex, source));
+                return;
+            }
+            if (!ShouldProcess(target, $"Use the prices in '{source}'")) return;
+            if (!string.Equals(System.IO.Path.GetFullPath(source), System.IO.Path.GetFullPath(target), StringComparison.OrdinalIgnoreCase))
+            {
+                try
+                {
+                    Directory.CreateDirectory(DataFolder.Default);
+                    File.Copy(source, target, overwrite: true);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    WriteError(ErrorRecords.From(ex, target));
+                    return;
+                }
+            }
+            WriteVerbose($"Prices from {source} are now in use (copied to {target}).");
+        }
+        if (PassThru) WriteObject(PriceFiles.Rows(Engine.Pricing.PriceTable.Load()), enumerateCollection: true);
+    }
+}

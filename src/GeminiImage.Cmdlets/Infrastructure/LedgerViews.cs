@@ -1,0 +1,289 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using GeminiImage.Engine.Catalog;
+using GeminiImage.Engine.Ledger;
+
+namespace GeminiImage.Cmdlets.Infrastructure;
+
+/// <summary>
+/// One ledger record as Get-GeminiUsage emits it: flat, so Export-Csv writes every column readably
+/// (tags as one comma-separated string).
+/// </summary>
+public sealed class GeminiUsageView
+{
+    public long Id { get; private set; }
+    /// <summary>When the request finished, in UTC.</summary>
+    public DateTime TimeUtc { get; private set; }
+    public string Cmdlet { get; private set; } = "";
+    public UsageOperation Operation { get; private set; }
+    public string Model { get; private set; } = "";
+    public UsageStatus Status { get; private set; }
+    public string? ErrorId { get; private set; }
+    public int Images { get; private set; }
+    public int InputTokens { get; private set; }
+    public int TextOutputTokens { get; private set; }
+    public int ImageOutputTokens { get; private set; }
+    public int ThinkingTokens { get; private set; }
+    /// <summary>USD; null when the model's prices were unknown.</summary>
+    public decimal? CostUsd { get; private set; }
+    public decimal? SavedCostUsd { get; private set; }
+    /// <summary>The record's tags joined with commas ("" when untagged).</summary>
+    public string Tags { get; private set; } = "";
+    public string? BatchId { get; private set; }
+    public string? RowId { get; private set; }
+    public string? OutputPath { get; private set; }
+    /// <summary>The prompt, or null when it was sent with -NoPromptLogging.</summary>
+    public string? Prompt { get; private set; }
+    public string? MachineName { get; private set; }
+    public string? UserName { get; private set; }
+    public string? ResponseId { get; private set; }
+    public string RecordId { get; private set; } = "";
+
+    public static GeminiUsageView From(UsageRecord r) => new()
+    {
+        Id = r.Id,
+        TimeUtc = DateTime.SpecifyKind(r.TimeUtc, DateTimeKind.Utc),
+        Cmdlet = r.Cmdlet,
+        Operation = r.Operation,
+        Model = r.Model,
+        Status = r.Status,
+        ErrorId = r.ErrorId,
+        Images = r.ImageCount,
+        InputTokens = r.InputTokens,
+        TextOutputTokens = r.TextOutputTokens,
+        ImageOutputTokens = r.ImageOutputTokens,
+        ThinkingTokens = r.ThinkingTokens,
+        CostUsd = r.CostUsd,
+        SavedCostUsd = r.SavedCostUsd,
+        Tags = string.Join(",", r.Tags),
+        BatchId = r.BatchId,
+        RowId = r.RowId,
+        OutputPath = r.OutputPath,
+        Prompt = r.Prompt,
+        MachineName = r.MachineName,
+        UserName = r.UserName,
+        ResponseId = r.ResponseId,
+        RecordId = r.RecordId,
+    };
+}
+
+/// <summary>One row of Get-GeminiCost: the totals of one group, or (IsTotal) of all matching records.</summary>
+public sealed class GeminiCostView
+{
+    public UsageGroupBy GroupBy { get; private set; }
+    /// <summary>Day "yyyy-MM-dd", week (its Monday), month "yyyy-MM", model id, tag or cmdlet name; "Total" on the grand-total row.</summary>
+    public string Key { get; private set; } = "";
+    public bool IsTotal { get; private set; }
+    public int Requests { get; private set; }
+    public long Images { get; private set; }
+    public long InputTokens { get; private set; }
+    /// <summary>Text plus image output tokens.</summary>
+    public long OutputTokens { get; private set; }
+    public long ThinkingTokens { get; private set; }
+    public decimal CostUsd { get; private set; }
+    public decimal SavedCostUsd { get; private set; }
+    /// <summary>Cost divided by images; null when the group made no image.</summary>
+    public decimal? AverageCostPerImage { get; private set; }
+    /// <summary>Requests whose cost is unknown (model without prices); they add nothing to CostUsd.</summary>
+    public int UnpricedRequests { get; private set; }
+
+    public static GeminiCostView From(UsageGroup g, UsageGroupBy groupBy, bool isTotal) => new()
+    {
+        GroupBy = groupBy,
+        Key = g.Key,
+        IsTotal = isTotal,
+        Requests = g.Requests,
+        Images = g.Images,
+        InputTokens = g.InputTokens,
+        OutputTokens = g.OutputTokens,
+        ThinkingTokens = g.ThinkingTokens,
+        CostUsd = g.CostUsd,
+        SavedCostUsd = g.SavedCostUsd,
+        AverageCostPerImage = g.AverageCostPerImage,
+        UnpricedRequests = g.UnpricedRequests,
+    };
+}
+
+/// <summary>One model's prices as Get-GeminiPricing shows them (USD).</summary>
+public sealed class GeminiPriceView
+{
+    public string Model { get; private set; } = "";
+    public string Nickname { get; private set; } = "";
+    /// <summary>"Catalog" (shipped with the module) or "Override" (prices.json in the data folder).</summary>
+    public string Source { get; private set; } = "";
+    public decimal InputPer1M { get; private set; }
+    public decimal TextOutputPer1M { get; private set; }
+    public decimal ImageOutputPer1M { get; private set; }
+    /// <summary>The model's default image size (null when it has none).</summary>
+    public string? ImageSize { get; private set; }
+    /// <summary>Output tokens of one image at the default size; null for a model the catalog does not know.</summary>
+    public int? ImageTokens { get; private set; }
+    /// <summary>Output cost of one image at the default size; null for a model the catalog does not know.</summary>
+    public decimal? PerImage { get; private set; }
+    /// <summary>Output cost of one image per image size ("" for a model without sizes).</summary>
+    public IReadOnlyDictionary<string, decimal> PerImageBySize { get; private set; } = new Dictionary<string, decimal>();
+
+    public static GeminiPriceView Create(string id, ModelPrices prices, ModelInfo? model, bool overridden)
+    {
+        var bySize = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase);
+        if (model != null)
+        {
+            var sizes = model.SupportsImageSize ? model.ImageSizes.Keys.ToList() : new List<string> { "" };
+            foreach (var size in sizes) bySize[size] = PerImageCost(model.GetImageTokens(size.Length == 0 ? null : size), prices);
+        }
+        var tokens = model?.GetImageTokens(null);
+        return new GeminiPriceView
+        {
+            Model = id,
+            Nickname = model?.Nickname ?? "",
+            Source = overridden ? "Override" : "Catalog",
+            InputPer1M = prices.Input,
+            TextOutputPer1M = prices.TextOutput,
+            ImageOutputPer1M = prices.ImageOutput,
+            ImageSize = model?.DefaultImageSize,
+            ImageTokens = tokens,
+            PerImage = tokens is int t ? PerImageCost(t, prices) : null,
+            PerImageBySize = bySize,
+        };
+    }
+
+    private static decimal PerImageCost(int tokens, ModelPrices prices) => Math.Round(tokens * prices.ImageOutput / 1_000_000m, 6);
+}
+
+/// <summary>The budgets in force and what is left of them, as Get-GeminiBudget shows them (USD, UTC day and month).</summary>
+public sealed class GeminiBudgetView
+{
+    /// <summary>Limit per UTC day; null for none.</summary>
+    public decimal? Daily { get; private set; }
+    /// <summary>Limit per UTC month; null for none.</summary>
+    public decimal? Monthly { get; private set; }
+    /// <summary>Fraction of a limit at which one warning is written per period; null for none.</summary>
+    public decimal? WarnAt { get; private set; }
+    public decimal SpentToday { get; private set; }
+    public decimal SpentThisMonth { get; private set; }
+    /// <summary>Daily minus spent today (negative when actual costs passed the limit); null without a daily limit.</summary>
+    public decimal? RemainingToday { get; private set; }
+    /// <summary>Monthly minus spent this month; null without a monthly limit.</summary>
+    public decimal? RemainingThisMonth { get; private set; }
+    /// <summary>The budget.json the limits are kept in.</summary>
+    public string Path { get; private set; } = "";
+
+    public static GeminiBudgetView Current()
+    {
+        var folder = DataFolder.Default;
+        var settings = BudgetSettings.Load(folder);
+        var ledger = new UsageLedger(new UsageLedgerOptions { DataFolder = folder });
+        var hasLedger = System.IO.File.Exists(ledger.DatabasePath);
+        var today = hasLedger ? ledger.SpendToday() : 0m;
+        var month = hasLedger ? ledger.SpendThisMonth() : 0m;
+        return new GeminiBudgetView
+        {
+            Daily = settings.Daily,
+            Monthly = settings.Monthly,
+            WarnAt = settings.WarnAt,
+            SpentToday = today,
+            SpentThisMonth = month,
+            RemainingToday = settings.Daily - today,
+            RemainingThisMonth = settings.Monthly - month,
+            Path = System.IO.Path.Combine(folder, BudgetSettings.FileName),
+        };
+    }
+}
+
+/// <summary>Helpers shared by the ledger cmdlets.</summary>
+internal static class LedgerParameters
+{
+    /// <summary>
+    /// A -Since/-Until value as UTC. A date typed without a zone ([datetime]'2025-06-01', Kind Unspecified) is local
+    /// time, as everywhere else in PowerShell.
+    /// </summary>
+    public static DateTime? ToUtc(DateTime? value) => value switch
+    {
+        null => null,
+        { Kind: DateTimeKind.Utc } v => v,
+        { Kind: DateTimeKind.Local } v => v.ToUniversalTime(),
+        var v => DateTime.SpecifyKind(v.Value, DateTimeKind.Local).ToUniversalTime(),
+    };
+
+    /// <summary>The ledger of the data folder, or null when no record was ever written there (so a query creates nothing).</summary>
+    public static UsageLedger? OpenExisting()
+    {
+        var ledger = new UsageLedger(new UsageLedgerOptions { DataFolder = DataFolder.Default });
+        return System.IO.File.Exists(ledger.DatabasePath) ? ledger : null;
+    }
+}
+
+/// <summary>Error records of the ledger cmdlets.</summary>
+internal static class LedgerErrors
+{
+    /// <summary>The ledger could not be read (locked past the busy timeout, unreadable or damaged file).</summary>
+    public static System.Management.Automation.ErrorRecord Unavailable(Exception exception, string path) =>
+        new(new System.IO.IOException($"The usage ledger '{path}' could not be read: {exception.Message}", exception),
+            "GeminiImage.LedgerUnavailable", System.Management.Automation.ErrorCategory.ReadError, path)
+        {
+            ErrorDetails = new System.Management.Automation.ErrorDetails($"The usage ledger '{path}' could not be read: {exception.Message}")
+            {
+                RecommendedAction = "Try again when other GeminiImage processes have finished writing; check that the data folder (GEMINI_IMAGE_HOME) is readable.",
+            },
+        };
+}
+
+/// <summary>Reading and checking price tables for the pricing cmdlets.</summary>
+internal static class PriceFiles
+{
+    /// <summary>The override file in the data folder.</summary>
+    public static string OverridePath => System.IO.Path.Combine(DataFolder.Default, Engine.Pricing.PriceTable.FileName);
+
+    /// <summary>One row per catalog model (catalog order), then the models only the override file knows.</summary>
+    public static IEnumerable<GeminiPriceView> Rows(Engine.Pricing.PriceTable table)
+    {
+        var overridden = new HashSet<string>(table.OverriddenModels, StringComparer.OrdinalIgnoreCase);
+        foreach (var model in ModelCatalog.Default.Models)
+        {
+            var prices = table.Get(model.Id);
+            if (prices != null) yield return GeminiPriceView.Create(model.Id, prices, model, overridden.Contains(model.Id));
+        }
+        foreach (var id in table.OverriddenModels.Where(id => !ModelCatalog.Default.TryGet(id, out _)).OrderBy(id => id, StringComparer.OrdinalIgnoreCase))
+            yield return GeminiPriceView.Create(id, table.Get(id)!, null, true);
+    }
+
+    /// <summary>
+    /// Loads a prices.json and checks it: readable JSON, a non-empty "models" object, every price a number of at least 0,
+    /// and all three prices for a model the catalog does not know. Throws <see cref="System.IO.InvalidDataException"/>.
+    /// </summary>
+    public static Engine.Pricing.PriceTable Validate(string path)
+    {
+        Engine.Pricing.PriceTable table;
+        try
+        {
+            table = Engine.Pricing.PriceTable.Load(path);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or FormatException or KeyNotFoundException)
+        {
+            throw new System.IO.InvalidDataException($"'{path}' is not a valid price file: {ex.Message}", ex);
+        }
+        catch (System.IO.InvalidDataException ex)
+        {
+            throw new System.IO.InvalidDataException($"'{path}' is not a valid price file: {ex.Message}", ex);
+        }
+        if (table.OverriddenModels.Count == 0)
+            throw new System.IO.InvalidDataException($"'{path}' is not a valid price file: it has no \"models\" object with at least one model.");
+        foreach (var id in table.OverriddenModels)
+        {
+            var p = table.Get(id)!;
+            if (p.Input < 0 || p.TextOutput < 0 || p.ImageOutput < 0)
+                throw new System.IO.InvalidDataException($"'{path}' is not a valid price file: model '{id}' has a negative price.");
+        }
+        return table;
+    }
+
+    public static System.Management.Automation.ErrorRecord Invalid(Exception exception, string path) =>
+        new(exception, "GeminiImage.InvalidPriceFile", System.Management.Automation.ErrorCategory.InvalidData, path)
+        {
+            ErrorDetails = new System.Management.Automation.ErrorDetails(exception.Message)
+            {
+                RecommendedAction = "Fix the file (format: Get-Help Set-GeminiPricing -Full) or remove the override with Set-GeminiPricing -Reset.",
+            },
+        };
+}
