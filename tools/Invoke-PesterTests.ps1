@@ -21,6 +21,8 @@ $ProgressPreference = 'SilentlyContinue'
 if ($PSVersionTable.PSVersion.Major -ge 7) { $PSStyle.OutputRendering = 'PlainText' }
 
 Import-Module -Name $PesterManifest -Force
+# Tests never touch the user's own ledger, budgets or fallback folder.
+$env:GEMINI_IMAGE_HOME = Join-Path ([System.IO.Path]::GetTempPath()) ("GeminiImage-tests-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
 $config = New-PesterConfiguration
 $config.Run.Path = $TestPath
 $config.Run.PassThru = $true

@@ -87,3 +87,31 @@ Describe 'Set-GeminiPricing' {
         { Set-GeminiPricing -Reset -ErrorAction Stop } | Should -Not -Throw -Because 'resetting twice is fine'
     }
 }
+
+Describe 'A broken price override' {
+    BeforeEach {
+        $null = Enter-TestGeminiHome
+        $Emulator.Reset()
+    }
+
+    It 'fails before anything is paid for' {
+        Set-Content -LiteralPath (Join-Path $env:GEMINI_IMAGE_HOME 'prices.json') -Value '{ "models": { "gemini-2.5-flash-image": '
+        $err = $null
+        New-GeminiImage 'priced badly' -OutputDirectory (New-TestFolder 'bad-prices') -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.InvalidPriceFile*'
+        $err[0].Exception.Message | Should -Match 'Set-GeminiPricing -Reset'
+        $Emulator.RequestCount | Should -Be 0
+    }
+
+    It 'budgets use the override prices' {
+        $file = Join-Path $env:GEMINI_IMAGE_HOME 'prices.json'
+        Set-Content -LiteralPath $file -Value '{ "models": { "gemini-2.5-flash-image": { "imageOutput": 10000 } } }'
+        Set-GeminiBudget -Daily 1
+        $err = $null
+        # 1290 image tokens at $10,000 per million is $12.90: over the $1 budget only at the override's price.
+        New-GeminiImage 'expensive now' -OutputDirectory (New-TestFolder 'pricey') -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.BudgetExceeded*'
+        $Emulator.RequestCount | Should -Be 0
+        Clear-GeminiBudget
+    }
+}

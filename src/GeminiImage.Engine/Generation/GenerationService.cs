@@ -53,11 +53,22 @@ public sealed class GenerationService
 
     public UsageLedger Ledger => _ledger.Value;
 
-    /// <summary>The estimate used by -WhatIf and by the budget, at the prices in force.</summary>
-    public decimal? Estimate(ImageRequest request)
+    /// <summary>The estimate used by -WhatIf and by the budget, at the prices in force (overrides included).</summary>
+    public decimal? Estimate(ImageRequest request) =>
+        Prices.Compute(request.Model.Id, ImageGenerator.EstimateUsage(request), _usage.BatchPricing);
+
+    /// <summary>The price table in force; a broken override file fails here, before anything is paid for.</summary>
+    private PriceTable Prices
     {
-        var estimate = ImageGenerator.Estimate(request);
-        return estimate.HasValue && _usage.BatchPricing ? estimate * CostCalculator.BatchDiscount : estimate;
+        get
+        {
+            try { return _prices.Value; }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                throw new GeminiArgumentException("GeminiImage.InvalidPriceFile",
+                    $"The price override file in {GeminiImage.Engine.Ledger.DataFolder.Default} cannot be read ({ex.Message}). Fix it, or remove it with Set-GeminiPricing -Reset.");
+            }
+        }
     }
 
     /// <summary>Throws <see cref="BudgetExceededException"/> before spending when a budget would be passed.</summary>
@@ -72,6 +83,7 @@ public sealed class GenerationService
     public async Task<GenerationOutcome> RunAsync(ImageRequest request, OutputPlan plan, string? sourcePath, CancellationToken cancellationToken, string? rowId = null)
     {
         request.Validate();
+        _ = Prices;
         EnsureWithinBudget(request);
         GenerateResult? result = null;
         try
@@ -93,9 +105,10 @@ public sealed class GenerationService
     }
 
     private decimal? Cost(ImageRequest request, GenerateResult result) =>
-        request.Model.IsKnown || _prices.Value.Get(request.Model.Id) != null
-            ? _prices.Value.Compute(request.Model.Id, result.Usage, _usage.BatchPricing)
-            : null;
+        Prices.Compute(request.Model.Id, result.Usage, _usage.BatchPricing);
+
+    private string? OutputPathForLedger(string? path) =>
+        path == null || !_usage.NoPromptLogging ? path : System.IO.Path.GetDirectoryName(path);
 
     private void Record(ImageRequest request, GenerateResult? result, IReadOnlyList<GeminiImageResult> images, Exception? error, string? rowId)
     {
@@ -116,7 +129,8 @@ public sealed class GenerationService
             Tags = request.Tags.ToList(),
             BatchId = _usage.BatchId,
             RowId = rowId,
-            OutputPath = images.FirstOrDefault()?.Path ?? (error as ImageSaveException)?.FallbackPath,
+            // File names are made from the prompt: with prompt logging off only the folder is kept.
+            OutputPath = OutputPathForLedger(images.FirstOrDefault()?.Path ?? (error as ImageSaveException)?.FallbackPath),
             Prompt = _usage.NoPromptLogging ? null : request.Prompt,
             MachineName = Environment.MachineName,
             UserName = Environment.UserName,

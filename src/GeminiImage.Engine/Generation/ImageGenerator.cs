@@ -16,9 +16,9 @@ public sealed class ImageGenerator
 
     public ImageGenerator(GeminiClient client) => _client = client;
 
-    /// <summary>Cost estimate shown by -WhatIf and checked against budgets, before anything is sent.</summary>
-    public static decimal? Estimate(ImageRequest request) =>
-        CostCalculator.Estimate(request.Model, request.ImageSize, 1, request.InputImages.Count + request.History.Sum(c => c.Parts?.Count(p => p.InlineData != null) ?? 0), request.Prompt.Length);
+    /// <summary>Tokens the request will probably use, for -WhatIf and budgets, before anything is sent.</summary>
+    public static TokenUsage EstimateUsage(ImageRequest request) =>
+        CostCalculator.EstimateUsage(request.Model, request.ImageSize, 1, request.InputImages.Count + request.History.Sum(c => c.Parts?.Count(p => p.InlineData != null) ?? 0), request.Prompt.Length);
 
     /// <summary>Sends the request. Throws <see cref="Errors.GeminiNoImageException"/> when no image came back.</summary>
     public async Task<GenerateResult> SendAsync(ImageRequest request, CancellationToken cancellationToken)

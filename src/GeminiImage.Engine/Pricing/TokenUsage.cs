@@ -35,15 +35,15 @@ public static class CostCalculator
         return Math.Round(cost, 6);
     }
 
-    /// <summary>Estimate before a request: a short prompt, input images at the model's rate, and the output images.</summary>
-    public static decimal? Estimate(ModelInfo model, string? imageSize, int imageCount, int inputImages, int promptChars, bool batch = false)
+    /// <summary>Tokens a request will probably use: a short prompt, input images at the model's rate, and the output images.</summary>
+    public static TokenUsage EstimateUsage(ModelInfo model, string? imageSize, int imageCount, int inputImages, int promptChars) => new()
     {
-        var usage = new TokenUsage
-        {
-            // ~4 characters per token, plus the model's per-image input cost (1290 as a conservative figure for 2.5).
-            InputTokens = promptChars / 4 + 1 + inputImages * (model.Id.StartsWith("gemini-2.5", StringComparison.Ordinal) ? 1290 : 1120),
-            ImageOutputTokens = model.GetImageTokens(imageSize) * imageCount,
-        };
-        return Compute(usage, model.Prices, batch);
-    }
+        // ~4 characters per token, plus the model's per-image input cost (1290 as a conservative figure for 2.5).
+        InputTokens = promptChars / 4 + 1 + inputImages * (model.Id.StartsWith("gemini-2.5", StringComparison.Ordinal) ? 1290 : 1120),
+        ImageOutputTokens = model.GetImageTokens(imageSize) * imageCount,
+    };
+
+    /// <summary>Estimate before a request at the catalog's prices.</summary>
+    public static decimal? Estimate(ModelInfo model, string? imageSize, int imageCount, int inputImages, int promptChars, bool batch = false) =>
+        Compute(EstimateUsage(model, imageSize, imageCount, inputImages, promptChars), model.Prices, batch);
 }
