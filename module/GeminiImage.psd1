@@ -25,6 +25,13 @@
         'Send-GeminiImageChat'
         'Save-GeminiImageChat'
         'Import-GeminiImageChat'
+        'Get-GeminiStyle'
+        'Set-GeminiStyle'
+        'Remove-GeminiStyle'
+        'Import-GeminiStyle'
+        'Export-GeminiStyle'
+        'Get-GeminiCache'
+        'Clear-GeminiCache'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

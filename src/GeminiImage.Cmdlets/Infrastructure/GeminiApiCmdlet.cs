@@ -4,6 +4,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using System.Security;
 using GeminiImage.Engine.Api;
+using GeminiImage.Engine.Cache;
 using GeminiImage.Engine.Configuration;
 using GeminiImage.Engine.Generation;
 using GeminiImage.Engine.Ledger;
@@ -65,8 +66,10 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
     }
 
     /// <summary>The paid-call pipeline (budget, request, save, ledger) for this cmdlet.</summary>
-    protected GenerationService CreateGenerationService(UsageOperation operation) =>
-        new(CreateClient(), new UsageContext
+    /// <param name="cache">The cmdlet's -Cache switch when given (true = ReadWrite, false = Off); null = Set-GeminiConfig / environment.</param>
+    protected GenerationService CreateGenerationService(UsageOperation operation, bool? cache = null)
+    {
+        var service = new GenerationService(CreateClient(), new UsageContext
         {
             Cmdlet = MyInvocation.MyCommand.Name,
             Operation = operation,
@@ -74,6 +77,18 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
             NoPromptLogging = NoPromptLogging || SessionConfig.Current.NoPromptLogging,
             Warning = QueueWarning,
         });
+        service.CacheMode = SettingsResolver.ResolveCacheMode(cache);
+        if (service.CacheMode != CacheMode.Off)
+        {
+            service.Cache = new ResponseCache(null, SettingsResolver.ResolveCacheMaxMB() * 1048576L);
+            WriteVerbose($"Response cache {service.CacheMode}: {service.Cache.Folder} (max {SettingsResolver.ResolveCacheMaxMB()} MB).");
+        }
+        return service;
+    }
+
+    /// <summary>The -Cache switch of a generating cmdlet as <see cref="CreateGenerationService"/> takes it.</summary>
+    protected bool? CacheParameter(SwitchParameter cache) =>
+        MyInvocation.BoundParameters.ContainsKey("Cache") ? cache.IsPresent : null;
 
     internal static string Plain(SecureString secure)
     {
