@@ -58,6 +58,14 @@ Describe 'Response cache' {
         $Emulator.RequestCount | Should -Be 4
     }
 
+    It 'image chats never use the cache, even when the session turns it on' {
+        Set-GeminiConfig -Cache ReadWrite
+        $chat = Start-GeminiImageChat -OutputDirectory $Out
+        Send-GeminiImageChat -Chat $chat 'a toy fox' | Out-Null
+        $Emulator.RequestCount | Should -Be 1
+        (Get-GeminiCache).EntryCount | Should -Be 0
+    }
+
     It 'ReadOnly serves hits but stores nothing new' {
         New-GeminiImage 'stored' -Cache -OutputDirectory $Out | Out-Null
         Set-GeminiConfig -Cache ReadOnly

@@ -79,7 +79,7 @@ public sealed class EditGeminiImageCommand : GeminiApiCmdlet
     [Parameter]
     public SwitchParameter Cache { get; set; }
 
-    private GenerationService Service => _service ??= CreateGenerationService(UsageOperation.Edit, CacheParameter(Cache));
+    private GenerationService Service => _service ??= CreateCachingGenerationService(UsageOperation.Edit, CacheParameter(Cache));
 
     protected override void ProcessRecord()
     {

@@ -123,7 +123,7 @@ public sealed class NewGeminiImageCommand : GeminiApiCmdlet
             return;
         }
 
-        var service = CreateGenerationService(request.InputImages.Count > 0 ? UsageOperation.Edit : UsageOperation.Generate, CacheParameter(Cache));
+        var service = CreateCachingGenerationService(request.InputImages.Count > 0 ? UsageOperation.Edit : UsageOperation.Generate, CacheParameter(Cache));
         var estimate = service.Estimate(request);
         var action = $"Generate {Count} image request(s) with {model.Id}" + (estimate.HasValue ? $" (estimated cost ${estimate.Value * Count:0.000})" : " (cost unknown)");
         if (!ShouldProcess(Prompt, action)) return;

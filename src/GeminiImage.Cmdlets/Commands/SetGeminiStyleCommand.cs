@@ -40,8 +40,9 @@ public sealed class SetGeminiStyleCommand : PSCmdlet
     [AllowEmptyString]
     public string? SystemInstruction { get; set; }
 
+    /// <summary>0 to 2 (checked with the rest of the style); $null clears it.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(0.0, 2.0)]
+    [AllowNull]
     public double? Temperature { get; set; }
 
     [Parameter]

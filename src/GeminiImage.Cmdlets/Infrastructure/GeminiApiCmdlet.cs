@@ -66,10 +66,9 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
     }
 
     /// <summary>The paid-call pipeline (budget, request, save, ledger) for this cmdlet.</summary>
-    /// <param name="cache">The cmdlet's -Cache switch when given (true = ReadWrite, false = Off); null = Set-GeminiConfig / environment.</param>
-    protected GenerationService CreateGenerationService(UsageOperation operation, bool? cache = null)
-    {
-        var service = new GenerationService(CreateClient(), new UsageContext
+    /// <remarks>Never uses the response cache (chat turns need the model's own turn for their history).</remarks>
+    protected GenerationService CreateGenerationService(UsageOperation operation) =>
+        new(CreateClient(), new UsageContext
         {
             Cmdlet = MyInvocation.MyCommand.Name,
             Operation = operation,
@@ -77,6 +76,12 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
             NoPromptLogging = NoPromptLogging || SessionConfig.Current.NoPromptLogging,
             Warning = QueueWarning,
         });
+
+    /// <summary>The paid-call pipeline with the response cache, for New-GeminiImage and Edit-GeminiImage.</summary>
+    /// <param name="cache">The cmdlet's -Cache switch when given (true = ReadWrite, false = Off); null = Set-GeminiConfig / environment.</param>
+    protected GenerationService CreateCachingGenerationService(UsageOperation operation, bool? cache)
+    {
+        var service = CreateGenerationService(operation);
         service.CacheMode = SettingsResolver.ResolveCacheMode(cache);
         if (service.CacheMode != CacheMode.Off)
         {
@@ -86,7 +91,7 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
         return service;
     }
 
-    /// <summary>The -Cache switch of a generating cmdlet as <see cref="CreateGenerationService"/> takes it.</summary>
+    /// <summary>The -Cache switch of a generating cmdlet as <see cref="CreateCachingGenerationService"/> takes it.</summary>
     protected bool? CacheParameter(SwitchParameter cache) =>
         MyInvocation.BoundParameters.ContainsKey("Cache") ? cache.IsPresent : null;
 
