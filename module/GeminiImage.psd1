@@ -32,6 +32,13 @@
         'Get-GeminiBudget'
         'Set-GeminiBudget'
         'Clear-GeminiBudget'
+        'Get-GeminiStyle'
+        'Set-GeminiStyle'
+        'Remove-GeminiStyle'
+        'Import-GeminiStyle'
+        'Export-GeminiStyle'
+        'Get-GeminiCache'
+        'Clear-GeminiCache'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -9,6 +9,7 @@ using GeminiImage.Engine.Configuration;
 using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Generation;
 using GeminiImage.Engine.Ledger;
+using GeminiImage.Engine.Styles;
 
 namespace GeminiImage.Cmdlets.Commands;
 
@@ -24,6 +25,8 @@ public sealed class EditGeminiImageCommand : GeminiApiCmdlet
     private readonly HashSet<string> _written = new(StringComparer.OrdinalIgnoreCase);
     private IReadOnlyList<InputImage>? _referenceImages;
     private GenerationService? _service;
+    private GeminiStyle? _style;
+    private bool _styleResolved;
 
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -67,11 +70,27 @@ public sealed class EditGeminiImageCommand : GeminiApiCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    private GenerationService Service => _service ??= CreateGenerationService(UsageOperation.Edit);
+    /// <summary>A prompt style: its template wraps the prompt and its defaults fill parameters not given.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(StyleCompleter))]
+    public string? Style { get; set; }
+
+    /// <summary>Use the response cache for this call (ReadWrite); -Cache:$false turns it off whatever Set-GeminiConfig says.</summary>
+    [Parameter]
+    public SwitchParameter Cache { get; set; }
+
+    private GenerationService Service => _service ??= CreateCachingGenerationService(UsageOperation.Edit, CacheParameter(Cache));
 
     protected override void ProcessRecord()
     {
-        var model = ModelCatalog.Default.Get(SettingsResolver.ResolveModel(Model));
+        if (!_styleResolved)
+        {
+            // One prompt for every image: an unknown or broken style stops the command before any request.
+            try { _style = StyleApplier.Resolve(Style); }
+            catch (GeminiImageException ex) { ThrowTerminatingError(ErrorRecords.From(ex, Style)); }
+            _styleResolved = true;
+        }
+        var model = StyleApplier.Model(Model, _style);
         if (_referenceImages == null)
         {
             try { _referenceImages = InputImages.Load(this, ReferenceImage); }
@@ -104,6 +123,7 @@ public sealed class EditGeminiImageCommand : GeminiApiCmdlet
                 InputImages = new[] { image }.Concat(_referenceImages!).ToList(),
                 Tags = Tag ?? Array.Empty<string>(),
             };
+            StyleApplier.Apply(request, _style, WriteWarning);
             request.Validate();
         }
         catch (Exception ex) when (ex is GeminiImageException or IOException or UnauthorizedAccessException)
@@ -118,7 +138,7 @@ public sealed class EditGeminiImageCommand : GeminiApiCmdlet
         var plan = new OutputPlan { Directory = directory, Stem = System.IO.Path.GetFileNameWithoutExtension(source) + Suffix, Force = Force };
 
         var estimate = Service.Estimate(request);
-        if (!ShouldProcess(source, $"Edit with {model.Id}: '{Prompt}'" + (estimate.HasValue ? $" (estimated cost ${estimate.Value:0.000})" : ""))) return;
+        if (!ShouldProcess(source, $"Edit with {model.Id}: '{request.Prompt}'" + (estimate.HasValue ? $" (estimated cost ${estimate.Value:0.000})" : ""))) return;
 
         try
         {

@@ -10,6 +10,7 @@ using GeminiImage.Engine.Configuration;
 using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Generation;
 using GeminiImage.Engine.Ledger;
+using GeminiImage.Engine.Styles;
 
 namespace GeminiImage.Cmdlets.Commands;
 
@@ -65,9 +66,25 @@ public sealed class NewGeminiImageCommand : GeminiApiCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>A prompt style: its template wraps the prompt and its defaults fill parameters not given.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(StyleCompleter))]
+    public string? Style { get; set; }
+
+    /// <summary>Use the response cache for this call (ReadWrite); -Cache:$false turns it off whatever Set-GeminiConfig says.</summary>
+    [Parameter]
+    public SwitchParameter Cache { get; set; }
+
     protected override void ProcessRecord()
     {
-        var model = ModelCatalog.Default.Get(SettingsResolver.ResolveModel(Model));
+        GeminiStyle? style;
+        try { style = StyleApplier.Resolve(Style); }
+        catch (GeminiImageException ex)
+        {
+            WriteError(ErrorRecords.From(ex, Prompt));
+            return;
+        }
+        var model = StyleApplier.Model(Model, style);
         if (!model.IsKnown) WriteWarning($"Model '{model.Id}' is not in the catalog: its aspect ratios are not checked and its cost is unknown.");
         var request = new ImageRequest
         {
@@ -77,11 +94,12 @@ public sealed class NewGeminiImageCommand : GeminiApiCmdlet
             ImageSize = NullIfEmpty(ImageSize),
             Temperature = Temperature,
             Seed = Seed,
-            SystemInstruction = SystemInstruction,
+            SystemInstruction = NullIfEmpty(SystemInstruction),
             Tags = Tag ?? Array.Empty<string>(),
         };
         try
         {
+            StyleApplier.Apply(request, style, WriteWarning);
             request.InputImages = InputImages.Load(this, ReferenceImage);
             request.Validate();
         }
@@ -96,6 +114,8 @@ public sealed class NewGeminiImageCommand : GeminiApiCmdlet
             Directory = GetUnresolvedProviderPathFromPSPath(NullIfEmpty(OutputDirectory) ?? SessionState.Path.CurrentFileSystemLocation.ProviderPath),
             OutFile = NullIfEmpty(OutFile) is { } outFile ? GetUnresolvedProviderPathFromPSPath(outFile) : null,
             Force = Force,
+            // Automatic file names come from the user's words, not the style's template.
+            NameHint = style == null ? null : Prompt,
         };
         if (plan.OutFile != null && File.Exists(plan.OutFile) && !Force)
         {
@@ -103,7 +123,7 @@ public sealed class NewGeminiImageCommand : GeminiApiCmdlet
             return;
         }
 
-        var service = CreateGenerationService(request.InputImages.Count > 0 ? UsageOperation.Edit : UsageOperation.Generate);
+        var service = CreateCachingGenerationService(request.InputImages.Count > 0 ? UsageOperation.Edit : UsageOperation.Generate, CacheParameter(Cache));
         var estimate = service.Estimate(request);
         var action = $"Generate {Count} image request(s) with {model.Id}" + (estimate.HasValue ? $" (estimated cost ${estimate.Value * Count:0.000})" : " (cost unknown)");
         if (!ShouldProcess(Prompt, action)) return;
@@ -114,7 +134,7 @@ public sealed class NewGeminiImageCommand : GeminiApiCmdlet
                 WriteProgress(new ProgressRecord(1, "New-GeminiImage", $"Request {i + 1} of {Count}") { PercentComplete = i * 100 / Count });
             try
             {
-                var outcome = Run(token => service.RunAsync(request, plan, null, token));
+                var outcome = Run(token => service.RunAsync(request, plan, null, token, cacheVariant: i));
                 plan.SavedSoFar += outcome.Images.Count;
                 WriteObject(outcome.Images, enumerateCollection: true);
             }

@@ -50,6 +50,15 @@ public sealed class SetGeminiConfigCommand : PSCmdlet
     [Parameter]
     public SwitchParameter NoPromptLogging { get; set; }
 
+    /// <summary>Response cache for New-GeminiImage and Edit-GeminiImage: ReadWrite, ReadOnly or Off (default).</summary>
+    [Parameter]
+    public GeminiImage.Engine.Cache.CacheMode Cache { get; set; }
+
+    /// <summary>Size bound of the response cache; the least recently used entries are evicted beyond it.</summary>
+    [Parameter]
+    [ValidateRange(1, 1048576)]
+    public int CacheMaxMB { get; set; }
+
     /// <summary>Forget every session setting (environment variables and defaults apply again).</summary>
     [Parameter]
     public SwitchParameter Reset { get; set; }
@@ -76,6 +85,8 @@ public sealed class SetGeminiConfigCommand : PSCmdlet
         if (MaxConcurrency > 0) RequestLimiter.Shared.MaxConcurrency = MaxConcurrency;
         if (Proxy != null) config.Proxy = Proxy;
         if (MyInvocation.BoundParameters.ContainsKey(nameof(NoPromptLogging))) config.NoPromptLogging = NoPromptLogging;
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(Cache))) config.Cache = Cache;
+        if (CacheMaxMB > 0) config.CacheMaxMB = CacheMaxMB;
         if (PassThru) WriteObject(GeminiConfigView.Current());
     }
 }

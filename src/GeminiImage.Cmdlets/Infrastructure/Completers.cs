@@ -34,6 +34,20 @@ public sealed class ImageSizeCompleter : IArgumentCompleter
     }
 }
 
+/// <summary>Completes -Style (and -Name of the style cmdlets) with the styles in effect.</summary>
+public sealed class StyleCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        IReadOnlyList<GeminiImage.Engine.Styles.GeminiStyle> styles;
+        try { styles = new GeminiImage.Engine.Styles.StyleStore().GetAll(); }
+        catch (GeminiImage.Engine.Errors.GeminiImageException) { styles = GeminiImage.Engine.Styles.StyleStore.BuiltIn; }
+        catch (System.IO.IOException) { styles = GeminiImage.Engine.Styles.StyleStore.BuiltIn; }
+        var byName = styles.ToDictionary(s => s.Name, System.StringComparer.OrdinalIgnoreCase);
+        return Completions.Matching(byName.Keys, wordToComplete, n => byName[n].Description ?? byName[n].Template);
+    }
+}
+
 internal static class Completions
 {
     public static ModelInfo ModelFrom(IDictionary fakeBoundParameters)

@@ -28,6 +28,8 @@ public static class ErrorRecords
     public static ErrorCategory CategoryOf(GeminiImageException exception) => exception switch
     {
         OutputExistsException => ErrorCategory.ResourceExists,
+        GeminiImage.Engine.Styles.GeminiStyleException { ErrorId: GeminiImage.Engine.Styles.GeminiStyleException.StyleExistsId } => ErrorCategory.ResourceExists,
+        GeminiImage.Engine.Styles.GeminiStyleException { ErrorId: GeminiImage.Engine.Styles.GeminiStyleException.BuiltInId } => ErrorCategory.InvalidOperation,
         GeminiConnectionException => ErrorCategory.ConnectionError,
         GeminiResponseFormatException => ErrorCategory.ProtocolError,
         GeminiNoImageException { ErrorId: "GeminiImage.NoImage" } => ErrorCategory.InvalidResult,

@@ -4,6 +4,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using System.Security;
 using GeminiImage.Engine.Api;
+using GeminiImage.Engine.Cache;
 using GeminiImage.Engine.Configuration;
 using GeminiImage.Engine.Generation;
 using GeminiImage.Engine.Ledger;
@@ -66,6 +67,7 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
     }
 
     /// <summary>The paid-call pipeline (budget, request, save, ledger) for this cmdlet.</summary>
+    /// <remarks>Never uses the response cache (chat turns need the model's own turn for their history).</remarks>
     protected GenerationService CreateGenerationService(UsageOperation operation) =>
         new(CreateClient(), new UsageContext
         {
@@ -75,6 +77,24 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
             NoPromptLogging = NoPromptLogging || SessionConfig.Current.NoPromptLogging,
             Warning = QueueWarning,
         });
+
+    /// <summary>The paid-call pipeline with the response cache, for New-GeminiImage and Edit-GeminiImage.</summary>
+    /// <param name="cache">The cmdlet's -Cache switch when given (true = ReadWrite, false = Off); null = Set-GeminiConfig / environment.</param>
+    protected GenerationService CreateCachingGenerationService(UsageOperation operation, bool? cache)
+    {
+        var service = CreateGenerationService(operation);
+        service.CacheMode = SettingsResolver.ResolveCacheMode(cache);
+        if (service.CacheMode != CacheMode.Off)
+        {
+            service.Cache = new ResponseCache(null, SettingsResolver.ResolveCacheMaxMB() * 1048576L);
+            WriteVerbose($"Response cache {service.CacheMode}: {service.Cache.Folder} (max {SettingsResolver.ResolveCacheMaxMB()} MB).");
+        }
+        return service;
+    }
+
+    /// <summary>The -Cache switch of a generating cmdlet as <see cref="CreateCachingGenerationService"/> takes it.</summary>
+    protected bool? CacheParameter(SwitchParameter cache) =>
+        MyInvocation.BoundParameters.ContainsKey("Cache") ? cache.IsPresent : null;
 
     internal static string Plain(SecureString secure)
     {

@@ -19,6 +19,8 @@ public sealed class GeminiConfigView
     public Uri? Proxy { get; private set; }
     public bool NoPromptLogging { get; private set; }
     public string DataHome { get; private set; } = "";
+    public GeminiImage.Engine.Cache.CacheMode Cache { get; private set; }
+    public int CacheMaxMB { get; private set; }
 
     public static GeminiConfigView Current()
     {
@@ -40,6 +42,8 @@ public sealed class GeminiConfigView
             Proxy = session.Proxy,
             NoPromptLogging = session.NoPromptLogging,
             DataHome = GeminiEnvironment.DataHome,
+            Cache = SettingsResolver.ResolveCacheMode(null),
+            CacheMaxMB = SettingsResolver.ResolveCacheMaxMB(),
         };
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using GeminiImage.Engine.Cache;
 using GeminiImage.Engine.Catalog;
 
 namespace GeminiImage.Engine.Configuration;
@@ -16,10 +17,15 @@ public sealed class SessionConfig
     public int? MaxRetryWaitSec { get; set; }
     public Uri? Proxy { get; set; }
     public bool NoPromptLogging { get; set; }
+    /// <summary>Response cache mode for the generating cmdlets (null: GEMINI_IMAGE_CACHE, else Off).</summary>
+    public CacheMode? Cache { get; set; }
+    /// <summary>Size bound of the response cache in MB (null: GEMINI_IMAGE_CACHE_MAX_MB, else 1024).</summary>
+    public int? CacheMaxMB { get; set; }
 
     public void Reset()
     {
         ApiKey = null; BaseUri = null; Model = null; TimeoutSec = null; MaxRetries = null; MaxRetryWaitSec = null; Proxy = null; NoPromptLogging = false;
+        Cache = null; CacheMaxMB = null;
     }
 }
 
@@ -29,6 +35,10 @@ public static class GeminiEnvironment
     public static string? ApiKey => Get("GEMINI_API_KEY") ?? Get("GOOGLE_API_KEY");
     public static string? BaseUrl => Get("GEMINI_BASE_URL");
     public static string? Model => Get("GEMINI_IMAGE_MODEL");
+    /// <summary>GEMINI_IMAGE_CACHE: Off, ReadOnly or ReadWrite (anything else is ignored).</summary>
+    public static CacheMode? Cache => Enum.TryParse<CacheMode>(Get("GEMINI_IMAGE_CACHE") ?? "", true, out var mode) && Enum.IsDefined(typeof(CacheMode), mode) ? mode : null;
+    /// <summary>GEMINI_IMAGE_CACHE_MAX_MB: a positive whole number.</summary>
+    public static int? CacheMaxMB => int.TryParse(Get("GEMINI_IMAGE_CACHE_MAX_MB"), out var mb) && mb > 0 ? mb : null;
 
     /// <summary>Ledger, journals, fallback images: GEMINI_IMAGE_HOME, else the per-user application data folder.</summary>
     public static string DataHome => Ledger.DataFolder.Default;
@@ -57,6 +67,12 @@ public static class SettingsResolver
         if (env != null && Uri.TryCreate(env, UriKind.Absolute, out var uri)) return uri;
         return Api.GeminiClientOptions.GoogleBaseUri;
     }
+
+    /// <summary>-Cache (when given) wins: present = ReadWrite, -Cache:$false = Off; then the session, the environment, Off.</summary>
+    public static CacheMode ResolveCacheMode(bool? parameter) =>
+        parameter.HasValue ? (parameter.Value ? CacheMode.ReadWrite : CacheMode.Off) : SessionConfig.Current.Cache ?? GeminiEnvironment.Cache ?? CacheMode.Off;
+
+    public static int ResolveCacheMaxMB() => SessionConfig.Current.CacheMaxMB ?? GeminiEnvironment.CacheMaxMB ?? (int)(ResponseCache.DefaultMaxBytes / 1048576);
 
     /// <summary>Shows a key as its last four characters only.</summary>
     public static string Redact(string? key) =>

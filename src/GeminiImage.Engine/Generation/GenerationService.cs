@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using GeminiImage.Engine.Api;
+using GeminiImage.Engine.Cache;
 using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Ledger;
 using GeminiImage.Engine.Pricing;
@@ -31,6 +33,8 @@ public sealed class GenerationOutcome
     public GenerationOutcome(GenerateResult result, IReadOnlyList<GeminiImageResult> images) { Result = result; Images = images; }
     public GenerateResult Result { get; }
     public IReadOnlyList<GeminiImageResult> Images { get; }
+    /// <summary>Served from the response cache: nothing was sent and nothing was spent.</summary>
+    public bool FromCache { get; set; }
 }
 
 /// <summary>
@@ -52,6 +56,12 @@ public sealed class GenerationService
     }
 
     public UsageLedger Ledger => _ledger.Value;
+
+    /// <summary>How calls use the response cache; <see cref="CacheMode.Off"/> (the default) never touches it.</summary>
+    public CacheMode CacheMode { get; set; }
+
+    /// <summary>The response cache used when <see cref="CacheMode"/> is not Off; default: the data folder's, at its default size.</summary>
+    public ResponseCache? Cache { get; set; }
 
     /// <summary>The estimate used by -WhatIf and by the budget, at the prices in force (overrides included).</summary>
     public decimal? Estimate(ImageRequest request) =>
@@ -80,17 +90,28 @@ public sealed class GenerationService
         if (check.Status == BudgetStatus.Warning) _usage.Warning?.Invoke(check.Message);
     }
 
-    public async Task<GenerationOutcome> RunAsync(ImageRequest request, OutputPlan plan, string? sourcePath, CancellationToken cancellationToken, string? rowId = null)
+    /// <param name="cacheVariant">Request i of a "make n images" call: part of the cache key, so n cached calls give n different images.</param>
+    public async Task<GenerationOutcome> RunAsync(ImageRequest request, OutputPlan plan, string? sourcePath, CancellationToken cancellationToken, string? rowId = null, int cacheVariant = 0)
     {
         request.Validate();
         _ = Prices;
+        string? cacheKey = null;
+        if (CacheMode != CacheMode.Off)
+        {
+            cacheKey = CacheKey.Compute(request, cacheVariant);
+            var hit = TryServeFromCache(request, plan, sourcePath, cacheKey, rowId);
+            if (hit != null) return hit;
+        }
         EnsureWithinBudget(request);
         GenerateResult? result = null;
         try
         {
             result = await _generator.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var images = ImageGenerator.Save(request, result, plan, sourcePath, Cost(request, result));
+            var cost = Cost(request, result);
+            var written = cacheKey != null && CacheMode == CacheMode.ReadWrite ? new List<byte[]>() : null;
+            var images = ImageGenerator.Save(request, result, plan, sourcePath, cost, written);
             Record(request, result, images, null, rowId);
+            if (written != null) Store(cacheKey!, request, result, images, written, cost);
             return new GenerationOutcome(result, images);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -103,6 +124,129 @@ public sealed class GenerationService
             throw;
         }
     }
+
+    private ResponseCache ActiveCache => Cache ??= new ResponseCache();
+
+    /// <summary>A hit: the cached images written to the requested output (same naming rules, atomic), cost 0, one cache-hit ledger record.</summary>
+    private GenerationOutcome? TryServeFromCache(ImageRequest request, OutputPlan plan, string? sourcePath, string key, string? rowId)
+    {
+        var watch = Stopwatch.StartNew();
+        CacheEntry? entry;
+        try
+        {
+            entry = ActiveCache.TryGet(key);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _usage.Warning?.Invoke($"The response cache could not be read ({ex.Message}); sending the request.");
+            return null;
+        }
+        if (entry == null) return null;
+
+        var now = DateTime.Now;
+        var saved = new List<GeminiImageResult>();
+        try
+        {
+            for (var i = 0; i < entry.Images.Count; i++)
+            {
+                var image = entry.Images[i];
+                var item = new GeminiImageResult
+                {
+                    Prompt = request.Prompt,
+                    Model = request.Model.Id,
+                    Width = image.Width,
+                    Height = image.Height,
+                    MimeType = image.MimeType,
+                    AspectRatio = request.AspectRatio,
+                    ImageSize = request.ImageSize,
+                    InputTokens = entry.InputTokens,
+                    OutputTokens = entry.OutputTokens,
+                    ThinkingTokens = entry.ThinkingTokens,
+                    Cost = 0m,
+                    FinishReason = entry.FinishReason,
+                    Text = entry.Text,
+                    ResponseId = entry.ResponseId,
+                    ModelVersion = entry.ModelVersion,
+                    SourcePath = sourcePath,
+                    Tags = request.Tags.ToArray(),
+                    FromCache = true,
+                    CreatedUtc = now.ToUniversalTime(),
+                };
+                // The bytes exactly as saved the first time (provenance included): the same file again.
+                item.Path = OutputWriter.SaveAtomic(image.Data, plan.PathFor(request.Prompt, image.MimeType, i, now), plan.Force);
+                item.Duration = watch.Elapsed;
+                saved.Add(item);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            RecordCacheHit(request, entry, saved, ex, rowId);
+            throw;
+        }
+        RecordCacheHit(request, entry, saved, null, rowId);
+        var result = new GenerateResult
+        {
+            Images = entry.Images.Select(i => new ReturnedImage(i.Data, i.MimeType)).ToList(),
+            Text = entry.Text,
+            FinishReason = entry.FinishReason,
+            ResponseId = entry.ResponseId,
+            ModelVersion = entry.ModelVersion,
+            Duration = watch.Elapsed,
+        };
+        return new GenerationOutcome(result, saved) { FromCache = true };
+    }
+
+    /// <summary>Keeps a successful response; a failure is a warning, never a failed call (the image is already saved).</summary>
+    private void Store(string key, ImageRequest request, GenerateResult result, IReadOnlyList<GeminiImageResult> images, IReadOnlyList<byte[]> written, decimal? cost)
+    {
+        try
+        {
+            var entry = new CacheEntry
+            {
+                Key = key,
+                CreatedUtc = DateTime.UtcNow,
+                Model = request.Model.Id,
+                Prompt = _usage.NoPromptLogging ? null : request.Prompt,
+                AspectRatio = request.AspectRatio,
+                ImageSize = request.ImageSize,
+                CostUsd = cost,
+                InputTokens = result.Usage.InputTokens,
+                OutputTokens = result.Usage.OutputTokens,
+                ThinkingTokens = result.Usage.ThinkingTokens,
+                FinishReason = result.FinishReason,
+                Text = result.Text,
+                ResponseId = result.ResponseId,
+                ModelVersion = result.ModelVersion,
+                Images = images.Select((image, i) => new CachedImage { MimeType = image.MimeType, Width = image.Width, Height = image.Height, Data = written[i] }).ToList(),
+            };
+            ActiveCache.Put(entry);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _usage.Warning?.Invoke($"The response could not be stored in the cache: {ex.Message}");
+        }
+    }
+
+    private void RecordCacheHit(ImageRequest request, CacheEntry entry, IReadOnlyList<GeminiImageResult> images, Exception? error, string? rowId) =>
+        Append(new UsageRecord
+        {
+            Cmdlet = _usage.Cmdlet,
+            Operation = UsageOperation.CacheHit,
+            Model = request.Model.Id,
+            ImageCount = images.Count,
+            CostUsd = 0m,
+            SavedCostUsd = error == null ? entry.CostUsd : null,
+            Status = error == null ? UsageStatus.CacheHit : UsageStatus.Failed,
+            ErrorId = (error as GeminiImageException)?.ErrorId ?? error?.GetType().Name,
+            Tags = request.Tags.ToList(),
+            BatchId = _usage.BatchId,
+            RowId = rowId,
+            OutputPath = images.FirstOrDefault()?.Path ?? (error as ImageSaveException)?.FallbackPath,
+            Prompt = _usage.NoPromptLogging ? null : request.Prompt,
+            MachineName = Environment.MachineName,
+            UserName = Environment.UserName,
+            ResponseId = entry.ResponseId,
+        });
 
     private decimal? Cost(ImageRequest request, GenerateResult result) =>
         Prices.Compute(request.Model.Id, result.Usage, _usage.BatchPricing);
@@ -136,6 +280,11 @@ public sealed class GenerationService
             UserName = Environment.UserName,
             ResponseId = result?.ResponseId,
         };
+        Append(record);
+    }
+
+    private void Append(UsageRecord record)
+    {
         var appended = Ledger.Append(record);
         if (!appended.Stored)
             _usage.Warning?.Invoke($"The usage ledger could not be written ({appended.Error?.Message}); the record was kept in '{appended.PendingPath}' and will be added on the next successful write.");

@@ -29,7 +29,11 @@ public sealed class ImageGenerator
     }
 
     /// <summary>Saves the images of a successful result; a save failure leaves the image in the fallback folder and throws.</summary>
-    public static IReadOnlyList<GeminiImageResult> Save(ImageRequest request, GenerateResult result, OutputPlan plan, string? sourcePath, decimal? cost)
+    public static IReadOnlyList<GeminiImageResult> Save(ImageRequest request, GenerateResult result, OutputPlan plan, string? sourcePath, decimal? cost) =>
+        Save(request, result, plan, sourcePath, cost, null);
+
+    /// <param name="written">Receives the exact bytes written for each image (with provenance), for the response cache.</param>
+    internal static IReadOnlyList<GeminiImageResult> Save(ImageRequest request, GenerateResult result, OutputPlan plan, string? sourcePath, decimal? cost, List<byte[]>? written)
     {
         result.ThrowIfNoImage();
         var now = DateTime.Now;
@@ -61,7 +65,9 @@ public sealed class ImageGenerator
                 CreatedUtc = now.ToUniversalTime(),
             };
             var path = plan.PathFor(request.Prompt, image.MimeType, i, now);
-            item.Path = OutputWriter.SaveAtomic(WithProvenance(image, item, request), path, plan.Force);
+            var bytes = WithProvenance(image, item, request);
+            item.Path = OutputWriter.SaveAtomic(bytes, path, plan.Force);
+            written?.Add(bytes);
             saved.Add(item);
         }
         return saved;

@@ -15,6 +15,8 @@ public sealed class OutputPlan
     public bool Force { get; set; }
     /// <summary>Images already saved by earlier requests of the same call (-Count), so an explicit file gets -2, -3 ...</summary>
     public int SavedSoFar { get; set; }
+    /// <summary>Text for automatic names instead of the prompt sent (a style's expanded template would drown the user's words).</summary>
+    public string? NameHint { get; set; }
 
     /// <summary>The path for the image at <paramref name="index"/> of one call.</summary>
     public string PathFor(string prompt, string mimeType, int index, DateTime localTime)
@@ -35,7 +37,7 @@ public sealed class OutputPlan
             // With -Force the plain name is reused (overwritten); otherwise a free number is found.
             return Force ? System.IO.Path.Combine(Directory, stem + extension) : OutputWriter.UniquePath(Directory, stem, extension);
         }
-        return OutputWriter.AutoName(Directory, prompt, extension, localTime, index);
+        return OutputWriter.AutoName(Directory, NameHint ?? prompt, extension, localTime, index);
     }
 
     private static string MimeFromExtension(string extension) => extension.ToLowerInvariant() switch

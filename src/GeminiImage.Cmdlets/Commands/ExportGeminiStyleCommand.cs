@@ -1,0 +1,75 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using GeminiImage.Cmdlets.Infrastructure;
+using GeminiImage.Engine.Errors;
+using GeminiImage.Engine.Styles;
+
+namespace GeminiImage.Cmdlets.Commands;
+
+/// <summary>Export-GeminiStyle: writes styles to a JSON file a team can share with Import-GeminiStyle.</summary>
+[Cmdlet(VerbsData.Export, "GeminiStyle", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(System.IO.FileInfo))]
+public sealed class ExportGeminiStyleCommand : PSCmdlet
+{
+    private readonly List<string> _names = new();
+
+    [Parameter(Mandatory = true, Position = 0)]
+    public string Path { get; set; } = "";
+
+    /// <summary>Styles to export (wildcards); default: all of the user's styles.</summary>
+    [Parameter(Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(StyleCompleter))]
+    public string[]? Name { get; set; }
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (Name != null) _names.AddRange(Name);
+    }
+
+    protected override void EndProcessing()
+    {
+        var path = GetUnresolvedProviderPathFromPSPath(Path);
+        try
+        {
+            var store = new StyleStore();
+            List<GeminiStyle> styles;
+            if (_names.Count == 0)
+            {
+                styles = store.GetUser().ToList();
+            }
+            else
+            {
+                var all = store.GetAll();
+                styles = new List<GeminiStyle>();
+                foreach (var name in _names)
+                {
+                    var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
+                    var matches = all.Where(s => pattern.IsMatch(s.Name)).ToList();
+                    if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
+                        throw new GeminiStyleException(GeminiStyleException.NotFoundId, $"There is no style named '{name}'.");
+                    styles.AddRange(matches.Where(m => !styles.Any(s => s.Name == m.Name)));
+                }
+            }
+            if (styles.Count == 0) WriteWarning("There are no styles to export; the file will hold an empty list.");
+            if (!ShouldProcess(path, $"Export {styles.Count} style(s)")) return;
+            StyleStore.Export(path, styles, Force);
+            if (PassThru) WriteObject(new System.IO.FileInfo(path));
+        }
+        catch (GeminiImageException ex)
+        {
+            WriteError(ErrorRecords.From(ex, path));
+        }
+        catch (System.Exception ex) when (ex is System.IO.IOException or System.UnauthorizedAccessException)
+        {
+            WriteError(ErrorRecords.From(ex, path));
+        }
+    }
+}

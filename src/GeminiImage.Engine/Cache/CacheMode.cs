@@ -1,0 +1,12 @@
+namespace GeminiImage.Engine.Cache;
+
+/// <summary>How a generating call uses the response cache.</summary>
+public enum CacheMode
+{
+    /// <summary>Never look, never store (the default: people usually want a fresh image).</summary>
+    Off,
+    /// <summary>Serve hits, but do not store new responses.</summary>
+    ReadOnly,
+    /// <summary>Serve hits and store every successful response.</summary>
+    ReadWrite,
+}
