@@ -25,6 +25,10 @@
         'Send-GeminiImageChat'
         'Save-GeminiImageChat'
         'Import-GeminiImageChat'
+        'Start-GeminiFolderWatch'
+        'Register-GeminiFolderWatchTask'
+        'Unregister-GeminiFolderWatchTask'
+        'Get-GeminiFolderWatchTask'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

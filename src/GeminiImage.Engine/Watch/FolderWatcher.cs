@@ -198,6 +198,13 @@ public sealed class FolderWatcher
         if (_candidates.TryAdd(path, DateTime.UtcNow)) _signal.Release();
     }
 
+    /// <summary>The files a run would take now (for -WhatIf), in name order.</summary>
+    public IReadOnlyList<string> ListCandidates()
+    {
+        Scan();
+        return _candidates.Keys.OrderBy(p => p, StringComparer.Ordinal).ToList();
+    }
+
     /// <summary>Lists the folder (and subfolders with Recurse, skipping our own folders) for files to take.</summary>
     internal void Scan()
     {
