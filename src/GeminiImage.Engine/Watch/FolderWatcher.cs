@@ -282,7 +282,9 @@ public sealed class FolderWatcher
         if (claim?.Status == ClaimStatus.Failed)
             return Fail(state, rel, source, result, claim.ErrorId ?? "GeminiImage.WatchFailed", claim.Error ?? "failed in an earlier run", null);
 
-        var existing = claim?.Status == ClaimStatus.Done && File.Exists(claim.OutputPath) ? claim.OutputPath : FindOutput(outDir, stem);
+        string? existing, outFile;
+        if (claim?.Status == ClaimStatus.Done && File.Exists(claim.OutputPath)) (existing, outFile) = (claim.OutputPath, null);
+        else (existing, outFile) = ResolveOutput(outDir, stem, Path.GetFileName(source));
         if (existing != null)
         {
             result.Status = WatchItemStatus.Skipped;
@@ -300,7 +302,7 @@ public sealed class FolderWatcher
         Verbose?.Invoke($"Processing '{source}'.");
         try
         {
-            var plan = new OutputPlan { Directory = outDir, OutFile = Path.Combine(outDir, stem + ".png") };
+            var plan = new OutputPlan { Directory = outDir, OutFile = outFile };
             var images = await _processor(source, plan, cancellationToken).ConfigureAwait(false);
             _circuit.RecordSuccess();
             result.Images = images;
@@ -402,13 +404,31 @@ public sealed class FolderWatcher
         }
     }
 
-    internal static string? FindOutput(string directory, string stem)
+    /// <summary>
+    /// The output this source already has (an earlier run saved it: its embedded provenance names the source), or else
+    /// the name to save to: stem, stem-2, ... skipping outputs made from other sources (photo.jpg and photo.png).
+    /// </summary>
+    internal static (string? Existing, string? NewPath) ResolveOutput(string directory, string stem, string sourceName)
     {
-        foreach (var ext in s_outputExtensions)
+        for (var n = 1; ; n++)
         {
-            var path = Path.Combine(directory, stem + ext);
-            if (File.Exists(path)) return path;
+            var candidate = n == 1 ? stem : $"{stem}-{n}";
+            var found = s_outputExtensions.Select(ext => Path.Combine(directory, candidate + ext)).FirstOrDefault(File.Exists);
+            if (found == null) return (null, Path.Combine(directory, candidate + ".png"));
+            if (MadeFrom(found, sourceName)) return (found, null);
         }
-        return null;
+    }
+
+    private static bool MadeFrom(string output, string sourceName)
+    {
+        try
+        {
+            var sources = ProvenanceReader.ReadProvenance(File.ReadAllBytes(output))?.SourceImages;
+            return sources != null && sources.Count > 0 && string.Equals(sources[0], sourceName, StringComparison.OrdinalIgnoreCase);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 }

@@ -1,5 +1,6 @@
 using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Generation;
+using GeminiImage.Engine.Imaging;
 using GeminiImage.Engine.Watch;
 using Xunit;
 
@@ -38,12 +39,16 @@ public sealed class FolderWatcherTests : IDisposable
         (source, plan, _) =>
         {
             _processed.Add(Path.GetFileName(source));
-            return Task.FromResult(work != null ? work(source, plan) : Save(plan));
+            return Task.FromResult(work != null ? work(source, plan) : Save(plan, source));
         });
 
-    private static IReadOnlyList<GeminiImageResult> Save(OutputPlan plan)
+    /// <summary>A real PNG carrying provenance that names its source, as the generation service saves it.</summary>
+    private static byte[] MadeFrom(string source) =>
+        ProvenanceWriter.Embed(File.ReadAllBytes(Path.Combine(TestData.Dir, "images", "good.png")), "image/png", new ImageProvenance { SourceImages = new[] { Path.GetFileName(source) } });
+
+    private static IReadOnlyList<GeminiImageResult> Save(OutputPlan plan, string source)
     {
-        var path = OutputWriter.WriteAtomic(new byte[] { 9 }, plan.OutFile!, force: false);
+        var path = OutputWriter.WriteAtomic(MadeFrom(source), plan.OutFile!, force: false);
         return new[] { new GeminiImageResult { Path = path, Cost = 0.039m } };
     }
 
@@ -77,17 +82,31 @@ public sealed class FolderWatcherTests : IDisposable
     }
 
     [Fact]
-    public async Task A_file_whose_output_exists_is_not_paid_for_twice()
+    public async Task A_file_whose_output_exists_is_not_paid_for_twice_but_a_namesake_from_another_source_is_made()
     {
         Drop("a.png");
+        Drop("b.png");
+        Drop("b.jpg");
         Directory.CreateDirectory(Out);
-        File.WriteAllBytes(Path.Combine(Out, "a-edited.webp"), new byte[] { 7 });
+        File.WriteAllBytes(Path.Combine(Out, "a-edited.webp"), MadeFrom("a.png"));     // saved by a run that died before the move
+        File.WriteAllBytes(Path.Combine(Out, "b-edited.png"), MadeFrom("b.jpg"));      // b.jpg is done; b.png is not
         var (summary, results) = await RunOnce(Watcher());
-        Assert.Empty(_processed);
-        Assert.Equal(WatchItemStatus.Skipped, results.Single().Status);
-        Assert.Equal(Path.Combine(Out, "a-edited.webp"), results.Single().OutputPath);
+        Assert.Equal(new[] { "b.png" }, _processed);
+        var byName = results.ToDictionary(r => r.Name);
+        Assert.Equal(WatchItemStatus.Skipped, byName["a.png"].Status);
+        Assert.Equal(Path.Combine(Out, "a-edited.webp"), byName["a.png"].OutputPath);
+        Assert.Equal(WatchItemStatus.Skipped, byName["b.jpg"].Status);
+        Assert.Equal(Path.Combine(Out, "b-edited-2.png"), byName["b.png"].OutputPath);
         Assert.True(File.Exists(Path.Combine(In, "processed", "a.png")));
         Assert.Equal(0, summary.ExitCode);
+    }
+
+    [Fact]
+    public void An_output_without_provenance_is_not_taken_for_this_source()
+    {
+        Directory.CreateDirectory(Out);
+        File.WriteAllBytes(Path.Combine(Out, "a-edited.png"), new byte[] { 1 });
+        Assert.Equal((null, Path.Combine(Out, "a-edited-2.png")), FolderWatcher.ResolveOutput(Out, "a-edited", "a.png"));
     }
 
     [Fact]
@@ -101,7 +120,7 @@ public sealed class FolderWatcherTests : IDisposable
         var (summary, _) = await RunOnce(Watcher((_, plan) =>
         {
             attempts = WatchState.Read(In)["a.png"].Attempts;
-            return Save(plan);
+            return Save(plan, Path.Combine(In, "a.png"));
         }));
         Assert.Equal(2, attempts);
         Assert.Equal(1, summary.Succeeded);
