@@ -39,6 +39,10 @@
         'Export-GeminiStyle'
         'Get-GeminiCache'
         'Clear-GeminiCache'
+        'Start-GeminiFolderWatch'
+        'Register-GeminiFolderWatchTask'
+        'Unregister-GeminiFolderWatchTask'
+        'Get-GeminiFolderWatchTask'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -63,9 +63,13 @@ public sealed class GenerationService
     /// <summary>The response cache used when <see cref="CacheMode"/> is not Off; default: the data folder's, at its default size.</summary>
     public ResponseCache? Cache { get; set; }
 
-    /// <summary>The estimate used by -WhatIf and by the budget, at the prices in force (overrides included).</summary>
-    public decimal? Estimate(ImageRequest request) =>
-        Prices.Compute(request.Model.Id, ImageGenerator.EstimateUsage(request), _usage.BatchPricing);
+    /// <summary>The estimate used by -WhatIf and by the budget, at the prices in force (overrides included); null when unknown.</summary>
+    public decimal? Estimate(ImageRequest request)
+    {
+        // A broken price file makes the estimate unknown here; RunAsync refuses to pay for anything with it.
+        try { return Prices.Compute(request.Model.Id, ImageGenerator.EstimateUsage(request), _usage.BatchPricing); }
+        catch (GeminiArgumentException) { return null; }
+    }
 
     /// <summary>The price table in force; a broken override file fails here, before anything is paid for.</summary>
     private PriceTable Prices

@@ -1,0 +1,205 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Security;
+using GeminiImage.Cmdlets.Infrastructure;
+using GeminiImage.Engine.Catalog;
+using GeminiImage.Engine.Configuration;
+using GeminiImage.Engine.Errors;
+using GeminiImage.Engine.Generation;
+using GeminiImage.Engine.Ledger;
+using GeminiImage.Engine.Watch;
+
+namespace GeminiImage.Cmdlets.Commands;
+
+/// <summary>
+/// Start-GeminiFolderWatch: edits every image dropped into a folder with one prompt, unattended, until Ctrl+C,
+/// -Once or -Timeout. The watcher runs on a worker and only queues; results and errors are written here.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Start, "GeminiFolderWatch", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(FolderWatchResult))]
+public sealed class StartGeminiFolderWatchCommand : GeminiApiCmdlet
+{
+    // ---- what to watch --------------------------------------------------------------------------
+
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = "";
+
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string Prompt { get; set; } = "";
+
+    [Parameter(Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string OutputDirectory { get; set; } = "";
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Filter { get; set; }
+
+    [Parameter]
+    public SwitchParameter Recurse { get; set; }
+
+    [Parameter]
+    public string? ProcessedDirectory { get; set; }
+
+    [Parameter]
+    public string? FailedDirectory { get; set; }
+
+    [Parameter]
+    public string? LogDirectory { get; set; }
+
+    // ---- the edit -------------------------------------------------------------------------------
+
+    [Parameter]
+    [ArgumentCompleter(typeof(ModelCompleter))]
+    public string? Model { get; set; }
+
+    [Parameter]
+    [ArgumentCompleter(typeof(AspectRatioCompleter))]
+    public string? AspectRatio { get; set; }
+
+    [Parameter]
+    [ArgumentCompleter(typeof(ImageSizeCompleter))]
+    public string? ImageSize { get; set; }
+
+    [Parameter]
+    public string[]? ReferenceImage { get; set; }
+
+    [Parameter]
+    public string[]? Tag { get; set; }
+
+    [Parameter]
+    public string Suffix { get; set; } = "-edited";
+
+    // ---- how long, how patient ------------------------------------------------------------------
+
+    [Parameter]
+    public SwitchParameter Once { get; set; }
+
+    [Parameter]
+    public TimeSpan Timeout { get; set; }
+
+    [Parameter]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    [Parameter]
+    public TimeSpan StableFor { get; set; } = TimeSpan.FromSeconds(2);
+
+    [Parameter]
+    public TimeSpan RescanInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A file holding only the API key, for unattended runs (the key stays off command lines).</summary>
+    [Parameter]
+    public string? ApiKeyFile { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var options = new FolderWatchOptions
+        {
+            Folder = GetUnresolvedProviderPathFromPSPath(Path),
+            OutputDirectory = GetUnresolvedProviderPathFromPSPath(OutputDirectory),
+            ProcessedDirectory = Resolve(ProcessedDirectory),
+            FailedDirectory = Resolve(FailedDirectory),
+            LogDirectory = Resolve(LogDirectory) ?? System.IO.Path.Combine(DataFolder.Default, "logs"),
+            Filters = Filter ?? FolderWatchOptions.DefaultFilters.ToArray(),
+            Recurse = Recurse,
+            Suffix = Suffix,
+            Once = Once,
+            Timeout = Timeout > TimeSpan.Zero ? Timeout : null,
+            PollInterval = PollInterval,
+            StableFor = StableFor,
+            RescanInterval = RescanInterval,
+        };
+        ImageRequest template;
+        try
+        {
+            options.Validate();
+            if (ApiKeyFile != null) ApiKey = ReadKeyFile(GetUnresolvedProviderPathFromPSPath(ApiKeyFile));
+            var model = ModelCatalog.Default.Get(SettingsResolver.ResolveModel(Model));
+            template = new ImageRequest
+            {
+                Prompt = Prompt,
+                Model = model,
+                AspectRatio = string.IsNullOrWhiteSpace(AspectRatio) ? null : AspectRatio,
+                ImageSize = string.IsNullOrWhiteSpace(ImageSize) ? null : ImageSize,
+                InputImages = InputImages.Load(this, ReferenceImage),
+                Tags = Tag ?? Array.Empty<string>(),
+            };
+            // Checked once up front: a bad aspect ratio would otherwise fail every file.
+            template.Validate();
+            if (template.InputImages.Count + 1 > model.MaxInputImages)
+                throw new GeminiArgumentException("GeminiImage.TooManyImages", $"{model.Id} takes at most {model.MaxInputImages} input images: the dropped image and {model.MaxInputImages - 1} reference image(s).");
+        }
+        catch (Exception ex) when (ex is GeminiImageException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            ThrowTerminatingError(ErrorRecords.From(ex, Path));
+            return;
+        }
+
+        var service = CreateGenerationService(UsageOperation.Watch);
+        var watcher = new FolderWatcher(options, FolderWatcher.EditWith(service, template, QueueWarning))
+        {
+            Verbose = QueueVerbose,
+            Warning = QueueWarning,
+            ItemCompleted = OnItem,
+        };
+
+        // The estimate per file: the dropped image plus the reference images.
+        var placeholder = new InputImage(Array.Empty<byte>(), "image/png");
+        var estimate = service.Estimate(new ImageRequest { Prompt = Prompt, Model = template.Model, ImageSize = template.ImageSize, InputImages = template.InputImages.Concat(new[] { placeholder }).ToList() });
+        var what = $"Edit each image with {template.Model.Id}: '{Prompt}'" + (estimate.HasValue ? $" (estimated ${estimate.Value:0.000} per image)" : "");
+        if (!ShouldProcess(options.Folder, (Once ? "Process the images there now. " : "Watch for images. ") + what))
+        {
+            // -WhatIf: say which files a run would take now.
+            foreach (var file in watcher.ListCandidates()) ShouldProcess(file, what);
+            return;
+        }
+
+        WriteVerbose($"Watching '{options.Folder}'; log: {watcher.Log.CurrentPath}");
+        var summary = Run(token => watcher.RunAsync(token));
+        if (summary.StopError != null)
+        {
+            WriteWarning(summary.StopReason == WatchStopReason.BudgetReached
+                ? "The budget is reached: no more files are taken; the rest wait in the folder."
+                : "The service kept failing: the watch stopped; the files not done wait in the folder.");
+            WriteError(ErrorRecords.From(summary.StopError, options.Folder));
+        }
+        WriteVerbose($"{summary.Succeeded} succeeded, {summary.Skipped} skipped, {summary.Failed} failed, {summary.Deferred} deferred; exit code {summary.ExitCode}.");
+        // For scheduled tasks: `Start-GeminiFolderWatch ... -Once; exit $LASTEXITCODE` gives the process this code.
+        if (Once) SessionState.PSVariable.Set("global:LASTEXITCODE", summary.ExitCode);
+    }
+
+    /// <summary>Runs on the watcher's thread: only queues.</summary>
+    private void OnItem(FolderWatchResult result)
+    {
+        QueueObject(result);
+        if (result.Status is WatchItemStatus.Failed or WatchItemStatus.Deferred)
+        {
+            var error = result.Exception ?? new WatchItemException(result.ErrorId ?? "GeminiImage.WatchFailed", result.Error ?? "failed");
+            QueueError(ErrorRecords.From(error, result.SourcePath));
+        }
+    }
+
+    private string? Resolve(string? path) => string.IsNullOrWhiteSpace(path) ? null : GetUnresolvedProviderPathFromPSPath(path);
+
+    private static SecureString ReadKeyFile(string path)
+    {
+        var key = File.ReadAllText(path).Trim();
+        if (key.Length == 0) throw new GeminiArgumentException("GeminiImage.EmptyApiKeyFile", $"The API key file '{path}' is empty.");
+        var secure = new SecureString();
+        foreach (var c in key) secure.AppendChar(c);
+        secure.MakeReadOnly();
+        return secure;
+    }
+}
+
+/// <summary>A watched file that failed for a reason recorded earlier (no live exception).</summary>
+internal sealed class WatchItemException : GeminiImageException
+{
+    public WatchItemException(string errorId, string message) : base(message) => ErrorId = errorId;
+    public override string ErrorId { get; }
+    public override ErrorKind Kind => ErrorKind.InvalidData;
+}

@@ -1,0 +1,72 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.RegularExpressions;
+
+namespace GeminiImage.Engine.Watch;
+
+/// <summary>
+/// Decides when a file is completely written: its size and write time have not changed for
+/// <see cref="StableFor"/>, across at least two looks. (The watcher also requires an exclusive open.)
+/// </summary>
+public sealed class FileStabilityTracker
+{
+    private readonly Dictionary<string, (long Size, DateTime LastWriteUtc, DateTime UnchangedSinceUtc)> _seen = new(StringComparer.Ordinal);
+
+    public FileStabilityTracker(TimeSpan stableFor) => StableFor = stableFor;
+
+    public TimeSpan StableFor { get; }
+
+    /// <summary>Records a look at the file; true when it has stayed the same for <see cref="StableFor"/>.</summary>
+    public bool Observe(string path, long size, DateTime lastWriteUtc, DateTime nowUtc)
+    {
+        if (!_seen.TryGetValue(path, out var previous) || previous.Size != size || previous.LastWriteUtc != lastWriteUtc)
+        {
+            _seen[path] = (size, lastWriteUtc, nowUtc);
+            return false;
+        }
+        // An empty file is usually one that is about to be written; a truly empty file fails later as invalid.
+        return nowUtc - previous.UnchangedSinceUtc >= StableFor;
+    }
+
+    public void Forget(string path) => _seen.Remove(path);
+
+    /// <summary>Whether the file can be opened with no sharing: no other program has it open for writing.</summary>
+    public static bool CanOpenExclusively(string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>File-name wildcards (<c>*</c> and <c>?</c>), case-insensitive on every platform (cameras write .JPG).</summary>
+public sealed class FileNameFilter
+{
+    private readonly Regex[] _patterns;
+
+    public FileNameFilter(IEnumerable<string> wildcards)
+    {
+        var list = new List<Regex>();
+        foreach (var w in wildcards)
+        {
+            if (string.IsNullOrWhiteSpace(w)) continue;
+            var pattern = "^" + Regex.Escape(w.Trim()).Replace(@"\*", ".*").Replace(@"\?", ".") + "$";
+            list.Add(new Regex(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant));
+        }
+        _patterns = list.ToArray();
+    }
+
+    public bool IsMatch(string fileName)
+    {
+        foreach (var p in _patterns)
+            if (p.IsMatch(fileName)) return true;
+        return false;
+    }
+}

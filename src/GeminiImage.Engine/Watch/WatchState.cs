@@ -1,0 +1,201 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using GeminiImage.Engine.Errors;
+using GeminiImage.Engine.Generation;
+
+namespace GeminiImage.Engine.Watch;
+
+/// <summary>Where a claimed file is in its processing.</summary>
+public enum ClaimStatus
+{
+    /// <summary>Taken; a request may be in flight. Found at start-up, it means the last run stopped mid-item.</summary>
+    InProgress,
+    /// <summary>Output saved (or already there); the source still has to be moved to the processed folder.</summary>
+    Done,
+    /// <summary>Failed for good; the source still has to be moved to the failed folder.</summary>
+    Failed,
+}
+
+/// <summary>One claimed file in the state file, keyed by its path relative to the watched folder.</summary>
+public sealed class WatchClaim
+{
+    public ClaimStatus Status { get; set; }
+    /// <summary>How many runs have taken this file (more than one: earlier runs were interrupted).</summary>
+    public int Attempts { get; set; }
+    public DateTime StartedUtc { get; set; }
+    public int? ProcessId { get; set; }
+    public string? OutputPath { get; set; }
+    public string? Error { get; set; }
+    public string? ErrorId { get; set; }
+}
+
+/// <summary>
+/// The per-folder claim file (<c>.gemini-watch.json</c>) and lock (<c>.gemini-watch.lock</c>) in the watched folder.
+/// A claim is written before any money is spent and removed once the source has left the folder, so a file is
+/// processed once, and a run that died mid-item leaves an <see cref="ClaimStatus.InProgress"/> claim the next run resumes.
+/// The lock (an exclusive handle the OS releases when the process dies) keeps two watchers off one folder.
+/// </summary>
+public sealed class WatchState : IDisposable
+{
+    public const string StateFileName = ".gemini-watch.json";
+    public const string LockFileName = ".gemini-watch.lock";
+
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private readonly object _gate = new();
+    private readonly FileStream? _lock;
+    private readonly string _statePath;
+    private Dictionary<string, WatchClaim> _claims;
+
+    private WatchState(string folder, FileStream? lockStream)
+    {
+        Folder = folder;
+        _lock = lockStream;
+        _statePath = Path.Combine(folder, StateFileName);
+        _claims = Load(_statePath);
+    }
+
+    public string Folder { get; }
+
+    /// <summary>Opens the folder's state, holding its lock; throws <see cref="WatchFolderBusyException"/> when another watcher holds it.</summary>
+    public static WatchState Open(string folder)
+    {
+        var lockPath = Path.Combine(folder, LockFileName);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 4096, FileOptions.DeleteOnClose);
+        }
+        catch (IOException ex)
+        {
+            var holder = "";
+            try { holder = File.ReadAllText(lockPath).Trim(); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            throw new WatchFolderBusyException(folder, holder, ex);
+        }
+        var owner = Encoding.UTF8.GetBytes($"process {System.Diagnostics.Process.GetCurrentProcess().Id} on {Environment.MachineName} since {DateTime.Now:yyyy-MM-dd HH:mm:ss}");
+        stream.SetLength(0);
+        stream.Write(owner, 0, owner.Length);
+        stream.Flush();
+        return new WatchState(folder, stream);
+    }
+
+    /// <summary>The state without the lock, to read it (tests, diagnostics).</summary>
+    public static IReadOnlyDictionary<string, WatchClaim> Read(string folder) => Load(Path.Combine(folder, StateFileName));
+
+    public IReadOnlyDictionary<string, WatchClaim> Claims
+    {
+        get { lock (_gate) return new Dictionary<string, WatchClaim>(_claims, StringComparer.Ordinal); }
+    }
+
+    public WatchClaim? Get(string relativePath)
+    {
+        lock (_gate) return _claims.TryGetValue(relativePath, out var claim) ? claim : null;
+    }
+
+    /// <summary>Records that a file is being taken (before spending); returns the claim with its attempt count.</summary>
+    public WatchClaim Claim(string relativePath)
+    {
+        lock (_gate)
+        {
+            var attempts = _claims.TryGetValue(relativePath, out var old) && old.Status == ClaimStatus.InProgress ? old.Attempts : 0;
+            var claim = new WatchClaim
+            {
+                Status = ClaimStatus.InProgress,
+                Attempts = attempts + 1,
+                StartedUtc = DateTime.UtcNow,
+                ProcessId = System.Diagnostics.Process.GetCurrentProcess().Id,
+            };
+            _claims[relativePath] = claim;
+            Save();
+            return claim;
+        }
+    }
+
+    public void Update(string relativePath, ClaimStatus status, string? outputPath = null, string? error = null, string? errorId = null)
+    {
+        lock (_gate)
+        {
+            if (!_claims.TryGetValue(relativePath, out var claim)) _claims[relativePath] = claim = new WatchClaim { StartedUtc = DateTime.UtcNow };
+            claim.Status = status;
+            claim.OutputPath = outputPath ?? claim.OutputPath;
+            claim.Error = error;
+            claim.ErrorId = errorId;
+            Save();
+        }
+    }
+
+    /// <summary>Drops a claim: the source has left the folder, or the run was stopped before anything was spent.</summary>
+    public void Release(string relativePath)
+    {
+        lock (_gate)
+        {
+            if (_claims.Remove(relativePath)) Save();
+        }
+    }
+
+    /// <summary>Drops claims whose source is gone (moved by hand, deleted).</summary>
+    public void Prune()
+    {
+        lock (_gate)
+        {
+            var gone = new List<string>();
+            foreach (var key in _claims.Keys)
+                if (!File.Exists(Path.Combine(Folder, key))) gone.Add(key);
+            foreach (var key in gone) _claims.Remove(key);
+            if (gone.Count > 0) Save();
+        }
+    }
+
+    private void Save()
+    {
+        var json = JsonSerializer.Serialize(new StateFile { Claims = _claims }, s_json);
+        OutputWriter.WriteAtomic(Encoding.UTF8.GetBytes(json), _statePath, force: true);
+    }
+
+    private static Dictionary<string, WatchClaim> Load(string path)
+    {
+        try
+        {
+            if (!File.Exists(path)) return new Dictionary<string, WatchClaim>(StringComparer.Ordinal);
+            var state = JsonSerializer.Deserialize<StateFile>(File.ReadAllText(path), s_json);
+            return new Dictionary<string, WatchClaim>(state?.Claims ?? new Dictionary<string, WatchClaim>(), StringComparer.Ordinal);
+        }
+        catch (JsonException)
+        {
+            // A damaged state file must not stop the watch; the output-exists check still prevents paying twice.
+            return new Dictionary<string, WatchClaim>(StringComparer.Ordinal);
+        }
+    }
+
+    public void Dispose() => _lock?.Dispose();
+
+    private sealed class StateFile
+    {
+        public int Version { get; set; } = 1;
+        public Dictionary<string, WatchClaim> Claims { get; set; } = new();
+    }
+}
+
+/// <summary>Another watcher (this or another process) already watches the folder.</summary>
+public sealed class WatchFolderBusyException : GeminiImageException
+{
+    public WatchFolderBusyException(string folder, string holder, Exception? inner = null)
+        : base($"'{folder}' is already being watched" + (string.IsNullOrEmpty(holder) ? "." : $" ({holder}).") , inner)
+    {
+        Folder = folder;
+    }
+
+    public string Folder { get; }
+    public override string ErrorId => "GeminiImage.WatchFolderBusy";
+    public override ErrorKind Kind => ErrorKind.ResourceUnavailable;
+    public override string? RecommendedAction => "Only one watcher per folder: stop the other one, or let it do the work.";
+}

@@ -1,0 +1,237 @@
+# Folder watch end to end against the emulator, with real files in temp folders. Short poll/stability
+# intervals keep the file fast; child pwsh processes cover -Once exit codes and a killed watcher.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    $script:OldHome = $env:GEMINI_IMAGE_HOME
+    $env:GEMINI_IMAGE_HOME = New-TestFolder 'watch-home'
+    $script:Emulator = Start-TestEmulator
+    $script:Corpus = Join-Path $RepoRoot 'tests/unit/data/images'
+    $script:Fast = @{ PollInterval = [timespan]'0:0:0.1'; StableFor = [timespan]'0:0:0.3' }
+
+    # The PowerShell running this test, as program + leading arguments (`dotnet pwsh` is dotnet + pwsh.dll).
+    $script:Pwsh = (Get-Process -Id $PID).Path
+    $script:PwshLead = if ([IO.Path]::GetFileNameWithoutExtension($Pwsh) -eq 'dotnet') { , [Environment]::GetCommandLineArgs()[0] } else { @() }
+
+    function New-WatchFolders {
+        $root = New-TestFolder 'watch'
+        $in = New-Item -ItemType Directory -Path (Join-Path $root 'in')
+        [pscustomobject]@{ Root = $root; In = $in.FullName; Out = (Join-Path $root 'out'); Log = (Join-Path $root 'log') }
+    }
+    function Add-Image([string] $Folder, [string] $Name, [string] $As = $Name) {
+        Copy-Item -LiteralPath (Join-Path $Corpus $Name) -Destination (Join-Path $Folder $As)
+    }
+    function Get-Sha256([string] $Path) { (Get-FileHash -LiteralPath $Path -Algorithm SHA256).Hash.ToLowerInvariant() }
+    function Wait-Until([scriptblock] $Condition, [double] $Seconds = 15) {
+        $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+        while (-not (& $Condition)) {
+            if ([DateTime]::UtcNow -gt $deadline) { throw "timed out after $Seconds s waiting for: $Condition" }
+            Start-Sleep -Milliseconds 50
+        }
+    }
+    # A watcher in a second runspace of this process (it shares the emulator session settings).
+    function Start-RunspaceWatch($Folders, [string] $Prompt = 'white studio background') {
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript({
+                param($ModulePath, $In, $Out, $Log, $Prompt)
+                Import-Module $ModulePath
+                Start-GeminiFolderWatch -Path $In -Prompt $Prompt -OutputDirectory $Out -LogDirectory $Log -PollInterval 0:0:0.1 -StableFor 0:0:0.5 -Timeout 0:0:30
+            }).AddArgument($ModulePath).AddArgument($Folders.In).AddArgument($Folders.Out).AddArgument($Folders.Log).AddArgument($Prompt)
+        $handle = $ps.BeginInvoke()
+        Wait-Until { Test-Path -LiteralPath (Join-Path $Folders.In '.gemini-watch.lock') }
+        [pscustomobject]@{ PowerShell = $ps; Handle = $handle }
+    }
+    # Runs the watch in a child pwsh pointed at the emulator through the environment; returns the exit code.
+    function Invoke-ChildWatch($Folders, [string] $Tail = '-Once; exit $LASTEXITCODE', [switch] $NoWait) {
+        $command = "Import-Module '$ModulePath'; Start-GeminiFolderWatch -Path '$($Folders.In)' -Prompt 'white background' " +
+        "-OutputDirectory '$($Folders.Out)' -LogDirectory '$($Folders.Log)' -PollInterval 0:0:0.1 -StableFor 0:0:0.3 -ErrorAction Continue $Tail"
+        $saved = $env:GEMINI_BASE_URL, $env:GEMINI_API_KEY
+        $env:GEMINI_BASE_URL = $Emulator.BaseUri.AbsoluteUri; $env:GEMINI_API_KEY = $Emulator.ApiKey
+        try {
+            $argList = @($PwshLead) + @('-NoProfile', '-NonInteractive', '-Command', $command)
+            $p = Start-Process -FilePath $Pwsh -ArgumentList $argList -PassThru -NoNewWindow `
+                -RedirectStandardOutput (Join-Path $Folders.Root 'child.out') -RedirectStandardError (Join-Path $Folders.Root 'child.err')
+        }
+        finally { $env:GEMINI_BASE_URL, $env:GEMINI_API_KEY = $saved }
+        if ($NoWait) { return $p }
+        if (-not $p.WaitForExit(60000)) { $p.Kill(); throw 'child watch did not finish' }
+        $p.ExitCode
+    }
+}
+AfterAll {
+    Stop-GeminiEmulator
+    $env:GEMINI_IMAGE_HOME = $OldHome
+}
+
+Describe 'Start-GeminiFolderWatch' {
+    BeforeEach { $Emulator.Reset(); $Emulator.Latency = [timespan]::Zero }
+
+    It 'processes the files already there, moves them, and logs each for a person to read' {
+        $f = New-WatchFolders
+        Add-Image $f.In 'good.png'; Add-Image $f.In 'good.jpg'; Add-Image $f.In 'good.png' 'notes.txt'
+        $results = Start-GeminiFolderWatch -Path $f.In -Prompt 'white background' -OutputDirectory $f.Out -LogDirectory $f.Log -Once @Fast
+        $results.Status | Should -Be @('Succeeded', 'Succeeded')
+        $Emulator.RequestCount | Should -Be 2
+        (Get-ChildItem -LiteralPath $f.Out).Name | Sort-Object | Should -Be @('good-edited-2.png', 'good-edited.png') -Because 'good.jpg and good.png both become good-edited'
+        (Get-ChildItem -LiteralPath (Join-Path $f.In 'processed')).Name | Sort-Object | Should -Be @('good.jpg', 'good.png')
+        Join-Path $f.In 'notes.txt' | Should -Exist
+        $LASTEXITCODE | Should -Be 0
+        $log = Get-Content -LiteralPath (Join-Path $f.Log ('watch-{0:yyyy-MM-dd}.log' -f (Get-Date))) -Raw
+        $log | Should -Match 'OK +good\.jpg ->'
+        $log | Should -Match 'Watch ended \(done\): 2 succeeded'
+    }
+
+    It 'does not send a file again when its output already exists (saved by a run that died before the move)' {
+        $f = New-WatchFolders
+        Add-Image $f.In 'good.png'
+        Start-GeminiFolderWatch -Path $f.In -Prompt 'x' -OutputDirectory $f.Out -LogDirectory $f.Log -Once @Fast | Out-Null
+        Move-Item -LiteralPath (Join-Path $f.In 'processed/good.png') -Destination $f.In
+        $r = Start-GeminiFolderWatch -Path $f.In -Prompt 'x' -OutputDirectory $f.Out -LogDirectory $f.Log -Once @Fast
+        $r.Status | Should -Be 'Skipped'
+        $r.OutputPath | Should -Be (Join-Path $f.Out 'good-edited.png')
+        $Emulator.RequestCount | Should -Be 1
+        Join-Path $f.In 'processed/good.png' | Should -Exist
+    }
+
+    It 'moves a corrupt file to the failed folder with its error text, as a non-terminating error' {
+        $f = New-WatchFolders
+        Add-Image $f.In 'truncated.png'; Add-Image $f.In 'good.webp'
+        $err = $null
+        $results = Start-GeminiFolderWatch -Path $f.In -Prompt 'x' -OutputDirectory $f.Out -LogDirectory $f.Log -Once @Fast -ErrorVariable err -ErrorAction SilentlyContinue
+        ($results | Where-Object Name -EQ 'truncated.png').Status | Should -Be 'Failed'
+        ($results | Where-Object Name -EQ 'good.webp').Status | Should -Be 'Succeeded'
+        $Emulator.RequestCount | Should -Be 1 -Because 'the corrupt file is refused before spending'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.InvalidImage*'
+        $failed = Join-Path $f.In 'failed'
+        Join-Path $failed 'truncated.png' | Should -Exist
+        Get-Content -LiteralPath (Join-Path $failed 'truncated.png.error.txt') -Raw | Should -Match 'GeminiImage\.InvalidImage[\s\S]*truncated or corrupt'
+        $LASTEXITCODE | Should -Be 1
+    }
+
+    It 'takes files dropped while watching, and a slowly written one only when it is complete' {
+        $f = New-WatchFolders
+        $w = Start-RunspaceWatch $f
+        try {
+            Add-Image $f.In 'good.jpg'
+            # Written in chunks with pauses longer than -StableFor while the writer keeps it open.
+            $bytes = [IO.File]::ReadAllBytes((Join-Path $Corpus 'good.png'))
+            $slow = [IO.File]::Open((Join-Path $f.In 'slow.png'), 'CreateNew', 'Write', 'Read')
+            try {
+                $chunk = [math]::Ceiling($bytes.Length / 4)
+                for ($i = 0; $i -lt $bytes.Length; $i += $chunk) {
+                    $slow.Write($bytes, $i, [math]::Min($chunk, $bytes.Length - $i)); $slow.Flush()
+                    Start-Sleep -Milliseconds 700
+                }
+            }
+            finally { $slow.Dispose() }
+            Wait-Until { (Get-ChildItem -LiteralPath (Join-Path $f.In 'processed') -ErrorAction SilentlyContinue).Count -eq 2 }
+            $Emulator.RequestCount | Should -Be 2
+            $Emulator.Requests.InputImageHashes | Should -Contain (Get-Sha256 (Join-Path $f.In 'processed/slow.png')) -Because 'the whole file was sent, not a part'
+            (Get-ChildItem -LiteralPath (Join-Path $f.In 'processed')).Name | Sort-Object | Should -Be @('good.jpg', 'slow.png')
+        }
+        finally { $w.PowerShell.Stop(); $w.PowerShell.Dispose() }
+    }
+
+    It 'stops within about a second on Ctrl+C with a request in flight, leaving no half-written output' {
+        $f = New-WatchFolders
+        $Emulator.Latency = [timespan]'0:0:10'
+        Add-Image $f.In 'good.png'
+        $w = Start-RunspaceWatch $f
+        try {
+            Wait-Until { $Emulator.RequestCount -eq 1 }
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            $w.PowerShell.Stop()
+            $sw.Stop()
+            $sw.Elapsed.TotalSeconds | Should -BeLessThan 1.5
+            @(Get-ChildItem -LiteralPath $f.Out -Force -ErrorAction SilentlyContinue).Count | Should -Be 0
+            Join-Path $f.In 'good.png' | Should -Exist -Because 'a stopped file is taken again next time'
+            (Get-Content -LiteralPath (Join-Path $f.In '.gemini-watch.json') -Raw | ConvertFrom-Json).Claims.PSObject.Properties.Name | Should -BeNullOrEmpty
+        }
+        finally { $w.PowerShell.Dispose() }
+    }
+
+    It 'shows with -WhatIf which files it would take, and sends nothing' {
+        $f = New-WatchFolders
+        Add-Image $f.In 'good.png'
+        Start-GeminiFolderWatch -Path $f.In -Prompt 'x' -OutputDirectory $f.Out -WhatIf | Should -BeNullOrEmpty
+        $Emulator.RequestCount | Should -Be 0
+        Join-Path $f.In 'good.png' | Should -Exist
+    }
+}
+
+Describe 'Start-GeminiFolderWatch in a scheduled (child) process' {
+    BeforeEach { $Emulator.Reset(); $Emulator.Latency = [timespan]::Zero }
+
+    It '-Once exits with <Code> when <Scenario>' -TestCases @(
+        @{ Scenario = 'every file succeeded'; Files = @('good.png'); Tail = '-Once; exit $LASTEXITCODE'; Code = 0 }
+        @{ Scenario = 'a file failed (exit $LASTEXITCODE)'; Files = @('good.png', 'truncated.png'); Tail = '-Once; exit $LASTEXITCODE'; Code = 1 }
+        @{ Scenario = 'a file failed (no exit: the error sets $?)'; Files = @('truncated.png'); Tail = '-Once'; Code = 1 }
+    ) {
+        $f = New-WatchFolders
+        foreach ($n in $Files) { Add-Image $f.In $n }
+        Invoke-ChildWatch $f -Tail $Tail | Should -Be $Code -Because (Get-Content -Raw (Join-Path $f.Root 'child.err') -ErrorAction SilentlyContinue)
+        @(Get-ChildItem -LiteralPath $f.In -File).Count | Should -Be 0
+    }
+
+    It 'resumes after the watcher was killed, without sending a finished file again' {
+        $f = New-WatchFolders
+        foreach ($n in 'good.png', 'good.jpg', 'good.webp') { Add-Image $f.In $n }
+        $hash = @{}; foreach ($n in 'good.png', 'good.jpg', 'good.webp') { $hash[$n] = Get-Sha256 (Join-Path $f.In $n) }
+        $Emulator.Latency = [timespan]'0:0:0.8'
+        $child = Invoke-ChildWatch $f -Tail '' -NoWait
+        try { Wait-Until { @(Get-ChildItem -LiteralPath (Join-Path $f.In 'processed') -ErrorAction SilentlyContinue).Count -ge 1 } 40 }
+        finally { Stop-Process -Id $child.Id -Force; $child.WaitForExit() }
+        $doneBeforeKill = @(Get-ChildItem -LiteralPath (Join-Path $f.In 'processed')).Name
+
+        $Emulator.Latency = [timespan]::Zero
+        Invoke-ChildWatch $f | Should -Be 0
+        (Get-ChildItem -LiteralPath (Join-Path $f.In 'processed')).Name | Sort-Object | Should -Be @('good.jpg', 'good.png', 'good.webp')
+        @(Get-ChildItem -LiteralPath $f.Out -File).Count | Should -Be 3
+        @(Get-ChildItem -LiteralPath $f.Out -Force -Filter '*.tmp').Count | Should -Be 0
+        $sent = @($Emulator.Requests | ForEach-Object { $_.InputImageHashes[0] })
+        foreach ($n in $doneBeforeKill) {
+            @($sent | Where-Object { $_ -eq $hash[$n] }).Count | Should -Be 1 -Because "$n was finished before the kill"
+        }
+        $sent.Count | Should -BeLessOrEqual 4 -Because 'at most the one request in flight at the kill is sent again'
+    }
+}
+
+Describe 'Register-GeminiFolderWatchTask' {
+    BeforeAll {
+        $script:F = New-WatchFolders
+        $script:Params = @{ Name = 'pester-watch'; Every = [timespan]'0:10:0'; Path = $F.In; Prompt = "it's white"; OutputDirectory = $F.Out; Filter = '*.png', '*.jpg' }
+    }
+
+    It 'prints the crontab line and systemd units elsewhere, with the API key nowhere in them' -Skip:$IsWindows {
+        $text = Register-GeminiFolderWatchTask @Params -WarningVariable warn -WarningAction SilentlyContinue
+        $warn | Should -Match 'Task Scheduler is Windows-only'
+        $text | Should -Match ([regex]::Escape("*/10 * * * * $Pwsh"))
+        $text | Should -Match ([regex]::Escape("Start-GeminiFolderWatch -Path '\''$($F.In)'\'' -Prompt '\''it'\'''\''s white'\''"))
+        $text | Should -Match 'ExecStart=.*-Once; exit \$\$LASTEXITCODE"'
+        $text | Should -Match 'OnUnitActiveSec=600s'
+        $text | Should -Match 'geminiimage-watch-pester-watch\.timer'
+        $text | Should -Not -Match ([regex]::Escape($Emulator.ApiKey))
+
+        $file = Join-Path $F.Root 'schedule.txt'
+        (Register-GeminiFolderWatchTask @Params -OutFile $file -WarningAction SilentlyContinue).FullName | Should -Be $file
+        Get-Content -LiteralPath $file -Raw | Should -Be $text
+    }
+
+    It 'Get/Unregister explain that Task Scheduler is Windows-only' -Skip:$IsWindows {
+        { Get-GeminiFolderWatchTask } | Should -Throw -ErrorId 'GeminiImage.TaskSchedulerUnavailable*'
+        { Unregister-GeminiFolderWatchTask -Name x } | Should -Throw -ErrorId 'GeminiImage.TaskSchedulerUnavailable*'
+    }
+
+    It 'registers, lists and removes a Task Scheduler task' {
+        if (-not $IsWindows) { Set-ItResult -Skipped -Because 'Task Scheduler is Windows-only; registration is tested on Windows' ; return }
+        $xml = Register-GeminiFolderWatchTask @Params -WhatIf -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Select-Object -First 1
+        "$xml" | Should -Match '<Interval>PT10M</Interval>'
+        "$xml" | Should -Match '-Once; exit \$LASTEXITCODE'
+        try {
+            $task = Register-GeminiFolderWatchTask @Params -Force
+            $task.Every | Should -Be ([timespan]'0:10:0')
+            (Get-GeminiFolderWatchTask 'pester-watch').Arguments | Should -Match 'Start-GeminiFolderWatch'
+        }
+        finally { Unregister-GeminiFolderWatchTask -Name 'pester-watch' -ErrorAction SilentlyContinue }
+        Get-GeminiFolderWatchTask 'pester-watch' | Should -BeNullOrEmpty
+    }
+}
