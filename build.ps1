@@ -48,6 +48,9 @@ $ResultsDir = Join-Path $Root 'TestResults'
 $ManifestSource = Join-Path $Root 'module/GeminiImage.psd1'
 $FormatSource = Join-Path $Root 'module/GeminiImage.Format.ps1xml'
 $CmdletsProject = Join-Path $Root 'src/GeminiImage.Cmdlets'
+$LoadContextProject = Join-Path $Root 'src/GeminiImage.LoadContext'
+$RootAssembly = 'GeminiImage.Cmdlets.dll'
+$LicenseFile = Join-Path $Root 'LICENSE'
 $UnitTestProject = Join-Path $Root 'tests/unit'
 $PesterTests = Join-Path $Root 'tests/pester'
 # Assemblies that PowerShell itself provides; never ship them in the module folder.
@@ -103,22 +106,33 @@ function Invoke-Build {
     $version = Get-ModuleVersion
     Write-Step "Build GeminiImage $version ($Configuration)"
     $publishDir = Join-Path ([System.IO.Path]::GetTempPath()) ("GeminiImage-publish-" + [guid]::NewGuid().ToString('N'))
+    $shimDir = Join-Path $publishDir 'loadcontext'
     try {
         Invoke-Native dotnet publish $CmdletsProject -c $Configuration -o $publishDir "-p:Version=$version" --nologo
+        Invoke-Native dotnet publish $LoadContextProject -c $Configuration -o $shimDir "-p:Version=$version" --nologo
 
+        # Layout: the root holds only what PowerShell reads at import (manifest, format file, the cmdlet assembly
+        # and its help); everything else goes to bin/, which only the module's resolver looks into
+        # (Infrastructure/ModuleInitializer.cs): a private AssemblyLoadContext on PowerShell 7, AssemblyResolve on 5.1.
         Write-Step "Assemble $ModuleDir"
         if (Test-Path -LiteralPath $ModuleDir) { Remove-Item -LiteralPath $ModuleDir -Recurse -Force }
-        New-Item -ItemType Directory -Path $ModuleDir -Force | Out-Null
+        $binDir = Join-Path $ModuleDir 'bin'
+        New-Item -ItemType Directory -Path $binDir -Force | Out-Null
         $dlls = Get-ChildItem -LiteralPath $publishDir -Filter *.dll -File | Where-Object {
             $n = $_.Name; -not ($HostAssemblies | Where-Object { $n -like $_ })
         }
-        if (-not ($dlls | Where-Object Name -eq 'GeminiImage.Cmdlets.dll')) { throw "publish produced no GeminiImage.Cmdlets.dll in $publishDir" }
-        $dlls | Copy-Item -Destination $ModuleDir
+        if (-not ($dlls | Where-Object Name -eq $RootAssembly)) { throw "publish produced no $RootAssembly in $publishDir" }
+        $dlls | Where-Object Name -ne $RootAssembly | Copy-Item -Destination $binDir
+        Copy-Item -LiteralPath (Join-Path $publishDir $RootAssembly) -Destination $ModuleDir
+        Copy-Item -LiteralPath (Join-Path $shimDir 'GeminiImage.LoadContext.dll') -Destination $binDir
         # our own pdbs give line numbers in stack traces
-        Get-ChildItem -LiteralPath $publishDir -Filter 'GeminiImage.*.pdb' -File | Copy-Item -Destination $ModuleDir
+        Get-ChildItem -LiteralPath $publishDir, $shimDir -Filter 'GeminiImage.*.pdb' -File | ForEach-Object {
+            $_ | Copy-Item -Destination $(if ($_.BaseName -eq 'GeminiImage.Cmdlets') { $ModuleDir } else { $binDir })
+        }
+        # native e_sqlite3: SqliteNativeLoader looks for runtimes/<rid>/native next to GeminiImage.Engine.dll
         $runtimes = Join-Path $publishDir 'runtimes'
-        if (Test-Path -LiteralPath $runtimes) { Copy-Item -LiteralPath $runtimes -Destination $ModuleDir -Recurse }
-        Copy-Item -LiteralPath $ManifestSource -Destination $ModuleDir
+        if (Test-Path -LiteralPath $runtimes) { Copy-Item -LiteralPath $runtimes -Destination $binDir -Recurse }
+        Copy-Item -LiteralPath $ManifestSource, $LicenseFile -Destination $ModuleDir
         if (Test-Path -LiteralPath $FormatSource) { Copy-Item -LiteralPath $FormatSource -Destination $ModuleDir }
         else {
             Write-Warning "module/GeminiImage.Format.ps1xml is missing; writing an empty one"

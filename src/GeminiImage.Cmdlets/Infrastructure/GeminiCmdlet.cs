@@ -16,7 +16,7 @@ public abstract class GeminiCmdlet : PSCmdlet, IDisposable
     private readonly BlockingCollection<Action> _pending = new();
 
     /// <summary>Cancelled when the user presses Ctrl+C (StopProcessing).</summary>
-    protected CancellationToken Stopping => _stopping.Token;
+    protected new CancellationToken Stopping => _stopping.Token;
 
     protected override void StopProcessing() => _stopping.Cancel();
 
