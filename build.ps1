@@ -8,9 +8,10 @@
         dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 -Task Test
 
     Tasks
-      Build    dotnet publish src/GeminiImage.Cmdlets, then assemble output/GeminiImage/ (dlls, the
-               manifest and format file from module/, runtimes/ if any, and the MAML help compiled
-               from docs/*.md by tools/Build-Help.ps1 in a child pwsh).
+      Build    dotnet publish src/GeminiImage.Cmdlets and src/GeminiImage.LoadContext, then assemble
+               output/GeminiImage/: the manifest and format file from module/, LICENSE, the cmdlet dll and
+               its MAML help (compiled from docs/*.md by tools/Build-Help.ps1 in a child pwsh) at the
+               root; the engine, emulator, load-context shim, third-party dlls and runtimes/ in bin/.
       Test     Build, then xUnit (tests/unit, TRX in TestResults/) and Pester 5 (tests/pester, in a
                child pwsh, NUnit XML in TestResults/pester.xml). The LAST line printed is
                'N passed, N failed' (both runners summed); exit code 1 on any failure, and a runner
@@ -18,7 +19,8 @@
       Demo     Build, then generate a few images into output/demo/ (local emulator unless
                GEMINI_API_KEY is set).
       Bench    (not implemented yet) will run bench/*.ps1.
-      Package  (not implemented yet).
+      Package  Build, then Publish-PSResource output/GeminiImage to a folder repository (tools/Publish-Module.ps1
+               in a child pwsh with a temporary HOME): output/packages/GeminiImage.<version>.nupkg.
       Clean    Remove output/, TestResults/ and every bin/ and obj/ under src/ and tests/.
 
     The module version lives only in module/GeminiImage.psd1 (ModuleVersion); it is passed to
@@ -77,6 +79,36 @@ function Invoke-ChildPwsh {
     $code = $LASTEXITCODE
     if ($code -ne 0 -and -not $NoThrow) { throw "child pwsh '$ScriptPath' failed with exit code $code" }
     $code
+}
+
+# Runs a script in a child pwsh (the same PowerShell as this one) whose user folders (HOME, XDG_*, LOCALAPPDATA...)
+# point at a fresh temporary folder, so PSResourceGet settings and user-scope installs never touch the real ones.
+# Started as `dotnet <PSHOME>/pwsh.dll` under the dotnet tool: `dotnet pwsh` itself would look for the tool under HOME.
+function Invoke-IsolatedPwsh {
+    param([Parameter(Mandatory)] [string] $ScriptPath, [string[]] $ArgumentList = @())
+    $temp = Join-Path ([System.IO.Path]::GetTempPath()) ("GeminiImage-home-" + [guid]::NewGuid().ToString('N'))
+    $vars = [ordered]@{
+        HOME = $temp; USERPROFILE = $temp; XDG_DATA_HOME = "$temp/.local/share"; XDG_CONFIG_HOME = "$temp/.config"
+        XDG_CACHE_HOME = "$temp/.cache"; LOCALAPPDATA = "$temp/AppData/Local"; APPDATA = "$temp/AppData/Roaming"
+    }
+    $saved = @{}
+    $exe = [Environment]::ProcessPath
+    $prefix = @(if ([System.IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+    try {
+        foreach ($k in $vars.Keys) {
+            New-Item -ItemType Directory -Path $vars[$k] -Force | Out-Null
+            $saved[$k] = [Environment]::GetEnvironmentVariable($k)
+            [Environment]::SetEnvironmentVariable($k, $vars[$k])
+        }
+        Write-Host "> pwsh -File $ScriptPath $($ArgumentList -join ' ')   (HOME=$temp)"
+        $out = & $exe @prefix -NoProfile -NonInteractive -File $ScriptPath @ArgumentList
+        if ($LASTEXITCODE -ne 0) { throw "child pwsh '$ScriptPath' failed with exit code $LASTEXITCODE" }
+        $out
+    }
+    finally {
+        foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }
+        Remove-Item -LiteralPath $temp -Recurse -Force -ErrorAction SilentlyContinue
+    }
 }
 
 function Get-ModuleVersion { [string](Import-PowerShellDataFile -LiteralPath $ManifestSource).ModuleVersion }
@@ -225,6 +257,16 @@ function Invoke-Demo {
     if ($code -ne 0) { Write-Host "ERROR: demo failed (exit code $code)"; exit 1 }
 }
 
+function Invoke-Package {
+    Invoke-Build
+    $packageDir = Join-Path $OutputDir 'packages'
+    Write-Step "Package: Publish-PSResource $ModuleDir to a folder repository ($packageDir)"
+    Get-ChildItem -LiteralPath $packageDir -Filter 'GeminiImage.*.nupkg' -ErrorAction SilentlyContinue | Remove-Item -Force
+    $package = Invoke-IsolatedPwsh (Join-Path $Root 'tools/Publish-Module.ps1') @('-ModulePath', $ModuleDir, '-RepositoryPath', $packageDir) |
+        Select-Object -Last 1
+    Write-Step "Package ready: $package"
+}
+
 function Invoke-Clean {
     Write-Step 'Clean'
     $targets = @($OutputDir, $ResultsDir)
@@ -248,10 +290,7 @@ switch ($Task) {
         Write-Host 'Bench: not implemented yet (it will build, then run bench/*.ps1 against output/GeminiImage).'
         exit 1
     }
-    'Package' {
-        Write-Host 'Package: not implemented yet.'
-        exit 1
-    }
+    'Package' { Invoke-Package }
     'Clean' { Invoke-Clean }
 }
 exit 0
