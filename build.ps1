@@ -18,7 +18,7 @@
                that could not run counts as one failed test.
       Demo     Build, then generate a few images into output/demo/ (local emulator unless
                GEMINI_API_KEY is set).
-      Bench    (not implemented yet) will run bench/*.ps1.
+      Bench    Build, then every bench/*.Bench.ps1 in a child pwsh (-ModulePath output/GeminiImage).
       Package  Build, then Publish-PSResource output/GeminiImage to a folder repository (tools/Publish-Module.ps1
                in a child pwsh with a temporary HOME): output/packages/GeminiImage.<version>.nupkg.
       Clean    Remove output/, TestResults/ and every bin/ and obj/ under src/ and tests/.
@@ -257,6 +257,19 @@ function Invoke-Demo {
     if ($code -ne 0) { Write-Host "ERROR: demo failed (exit code $code)"; exit 1 }
 }
 
+# Every bench/*.Bench.ps1 runs in its own child pwsh with -ModulePath output/GeminiImage.
+function Invoke-Bench {
+    Invoke-Build
+    $benches = @(Get-ChildItem -LiteralPath (Join-Path $Root 'bench') -Filter '*.Bench.ps1' -File -ErrorAction SilentlyContinue | Sort-Object Name)
+    if ($benches.Count -eq 0) { Write-Host 'Bench: no bench/*.Bench.ps1'; return }
+    $failed = @()
+    foreach ($bench in $benches) {
+        Write-Step "Bench: $($bench.Name)"
+        if ((Invoke-ChildPwsh $bench.FullName @('-ModulePath', $ModuleDir) -NoThrow) -ne 0) { $failed += $bench.Name }
+    }
+    if ($failed) { Write-Host "ERROR: bench failed: $($failed -join ', ')"; exit 1 }
+}
+
 function Invoke-Package {
     Invoke-Build
     $packageDir = Join-Path $OutputDir 'packages'
@@ -286,10 +299,7 @@ switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
-    'Bench' {
-        Write-Host 'Bench: not implemented yet (it will build, then run bench/*.ps1 against output/GeminiImage).'
-        exit 1
-    }
+    'Bench' { Invoke-Bench }
     'Package' { Invoke-Package }
     'Clean' { Invoke-Clean }
 }
