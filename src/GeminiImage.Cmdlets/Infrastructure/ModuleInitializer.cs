@@ -41,19 +41,15 @@ internal static class DependencyResolver
     /// <summary>The folder with the engine, the emulator, the third-party assemblies and runtimes/&lt;rid&gt;/native.</summary>
     internal static string BinDirectory { get; } = Path.Combine(Path.GetDirectoryName(typeof(DependencyResolver).Assembly.Location)!, "bin");
 
-    /// <summary>"AssemblyLoadContext" or "AssemblyResolve": how the engine is being loaded in this process.</summary>
-    internal static string Mode { get; private set; } = "";
-
     private static bool IsNetFramework => RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal);
 
     public static void Install()
     {
         lock (s_lock)
         {
-            if (!IsNetFramework && TryInstallShim()) { Mode = "AssemblyLoadContext"; return; }
+            if (!IsNetFramework && TryInstallShim()) return;
             if (!s_fallbackHooked) AppDomain.CurrentDomain.AssemblyResolve += ResolveFromBin;
             s_fallbackHooked = true;
-            Mode = "AssemblyResolve";
         }
     }
 
