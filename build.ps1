@@ -8,17 +8,19 @@
         dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 -Task Test
 
     Tasks
-      Build    dotnet publish src/GeminiImage.Cmdlets, then assemble output/GeminiImage/ (dlls, the
-               manifest and format file from module/, runtimes/ if any, and the MAML help compiled
-               from docs/*.md by tools/Build-Help.ps1 in a child pwsh).
+      Build    dotnet publish src/GeminiImage.Cmdlets and src/GeminiImage.LoadContext, then assemble
+               output/GeminiImage/: the manifest and format file from module/, LICENSE, the cmdlet dll and
+               its MAML help (compiled from docs/*.md by tools/Build-Help.ps1 in a child pwsh) at the
+               root; the engine, emulator, load-context shim, third-party dlls and runtimes/ in bin/.
       Test     Build, then xUnit (tests/unit, TRX in TestResults/) and Pester 5 (tests/pester, in a
                child pwsh, NUnit XML in TestResults/pester.xml). The LAST line printed is
                'N passed, N failed' (both runners summed); exit code 1 on any failure, and a runner
                that could not run counts as one failed test.
       Demo     Build, then generate a few images into output/demo/ (local emulator unless
                GEMINI_API_KEY is set).
-      Bench    (not implemented yet) will run bench/*.ps1.
-      Package  (not implemented yet).
+      Bench    Build, then every bench/*.Bench.ps1 in a child pwsh (-ModulePath output/GeminiImage).
+      Package  Build, then Publish-PSResource output/GeminiImage to a folder repository (tools/Publish-Module.ps1
+               in a child pwsh with a temporary HOME): output/packages/GeminiImage.<version>.nupkg.
       Clean    Remove output/, TestResults/ and every bin/ and obj/ under src/ and tests/.
 
     The module version lives only in module/GeminiImage.psd1 (ModuleVersion); it is passed to
@@ -48,6 +50,9 @@ $ResultsDir = Join-Path $Root 'TestResults'
 $ManifestSource = Join-Path $Root 'module/GeminiImage.psd1'
 $FormatSource = Join-Path $Root 'module/GeminiImage.Format.ps1xml'
 $CmdletsProject = Join-Path $Root 'src/GeminiImage.Cmdlets'
+$LoadContextProject = Join-Path $Root 'src/GeminiImage.LoadContext'
+$RootAssembly = 'GeminiImage.Cmdlets.dll'
+$LicenseFile = Join-Path $Root 'LICENSE'
 $UnitTestProject = Join-Path $Root 'tests/unit'
 $PesterTests = Join-Path $Root 'tests/pester'
 # Assemblies that PowerShell itself provides; never ship them in the module folder.
@@ -74,6 +79,36 @@ function Invoke-ChildPwsh {
     $code = $LASTEXITCODE
     if ($code -ne 0 -and -not $NoThrow) { throw "child pwsh '$ScriptPath' failed with exit code $code" }
     $code
+}
+
+# Runs a script in a child pwsh (the same PowerShell as this one) whose user folders (HOME, XDG_*, LOCALAPPDATA...)
+# point at a fresh temporary folder, so PSResourceGet settings and user-scope installs never touch the real ones.
+# Started as `dotnet <PSHOME>/pwsh.dll` under the dotnet tool: `dotnet pwsh` itself would look for the tool under HOME.
+function Invoke-IsolatedPwsh {
+    param([Parameter(Mandatory)] [string] $ScriptPath, [string[]] $ArgumentList = @())
+    $temp = Join-Path ([System.IO.Path]::GetTempPath()) ("GeminiImage-home-" + [guid]::NewGuid().ToString('N'))
+    $vars = [ordered]@{
+        HOME = $temp; USERPROFILE = $temp; XDG_DATA_HOME = "$temp/.local/share"; XDG_CONFIG_HOME = "$temp/.config"
+        XDG_CACHE_HOME = "$temp/.cache"; LOCALAPPDATA = "$temp/AppData/Local"; APPDATA = "$temp/AppData/Roaming"
+    }
+    $saved = @{}
+    $exe = [Environment]::ProcessPath
+    $prefix = @(if ([System.IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+    try {
+        foreach ($k in $vars.Keys) {
+            New-Item -ItemType Directory -Path $vars[$k] -Force | Out-Null
+            $saved[$k] = [Environment]::GetEnvironmentVariable($k)
+            [Environment]::SetEnvironmentVariable($k, $vars[$k])
+        }
+        Write-Host "> pwsh -File $ScriptPath $($ArgumentList -join ' ')   (HOME=$temp)"
+        $out = & $exe @prefix -NoProfile -NonInteractive -File $ScriptPath @ArgumentList
+        if ($LASTEXITCODE -ne 0) { throw "child pwsh '$ScriptPath' failed with exit code $LASTEXITCODE" }
+        $out
+    }
+    finally {
+        foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }
+        Remove-Item -LiteralPath $temp -Recurse -Force -ErrorAction SilentlyContinue
+    }
 }
 
 function Get-ModuleVersion { [string](Import-PowerShellDataFile -LiteralPath $ManifestSource).ModuleVersion }
@@ -103,22 +138,33 @@ function Invoke-Build {
     $version = Get-ModuleVersion
     Write-Step "Build GeminiImage $version ($Configuration)"
     $publishDir = Join-Path ([System.IO.Path]::GetTempPath()) ("GeminiImage-publish-" + [guid]::NewGuid().ToString('N'))
+    $shimDir = Join-Path $publishDir 'loadcontext'
     try {
         Invoke-Native dotnet publish $CmdletsProject -c $Configuration -o $publishDir "-p:Version=$version" --nologo
+        Invoke-Native dotnet publish $LoadContextProject -c $Configuration -o $shimDir "-p:Version=$version" --nologo
 
+        # Layout: the root holds only what PowerShell reads at import (manifest, format file, the cmdlet assembly
+        # and its help); everything else goes to bin/, which only the module's resolver looks into
+        # (Infrastructure/ModuleInitializer.cs): a private AssemblyLoadContext on PowerShell 7, AssemblyResolve on 5.1.
         Write-Step "Assemble $ModuleDir"
         if (Test-Path -LiteralPath $ModuleDir) { Remove-Item -LiteralPath $ModuleDir -Recurse -Force }
-        New-Item -ItemType Directory -Path $ModuleDir -Force | Out-Null
+        $binDir = Join-Path $ModuleDir 'bin'
+        New-Item -ItemType Directory -Path $binDir -Force | Out-Null
         $dlls = Get-ChildItem -LiteralPath $publishDir -Filter *.dll -File | Where-Object {
             $n = $_.Name; -not ($HostAssemblies | Where-Object { $n -like $_ })
         }
-        if (-not ($dlls | Where-Object Name -eq 'GeminiImage.Cmdlets.dll')) { throw "publish produced no GeminiImage.Cmdlets.dll in $publishDir" }
-        $dlls | Copy-Item -Destination $ModuleDir
+        if (-not ($dlls | Where-Object Name -eq $RootAssembly)) { throw "publish produced no $RootAssembly in $publishDir" }
+        $dlls | Where-Object Name -ne $RootAssembly | Copy-Item -Destination $binDir
+        Copy-Item -LiteralPath (Join-Path $publishDir $RootAssembly) -Destination $ModuleDir
+        Copy-Item -LiteralPath (Join-Path $shimDir 'GeminiImage.LoadContext.dll') -Destination $binDir
         # our own pdbs give line numbers in stack traces
-        Get-ChildItem -LiteralPath $publishDir -Filter 'GeminiImage.*.pdb' -File | Copy-Item -Destination $ModuleDir
+        Get-ChildItem -LiteralPath $publishDir, $shimDir -Filter 'GeminiImage.*.pdb' -File | ForEach-Object {
+            $_ | Copy-Item -Destination $(if ($_.BaseName -eq 'GeminiImage.Cmdlets') { $ModuleDir } else { $binDir })
+        }
+        # native e_sqlite3: SqliteNativeLoader looks for runtimes/<rid>/native next to GeminiImage.Engine.dll
         $runtimes = Join-Path $publishDir 'runtimes'
-        if (Test-Path -LiteralPath $runtimes) { Copy-Item -LiteralPath $runtimes -Destination $ModuleDir -Recurse }
-        Copy-Item -LiteralPath $ManifestSource -Destination $ModuleDir
+        if (Test-Path -LiteralPath $runtimes) { Copy-Item -LiteralPath $runtimes -Destination $binDir -Recurse }
+        Copy-Item -LiteralPath $ManifestSource, $LicenseFile -Destination $ModuleDir
         if (Test-Path -LiteralPath $FormatSource) { Copy-Item -LiteralPath $FormatSource -Destination $ModuleDir }
         else {
             Write-Warning "module/GeminiImage.Format.ps1xml is missing; writing an empty one"
@@ -211,6 +257,29 @@ function Invoke-Demo {
     if ($code -ne 0) { Write-Host "ERROR: demo failed (exit code $code)"; exit 1 }
 }
 
+# Every bench/*.Bench.ps1 runs in its own child pwsh with -ModulePath output/GeminiImage.
+function Invoke-Bench {
+    Invoke-Build
+    $benches = @(Get-ChildItem -LiteralPath (Join-Path $Root 'bench') -Filter '*.Bench.ps1' -File -ErrorAction SilentlyContinue | Sort-Object Name)
+    if ($benches.Count -eq 0) { Write-Host 'Bench: no bench/*.Bench.ps1'; return }
+    $failed = @()
+    foreach ($bench in $benches) {
+        Write-Step "Bench: $($bench.Name)"
+        if ((Invoke-ChildPwsh $bench.FullName @('-ModulePath', $ModuleDir) -NoThrow) -ne 0) { $failed += $bench.Name }
+    }
+    if ($failed) { Write-Host "ERROR: bench failed: $($failed -join ', ')"; exit 1 }
+}
+
+function Invoke-Package {
+    Invoke-Build
+    $packageDir = Join-Path $OutputDir 'packages'
+    Write-Step "Package: Publish-PSResource $ModuleDir to a folder repository ($packageDir)"
+    Get-ChildItem -LiteralPath $packageDir -Filter 'GeminiImage.*.nupkg' -ErrorAction SilentlyContinue | Remove-Item -Force
+    $package = Invoke-IsolatedPwsh (Join-Path $Root 'tools/Publish-Module.ps1') @('-ModulePath', $ModuleDir, '-RepositoryPath', $packageDir) |
+        Select-Object -Last 1
+    Write-Step "Package ready: $package"
+}
+
 function Invoke-Clean {
     Write-Step 'Clean'
     $targets = @($OutputDir, $ResultsDir)
@@ -230,14 +299,8 @@ switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
-    'Bench' {
-        Write-Host 'Bench: not implemented yet (it will build, then run bench/*.ps1 against output/GeminiImage).'
-        exit 1
-    }
-    'Package' {
-        Write-Host 'Package: not implemented yet.'
-        exit 1
-    }
+    'Bench' { Invoke-Bench }
+    'Package' { Invoke-Package }
     'Clean' { Invoke-Clean }
 }
 exit 0

@@ -49,10 +49,10 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('Gemini', 'AI', 'Image', 'NanoBanana', 'ImageGeneration')
+            Tags         = @('Gemini', 'AI', 'Image', 'NanoBanana', 'ImageGeneration', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://github.com/geminiimage/GeminiImage/blob/main/LICENSE'
             ProjectUri   = 'https://github.com/geminiimage/GeminiImage'
-            ReleaseNotes = '0.1.0: first preview. Text-to-image and image editing with Gemini image models, image chats, local emulator.'
+            ReleaseNotes = '0.1.0: first preview. Text-to-image and image editing with Gemini image models, image chats, cost ledger, local emulator. Dependencies (Polly, ImageSharp, SQLite) load into a private AssemblyLoadContext on PowerShell 7, so they do not clash with other modules.'
         }
     }
 }

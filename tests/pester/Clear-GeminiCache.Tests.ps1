@@ -5,7 +5,7 @@ BeforeAll {
     $script:Emulator = Start-TestEmulator
     $script:Corpus = Join-Path $RepoRoot 'tests/unit/data/images'
     function Get-Sha256([string] $Path) { (Get-FileHash -LiteralPath $Path -Algorithm SHA256).Hash }
-    function Get-LedgerRecords { [GeminiImage.Engine.Ledger.UsageLedger]::new($null).Query($null) }
+    function Get-LedgerRecords { (Get-GeminiType GeminiImage.Engine.Ledger.UsageLedger)::new($null).Query($null) }
 }
 AfterAll {
     Set-GeminiConfig -Cache Off

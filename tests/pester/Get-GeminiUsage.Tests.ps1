@@ -123,7 +123,7 @@ Describe 'The ledger never contains the API key' {
     BeforeAll {
         Stop-GeminiEmulator   # the session must not carry the emulator's key: the env key is tested here
         $null = Enter-TestGeminiHome
-        $script:KeyEmulator = [GeminiImage.Emulator.GeminiEmulator]::Start([GeminiImage.Emulator.EmulatorOptions]@{ AcceptAnyKey = $true })
+        $script:KeyEmulator = (Get-GeminiType GeminiImage.Emulator.GeminiEmulator)::Start((@{ AcceptAnyKey = $true } -as (Get-GeminiType GeminiImage.Emulator.EmulatorOptions)))
         $script:ParamKey = 'AIzaSyPARAM' + [guid]::NewGuid().ToString('N')
         $script:EnvKey = 'AIzaSyENVKEY' + [guid]::NewGuid().ToString('N')
         $script:SavedKey = $env:GEMINI_API_KEY
@@ -161,7 +161,7 @@ Describe 'The ledger never contains the API key' {
             Test-FileContains $file.FullName $ParamKey | Should -BeFalse -Because "$($file.Name) must not hold the -ApiKey key"
             Test-FileContains $file.FullName $EnvKey | Should -BeFalse -Because "$($file.Name) must not hold the GEMINI_API_KEY key"
         }
-        $tempPending = Join-Path ([GeminiImage.Engine.Ledger.DataFolder]::Temp) 'usage-pending.jsonl'
+        $tempPending = Join-Path ((Get-GeminiType GeminiImage.Engine.Ledger.DataFolder)::Temp) 'usage-pending.jsonl'
         if (Test-Path -LiteralPath $tempPending) {
             Test-FileContains $tempPending $ParamKey | Should -BeFalse
             Test-FileContains $tempPending $EnvKey | Should -BeFalse

@@ -49,7 +49,7 @@ function Add-TestLedgerRecord {
         [int] $Images = 1,
         [string] $Prompt = 'test record'
     )
-    $record = [GeminiImage.Engine.Ledger.UsageRecord]::new()
+    $record = (Get-GeminiType GeminiImage.Engine.Ledger.UsageRecord)::new()
     $record.TimeUtc = [datetime]::SpecifyKind($TimeUtc, 'Utc')
     $record.CostUsd = $Cost
     $record.Model = $Model
@@ -60,7 +60,7 @@ function Add-TestLedgerRecord {
     $record.InputTokens = 10
     $record.ImageOutputTokens = 1290 * $Images
     $record.Prompt = $Prompt
-    $ledger = [GeminiImage.Engine.Ledger.UsageLedger]::new([GeminiImage.Engine.Ledger.UsageLedgerOptions]@{ DataFolder = $env:GEMINI_IMAGE_HOME })
+    $ledger = (Get-GeminiType GeminiImage.Engine.Ledger.UsageLedger)::new((@{ DataFolder = $env:GEMINI_IMAGE_HOME } -as (Get-GeminiType GeminiImage.Engine.Ledger.UsageLedgerOptions)))
     $result = $ledger.Append($record)
     if (-not $result.Stored) { throw "ledger append failed: $($result.Error)" }
 }

@@ -35,7 +35,8 @@ Describe 'New-GeminiImage' {
 
     It 'emits an object describing the image, priced from usageMetadata' {
         $image = New-GeminiImage 'a red fox in the snow' -OutputDirectory $Out -Tag demo
-        $image | Should -BeOfType ([GeminiImage.Engine.Generation.GeminiImageResult])
+        # By name: engine types live in the module's private load context, where PowerShell type literals do not look.
+        $image.PSObject.TypeNames[0] | Should -Be 'GeminiImage.Engine.Generation.GeminiImageResult'
         $image.Prompt | Should -Be 'a red fox in the snow'
         $image.Model | Should -Be 'gemini-2.5-flash-image'
         $image.OutputTokens | Should -BeGreaterOrEqual 1290

@@ -2,7 +2,7 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
     $script:Emulator = Start-TestEmulator
     function Add-Fault([string] $Kind, [int] $Count = 1, [double] $RetryDelaySec = 1) {
-        $fault = [GeminiImage.Emulator.EmulatorFault]::new($Kind)
+        $fault = (Get-GeminiType GeminiImage.Emulator.EmulatorFault)::new($Kind)
         $fault.Count = $Count
         $fault.RetryDelay = [timespan]::FromSeconds($RetryDelaySec)
         $Emulator.EnqueueFault($fault)
@@ -36,7 +36,7 @@ Describe 'Retries' {
         Add-Fault RateLimited429 -Count 2 -RetryDelaySec 2
         $watch = [System.Diagnostics.Stopwatch]::StartNew()
         $verbose = $null
-        $image = New-GeminiImage 'patient fox' -OutputDirectory $Out -Verbose 4>&1 | Tee-Object -Variable verbose | Where-Object { $_ -is [GeminiImage.Engine.Generation.GeminiImageResult] }
+        $image = New-GeminiImage 'patient fox' -OutputDirectory $Out -Verbose 4>&1 | Tee-Object -Variable verbose | Where-Object { $_.PSObject.TypeNames[0] -eq 'GeminiImage.Engine.Generation.GeminiImageResult' }
         $watch.Elapsed.TotalSeconds | Should -BeGreaterOrEqual 4
         @($image).Count | Should -Be 1
         $Emulator.RequestCount | Should -Be 3

@@ -16,6 +16,9 @@
                           marks the current test skipped when the cmdlet does not exist yet.
                           Stop it in AfterAll/AfterEach with Stop-GeminiEmulator.
       Test-GeminiCommand  $true when the module exports the named command
+      Invoke-TestPwsh     runs a script in a fresh pwsh (the same PowerShell as this one), optionally with
+                          extra environment variables; returns ExitCode, Output and Result (its last output
+                          line parsed as JSON)
 #>
 $ErrorActionPreference = 'Stop'
 if ($PSVersionTable.PSVersion.Major -ge 7) { $PSStyle.OutputRendering = 'PlainText' }
@@ -62,4 +65,44 @@ function Start-TestEmulator {
         return
     }
     Start-GeminiEmulator @Parameters
+}
+
+function Invoke-TestPwsh {
+    param(
+        [Parameter(Mandatory)] [string] $Script,
+        [string[]] $ArgumentList = @(),
+        [hashtable] $Environment = @{}
+    )
+    # Under `dotnet pwsh` the process is dotnet itself, which needs pwsh.dll as its first argument.
+    $exe = [Environment]::ProcessPath
+    $prefix = @(if ([System.IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+    $file = Join-Path ([System.IO.Path]::GetTempPath()) ("child-" + [guid]::NewGuid().ToString('N') + '.ps1')
+    Set-Content -LiteralPath $file -Value $Script -Encoding utf8
+    $saved = @{}
+    try {
+        foreach ($k in $Environment.Keys) {
+            $saved[$k] = [Environment]::GetEnvironmentVariable($k)
+            [Environment]::SetEnvironmentVariable($k, $Environment[$k])
+        }
+        $output = & $exe @prefix -NoProfile -NonInteractive -File $file @ArgumentList 2>&1 | ForEach-Object { "$_" }
+        $code = $LASTEXITCODE
+    }
+    finally {
+        foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }
+        Remove-Item -LiteralPath $file -Force -ErrorAction SilentlyContinue
+    }
+    $last = @($output | Where-Object { $_ -match '^\s*[\[{]' }) | Select-Object -Last 1
+    $result = if ($last) { try { $last | ConvertFrom-Json } catch { $null } } else { $null }
+    [pscustomobject]@{ ExitCode = $code; Output = ($output -join [Environment]::NewLine); Result = $result }
+}
+
+# The engine lives in a private AssemblyLoadContext on PowerShell 7, where type literals such as
+# [GeminiImage.Engine.Ledger.UsageLedger] do not resolve; tests that need an engine type ask for it here.
+function Get-GeminiType([Parameter(Mandatory)] [string] $Name) {
+    $null = Get-GeminiModel -Name gemini-2.5-flash-image   # makes sure the engine is loaded
+    foreach ($assembly in [AppDomain]::CurrentDomain.GetAssemblies()) {
+        $type = $assembly.GetType($Name, $false)
+        if ($type) { return $type }
+    }
+    throw "Type $Name is not loaded (start the emulator first for emulator types)."
 }

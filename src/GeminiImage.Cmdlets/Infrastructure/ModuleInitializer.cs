@@ -1,0 +1,95 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace GeminiImage.Cmdlets.Infrastructure;
+
+/// <summary>
+/// Runs when PowerShell imports (and removes) the module: makes the engine and its dependencies in the module's
+/// <c>bin</c> folder loadable, isolated from other modules on PowerShell 7.
+/// </summary>
+/// <remarks>
+/// Keep this type, and every other public type of this assembly, free of engine types in its signature or base
+/// types: PowerShell enumerates the exported types BEFORE it calls <see cref="OnImport"/>, when nothing can load
+/// the engine yet.
+/// </remarks>
+public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
+{
+    public void OnImport() => DependencyResolver.Install();
+
+    public void OnRemove(PSModuleInfo psModuleInfo) => DependencyResolver.Uninstall();
+}
+
+/// <summary>
+/// Where the engine comes from. PowerShell 7: a private AssemblyLoadContext, set up by the net8.0 shim
+/// GeminiImage.LoadContext.dll (this assembly is netstandard2.0 and cannot derive from AssemblyLoadContext).
+/// Windows PowerShell 5.1, or a runtime too old for the shim: the documented fallback, an AppDomain.AssemblyResolve
+/// handler that loads what is asked for from <c>bin</c> (no isolation there: .NET Framework has one load context).
+/// </summary>
+internal static class DependencyResolver
+{
+    private const string ShimName = "GeminiImage.LoadContext";
+    private static readonly string[] s_entryAssemblies = { "GeminiImage.Engine", "GeminiImage.Emulator" };
+    private static readonly object s_lock = new();
+    private static readonly Dictionary<string, Assembly> s_loaded = new(StringComparer.OrdinalIgnoreCase);
+    private static Type? s_shim;
+    private static bool s_fallbackHooked;
+
+    /// <summary>The folder with the engine, the emulator, the third-party assemblies and runtimes/&lt;rid&gt;/native.</summary>
+    internal static string BinDirectory { get; } = Path.Combine(Path.GetDirectoryName(typeof(DependencyResolver).Assembly.Location)!, "bin");
+
+    private static bool IsNetFramework => RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal);
+
+    public static void Install()
+    {
+        lock (s_lock)
+        {
+            if (!IsNetFramework && TryInstallShim()) return;
+            if (!s_fallbackHooked) AppDomain.CurrentDomain.AssemblyResolve += ResolveFromBin;
+            s_fallbackHooked = true;
+        }
+    }
+
+    public static void Uninstall()
+    {
+        lock (s_lock)
+        {
+            s_shim?.GetMethod("Uninstall")!.Invoke(null, null);
+            if (s_fallbackHooked) AppDomain.CurrentDomain.AssemblyResolve -= ResolveFromBin;
+            s_fallbackHooked = false;
+        }
+    }
+
+    private static bool TryInstallShim()
+    {
+        try
+        {
+            s_shim ??= Assembly.LoadFrom(Path.Combine(BinDirectory, ShimName + ".dll")).GetType(ShimName + ".ModuleLoadContext", throwOnError: true);
+            s_shim!.GetMethod("Install")!.Invoke(null, new object[] { BinDirectory, s_entryAssemblies });
+            return true;
+        }
+        catch (Exception e) when (e is IOException or BadImageFormatException or TypeLoadException or TargetInvocationException or MissingMethodException)
+        {
+            // A PowerShell 7 older than the shim's target runtime: fall back to AssemblyResolve like Windows PowerShell.
+            s_shim = null;
+            return false;
+        }
+    }
+
+    private static Assembly? ResolveFromBin(object? sender, ResolveEventArgs args)
+    {
+        var name = new AssemblyName(args.Name).Name;
+        if (string.IsNullOrEmpty(name)) return null;
+        var path = Path.Combine(BinDirectory, name + ".dll");
+        if (!File.Exists(path)) return null;
+        lock (s_loaded)
+        {
+            // .NET Framework has no binding redirects for a module: return our copy whatever version was asked for.
+            if (!s_loaded.TryGetValue(name!, out var assembly)) s_loaded[name!] = assembly = Assembly.LoadFrom(path);
+            return assembly;
+        }
+    }
+}
