@@ -25,9 +25,12 @@
         'Send-GeminiImageChat'
         'Save-GeminiImageChat'
         'Import-GeminiImageChat'
+        'Resize-GeminiImage'
+        'New-GeminiContactSheet'
+        'Get-GeminiImageInfo'
     )
     FunctionsToExport    = @()
-    AliasesToExport      = @()
+    AliasesToExport      = @('ConvertTo-GeminiPlatformImage')
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
