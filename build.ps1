@@ -17,7 +17,8 @@
                that could not run counts as one failed test.
       Demo     Build, then generate a few images into output/demo/ (local emulator unless
                GEMINI_API_KEY is set).
-      Bench    (not implemented yet) will run bench/*.ps1.
+      Bench    Build, then run every bench/*.Bench.ps1 in a child pwsh (-ModulePath output/GeminiImage);
+               results go to bench/results/. Exit code 1 when any benchmark fails.
       Package  (not implemented yet).
       Clean    Remove output/, TestResults/ and every bin/ and obj/ under src/ and tests/.
 
@@ -211,6 +212,19 @@ function Invoke-Demo {
     if ($code -ne 0) { Write-Host "ERROR: demo failed (exit code $code)"; exit 1 }
 }
 
+function Invoke-Bench {
+    Invoke-Build
+    $benches = @(Get-ChildItem -LiteralPath (Join-Path $Root 'bench') -Filter '*.Bench.ps1' -File -ErrorAction SilentlyContinue | Sort-Object Name)
+    if ($benches.Count -eq 0) { Write-Host 'Bench: no bench/*.Bench.ps1 found.'; return }
+    $failed = @()
+    foreach ($bench in $benches) {
+        Write-Step "Bench: $($bench.Name) (child pwsh)"
+        $code = Invoke-ChildPwsh $bench.FullName @('-ModulePath', $ModuleDir) -NoThrow
+        if ($code -ne 0) { $failed += $bench.Name }
+    }
+    if ($failed) { Write-Host "ERROR: benchmark(s) failed: $($failed -join ', ')"; exit 1 }
+}
+
 function Invoke-Clean {
     Write-Step 'Clean'
     $targets = @($OutputDir, $ResultsDir)
@@ -230,10 +244,7 @@ switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
-    'Bench' {
-        Write-Host 'Bench: not implemented yet (it will build, then run bench/*.ps1 against output/GeminiImage).'
-        exit 1
-    }
+    'Bench' { Invoke-Bench }
     'Package' {
         Write-Host 'Package: not implemented yet.'
         exit 1

@@ -147,16 +147,22 @@ public static class ContactSheetHtml
         return "data:image/jpeg;base64," + Convert.ToBase64String(output.ToArray());
     }
 
-    /// <summary>A URL for <paramref name="path"/> relative to <paramref name="directory"/> (percent-escaped), or an absolute file: URL.</summary>
+    /// <summary>A URL for <paramref name="path"/> relative to <paramref name="directory"/> (each segment percent-escaped),
+    /// or an absolute file: URL when there is no common root (another drive) or no directory.</summary>
     public static string RelativeUrl(string? directory, string path)
     {
-        var target = new Uri(Path.GetFullPath(path));
-        if (string.IsNullOrEmpty(directory)) return target.AbsoluteUri;
-        var baseDir = Path.GetFullPath(directory!);
-        if (!baseDir.EndsWith(Path.DirectorySeparatorChar.ToString(), StringComparison.Ordinal)) baseDir += Path.DirectorySeparatorChar;
-        var relative = new Uri(baseDir).MakeRelativeUri(target);
-        // Uri leaves '#' of a file name unescaped in some runtimes; a fragment would cut the link short.
-        return relative.OriginalString.Replace("#", "%23");
+        var full = Path.GetFullPath(path);
+        if (string.IsNullOrEmpty(directory)) return new Uri(full).AbsoluteUri;
+        var separators = new[] { Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar };
+        var from = Path.GetFullPath(directory!).Split(separators, StringSplitOptions.RemoveEmptyEntries);
+        var to = full.Split(separators, StringSplitOptions.RemoveEmptyEntries);
+        var comparison = Path.DirectorySeparatorChar == '\\' ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        var common = 0;
+        while (common < from.Length && common < to.Length - 1 && string.Equals(from[common], to[common], comparison)) common++;
+        // Windows: a different drive has no relative path.
+        if (common == 0 && Path.DirectorySeparatorChar == '\\') return new Uri(full).AbsoluteUri;
+        var parts = Enumerable.Repeat("..", from.Length - common).Concat(to.Skip(common).Select(Uri.EscapeDataString));
+        return string.Join("/", parts);
     }
 
     /// <summary>The page for <paramref name="items"/>; reusable by any report that has its own items.</summary>
@@ -238,7 +244,8 @@ public static class ContactSheetHtml
         return builder.ToString();
     }
 
-    private static string FormatCost(decimal cost) => "$" + cost.ToString("0.000##", CultureInfo.InvariantCulture);
+    /// <summary>USD as the module shows it elsewhere ("$0.039").</summary>
+    private static string FormatCost(decimal cost) => "$" + cost.ToString("0.000", CultureInfo.InvariantCulture);
 
     private static string FormatSize(long bytes) =>
         bytes >= 1024 * 1024 ? (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + " MB"
