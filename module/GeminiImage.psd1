@@ -43,9 +43,14 @@
         'Register-GeminiFolderWatchTask'
         'Unregister-GeminiFolderWatchTask'
         'Get-GeminiFolderWatchTask'
+        'Resize-GeminiImage'
+        'New-GeminiContactSheet'
+        'Get-GeminiImageInfo'
     )
     FunctionsToExport    = @()
-    AliasesToExport      = @()
+    AliasesToExport      = @(
+        'ConvertTo-GeminiPlatformImage'
+    )
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{

@@ -2,12 +2,41 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using GeminiImage.Engine.Errors;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
 namespace GeminiImage.Engine.Imaging;
+
+/// <summary>What <see cref="ContactSheet.Build"/> made: the PNG and the images that are on it.</summary>
+public sealed class ContactSheetResult
+{
+    internal ContactSheetResult(byte[] png, IReadOnlyList<string> included, int columns, int rows, int tileSize)
+    {
+        Png = png;
+        Included = included;
+        Columns = columns;
+        Rows = rows;
+        TileSize = tileSize;
+    }
+
+    /// <summary>The encoded sheet (PNG).</summary>
+    public byte[] Png { get; }
+    /// <summary>The paths on the sheet, in tile order (bad images that were skipped are not listed).</summary>
+    public IReadOnlyList<string> Included { get; }
+    /// <summary>Tiles per row.</summary>
+    public int Columns { get; }
+    /// <summary>Rows of tiles.</summary>
+    public int Rows { get; }
+    /// <summary>Side of one square tile in pixels.</summary>
+    public int TileSize { get; }
+    /// <summary>Sheet width in pixels (Columns × TileSize).</summary>
+    public int Width => Columns * TileSize;
+    /// <summary>Sheet height in pixels (Rows × TileSize).</summary>
+    public int Height => Rows * TileSize;
+}
 
 /// <summary>Builds one PNG showing many images as a grid of square tiles.</summary>
 public static class ContactSheet
@@ -18,7 +47,18 @@ public static class ContactSheet
     /// </summary>
     /// <exception cref="ArgumentException">No paths, non-positive columns/tile size, a sheet over the limits' side, or a bad colour.</exception>
     /// <exception cref="Errors.ImageFileException">One of the images is missing, damaged or unsupported.</exception>
-    public static byte[] Create(IEnumerable<string> paths, int columns, int tileSize, string background = "white", ImageLimits? limits = null)
+    public static byte[] Create(IEnumerable<string> paths, int columns, int tileSize, string background = "white", ImageLimits? limits = null) =>
+        Build(paths, columns, tileSize, background, limits, onSkipped: null).Png;
+
+    /// <summary>
+    /// As <see cref="Create"/>, but when <paramref name="onSkipped"/> is given a bad image is reported to it and left
+    /// out (the grid closes up) instead of failing the whole sheet.
+    /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="Create"/>.</exception>
+    /// <exception cref="Errors.ImageFileException">An image is bad and <paramref name="onSkipped"/> is null, or every image is bad
+    /// (the last error is rethrown).</exception>
+    public static ContactSheetResult Build(IEnumerable<string> paths, int columns, int tileSize, string background,
+        ImageLimits? limits, Action<ImageFileException>? onSkipped)
     {
         var list = paths?.ToList() ?? throw new ArgumentNullException(nameof(paths));
         if (list.Count == 0) throw new ArgumentException("At least one image is needed.", nameof(paths));
@@ -27,24 +67,55 @@ public static class ContactSheet
         limits ??= ImageLimits.Default;
         var color = ImageResizer.ParseColor(background);
 
-        var cols = Math.Min(columns, list.Count);
-        var rows = (list.Count + columns - 1) / columns;
-        long width = (long)cols * tileSize, height = (long)rows * tileSize;
+        var (width, height) = SheetSize(list.Count, columns, tileSize);
         if (width > limits.MaxSide || height > limits.MaxSide || width * height > limits.MaxPixels)
             throw new ArgumentException($"A {width}x{height} contact sheet is over the image limits; use fewer images or smaller tiles.", nameof(tileSize));
 
+        // Tiles go in the order of the images that load; skipped images close the gap and the sheet is cropped at the end.
         using var sheet = new Image<Rgba32>((int)width, (int)height, color.ToPixel<Rgba32>());
-        for (var i = 0; i < list.Count; i++)
+        var included = new List<string>(list.Count);
+        ImageFileException? last = null;
+        foreach (var path in list)
         {
-            using var image = ImageFiles.LoadUpright(list[i], limits, out _);
-            var fit = FitMath.Compute(image.Width, image.Height, tileSize, tileSize, FitMode.Pad);
-            using var tile = image.Clone(x => x.Resize(fit.ResizeWidth, fit.ResizeHeight));
-            var origin = new Point(i % columns * tileSize + fit.OffsetX, i / columns * tileSize + fit.OffsetY);
-            sheet.Mutate(x => x.DrawImage(tile, origin, 1f));
+            Image<Rgba32> image;
+            try
+            {
+                image = ImageFiles.LoadUpright(path, limits, out _);
+            }
+            catch (ImageFileException e) when (onSkipped != null)
+            {
+                last = e;
+                onSkipped(e);
+                continue;
+            }
+            using (image)
+            {
+                var i = included.Count;
+                var fit = FitMath.Compute(image.Width, image.Height, tileSize, tileSize, FitMode.Pad);
+                using var tile = image.Clone(x => x.Resize(fit.ResizeWidth, fit.ResizeHeight));
+                var origin = new Point(i % columns * tileSize + fit.OffsetX, i / columns * tileSize + fit.OffsetY);
+                sheet.Mutate(x => x.DrawImage(tile, origin, 1f));
+            }
+            included.Add(path);
         }
+        if (included.Count == 0) throw last!;
+
+        var cols = Math.Min(columns, included.Count);
+        var rows = (included.Count + columns - 1) / columns;
+        if (included.Count < list.Count)
+            sheet.Mutate(x => x.Crop(new Rectangle(0, 0, cols * tileSize, rows * tileSize)));
 
         using var output = new MemoryStream();
         sheet.Save(output, new PngEncoder());
-        return output.ToArray();
+        return new ContactSheetResult(output.ToArray(), included, cols, rows, tileSize);
+    }
+
+    /// <summary>Pixel size of a sheet of <paramref name="count"/> tiles: min(columns, count) × ceil(count / columns) tiles.</summary>
+    public static (long Width, long Height) SheetSize(int count, int columns, int tileSize)
+    {
+        if (count <= 0 || columns <= 0 || tileSize <= 0) return (0, 0);
+        var cols = Math.Min(columns, count);
+        var rows = (count + columns - 1) / columns;
+        return ((long)cols * tileSize, (long)rows * tileSize);
     }
 }

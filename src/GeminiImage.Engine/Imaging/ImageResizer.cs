@@ -116,6 +116,9 @@ public static class ImageResizer
         return (output.ToArray(), mimeType);
     }
 
+    /// <summary>Whether <paramref name="value"/> is a colour <see cref="ResizeOptions.Background"/> accepts.</summary>
+    public static bool IsColor(string? value) => value != null && Color.TryParse(value, out _);
+
     internal static Color ParseColor(string value)
     {
         if (Color.TryParse(value, out var color)) return color;

@@ -1,0 +1,143 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Text;
+using GeminiImage.Cmdlets.Infrastructure;
+using GeminiImage.Engine.Errors;
+using GeminiImage.Engine.Generation;
+using GeminiImage.Engine.Imaging;
+
+namespace GeminiImage.Cmdlets.Commands;
+
+/// <summary>New-GeminiContactSheet: a grid PNG of thumbnails, or with -Html a page with prompts, models and costs.</summary>
+[Cmdlet(VerbsCommon.New, "GeminiContactSheet", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = PathSet)]
+[OutputType(typeof(FileInfo))]
+public sealed class NewGeminiContactSheetCommand : PSCmdlet
+{
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+
+    private readonly List<string> _paths = new();
+    private readonly HashSet<string> _seen = new(StringComparer.OrdinalIgnoreCase);
+    private string _outFile = "";
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP", "FullName")]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
+
+    [Parameter(Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string OutFile { get; set; } = "";
+
+    [Parameter]
+    [ValidateRange(1, 100)]
+    public int Columns { get; set; } = 4;
+
+    [Parameter]
+    [ValidateRange(16, 4096)]
+    public int TileSize { get; set; } = 256;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string Background { get; set; } = "white";
+
+    [Parameter]
+    public SwitchParameter Html { get; set; }
+
+    [Parameter]
+    public string? Title { get; set; }
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        if (!ImageResizer.IsColor(Background))
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Background '{Background}' is not a colour; use a name such as 'white' or hex such as '#FFFFFF'."),
+                "GeminiImage.InvalidArgument", ErrorCategory.InvalidArgument, Background));
+        _outFile = GetUnresolvedProviderPathFromPSPath(OutFile);
+    }
+
+    protected override void ProcessRecord()
+    {
+        var literal = ParameterSetName == LiteralPathSet;
+        foreach (var source in InputPaths.Resolve(this, literal ? LiteralPath : Path, literal))
+        {
+            // The sheet itself may match the input pattern (e.g. -Path out/*.png -OutFile out/sheet.png).
+            if (string.Equals(System.IO.Path.GetFullPath(source), System.IO.Path.GetFullPath(_outFile), StringComparison.OrdinalIgnoreCase))
+            {
+                WriteVerbose($"Skipping '{source}': it is the output file.");
+                continue;
+            }
+            if (_seen.Add(source)) _paths.Add(source);
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        if (_paths.Count == 0)
+        {
+            WriteError(new ErrorRecord(new ArgumentException("No images to put on the contact sheet."), "GeminiImage.NoInput", ErrorCategory.InvalidArgument, null));
+            return;
+        }
+        var what = Html ? "HTML contact sheet" : "contact sheet";
+        if (!ShouldProcess(_outFile, $"Write a {what} of {_paths.Count} image(s), {Columns} per row, {TileSize}px tiles")) return;
+        if (!Force && File.Exists(_outFile))
+        {
+            WriteError(ErrorRecords.From(new OutputExistsException(_outFile), _outFile));
+            return;
+        }
+
+        byte[] data;
+        try
+        {
+            void Skipped(ImageFileException e) => WriteError(ErrorRecords.From(e, e.Path));
+            if (Html)
+            {
+                var options = new ContactSheetHtmlOptions
+                {
+                    Columns = Columns,
+                    TileSize = TileSize,
+                    Background = Background,
+                    Title = string.IsNullOrWhiteSpace(Title) ? System.IO.Path.GetFileNameWithoutExtension(_outFile) : Title!,
+                };
+                var page = ContactSheetHtml.Create(_paths, _outFile, options, null, Skipped);
+                data = new UTF8Encoding(false).GetBytes(page.Html);
+            }
+            else
+            {
+                var sheet = ContactSheet.Build(_paths, Columns, TileSize, Background, null, Skipped);
+                WriteVerbose($"Contact sheet: {sheet.Included.Count} image(s), {sheet.Columns}x{sheet.Rows} tiles, {sheet.Width}x{sheet.Height} px.");
+                data = sheet.Png;
+            }
+        }
+        catch (ImageFileException ex)
+        {
+            // Every image was bad: each was reported already; nothing is written.
+            WriteVerbose($"No usable image: {ex.Message}");
+            return;
+        }
+        catch (ArgumentException ex)
+        {
+            WriteError(ErrorRecords.From(ex, _outFile));
+            return;
+        }
+
+        try
+        {
+            OutputWriter.WriteAtomic(data, _outFile, Force);
+        }
+        catch (Exception ex) when (ex is GeminiImageException or IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            WriteError(ErrorRecords.From(ex, _outFile));
+            return;
+        }
+        WriteObject(new FileInfo(_outFile));
+    }
+}

@@ -1,0 +1,250 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Text.RegularExpressions;
+using GeminiImage.Cmdlets.Infrastructure;
+using GeminiImage.Engine.Errors;
+using GeminiImage.Engine.Generation;
+using GeminiImage.Engine.Imaging;
+
+namespace GeminiImage.Cmdlets.Commands;
+
+/// <summary>Resize-GeminiImage (alias ConvertTo-GeminiPlatformImage): fits local images to platform presets or a size.</summary>
+[Cmdlet(VerbsCommon.Resize, "GeminiImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = PathSet)]
+[Alias("ConvertTo-GeminiPlatformImage")]
+[OutputType(typeof(ImageInfo))]
+public sealed class ResizeGeminiImageCommand : PSCmdlet
+{
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+
+    // Files this invocation wrote: Get-ChildItem may still be enumerating the folder they land in.
+    private readonly HashSet<string> _written = new(StringComparer.OrdinalIgnoreCase);
+    private List<Target> _targets = new();
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP", "FullName")]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
+
+    /// <summary>Platform presets; one output file per preset. Kept in step with PlatformPresets.All by a test.</summary>
+    [Parameter(Position = 1)]
+    [ValidateSet("Amazon", "Shopify", "Etsy", "eBay", "Instagram", "InstagramPortrait", "Story", "Pinterest", "Facebook", "LinkedIn", "XPost", "YouTubeThumbnail")]
+    public string[]? Preset { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 20000)]
+    public int Width { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 20000)]
+    public int Height { get; set; }
+
+    /// <summary>Default: each preset's suggested mode; Pad for -Width/-Height.</summary>
+    [Parameter]
+    public FitMode Mode { get; set; } = FitMode.Pad;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string Background { get; set; } = "white";
+
+    /// <summary>Default: the source's format when PNG, JPEG or WebP, otherwise PNG.</summary>
+    [Parameter]
+    public ImageOutputFormat Format { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 100)]
+    public int Quality { get; set; } = 90;
+
+    /// <summary>Default: next to each source image.</summary>
+    [Parameter]
+    public string? OutputDirectory { get; set; }
+
+    /// <summary>Default: "-&lt;preset lowercase&gt;" or "-&lt;W&gt;x&lt;H&gt;". {preset}, {width} and {height} are replaced.</summary>
+    [Parameter]
+    [AllowEmptyString]
+    public string? Suffix { get; set; }
+
+    [Parameter]
+    public SwitchParameter StripMetadata { get; set; }
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    private sealed class Target
+    {
+        public Target(string? preset, int width, int height, FitMode mode)
+        {
+            Preset = preset;
+            Width = width;
+            Height = height;
+            Mode = mode;
+        }
+
+        public string? Preset { get; }
+        public int Width { get; }
+        public int Height { get; }
+        public FitMode Mode { get; }
+        public string Label => Preset ?? $"{Width}x{Height}";
+    }
+
+    protected override void BeginProcessing()
+    {
+        var bound = MyInvocation.BoundParameters;
+        var hasSize = bound.ContainsKey(nameof(Width)) || bound.ContainsKey(nameof(Height));
+        if (Preset is { Length: > 0 } && hasSize)
+            Fail("Use either -Preset or -Width and -Height, not both.");
+        if (Preset is not { Length: > 0 } && !(bound.ContainsKey(nameof(Width)) && bound.ContainsKey(nameof(Height))))
+            Fail("Give -Preset (e.g. -Preset Amazon) or both -Width and -Height.");
+        if (!ImageResizer.IsColor(Background))
+            Fail($"-Background '{Background}' is not a colour; use a name such as 'white' or 'transparent', or hex such as '#FFFFFF' or '#FFFFFF00'.");
+        if (OutputDirectory != null && string.IsNullOrWhiteSpace(OutputDirectory))
+            Fail("-OutputDirectory is empty.");
+
+        var modeGiven = bound.ContainsKey(nameof(Mode));
+        _targets = Preset is { Length: > 0 }
+            ? Preset.Distinct(StringComparer.OrdinalIgnoreCase).Select(PlatformPresets.Get)
+                .Select(p => new Target(p.Name, p.Width, p.Height, modeGiven ? Mode : p.SuggestedMode)).ToList()
+            : new List<Target> { new Target(null, Width, Height, Mode) };
+
+        if (Suffix != null && _targets.Count > 1 && Suffix.IndexOf("{preset}", StringComparison.OrdinalIgnoreCase) < 0)
+            Fail("With several presets every file needs its own name: put {preset} in -Suffix (e.g. -Suffix '-{preset}') or leave -Suffix out.");
+        if (Suffix != null && OutputDirectory == null && SuffixFor(_targets[0]).Length == 0)
+            WriteWarning("An empty -Suffix without -OutputDirectory names the output like its source; the source is kept unless -Force is given.");
+    }
+
+    protected override void ProcessRecord()
+    {
+        var literal = ParameterSetName == LiteralPathSet;
+        foreach (var source in InputPaths.Resolve(this, literal ? LiteralPath : Path, literal))
+        {
+            if (_written.Contains(source))
+            {
+                WriteVerbose($"Skipping '{source}': this command wrote it.");
+                continue;
+            }
+            foreach (var target in _targets)
+            {
+                if (!ResizeOne(source, target)) break; // a bad source fails once, not once per preset
+            }
+        }
+    }
+
+    /// <returns>false when the source itself is unusable.</returns>
+    private bool ResizeOne(string source, Target target)
+    {
+        if (!File.Exists(source))
+        {
+            var message = Directory.Exists(source) ? $"'{source}' is a folder, not an image file." : $"Image file '{source}' was not found.";
+            WriteError(ErrorRecords.From(new ImageNotFoundException(source, message), source));
+            return false;
+        }
+        var format = MyInvocation.BoundParameters.ContainsKey(nameof(Format)) ? Format : FormatOf(source);
+        var directory = OutputDirectory == null
+            ? System.IO.Path.GetDirectoryName(source)!
+            : GetUnresolvedProviderPathFromPSPath(OutputDirectory);
+        var output = System.IO.Path.Combine(directory,
+            System.IO.Path.GetFileNameWithoutExtension(source) + SuffixFor(target) + ExtensionOf(format));
+
+        var action = $"Resize to {target.Width}x{target.Height} ({(target.Preset != null ? target.Preset + ", " : "")}{target.Mode}) as {format.ToString().ToUpperInvariant()} from '{source}'";
+        if (!ShouldProcess(output, action)) return true;
+
+        if (!Force && File.Exists(output))
+        {
+            WriteError(ErrorRecords.From(new OutputExistsException(output), output));
+            return true;
+        }
+        if (string.Equals(System.IO.Path.GetFullPath(output), System.IO.Path.GetFullPath(source), StringComparison.OrdinalIgnoreCase))
+            WriteWarning($"Overwriting the source '{source}' (-Force).");
+
+        byte[] data;
+        try
+        {
+            data = ImageResizer.Resize(source, new ResizeOptions
+            {
+                Width = target.Width,
+                Height = target.Height,
+                Mode = target.Mode,
+                Format = format,
+                Quality = Quality,
+                Background = Background,
+                KeepMetadata = !StripMetadata,
+            });
+        }
+        catch (ImageFileException ex)
+        {
+            WriteError(ErrorRecords.From(ex, source));
+            return false;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            WriteError(ErrorRecords.From(ex, source));
+            return false;
+        }
+
+        try
+        {
+            OutputWriter.WriteAtomic(data, output, Force);
+        }
+        catch (Exception ex) when (ex is GeminiImageException or IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            WriteError(ErrorRecords.From(ex, output));
+            return true;
+        }
+        _written.Add(output);
+        WriteVerbose($"Wrote '{output}' ({data.Length:N0} bytes).");
+
+        var info = ProvenanceReader.Read(output);
+        var result = PSObject.AsPSObject(info);
+        result.Properties.Add(new PSNoteProperty("SourcePath", source));
+        result.Properties.Add(new PSNoteProperty("Preset", target.Preset));
+        result.Properties.Add(new PSNoteProperty("Mode", target.Mode));
+        WriteObject(result);
+        return true;
+    }
+
+    private string SuffixFor(Target target)
+    {
+        if (Suffix == null) return "-" + target.Label.ToLowerInvariant();
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["preset"] = target.Label.ToLowerInvariant(),
+            ["width"] = target.Width.ToString(CultureInfo.InvariantCulture),
+            ["height"] = target.Height.ToString(CultureInfo.InvariantCulture),
+        };
+        return Regex.Replace(Suffix, @"\{(preset|width|height)\}", m => values[m.Groups[1].Value], RegexOptions.IgnoreCase);
+    }
+
+    /// <summary>The source's own format when the resizer can write it (sniffed from the content); PNG otherwise or when unreadable.</summary>
+    private static ImageOutputFormat FormatOf(string source)
+    {
+        try
+        {
+            var header = new byte[16];
+            int read;
+            using (var stream = File.OpenRead(source)) read = stream.Read(header, 0, header.Length);
+            if (read >= 3 && header[0] == 0xFF && header[1] == 0xD8 && header[2] == 0xFF) return ImageOutputFormat.Jpeg;
+            if (read >= 12 && header[0] == (byte)'R' && header[1] == (byte)'I' && header[2] == (byte)'F' && header[3] == (byte)'F'
+                && header[8] == (byte)'W' && header[9] == (byte)'E' && header[10] == (byte)'B' && header[11] == (byte)'P')
+                return ImageOutputFormat.Webp;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+        return ImageOutputFormat.Png;
+    }
+
+    private static string ExtensionOf(ImageOutputFormat format) => format switch
+    {
+        ImageOutputFormat.Jpeg => ".jpg",
+        ImageOutputFormat.Webp => ".webp",
+        _ => ".png",
+    };
+
+    private void Fail(string message) =>
+        ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), "GeminiImage.InvalidArgument", ErrorCategory.InvalidArgument, null));
+}

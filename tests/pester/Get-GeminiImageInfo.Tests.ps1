@@ -1,0 +1,68 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    $script:Corpus = Join-Path $RepoRoot 'tests/unit/data/images'
+}
+
+Describe 'Get-GeminiImageInfo' {
+    It 'reads format and size of <Name> with empty provenance' -TestCases @(
+        @{ Name = 'good.png'; Format = 'PNG'; Size = '64x48' }
+        @{ Name = 'good.jpg'; Format = 'JPEG'; Size = '64x48' }
+        @{ Name = 'good.webp'; Format = 'WebP'; Size = '64x48' }
+        @{ Name = 'jpeg-named.png'; Format = 'JPEG'; Size = '64x48' }
+        @{ Name = 'big.png'; Format = 'PNG'; Size = '5000x300' }
+        @{ Name = 'bomb.png'; Format = 'PNG'; Size = '100000x100000' }
+    ) {
+        $path = Join-Path $Corpus $Name
+        $info = Get-GeminiImageInfo -LiteralPath $path
+        $info | Should -BeOfType ([GeminiImage.Engine.Imaging.ImageInfo])
+        $info.Path | Should -Be $path
+        $info.Format | Should -Be $Format
+        "$($info.Width)x$($info.Height)" | Should -Be $Size
+        $info.SizeBytes | Should -Be (Get-Item -LiteralPath $path).Length
+        $info.Provenance | Should -BeNullOrEmpty
+    }
+
+    It 'applies the EXIF orientation to width and height' {
+        $info = Get-GeminiImageInfo -LiteralPath (Join-Path $Corpus 'rotated-exif.jpg')
+        $raw = [SixLabors.ImageSharp.Image]::Identify([string](Join-Path $Corpus 'rotated-exif.jpg'))
+        "$($info.Width)x$($info.Height)" | Should -Be "$($raw.Height)x$($raw.Width)"
+    }
+
+    It 'takes wildcards, piped files and bracketed names' {
+        @(Get-GeminiImageInfo -Path (Join-Path $Corpus 'good.*')).Count | Should -Be 3
+        @(Get-ChildItem -LiteralPath $Corpus -Filter 'small.*' | Get-GeminiImageInfo).Format | Sort-Object | Should -Be @('BMP', 'PBM', 'TGA', 'TIFF')
+        (Get-GeminiImageInfo -LiteralPath (Join-Path $Corpus 'photo [1].png')).Format | Should -Be 'PNG'
+        (Get-Item -LiteralPath (Join-Path $Corpus 'café ünïcode.png') | Get-GeminiImageInfo).Width | Should -Be 64
+    }
+
+    It 'reports unreadable files with the module''s error ids' {
+        $err = $null
+        $names = 'empty.png', 'text.png', 'missing.png'
+        $r = Get-GeminiImageInfo -LiteralPath ($names | ForEach-Object { Join-Path $Corpus $_ }) -ErrorVariable err -ErrorAction SilentlyContinue
+        $r | Should -BeNullOrEmpty
+        @($err).Count | Should -Be 3
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.InvalidImage*'
+        $err[1].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.UnsupportedImageFormat*'
+        $err[2].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.ImageNotFound*'
+    }
+
+    Context 'images made by the module' {
+        BeforeAll { $script:Emulator = Start-TestEmulator }
+        AfterAll { Stop-GeminiEmulator }
+
+        It 'reads back the provenance of a generated image from a piped result' {
+            $out = New-TestFolder 'info'
+            $image = New-GeminiImage 'a paper boat on a pond' -AspectRatio 16:9 -OutputDirectory $out -Tag docs
+            $info = $image | Get-GeminiImageInfo
+            $info.Format | Should -Be 'PNG'
+            "$($info.Width)x$($info.Height)" | Should -Be "$($image.Width)x$($image.Height)"
+            $info.Provenance.Prompt | Should -Be 'a paper boat on a pond'
+            $info.Provenance.Model | Should -Be $image.Model
+            $info.Provenance.AspectRatio | Should -Be '16:9'
+            $info.Provenance.Cost | Should -Be $image.Cost
+            $info.Provenance.ResponseId | Should -Be $image.ResponseId
+            $info.Provenance.Generator | Should -BeLike 'GeminiImage *'
+            ($info | Out-String -Width 300) | Should -Match 'a paper boat on a pond'
+        }
+    }
+}
