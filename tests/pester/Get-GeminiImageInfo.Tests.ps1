@@ -14,7 +14,7 @@ Describe 'Get-GeminiImageInfo' {
     ) {
         $path = Join-Path $Corpus $Name
         $info = Get-GeminiImageInfo -LiteralPath $path
-        $info | Should -BeOfType ([GeminiImage.Engine.Imaging.ImageInfo])
+        $info.PSObject.TypeNames[0] | Should -Be 'GeminiImage.Engine.Imaging.ImageInfo'
         $info.Path | Should -Be $path
         $info.Format | Should -Be $Format
         "$($info.Width)x$($info.Height)" | Should -Be $Size

@@ -1,6 +1,6 @@
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'common.ps1')
-    $script:PresetCases = @([GeminiImage.Engine.Imaging.PlatformPresets]::All | ForEach-Object {
+    $script:PresetCases = @((Get-GeminiType GeminiImage.Engine.Imaging.PlatformPresets)::All | ForEach-Object {
         @{ Name = $_.Name; Width = $_.Width; Height = $_.Height }
     })
 }
@@ -49,7 +49,7 @@ Describe 'Resize-GeminiImage presets' {
     It 'offers exactly the engine''s presets in -Preset' {
         $set = (Get-Command Resize-GeminiImage).Parameters['Preset'].Attributes |
             Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] }
-        @($set.ValidValues) | Should -Be @([GeminiImage.Engine.Imaging.PlatformPresets]::All.Name)
+        @($set.ValidValues) | Should -Be @((Get-GeminiType GeminiImage.Engine.Imaging.PlatformPresets)::All.Name)
     }
 
     It 'writes one file per preset, named -<preset>, and keeps the source format' {

@@ -106,3 +106,9 @@ function Get-GeminiType([Parameter(Mandatory)] [string] $Name) {
     }
     throw "Type $Name is not loaded (start the emulator first for emulator types)."
 }
+
+# Tests read pixels with their own copy of ImageSharp in the default load context (the module's copy is private),
+# so [SixLabors.ImageSharp.Image] resolves in test scripts.
+if (-not ('SixLabors.ImageSharp.Image' -as [type])) {
+    Add-Type -LiteralPath (Join-Path $script:ModulePath 'bin/SixLabors.ImageSharp.dll')
+}

@@ -26,8 +26,12 @@ public sealed class GetGeminiCostCommand : PSCmdlet
     [Parameter]
     public string? Tag { get; set; }
 
+    // A string, not the engine enum: an enum-typed property would load the engine at import, before the module's load context is set up.
     [Parameter(Position = 0)]
-    public UsageGroupBy GroupBy { get; set; } = UsageGroupBy.Day;
+    [ValidateSet("Day", "Week", "Month", "Model", "Tag", "Cmdlet")]
+    public string GroupBy { get; set; } = "Day";
+
+    private UsageGroupBy Grouping => EnumParameter.Parse<UsageGroupBy>(GroupBy);
 
     /// <summary>Also write an HTML page (daily-spend chart and tables) to this path.</summary>
     [Parameter]
@@ -63,9 +67,9 @@ public sealed class GetGeminiCostCommand : PSCmdlet
             }
         }
 
-        var summary = UsageSummary.Create(records, GroupBy);
-        foreach (var group in summary.Groups) WriteObject(GeminiCostView.From(group, GroupBy, isTotal: false));
-        WriteObject(GeminiCostView.From(summary.Total, GroupBy, isTotal: true));
+        var summary = UsageSummary.Create(records, Grouping);
+        foreach (var group in summary.Groups) WriteObject(GeminiCostView.From(group, Grouping, isTotal: false));
+        WriteObject(GeminiCostView.From(summary.Total, Grouping, isTotal: true));
 
         if (Report != null) WriteReport(records, summary);
     }

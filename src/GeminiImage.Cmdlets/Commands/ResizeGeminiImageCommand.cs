@@ -47,8 +47,10 @@ public sealed class ResizeGeminiImageCommand : PSCmdlet
     public int Height { get; set; }
 
     /// <summary>Default: each preset's suggested mode; Pad for -Width/-Height.</summary>
+    // A string, not the engine enum: an enum-typed property would load the engine at import, before the module's load context is set up.
     [Parameter]
-    public FitMode Mode { get; set; } = FitMode.Pad;
+    [ValidateSet("Contain", "Cover", "Pad", "Stretch")]
+    public string Mode { get; set; } = "Pad";
 
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -56,7 +58,8 @@ public sealed class ResizeGeminiImageCommand : PSCmdlet
 
     /// <summary>Default: the source's format when PNG, JPEG or WebP, otherwise PNG.</summary>
     [Parameter]
-    public ImageOutputFormat Format { get; set; }
+    [ValidateSet("Png", "Jpeg", "Webp")]
+    public string Format { get; set; } = "Png";
 
     [Parameter]
     [ValidateRange(1, 100)]
@@ -110,8 +113,8 @@ public sealed class ResizeGeminiImageCommand : PSCmdlet
         var modeGiven = bound.ContainsKey(nameof(Mode));
         _targets = Preset is { Length: > 0 }
             ? Preset.Distinct(StringComparer.OrdinalIgnoreCase).Select(PlatformPresets.Get)
-                .Select(p => new Target(p.Name, p.Width, p.Height, modeGiven ? Mode : p.SuggestedMode)).ToList()
-            : new List<Target> { new Target(null, Width, Height, Mode) };
+                .Select(p => new Target(p.Name, p.Width, p.Height, modeGiven ? EnumParameter.Parse<FitMode>(Mode) : p.SuggestedMode)).ToList()
+            : new List<Target> { new Target(null, Width, Height, EnumParameter.Parse<FitMode>(Mode)) };
 
         if (Suffix != null && _targets.Count > 1 && Suffix.IndexOf("{preset}", StringComparison.OrdinalIgnoreCase) < 0)
             Fail("With several presets every file needs its own name: put {preset} in -Suffix (e.g. -Suffix '-{preset}') or leave -Suffix out.");
@@ -145,7 +148,7 @@ public sealed class ResizeGeminiImageCommand : PSCmdlet
             WriteError(ErrorRecords.From(new ImageNotFoundException(source, message), source));
             return false;
         }
-        var format = MyInvocation.BoundParameters.ContainsKey(nameof(Format)) ? Format : FormatOf(source);
+        var format = MyInvocation.BoundParameters.ContainsKey(nameof(Format)) ? EnumParameter.Parse<ImageOutputFormat>(Format) : FormatOf(source);
         var directory = OutputDirectory == null
             ? System.IO.Path.GetDirectoryName(source)!
             : GetUnresolvedProviderPathFromPSPath(OutputDirectory);

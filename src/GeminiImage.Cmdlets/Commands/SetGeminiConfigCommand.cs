@@ -51,8 +51,10 @@ public sealed class SetGeminiConfigCommand : PSCmdlet
     public SwitchParameter NoPromptLogging { get; set; }
 
     /// <summary>Response cache for New-GeminiImage and Edit-GeminiImage: ReadWrite, ReadOnly or Off (default).</summary>
+    // A string, not the engine enum: an enum-typed property would load the engine at import, before the module's load context is set up.
     [Parameter]
-    public GeminiImage.Engine.Cache.CacheMode Cache { get; set; }
+    [ValidateSet("ReadWrite", "ReadOnly", "Off")]
+    public string? Cache { get; set; }
 
     /// <summary>Size bound of the response cache; the least recently used entries are evicted beyond it.</summary>
     [Parameter]
@@ -85,7 +87,7 @@ public sealed class SetGeminiConfigCommand : PSCmdlet
         if (MaxConcurrency > 0) RequestLimiter.Shared.MaxConcurrency = MaxConcurrency;
         if (Proxy != null) config.Proxy = Proxy;
         if (MyInvocation.BoundParameters.ContainsKey(nameof(NoPromptLogging))) config.NoPromptLogging = NoPromptLogging;
-        if (MyInvocation.BoundParameters.ContainsKey(nameof(Cache))) config.Cache = Cache;
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(Cache))) config.Cache = EnumParameter.Parse<GeminiImage.Engine.Cache.CacheMode>(Cache);
         if (CacheMaxMB > 0) config.CacheMaxMB = CacheMaxMB;
         if (PassThru) WriteObject(GeminiConfigView.Current());
     }

@@ -19,7 +19,8 @@ public sealed class GeminiConfigView
     public Uri? Proxy { get; private set; }
     public bool NoPromptLogging { get; private set; }
     public string DataHome { get; private set; } = "";
-    public GeminiImage.Engine.Cache.CacheMode Cache { get; private set; }
+    /// <summary>ReadWrite, ReadOnly or Off (text, so that this type does not load the engine at import).</summary>
+    public string Cache { get; private set; } = "";
     public int CacheMaxMB { get; private set; }
 
     public static GeminiConfigView Current()
@@ -42,7 +43,7 @@ public sealed class GeminiConfigView
             Proxy = session.Proxy,
             NoPromptLogging = session.NoPromptLogging,
             DataHome = GeminiEnvironment.DataHome,
-            Cache = SettingsResolver.ResolveCacheMode(null),
+            Cache = SettingsResolver.ResolveCacheMode(null).ToString(),
             CacheMaxMB = SettingsResolver.ResolveCacheMaxMB(),
         };
     }

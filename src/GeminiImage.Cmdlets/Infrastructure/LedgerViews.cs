@@ -16,9 +16,10 @@ public sealed class GeminiUsageView
     /// <summary>When the request finished, in UTC.</summary>
     public DateTime TimeUtc { get; private set; }
     public string Cmdlet { get; private set; } = "";
-    public UsageOperation Operation { get; private set; }
+    // Enum values as text: a property of an engine enum type would load the engine while PowerShell scans the module's types.
+    public string Operation { get; private set; } = "";
     public string Model { get; private set; } = "";
-    public UsageStatus Status { get; private set; }
+    public string Status { get; private set; } = "";
     public string? ErrorId { get; private set; }
     public int Images { get; private set; }
     public int InputTokens { get; private set; }
@@ -45,9 +46,9 @@ public sealed class GeminiUsageView
         Id = r.Id,
         TimeUtc = DateTime.SpecifyKind(r.TimeUtc, DateTimeKind.Utc),
         Cmdlet = r.Cmdlet,
-        Operation = r.Operation,
+        Operation = r.Operation.ToString(),
         Model = r.Model,
-        Status = r.Status,
+        Status = r.Status.ToString(),
         ErrorId = r.ErrorId,
         Images = r.ImageCount,
         InputTokens = r.InputTokens,
@@ -71,7 +72,7 @@ public sealed class GeminiUsageView
 /// <summary>One row of Get-GeminiCost: the totals of one group, or (IsTotal) of all matching records.</summary>
 public sealed class GeminiCostView
 {
-    public UsageGroupBy GroupBy { get; private set; }
+    public string GroupBy { get; private set; } = "";
     /// <summary>Day "yyyy-MM-dd", week (its Monday), month "yyyy-MM", model id, tag or cmdlet name; "Total" on the grand-total row.</summary>
     public string Key { get; private set; } = "";
     public bool IsTotal { get; private set; }
@@ -90,7 +91,7 @@ public sealed class GeminiCostView
 
     public static GeminiCostView From(UsageGroup g, UsageGroupBy groupBy, bool isTotal) => new()
     {
-        GroupBy = groupBy,
+        GroupBy = groupBy.ToString(),
         Key = g.Key,
         IsTotal = isTotal,
         Requests = g.Requests,
