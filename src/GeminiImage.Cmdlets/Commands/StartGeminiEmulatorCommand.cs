@@ -25,6 +25,10 @@ public sealed class StartGeminiEmulatorCommand : PSCmdlet
     [ValidateRange(0, 100000)]
     public int RequestsPerMinuteLimit { get; set; }
 
+    /// <summary>Accept any API key (keep your real key configured and still run offline); by default only the emulator's own key.</summary>
+    [Parameter]
+    public SwitchParameter AcceptAnyKey { get; set; }
+
     /// <summary>Start it without pointing the session at it.</summary>
     [Parameter]
     public SwitchParameter NoSessionConfig { get; set; }
@@ -32,7 +36,7 @@ public sealed class StartGeminiEmulatorCommand : PSCmdlet
     protected override void EndProcessing()
     {
         EmulatorHost.Stop();
-        var emulator = GeminiEmulator.Start(new EmulatorOptions { Port = Port, Latency = TimeSpan.FromMilliseconds(LatencyMs) });
+        var emulator = GeminiEmulator.Start(new EmulatorOptions { Port = Port, Latency = TimeSpan.FromMilliseconds(LatencyMs), AcceptAnyKey = AcceptAnyKey });
         emulator.RequestsPerMinuteLimit = RequestsPerMinuteLimit;
         EmulatorHost.Current = emulator;
         if (!NoSessionConfig)
