@@ -73,13 +73,10 @@ public sealed class GenerationService
     {
         request.Validate();
         EnsureWithinBudget(request);
-        GenerateResult? result = null;
+        GenerateResult result;
         try
         {
             result = await _generator.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var images = ImageGenerator.Save(request, result, plan, sourcePath, Cost(request, result));
-            Record(request, result, images, null, rowId);
-            return new GenerationOutcome(result, images);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -87,10 +84,34 @@ public sealed class GenerationService
         }
         catch (Exception ex)
         {
+            Record(request, null, Array.Empty<GeminiImageResult>(), ex, rowId);
+            throw;
+        }
+        return Complete(request, result, plan, sourcePath, rowId);
+    }
+
+    /// <summary>
+    /// The part of a paid call after the answer: save every image and write the one ledger record.
+    /// Also used for answers that arrive another way (server-side batch results).
+    /// </summary>
+    public GenerationOutcome Complete(ImageRequest request, GenerateResult result, OutputPlan plan, string? sourcePath, string? rowId)
+    {
+        try
+        {
+            var images = ImageGenerator.Save(request, result, plan, sourcePath, Cost(request, result));
+            Record(request, result, images, null, rowId);
+            return new GenerationOutcome(result, images);
+        }
+        catch (Exception ex)
+        {
             Record(request, result, Array.Empty<GeminiImageResult>(), ex, rowId);
             throw;
         }
     }
+
+    /// <summary>Records a request that failed without any answer to price (e.g. a failed line of a server batch).</summary>
+    public void RecordFailure(ImageRequest request, Exception error, string? rowId) =>
+        Record(request, null, Array.Empty<GeminiImageResult>(), error, rowId);
 
     private decimal? Cost(ImageRequest request, GenerateResult result) =>
         request.Model.IsKnown || _prices.Value.Get(request.Model.Id) != null
