@@ -25,6 +25,11 @@
         'Send-GeminiImageChat'
         'Save-GeminiImageChat'
         'Import-GeminiImageChat'
+        'Invoke-GeminiBatch'
+        'Get-GeminiBatchJob'
+        'Wait-GeminiBatchJob'
+        'Receive-GeminiBatchJob'
+        'Stop-GeminiBatchJob'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
