@@ -17,7 +17,9 @@
                that could not run counts as one failed test.
       Demo     Build, then generate a few images into output/demo/ (local emulator unless
                GEMINI_API_KEY is set).
-      Bench    (not implemented yet) will run bench/*.ps1.
+      Bench    Build, then run every bench/*.Bench.ps1 in a child pwsh (-ModulePath output/GeminiImage
+               -ResultsDir bench/results); each prints a table and writes it to bench/results/.
+               Exit code 1 when a benchmark fails or misses one of its targets.
       Package  (not implemented yet).
       Clean    Remove output/, TestResults/ and every bin/ and obj/ under src/ and tests/.
 
@@ -211,6 +213,19 @@ function Invoke-Demo {
     if ($code -ne 0) { Write-Host "ERROR: demo failed (exit code $code)"; exit 1 }
 }
 
+function Invoke-Bench {
+    Invoke-Build
+    $benchDir = Join-Path $Root 'bench'
+    $results = Join-Path $benchDir 'results'
+    $failed = 0
+    foreach ($bench in Get-ChildItem -LiteralPath $benchDir -Filter '*.Bench.ps1' -File | Sort-Object Name) {
+        Write-Step "Bench: $($bench.Name) (child pwsh)"
+        $code = Invoke-ChildPwsh $bench.FullName @('-ModulePath', $ModuleDir, '-ResultsDir', $results) -NoThrow
+        if ($code -ne 0) { Write-Host "Bench $($bench.Name) exited with $code"; $failed++ }
+    }
+    if ($failed -gt 0) { exit 1 }
+}
+
 function Invoke-Clean {
     Write-Step 'Clean'
     $targets = @($OutputDir, $ResultsDir)
@@ -230,10 +245,7 @@ switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
-    'Bench' {
-        Write-Host 'Bench: not implemented yet (it will build, then run bench/*.ps1 against output/GeminiImage).'
-        exit 1
-    }
+    'Bench' { Invoke-Bench }
     'Package' {
         Write-Host 'Package: not implemented yet.'
         exit 1

@@ -81,7 +81,7 @@ public static class BatchReport
         static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Gemini batch report</title>\n<style>")
+        sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>Gemini batch report</title>\n<style>")
           .Append("body{font-family:system-ui,sans-serif;margin:1.5em;background:#fafafa;color:#222}")
           .Append(".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:12px}")
           .Append(".card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:8px;font-size:13px}")
@@ -110,7 +110,7 @@ public static class BatchReport
             if (r.Thumbnail != null || link != null)
             {
                 if (link != null) sb.Append("<a href=\"").Append(E(link)).Append("\">");
-                sb.Append("<img loading=\"lazy\" alt=\"").Append(E(r.Id)).Append("\" src=\"").Append(E(r.Thumbnail ?? link)).Append("\">");
+                sb.Append("<img loading=\"lazy\" alt=\"").Append(E(r.Id)).Append("\" src=\"").Append(E(r.Thumbnail ?? link)).Append("\"/>");
                 if (link != null) sb.Append("</a>");
             }
             else
