@@ -81,6 +81,10 @@ public sealed class InvokeGeminiBatchCommand : GeminiApiCmdlet
     [Parameter]
     public string[]? Tag { get; set; }
 
+    /// <summary>Make no thumbnail files: the report gallery then shows the saved images scaled down.</summary>
+    [Parameter]
+    public SwitchParameter NoThumbnail { get; set; }
+
     /// <summary>Name of the server-side job (server mode).</summary>
     [Parameter]
     public string? DisplayName { get; set; }
@@ -160,7 +164,7 @@ public sealed class InvokeGeminiBatchCommand : GeminiApiCmdlet
             Directory.CreateDirectory(output);
             using var journal = BatchJournal.Open(output);
             var runner = new LocalBatchRunner(service);
-            var options = new LocalBatchOptions { OutputDirectory = output, ThrottleLimit = ThrottleLimit, BatchId = batchId };
+            var options = new LocalBatchOptions { OutputDirectory = output, ThrottleLimit = ThrottleLimit, BatchId = batchId, Thumbnails = !NoThumbnail };
             try
             {
                 Run(token => runner.RunAsync(todo, options, journal, result =>

@@ -63,8 +63,20 @@ public sealed class LocalBatchRunner
             }
         }
 
-        var workers = Enumerable.Range(0, Math.Max(1, Math.Min(options.ThrottleLimit, items.Count))).Select(_ => Task.Run(WorkerAsync)).ToArray();
-        await Task.WhenAll(workers).ConfigureAwait(false);
+        // Saving, the journal's fsync and the ledger block their thread for a moment; with the pool's default minimum
+        // (one thread per core) the workers would wait for slow thread injection instead of starting requests.
+        ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
+        var wanted = Math.Max(minWorkers, options.ThrottleLimit * 2 + 4);
+        if (wanted > minWorkers) ThreadPool.SetMinThreads(wanted, minIo);
+        try
+        {
+            var workers = Enumerable.Range(0, Math.Max(1, Math.Min(options.ThrottleLimit, items.Count))).Select(_ => Task.Run(WorkerAsync)).ToArray();
+            await Task.WhenAll(workers).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (wanted > minWorkers) ThreadPool.SetMinThreads(minWorkers, minIo);
+        }
         cancellationToken.ThrowIfCancellationRequested();
         if (stop != null) throw stop;
     }
