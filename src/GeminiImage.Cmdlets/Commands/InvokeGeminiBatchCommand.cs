@@ -153,6 +153,19 @@ public sealed class InvokeGeminiBatchCommand : GeminiApiCmdlet
         if (resumed.Count > 0) WriteVerbose($"{resumed.Count} row(s) were completed by an earlier run and are skipped.");
         foreach (var r in resumed) { results.Add(r); WriteObject(r); }
 
+        BatchJournal journal;
+        try
+        {
+            journal = BatchJournal.Open(output);
+        }
+        catch (IOException ex)
+        {
+            // The journal is opened for exclusive writing: another run is using this folder.
+            ThrowTerminatingError(new ErrorRecord(new IOException($"The output folder '{output}' is in use by another batch run ({ex.Message}).", ex),
+                "GeminiImage.BatchFolderInUse", ErrorCategory.ResourceBusy, output));
+            return;
+        }
+        using var journalScope = journal;
         var service = CreateGenerationService(UsageOperation.Batch, batchId);
         var limiter = RequestLimiter.Shared;
         var previousConcurrency = limiter.MaxConcurrency;
@@ -161,8 +174,6 @@ public sealed class InvokeGeminiBatchCommand : GeminiApiCmdlet
         Exception? stopped = null;
         try
         {
-            Directory.CreateDirectory(output);
-            using var journal = BatchJournal.Open(output);
             var runner = new LocalBatchRunner(service);
             var options = new LocalBatchOptions { OutputDirectory = output, ThrottleLimit = ThrottleLimit, BatchId = batchId, Thumbnails = !NoThumbnail };
             try

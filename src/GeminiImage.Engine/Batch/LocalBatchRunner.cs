@@ -101,7 +101,13 @@ public sealed class LocalBatchRunner
         catch (Exception ex) when (ex is GeminiImageException || ex is System.IO.IOException || ex is UnauthorizedAccessException)
         {
             _circuit.RecordFailure(ex);
-            result.Status = ex is GeminiNoImageException ? BatchRowStatus.Blocked : BatchRowStatus.Failed;
+            // A budget stop happens before sending: the row was not run (and is not a failure of the row).
+            result.Status = ex switch
+            {
+                GeminiNoImageException => BatchRowStatus.Blocked,
+                BudgetExceededException => BatchRowStatus.NotRun,
+                _ => BatchRowStatus.Failed,
+            };
             result.Error = ex.Message;
             result.ErrorId = (ex as GeminiImageException)?.ErrorId ?? "GeminiImage.IOError";
             result.Exception = ex;
