@@ -35,39 +35,65 @@ function Add-Result([string] $Measure, [string] $Value, [string] $Target, [bool]
     $results.Add([pscustomobject]@{ Measure = $Measure; Value = $Value; Target = $Target; Pass = $Pass })
     Write-Host ("{0,-48} {1,-34} {2,-22} {3}" -f $Measure, $Value, $Target, $(if ($Pass) { 'ok' } else { 'MISSED' }))
 }
-# Sixteen distinct prompts: the emulator caches the images it draws (up to 32), so its own PNG rendering does not
-# compete with the client for the CPU. Every row is still a separate request, response, file and ledger record.
+# (see the child script below for why the prompts repeat)
 function New-Rows([int] $Count, [string] $Prefix) { 1..$Count | ForEach-Object { [pscustomobject]@{ Id = "$Prefix$_"; Prompt = "bench image $Prefix $($_ % 16)" } } }
 
 try {
-    # ---- 1. throughput
-    $emu.Reset(); $emu.Latency = [timespan]::FromMilliseconds($LatencyMs)
-    $rowsIn = New-Rows $Rows 't'
-    $out = Join-Path $work 'throughput'
-    $watch = [Diagnostics.Stopwatch]::StartNew()
-    $done = $rowsIn | Invoke-GeminiBatch -OutputDirectory $out -ThrottleLimit $Throttle | Measure-Object
-    $watch.Stop()
-    $ideal = $Rows / $Throttle * $LatencyMs / 1000
-    $ratio = $watch.Elapsed.TotalSeconds / $ideal
-    Add-Result "Invoke-GeminiBatch $Rows rows, throttle $Throttle, ${LatencyMs} ms" ('{0:0.00} s (ideal {1:0.00} s) = {2:0.000}x' -f $watch.Elapsed.TotalSeconds, $ideal, $ratio) '<= 1.10x ideal' ($ratio -le 1.10 -and $done.Count -eq $Rows)
-    $moduleSeconds = $watch.Elapsed.TotalSeconds
-
-    # ---- 4. plain PowerShell, same emulator, throttle and latency
-    $emu.Reset()
-    $plainOut = Join-Path $work 'plain'
-    New-Item -ItemType Directory -Path $plainOut -Force | Out-Null
-    $uri = "$($emu.BaseUri)v1beta/models/gemini-2.5-flash-image:generateContent"
-    $key = $emu.ApiKey
-    $watch = [Diagnostics.Stopwatch]::StartNew()
-    $rowsIn | ForEach-Object -ThrottleLimit $Throttle -Parallel {
+    # The emulator stands in for a remote service: it stays in this process, and each client under test runs in a
+    # child process of its own (its own CPU time, garbage collector and peak working set).
+    $exe = (Get-Process -Id $PID).Path
+    $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { [Environment]::GetCommandLineArgs()[0] })
+    $child = Join-Path $work 'client-child.ps1'
+    @'
+param([string] $ModulePath, [string] $Kind, [int] $Count, [string] $Out, [int] $Throttle)
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+Import-Module $ModulePath
+# Sixteen distinct prompts: the emulator caches the images it draws (up to 32), so its PNG rendering does not compete
+# with the client for the CPU. Every row is still a separate request, response, file, journal line and ledger record.
+$rows = 1..$Count | ForEach-Object { [pscustomobject]@{ Id = "r$_"; Prompt = "bench image $($_ % 16)" } }
+$w = [Diagnostics.Stopwatch]::StartNew()
+if ($Kind -eq 'Module') {
+    $n = ($rows | Invoke-GeminiBatch -OutputDirectory $Out -ThrottleLimit $Throttle | Where-Object Status -eq Succeeded | Measure-Object).Count
+}
+else {
+    # What a user would write without the module: the same rows, throttle and endpoint.
+    New-Item -ItemType Directory -Path $Out -Force | Out-Null
+    $uri = "$($env:GEMINI_BASE_URL)v1beta/models/gemini-2.5-flash-image:generateContent"
+    $key = $env:GEMINI_API_KEY
+    $n = ($rows | ForEach-Object -ThrottleLimit $Throttle -Parallel {
         $body = @{ contents = @(@{ role = 'user'; parts = @(@{ text = $_.Prompt }) }); generationConfig = @{ responseModalities = @('TEXT', 'IMAGE') } } | ConvertTo-Json -Depth 6
         $r = Invoke-RestMethod -Uri $using:uri -Method Post -Body $body -ContentType 'application/json' -Headers @{ 'x-goog-api-key' = $using:key }
         $part = $r.candidates[0].content.parts | Where-Object { $_.inlineData } | Select-Object -First 1
-        [IO.File]::WriteAllBytes((Join-Path $using:plainOut "$($_.Id).png"), [Convert]::FromBase64String($part.inlineData.data))
+        [IO.File]::WriteAllBytes((Join-Path $using:Out "$($_.Id).png"), [Convert]::FromBase64String($part.inlineData.data))
+        1
+    } | Measure-Object).Count
+}
+$seconds = $w.Elapsed.TotalSeconds
+[GC]::Collect()
+"$n;$((Get-Process -Id $PID).PeakWorkingSet64);$seconds"
+'@ | Set-Content -LiteralPath $child
+    $env:GEMINI_BASE_URL = $emu.BaseUri.ToString(); $env:GEMINI_API_KEY = $emu.ApiKey
+    function Invoke-Client([string] $Kind, [int] $Count) {
+        $emu.Reset()
+        $out = Join-Path $work "$Kind-$Count"
+        $line = & $exe @prefix -NoProfile -NonInteractive -File $child -ModulePath $ModulePath -Kind $Kind -Count $Count -Out $out -Throttle $Throttle | Select-Object -Last 1
+        Remove-Item -LiteralPath $out -Recurse -Force -ErrorAction SilentlyContinue
+        $n, $peak, $secs = "$line" -split ';'
+        if ([int]$n -ne $Count) { throw "$Kind run of $Count rows completed $n rows ($line)" }
+        [pscustomobject]@{ Seconds = [double]$secs; Peak = [long]$peak }
     }
-    $watch.Stop()
-    $plainSeconds = $watch.Elapsed.TotalSeconds
-    Add-Result "ForEach-Object -Parallel + Invoke-RestMethod" ('{0:0.00} s; module/plain = {1:0.00}' -f $plainSeconds, ($moduleSeconds / $plainSeconds)) 'side by side' $true
+
+    # ---- 1. throughput
+    $emu.Latency = [timespan]::FromMilliseconds($LatencyMs)
+    $module = Invoke-Client Module $Rows
+    $ideal = $Rows / $Throttle * $LatencyMs / 1000
+    $ratio = $module.Seconds / $ideal
+    Add-Result "Invoke-GeminiBatch $Rows rows, throttle $Throttle, ${LatencyMs} ms" ('{0:0.00} s (ideal {1:0.00} s) = {2:0.000}x' -f $module.Seconds, $ideal, $ratio) '<= 1.10x ideal' ($ratio -le 1.10)
+
+    # ---- 4. plain PowerShell, same emulator, rows, throttle and latency
+    $plain = Invoke-Client Plain $Rows
+    Add-Result "ForEach-Object -Parallel + Invoke-RestMethod" ('{0:0.00} s ({1:0.000}x ideal); module/plain = {2:0.00}' -f $plain.Seconds, ($plain.Seconds / $ideal), ($module.Seconds / $plain.Seconds)) 'side by side' $true
 
     # ---- 2. rate limit on both sides
     $emu.Reset(); $emu.Latency = [timespan]::FromMilliseconds($LatencyMs); $emu.RequestsPerMinuteLimit = $Rpm
@@ -83,32 +109,13 @@ try {
     $user429 = @($errs | Where-Object { "$($_.FullyQualifiedErrorId)" -like 'GeminiImage.RateLimited*' }).Count + @($rate | Where-Object ErrorId -like '*RateLimited*').Count
     Add-Result "Rate limit $Rpm rpm (emulator and client), $RateRows rows" ('{0:0.0} rpm = {1:0.0}%; 429: {2} at server, {3} to user' -f $achieved, ($achieved / $Rpm * 100), $serverSide429, $user429) '>= 95%, no 429 to user' (($achieved / $Rpm) -ge 0.95 -and $user429 -eq 0 -and @($rate | Where-Object Status -eq Succeeded).Count -eq $RateRows)
 
-    # ---- 3. memory: each size in its own child process (peak working set is per process)
-    $emu.Reset(); $emu.Latency = [timespan]::FromMilliseconds($MemoryLatencyMs)
-    $exe = (Get-Process -Id $PID).Path
-    $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { [Environment]::GetCommandLineArgs()[0] })
-    $child = Join-Path $work 'memory-child.ps1'
-    @'
-param([string] $ModulePath, [int] $Count, [string] $Out, [int] $Throttle)
-$ErrorActionPreference = 'Stop'
-$ProgressPreference = 'SilentlyContinue'
-Import-Module $ModulePath
-$w = [Diagnostics.Stopwatch]::StartNew()
-$n = (1..$Count | ForEach-Object { [pscustomobject]@{ Id = "m$_"; Prompt = "memory image $($_ % 16)" } } | Invoke-GeminiBatch -OutputDirectory $Out -ThrottleLimit $Throttle | Measure-Object).Count
-[GC]::Collect()
-$p = Get-Process -Id $PID
-"$n;$($p.PeakWorkingSet64);$($w.Elapsed.TotalSeconds)"
-'@ | Set-Content -LiteralPath $child
-    $env:GEMINI_BASE_URL = $emu.BaseUri.ToString(); $env:GEMINI_API_KEY = $emu.ApiKey
+    # ---- 3. memory: peak working set of the client process, 10,000 vs 1,000 rows at low latency
+    $emu.Latency = [timespan]::FromMilliseconds($MemoryLatencyMs)
     $peaks = @{}
     foreach ($count in $MemorySmall, $MemoryLarge) {
-        $emu.Reset()
-        $line = & $exe @prefix -NoProfile -NonInteractive -File $child -ModulePath $ModulePath -Count $count -Out (Join-Path $work "memory-$count") -Throttle $Throttle | Select-Object -Last 1
-        $n, $peak, $secs = $line -split ';'
-        if ([int]$n -ne $count) { throw "memory run of $count rows returned $n results" }
-        $peaks[$count] = [long]$peak
-        Add-Result "Peak working set, $count rows (${MemoryLatencyMs} ms)" ('{0:0} MB in {1:0.0} s' -f ($peak / 1MB), [double]$secs) 'reference' $true
-        Remove-Item -LiteralPath (Join-Path $work "memory-$count") -Recurse -Force -ErrorAction SilentlyContinue
+        $m = Invoke-Client Module $count
+        $peaks[$count] = $m.Peak
+        Add-Result "Peak working set, $count rows (${MemoryLatencyMs} ms)" ('{0:0} MB in {1:0.0} s' -f ($m.Peak / 1MB), $m.Seconds) 'reference' $true
     }
     $memRatio = $peaks[$MemoryLarge] / $peaks[$MemorySmall]
     Add-Result "Peak working set $MemoryLarge / $MemorySmall rows" ('{0:0.00}x' -f $memRatio) '<= 1.20x' ($memRatio -le 1.20)
