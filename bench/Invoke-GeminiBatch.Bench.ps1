@@ -51,17 +51,18 @@ $ProgressPreference = 'SilentlyContinue'
 Import-Module $ModulePath
 # Sixteen distinct prompts: the emulator caches the images it draws (up to 32), so its PNG rendering does not compete
 # with the client for the CPU. Every row is still a separate request, response, file, journal line and ledger record.
-$rows = 1..$Count | ForEach-Object { [pscustomobject]@{ Id = "r$_"; Prompt = "bench image $($_ % 16)" } }
+# The rows are streamed, not held in a variable, so the peak working set is the client's own.
+function Get-Rows { 1..$Count | ForEach-Object { [pscustomobject]@{ Id = "r$_"; Prompt = "bench image $($_ % 16)" } } }
 $w = [Diagnostics.Stopwatch]::StartNew()
 if ($Kind -eq 'Module') {
-    $n = ($rows | Invoke-GeminiBatch -OutputDirectory $Out -ThrottleLimit $Throttle | Where-Object Status -eq Succeeded | Measure-Object).Count
+    $n = (Get-Rows | Invoke-GeminiBatch -OutputDirectory $Out -ThrottleLimit $Throttle | Where-Object Status -eq Succeeded | Measure-Object).Count
 }
 else {
     # What a user would write without the module: the same rows, throttle and endpoint.
     New-Item -ItemType Directory -Path $Out -Force | Out-Null
     $uri = "$($env:GEMINI_BASE_URL)v1beta/models/gemini-2.5-flash-image:generateContent"
     $key = $env:GEMINI_API_KEY
-    $n = ($rows | ForEach-Object -ThrottleLimit $Throttle -Parallel {
+    $n = (Get-Rows | ForEach-Object -ThrottleLimit $Throttle -Parallel {
         $body = @{ contents = @(@{ role = 'user'; parts = @(@{ text = $_.Prompt }) }); generationConfig = @{ responseModalities = @('TEXT', 'IMAGE') } } | ConvertTo-Json -Depth 6
         $r = Invoke-RestMethod -Uri $using:uri -Method Post -Body $body -ContentType 'application/json' -Headers @{ 'x-goog-api-key' = $using:key }
         $part = $r.candidates[0].content.parts | Where-Object { $_.inlineData } | Select-Object -First 1

@@ -57,30 +57,61 @@ public sealed class BatchSummary
     }
 }
 
+internal static class TextWriterAppend
+{
+    /// <summary>StringBuilder-style chaining for the page writer.</summary>
+    public static TextWriter Append(this TextWriter writer, string? text)
+    {
+        writer.Write(text);
+        return writer;
+    }
+}
+
 /// <summary>Writes batch-report.json (totals and every row) and batch-report.html (a thumbnail gallery) into the output folder.</summary>
 public static class BatchReport
 {
     public const string JsonFileName = "batch-report.json";
     public const string HtmlFileName = "batch-report.html";
 
-    /// <summary>Writes both files (each atomically) and returns their paths.</summary>
+    /// <summary>Writes both files (each atomically, streamed: a 10,000-row report is never held in memory whole) and returns their paths.</summary>
     public static (string Json, string Html) Write(BatchSummary summary, IEnumerable<BatchRowResult> rows)
     {
         var ordered = rows.OrderBy(r => r.RowNumber).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
         Directory.CreateDirectory(summary.OutputDirectory);
         var jsonPath = Path.Combine(summary.OutputDirectory, JsonFileName);
         var htmlPath = Path.Combine(summary.OutputDirectory, HtmlFileName);
-        WriteAtomic(jsonPath, JsonSerializer.SerializeToUtf8Bytes(new { summary, rows = ordered }, new JsonSerializerOptions(GeminiJson.Options) { WriteIndented = true }));
-        WriteAtomic(htmlPath, Encoding.UTF8.GetBytes(Html(summary, ordered)));
+        WriteAtomic(jsonPath, stream =>
+        {
+            using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+            w.WriteStartObject();
+            w.WritePropertyName("summary");
+            JsonSerializer.Serialize(w, summary, GeminiJson.Options);
+            w.WriteStartArray("rows");
+            foreach (var row in ordered) JsonSerializer.Serialize(w, row, GeminiJson.Options);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+        WriteAtomic(htmlPath, stream =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), 65536);
+            WriteHtml(writer, summary, ordered);
+        });
         return (jsonPath, htmlPath);
     }
 
-    /// <summary>The gallery page; every value taken from rows is HTML-escaped.</summary>
+    /// <summary>The gallery page as a string (tests and small reports).</summary>
     public static string Html(BatchSummary summary, IReadOnlyList<BatchRowResult> rows)
+    {
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        WriteHtml(writer, summary, rows);
+        return writer.ToString();
+    }
+
+    /// <summary>The gallery page; every value taken from rows is HTML-escaped.</summary>
+    private static void WriteHtml(TextWriter sb, BatchSummary summary, IReadOnlyList<BatchRowResult> rows)
     {
         static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
         var inv = CultureInfo.InvariantCulture;
-        var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>Gemini batch report</title>\n<style>")
           .Append("body{font-family:system-ui,sans-serif;margin:1.5em;background:#fafafa;color:#222}")
           .Append(".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:12px}")
@@ -124,7 +155,6 @@ public static class BatchReport
             sb.Append("</div>\n");
         }
         sb.Append("</div>\n</body></html>\n");
-        return sb.ToString();
     }
 
     /// <summary>A forward-slash relative URL path for an image under the output folder, or the file: URI of one elsewhere.</summary>
@@ -137,10 +167,11 @@ public static class BatchReport
         return string.Join("/", full.Substring(prefix.Length).Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar).Select(Uri.EscapeDataString));
     }
 
-    private static void WriteAtomic(string path, byte[] data)
+    private static void WriteAtomic(string path, Action<Stream> write)
     {
         var temp = path + ".tmp";
-        File.WriteAllBytes(temp, data);
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 65536))
+            write(stream);
         if (File.Exists(path)) File.Delete(path);
         File.Move(temp, path);
     }
