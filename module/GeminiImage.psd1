@@ -46,6 +46,11 @@
         'Resize-GeminiImage'
         'New-GeminiContactSheet'
         'Get-GeminiImageInfo'
+        'Invoke-GeminiBatch'
+        'Get-GeminiBatchJob'
+        'Wait-GeminiBatchJob'
+        'Receive-GeminiBatchJob'
+        'Stop-GeminiBatchJob'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @(

@@ -68,11 +68,14 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
 
     /// <summary>The paid-call pipeline (budget, request, save, ledger) for this cmdlet.</summary>
     /// <remarks>Never uses the response cache (chat turns need the model's own turn for their history).</remarks>
-    protected GenerationService CreateGenerationService(UsageOperation operation) =>
+    protected GenerationService CreateGenerationService(UsageOperation operation, string? batchId = null) =>
         new(CreateClient(), new UsageContext
         {
             Cmdlet = MyInvocation.MyCommand.Name,
             Operation = operation,
+            BatchId = batchId,
+            // Server-side batches cost half (reference §9.1).
+            BatchPricing = operation == UsageOperation.BatchServer,
             ApiKey = EffectiveApiKey,
             NoPromptLogging = NoPromptLogging || SessionConfig.Current.NoPromptLogging,
             Warning = QueueWarning,

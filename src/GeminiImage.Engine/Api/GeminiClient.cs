@@ -49,17 +49,75 @@ public sealed class GeminiClient
     }
 
     /// <summary>Sends one JSON request through the retry pipeline and reads the JSON answer as a stream.</summary>
-    public async Task<T> SendAsync<T>(HttpMethod method, string relativePath, object? body, CancellationToken cancellationToken)
-    {
+    public Task<T> SendAsync<T>(HttpMethod method, string relativePath, object? body, CancellationToken cancellationToken) =>
         // Serialize once; every attempt resends the same bytes.
-        var payload = body == null ? null : JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), GeminiJson.Options);
+        SendJsonAsync<T>(method, relativePath, body == null ? null : JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), GeminiJson.Options), cancellationToken);
+
+    /// <summary>Like <see cref="SendAsync{T}"/> with a body that is already UTF-8 JSON.</summary>
+    public Task<T> SendJsonAsync<T>(HttpMethod method, string relativePath, byte[]? payload, CancellationToken cancellationToken) =>
+        SendRawAsync(
+            () => NewRequest(method, relativePath, payload, "application/json"),
+            (response, token) => ReadJsonAsync<T>(response, token),
+            cancellationToken);
+
+    /// <summary>
+    /// Files API resumable upload (reference §8.1): start, then one "upload, finalize" with the bytes. Returns the File resource.
+    /// </summary>
+    public async Task<GeminiFile> UploadFileAsync(byte[] data, string mimeType, string displayName, CancellationToken cancellationToken)
+    {
+        var start = JsonSerializer.SerializeToUtf8Bytes(new { file = new { displayName } }, GeminiJson.Options);
+        var uploadUrl = await SendRawAsync(
+            () =>
+            {
+                var request = NewRequest(HttpMethod.Post, "upload/v1beta/files", start, "application/json");
+                request.Headers.TryAddWithoutValidation("X-Goog-Upload-Protocol", "resumable");
+                request.Headers.TryAddWithoutValidation("X-Goog-Upload-Command", "start");
+                request.Headers.TryAddWithoutValidation("X-Goog-Upload-Header-Content-Length", data.LongLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                request.Headers.TryAddWithoutValidation("X-Goog-Upload-Header-Content-Type", mimeType);
+                return request;
+            },
+            (response, _) =>
+            {
+                foreach (var header in response.Headers)
+                    if (string.Equals(header.Key, "X-Goog-Upload-URL", StringComparison.OrdinalIgnoreCase))
+                        foreach (var value in header.Value) return Task.FromResult(value);
+                throw new GeminiResponseFormatException("The upload start answer has no X-Goog-Upload-URL header.");
+            },
+            cancellationToken).ConfigureAwait(false);
+        var envelope = await SendRawAsync(
+            () =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Post, new Uri(uploadUrl)) { Content = new ByteArrayContent(data) };
+                request.Headers.TryAddWithoutValidation("X-Goog-Upload-Offset", "0");
+                request.Headers.TryAddWithoutValidation("X-Goog-Upload-Command", "upload, finalize");
+                return request;
+            },
+            (response, token) => ReadJsonAsync<GeminiFileEnvelope>(response, token),
+            cancellationToken).ConfigureAwait(false);
+        return envelope.File ?? throw new GeminiResponseFormatException("The upload finished without a file resource.");
+    }
+
+    /// <summary>GET a raw download (e.g. <c>v1beta/files/{id}:download?alt=media</c>) and hand the body stream to <paramref name="read"/>.</summary>
+    public Task<T> DownloadAsync<T>(string relativePath, Func<Stream, CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
+        SendRawAsync(
+            () => NewRequest(HttpMethod.Get, relativePath, null, null),
+            async (response, token) =>
+            {
+                using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+                return await read(stream, token).ConfigureAwait(false);
+            },
+            cancellationToken);
+
+    /// <summary>One logical call: overall timeout, retries, the shared limiter, error parsing; <paramref name="build"/> makes each attempt's request.</summary>
+    private async Task<T> SendRawAsync<T>(Func<HttpRequestMessage> build, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
         using var overall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         overall.CancelAfter(_options.OverallTimeout);
         var context = ResilienceContextPool.Shared.Get(overall.Token);
         try
         {
             return await _pipeline.ExecuteAsync(
-                async ctx => await AttemptAsync<T>(method, relativePath, payload, ctx.CancellationToken).ConfigureAwait(false),
+                async ctx => await AttemptAsync(build, read, ctx.CancellationToken).ConfigureAwait(false),
                 context).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
@@ -72,20 +130,42 @@ public sealed class GeminiClient
         }
     }
 
-    private async Task<T> AttemptAsync<T>(HttpMethod method, string relativePath, byte[]? payload, CancellationToken cancellationToken)
+    private HttpRequestMessage NewRequest(HttpMethod method, string relativePath, byte[]? payload, string? contentType)
+    {
+        var request = new HttpRequestMessage(method, new Uri(NormalizedBase(_options.BaseUri), relativePath));
+        if (payload != null)
+        {
+            request.Content = new ByteArrayContent(payload);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType ?? "application/octet-stream");
+        }
+        return request;
+    }
+
+    private static async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, CancellationToken token)
+    {
+        using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync<T>(stream, GeminiJson.Options, token).ConfigureAwait(false);
+            return value ?? throw new GeminiResponseFormatException("The service returned an empty body.");
+        }
+        catch (JsonException ex)
+        {
+            throw new GeminiResponseFormatException($"The service returned a body that is not a valid Gemini response ({ex.Message.Split('.')[0]}).", ex);
+        }
+    }
+
+    private async Task<T> AttemptAsync<T>(Func<HttpRequestMessage> build, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         using var slot = await _limiter.AcquireAsync(cancellationToken).ConfigureAwait(false);
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         attempt.CancelAfter(_options.AttemptTimeout);
-        using var request = new HttpRequestMessage(method, new Uri(NormalizedBase(_options.BaseUri), relativePath));
-        if (!string.IsNullOrEmpty(_options.ApiKey)) request.Headers.TryAddWithoutValidation("x-goog-api-key", _options.ApiKey);
+        using var request = build();
+        // The key goes only to the configured service (an upload session URL carries its own authority).
+        if (!string.IsNullOrEmpty(_options.ApiKey) && request.RequestUri!.AbsoluteUri.StartsWith(NormalizedBase(_options.BaseUri).AbsoluteUri, StringComparison.OrdinalIgnoreCase))
+            request.Headers.TryAddWithoutValidation("x-goog-api-key", _options.ApiKey);
         request.Headers.TryAddWithoutValidation("X-Server-Timeout", ((int)Math.Ceiling(_options.AttemptTimeout.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (payload != null)
-        {
-            request.Content = new ByteArrayContent(payload);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        }
-        _options.Debug?.Invoke($"{method} {request.RequestUri} ({payload?.Length ?? 0:N0} bytes)");
+        _options.Debug?.Invoke($"{request.Method} {request.RequestUri} ({request.Content?.Headers.ContentLength ?? 0:N0} bytes)");
         var watch = Stopwatch.StartNew();
         try
         {
@@ -98,16 +178,7 @@ public sealed class GeminiClient
                 if (error.HttpStatus == 429 && !error.IsDailyQuota) _limiter.Backoff(error.RetryDelay ?? TimeSpan.FromSeconds(1));
                 throw error;
             }
-            using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-            try
-            {
-                var value = await JsonSerializer.DeserializeAsync<T>(stream, GeminiJson.Options, attempt.Token).ConfigureAwait(false);
-                return value ?? throw new GeminiResponseFormatException("The service returned an empty body.");
-            }
-            catch (JsonException ex)
-            {
-                throw new GeminiResponseFormatException($"The service returned a body that is not a valid Gemini response ({ex.Message.Split('.')[0]}).", ex);
-            }
+            return await read(response, attempt.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && attempt.IsCancellationRequested)
         {

@@ -107,20 +107,37 @@ public sealed class GenerationService
             if (hit != null) return hit;
         }
         EnsureWithinBudget(request);
-        GenerateResult? result = null;
+        GenerateResult result;
         try
         {
             result = await _generator.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            Record(request, null, Array.Empty<GeminiImageResult>(), ex, rowId);
+            throw;
+        }
+        return Complete(request, result, plan, sourcePath, rowId, cacheKey);
+    }
+
+    /// <summary>
+    /// The part of a paid call after the answer: save every image and write the one ledger record.
+    /// Also used for answers that arrive another way (server-side batch results).
+    /// </summary>
+    public GenerationOutcome Complete(ImageRequest request, GenerateResult result, OutputPlan plan, string? sourcePath, string? rowId, string? cacheKey = null)
+    {
+        try
+        {
             var cost = Cost(request, result);
             var written = cacheKey != null && CacheMode == CacheMode.ReadWrite ? new List<byte[]>() : null;
             var images = ImageGenerator.Save(request, result, plan, sourcePath, cost, written);
             Record(request, result, images, null, rowId);
             if (written != null) Store(cacheKey!, request, result, images, written, cost);
             return new GenerationOutcome(result, images);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
         }
         catch (Exception ex)
         {
@@ -251,6 +268,10 @@ public sealed class GenerationService
             UserName = Environment.UserName,
             ResponseId = entry.ResponseId,
         });
+
+    /// <summary>Records a request that failed without any answer to price (e.g. a failed line of a server batch).</summary>
+    public void RecordFailure(ImageRequest request, Exception error, string? rowId) =>
+        Record(request, null, Array.Empty<GeminiImageResult>(), error, rowId);
 
     private decimal? Cost(ImageRequest request, GenerateResult result) =>
         Prices.Compute(request.Model.Id, result.Usage, _usage.BatchPricing);

@@ -1,0 +1,40 @@
+using System.Management.Automation;
+using GeminiImage.Cmdlets.Infrastructure;
+using GeminiImage.Engine.Batch;
+using GeminiImage.Engine.Errors;
+
+namespace GeminiImage.Cmdlets.Commands;
+
+/// <summary>Get-GeminiBatchJob: the state of server-side batch jobs (all of them without -Name).</summary>
+[Cmdlet(VerbsCommon.Get, "GeminiBatchJob")]
+[OutputType(typeof(GeminiBatchJob))]
+public sealed class GetGeminiBatchJobCommand : GeminiApiCmdlet
+{
+    /// <summary>The job: "batches/…" or the bare id; omit to list every job of the key's project.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    public string[]? Name { get; set; }
+
+    private ServerBatchClient? _client;
+
+    protected override void ProcessRecord()
+    {
+        _client ??= new ServerBatchClient(CreateClient());
+        try
+        {
+            if (Name == null || Name.Length == 0)
+            {
+                WriteObject(Run(token => _client.ListAsync(token)), enumerateCollection: true);
+                return;
+            }
+            foreach (var name in Name)
+            {
+                try { WriteObject(Run(token => _client.GetAsync(name, token))); }
+                catch (GeminiImageException ex) { WriteError(ErrorRecords.From(ex, name)); }
+            }
+        }
+        catch (GeminiImageException ex)
+        {
+            WriteError(ErrorRecords.From(ex, null));
+        }
+    }
+}

@@ -1,0 +1,359 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using GeminiImage.Cmdlets.Infrastructure;
+using GeminiImage.Engine.Batch;
+using GeminiImage.Engine.Configuration;
+using GeminiImage.Engine.Errors;
+using GeminiImage.Engine.Generation;
+using GeminiImage.Engine.Ledger;
+using GeminiImage.Engine.Resilience;
+
+namespace GeminiImage.Cmdlets.Commands;
+
+/// <summary>Invoke-GeminiBatch: many rows (prompt, images, settings) locally with bounded concurrency, or as a server-side batch job.</summary>
+[Cmdlet(VerbsLifecycle.Invoke, "GeminiBatch", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PipelineSet)]
+[OutputType(typeof(BatchRowResult), typeof(GeminiBatchJob))]
+public sealed class InvokeGeminiBatchCommand : GeminiApiCmdlet
+{
+    private const string PipelineSet = "Pipeline";
+    private const string PathSet = "Path";
+    private const string LocalMode = "Local";
+    private const string ServerMode = "Server";
+
+    private readonly List<BatchRow> _rows = new();
+
+    // ---- input
+
+    /// <summary>A row: an object or hashtable with Id, Prompt, Image, AspectRatio, ImageSize, Model, OutFile, Tag.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PipelineSet)]
+    public PSObject? InputObject { get; set; }
+
+    /// <summary>A CSV file (header row) or a JSONL file (.jsonl, .ndjson, .json: one object per line).</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = "";
+
+    // ---- where and how
+
+    /// <summary>Images, the journal and the reports go here.</summary>
+    [Parameter(Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string OutputDirectory { get; set; } = "";
+
+    [Parameter]
+    [ValidateSet(LocalMode, ServerMode, IgnoreCase = true)]
+    public string Mode { get; set; } = LocalMode;
+
+    /// <summary>Requests in flight at once (local mode).</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 4;
+
+    /// <summary>Continue a run in the same output folder: completed rows are skipped (this also happens without -Resume).</summary>
+    [Parameter]
+    public SwitchParameter Resume { get; set; }
+
+    /// <summary>Refuse the whole run when any row is invalid.</summary>
+    [Parameter]
+    public SwitchParameter Strict { get; set; }
+
+    // ---- defaults for rows that leave a column empty
+
+    [Parameter]
+    [ArgumentCompleter(typeof(ModelCompleter))]
+    public string? Model { get; set; }
+
+    [Parameter]
+    [ArgumentCompleter(typeof(AspectRatioCompleter))]
+    public string? AspectRatio { get; set; }
+
+    [Parameter]
+    [ArgumentCompleter(typeof(ImageSizeCompleter))]
+    public string? ImageSize { get; set; }
+
+    [Parameter]
+    public string[]? Tag { get; set; }
+
+    /// <summary>Make no thumbnail files: the report gallery then shows the saved images scaled down.</summary>
+    [Parameter]
+    public SwitchParameter NoThumbnail { get; set; }
+
+    /// <summary>Name of the server-side job (server mode).</summary>
+    [Parameter]
+    public string? DisplayName { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == PipelineSet && InputObject != null)
+            _rows.Add(BatchRowParser.FromValues(_rows.Count + 1, ToValues(InputObject)));
+    }
+
+    protected override void EndProcessing()
+    {
+        var output = GetUnresolvedProviderPathFromPSPath(OutputDirectory);
+        string inputDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+        IReadOnlyList<BatchRow> rows = _rows;
+        if (ParameterSetName == PathSet)
+        {
+            var file = GetUnresolvedProviderPathFromPSPath(Path);
+            if (!File.Exists(file))
+                ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"The batch file '{file}' does not exist.", file), "GeminiImage.BatchFileNotFound", ErrorCategory.ObjectNotFound, Path));
+            // Image paths in a file are relative to the file, so a folder of tasks can be moved as a whole.
+            inputDirectory = System.IO.Path.GetDirectoryName(file)!;
+            rows = BatchRowParser.ReadFile(file);
+        }
+
+        var server = string.Equals(Mode, ServerMode, StringComparison.OrdinalIgnoreCase);
+        var defaults = new BatchDefaults
+        {
+            Model = SettingsResolver.ResolveModel(Model),
+            AspectRatio = string.IsNullOrWhiteSpace(AspectRatio) ? null : AspectRatio,
+            ImageSize = string.IsNullOrWhiteSpace(ImageSize) ? null : ImageSize,
+            Tags = Tag ?? Array.Empty<string>(),
+        };
+        var plan = BatchPlan.Validate(rows, defaults, inputDirectory, output);
+        var invalid = plan.Problems.Select(p => InvalidResult(p)).ToList();
+        foreach (var problem in plan.Problems)
+        {
+            var error = new ErrorRecord(new GeminiArgumentException(problem.ErrorId, problem.ToString()), problem.ErrorId, ErrorCategory.InvalidData, problem.Id ?? $"row {problem.RowNumber}");
+            WriteError(error);
+        }
+        if (Strict && plan.Problems.Count > 0)
+            ThrowTerminatingError(new ErrorRecord(
+                new GeminiArgumentException("GeminiImage.BatchInvalidRows", $"{plan.Problems.Count} of {rows.Count} rows are invalid; nothing was sent (-Strict)."),
+                "GeminiImage.BatchInvalidRows", ErrorCategory.InvalidData, Path));
+
+        if (server) RunServer(plan, output);
+        else RunLocal(plan, invalid, output);
+    }
+
+    private void RunLocal(BatchPlan plan, List<BatchRowResult> invalid, string output)
+    {
+        var done = BatchJournal.Load(output);
+        if (Resume && done.Count == 0) WriteWarning($"There is no journal in '{output}' to resume; every row runs.");
+        var resumed = plan.Items.Where(i => done.TryGetValue(i.Id, out var r) && r.IsComplete).Select(i => { var r = done[i.Id]; r.FromJournal = true; return r; }).ToList();
+        var resumedIds = new HashSet<string>(resumed.Select(r => r.Id), StringComparer.OrdinalIgnoreCase);
+        var todo = plan.Items.Where(i => !resumedIds.Contains(i.Id)).ToList();
+        var estimate = SumEstimate(todo, false);
+        var action = $"Send {todo.Count} request(s) (estimated cost {Money(estimate)})" + (resumed.Count > 0 ? $"; {resumed.Count} row(s) completed earlier are skipped" : "");
+        if (!ShouldProcess(output, action)) return;
+
+        var started = DateTime.UtcNow;
+        var batchId = "local-" + started.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N").Substring(0, 6);
+        var results = new List<BatchRowResult>(invalid.Count + plan.Items.Count);
+        results.AddRange(invalid);
+        foreach (var r in invalid) WriteObject(r);
+        if (resumed.Count > 0) WriteVerbose($"{resumed.Count} row(s) were completed by an earlier run and are skipped.");
+        foreach (var r in resumed) { results.Add(r); WriteObject(r); }
+
+        BatchJournal journal;
+        try
+        {
+            journal = BatchJournal.Open(output);
+        }
+        catch (IOException ex)
+        {
+            // The journal is opened for exclusive writing: another run is using this folder.
+            ThrowTerminatingError(new ErrorRecord(new IOException($"The output folder '{output}' is in use by another batch run ({ex.Message}).", ex),
+                "GeminiImage.BatchFolderInUse", ErrorCategory.ResourceBusy, output));
+            return;
+        }
+        using var journalScope = journal;
+        var service = CreateGenerationService(UsageOperation.Batch, batchId);
+        var limiter = RequestLimiter.Shared;
+        var previousConcurrency = limiter.MaxConcurrency;
+        if (previousConcurrency < ThrottleLimit) limiter.MaxConcurrency = ThrottleLimit;
+        var progress = new BatchProgress("Invoke-GeminiBatch", todo.Count);
+        Exception? stopped = null;
+        try
+        {
+            var runner = new LocalBatchRunner(service);
+            var options = new LocalBatchOptions { OutputDirectory = output, ThrottleLimit = ThrottleLimit, BatchId = batchId, Thumbnails = !NoThumbnail };
+            try
+            {
+                Run(token => runner.RunAsync(todo, options, journal, result =>
+                {
+                    lock (results) results.Add(result);
+                    if (result.Exception != null) QueueError(ErrorRecords.From(result.Exception, result.Id));
+                    QueueObject(result);
+                    if (progress.Record(result) is { } record) QueueProgress(record);
+                }, token));
+            }
+            catch (Exception ex) when (ex is CircuitOpenException || ex is BudgetExceededException)
+            {
+                stopped = ex;
+            }
+        }
+        finally
+        {
+            if (limiter.MaxConcurrency == ThrottleLimit && previousConcurrency < ThrottleLimit) limiter.MaxConcurrency = previousConcurrency;
+            // Rows never started (stopped early or Ctrl+C) appear in the report as not run.
+            var finished = new HashSet<string>(results.Select(r => r.Id), StringComparer.OrdinalIgnoreCase);
+            foreach (var item in todo.Where(i => !finished.Contains(i.Id)))
+            {
+                var r = BatchRowResult.For(item, BatchRowStatus.NotRun);
+                r.Cost = 0m;
+                results.Add(r);
+            }
+            // The report is written even when the run was stopped; writing to the pipeline may then fail, so it comes last.
+            var summary = BatchSummary.From(results, started, output, batchId, LocalMode);
+            var report = WriteReport(summary, results);
+            if (!StopToken.IsCancellationRequested)
+            {
+                WriteProgress(progress.Completed());
+                WriteVerbose(report);
+            }
+        }
+        if (stopped != null) ThrowTerminatingError(ErrorRecords.From(stopped, output));
+    }
+
+    private void RunServer(BatchPlan plan, string output)
+    {
+        if (plan.Items.Count == 0) return;
+        var groups = plan.Items.GroupBy(i => i.Model.Id).ToList();
+        var estimate = SumEstimate(plan.Items, true);
+        var action = $"Submit {plan.Items.Count} request(s) as {groups.Count} batch job(s) (estimated cost at the batch price {Money(estimate)})";
+        if (!ShouldProcess(output, action)) return;
+        Directory.CreateDirectory(output);
+        var client = new ServerBatchClient(CreateClient());
+        foreach (var group in groups)
+        {
+            var name = DisplayName ?? $"GeminiImage {DateTime.Now:yyyy-MM-dd HH:mm:ss}";
+            if (groups.Count > 1) name += " " + group.Key;
+            try
+            {
+                var job = Run(token => client.SubmitAsync(group.ToList(), name, output, token));
+                WriteVerbose($"Submitted {job.Name} ({group.Count()} rows, {job.InputMode}); Wait-GeminiBatchJob then Receive-GeminiBatchJob collect the images.");
+                WriteObject(job);
+            }
+            catch (GeminiImageException ex)
+            {
+                WriteError(ErrorRecords.From(ex, group.Key));
+            }
+        }
+    }
+
+    /// <summary>Writes the reports; returns the line to show (the caller writes it when the pipeline still runs).</summary>
+    internal static string WriteReport(BatchSummary summary, IReadOnlyCollection<BatchRowResult> results)
+    {
+        try
+        {
+            var (_, html) = BatchReport.Write(summary, results);
+            return $"Report: {html} ({summary.Succeeded} succeeded, {summary.Failed} failed, {summary.Blocked} blocked, {summary.Invalid} invalid, {summary.NotRun} not run, ${summary.Cost:0.0000}).";
+        }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+        {
+            return $"The batch report could not be written: {ex.Message}";
+        }
+    }
+
+    private static BatchRowResult InvalidResult(BatchProblem problem) => new()
+    {
+        Id = problem.Id ?? $"row-{problem.RowNumber}",
+        Status = BatchRowStatus.Invalid,
+        RowNumber = problem.RowNumber,
+        Prompt = problem.Row.Prompt ?? "",
+        Model = problem.Row.Model ?? "",
+        AspectRatio = problem.Row.AspectRatio,
+        ImageSize = problem.Row.ImageSize,
+        Error = problem.Message,
+        ErrorId = problem.ErrorId,
+        Cost = 0m,
+        CompletedUtc = DateTime.UtcNow,
+    };
+
+    private static decimal? SumEstimate(IEnumerable<BatchItem> items, bool batchPricing)
+    {
+        decimal total = 0;
+        foreach (var item in items)
+        {
+            var e = item.Estimate(batchPricing);
+            if (e == null) return null;
+            total += e.Value;
+        }
+        return total;
+    }
+
+    private static string Money(decimal? value) => value.HasValue ? "$" + value.Value.ToString("0.000", CultureInfo.InvariantCulture) : "unknown";
+
+    /// <summary>Column values of a pipeline row: hashtable keys, or the object's properties.</summary>
+    private static IDictionary<string, object?> ToValues(PSObject input)
+    {
+        var values = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        if (input.BaseObject is IDictionary dictionary)
+        {
+            foreach (DictionaryEntry entry in dictionary) values[Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? ""] = Unwrap(entry.Value);
+            return values;
+        }
+        if (input.BaseObject is string prompt)
+        {
+            values["Prompt"] = prompt;
+            return values;
+        }
+        foreach (var property in input.Properties)
+        {
+            if (!BatchRowParser.Columns.Contains(property.Name, StringComparer.OrdinalIgnoreCase)) continue;
+            try { values[property.Name] = Unwrap(property.Value); }
+            catch (GetValueException) { }
+        }
+        return values;
+    }
+
+    private static object? Unwrap(object? value)
+    {
+        if (value is PSObject ps) value = ps.BaseObject;
+        if (value is object[] array) return array.Select(a => Convert.ToString(a is PSObject p ? p.BaseObject : a, CultureInfo.InvariantCulture) ?? "").ToList();
+        return value;
+    }
+}
+
+/// <summary>Progress of a batch (done, failed, rate, time left, cost so far), built from any thread, written by the pipeline thread.</summary>
+internal sealed class BatchProgress
+{
+    private readonly object _gate = new();
+    private readonly string _activity;
+    private readonly int _total;
+    private readonly Stopwatch _watch = Stopwatch.StartNew();
+    private int _done;
+    private int _failed;
+    private decimal _cost;
+    private long _lastTicks = -1;
+
+    public BatchProgress(string activity, int total)
+    {
+        _activity = activity;
+        _total = total;
+    }
+
+    /// <summary>A progress record at most every 250 ms (and for the last row); null in between.</summary>
+    public ProgressRecord? Record(BatchRowResult result)
+    {
+        lock (_gate)
+        {
+            _done++;
+            if (result.Status != BatchRowStatus.Succeeded) _failed++;
+            _cost += result.Cost ?? 0m;
+            var now = _watch.ElapsedTicks;
+            if (_done < _total && _lastTicks >= 0 && now - _lastTicks < Stopwatch.Frequency / 4) return null;
+            _lastTicks = now;
+            var seconds = Math.Max(0.001, _watch.Elapsed.TotalSeconds);
+            var rate = _done / seconds;
+            var left = rate > 0 ? (int)Math.Ceiling((_total - _done) / rate) : -1;
+            return new ProgressRecord(1, _activity,
+                string.Format(CultureInfo.InvariantCulture, "{0} of {1} done, {2} failed, {3:0.0} rows/s, ${4:0.0000} so far", _done, _total, _failed, rate, _cost))
+            {
+                PercentComplete = _total == 0 ? 100 : Math.Min(100, _done * 100 / _total),
+                SecondsRemaining = left,
+            };
+        }
+    }
+
+    public ProgressRecord Completed() => new(1, _activity, "Done") { RecordType = ProgressRecordType.Completed };
+}

@@ -1,0 +1,66 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using GeminiImage.Cmdlets.Infrastructure;
+using GeminiImage.Engine.Batch;
+using GeminiImage.Engine.Errors;
+using GeminiImage.Engine.Ledger;
+
+namespace GeminiImage.Cmdlets.Commands;
+
+/// <summary>Receive-GeminiBatchJob: downloads the results of a finished server-side batch job, saves the images named by row id, and reports them.</summary>
+[Cmdlet(VerbsCommunications.Receive, "GeminiBatchJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(BatchRowResult))]
+public sealed class ReceiveGeminiBatchJobCommand : BatchJobCmdlet
+{
+    /// <summary>Where to save the images; by default the folder given to Invoke-GeminiBatch -Mode Server.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? OutputDirectory { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var id = ServerBatchClient.NameOf(Name).Substring("batches/".Length);
+        var requested = string.IsNullOrWhiteSpace(OutputDirectory) ? null : GetUnresolvedProviderPathFromPSPath(OutputDirectory);
+        var manifest = BatchJobManifest.TryLoad(id, requested);
+        if (manifest == null)
+        {
+            WriteError(new ErrorRecord(new FileNotFoundException($"No manifest for {Name}: it was not submitted from this machine, or -OutputDirectory does not hold its {BatchJobManifest.FilePrefix}{id}.json."),
+                "GeminiImage.BatchManifestNotFound", ErrorCategory.ObjectNotFound, Name));
+            return;
+        }
+        if (requested != null) manifest.OutputDirectory = requested;
+        try
+        {
+            var job = Run(token => BatchClient.GetAsync(Name, token));
+            if (!job.Done)
+            {
+                WriteError(new ErrorRecord(new InvalidOperationException($"The batch job {job.Name} is still {job.State}; wait for it with Wait-GeminiBatchJob."),
+                    "GeminiImage.BatchNotFinished", ErrorCategory.ResourceBusy, Name));
+                return;
+            }
+            if (!ShouldProcess(manifest.OutputDirectory, $"Save the results of {job.Name} ({job.State}, {manifest.Rows.Count} rows)")) return;
+
+            var started = DateTime.UtcNow;
+            Directory.CreateDirectory(manifest.OutputDirectory);
+            var done = BatchJournal.Load(manifest.OutputDirectory);
+            var results = new List<BatchRowResult>();
+            var service = CreateGenerationService(UsageOperation.BatchServer, job.Id);
+            using (var journal = BatchJournal.Open(manifest.OutputDirectory))
+            {
+                Run(token => BatchClient.ReceiveAsync(job.Name, manifest, service, journal, done, result =>
+                {
+                    lock (results) results.Add(result);
+                    if (result.Exception != null) QueueError(ErrorRecords.From(result.Exception, result.Id));
+                    QueueObject(result);
+                }, token));
+            }
+            WriteVerbose(InvokeGeminiBatchCommand.WriteReport(BatchSummary.From(results, started, manifest.OutputDirectory, job.Id, "Server"), results));
+        }
+        catch (GeminiImageException ex)
+        {
+            WriteError(ErrorRecords.From(ex, Name));
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System;
+using System.Diagnostics;
+using System.Management.Automation;
+using GeminiImage.Cmdlets.Infrastructure;
+using GeminiImage.Engine.Batch;
+using GeminiImage.Engine.Errors;
+
+namespace GeminiImage.Cmdlets.Commands;
+
+/// <summary>Wait-GeminiBatchJob: polls a server-side batch job until it ends, with progress, and emits it.</summary>
+[Cmdlet(VerbsLifecycle.Wait, "GeminiBatchJob")]
+[OutputType(typeof(GeminiBatchJob))]
+public sealed class WaitGeminiBatchJobCommand : BatchJobCmdlet
+{
+    /// <summary>Seconds between polls.</summary>
+    [Parameter]
+    [ValidateRange(0.1, 3600.0)]
+    public double PollIntervalSec { get; set; } = 10;
+
+    /// <summary>Give up after this many seconds (0: wait as long as it takes; jobs end within 48 hours).</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int MaxWaitSec { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var watch = Stopwatch.StartNew();
+        var activity = $"Wait-GeminiBatchJob {Name}";
+        try
+        {
+            while (true)
+            {
+                var job = Run(token => BatchClient.GetAsync(Name, token));
+                var processed = job.SucceededCount + job.FailedCount;
+                WriteProgress(new ProgressRecord(2, activity, $"{job.State}: {processed} of {job.RequestCount} processed, {job.FailedCount} failed, {watch.Elapsed:hh\\:mm\\:ss} elapsed")
+                {
+                    PercentComplete = job.RequestCount > 0 ? (int)Math.Min(100, processed * 100 / job.RequestCount) : 0,
+                });
+                if (job.Done)
+                {
+                    WriteProgress(new ProgressRecord(2, activity, job.State) { RecordType = ProgressRecordType.Completed });
+                    WriteObject(job);
+                    return;
+                }
+                if (MaxWaitSec > 0 && watch.Elapsed.TotalSeconds >= MaxWaitSec)
+                {
+                    WriteError(new ErrorRecord(new TimeoutException($"The batch job {job.Name} is still {job.State} after {MaxWaitSec} s."), "GeminiImage.BatchWaitTimeout", ErrorCategory.OperationTimeout, Name));
+                    return;
+                }
+                if (StopToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(PollIntervalSec))) throw new PipelineStoppedException();
+            }
+        }
+        catch (GeminiImageException ex)
+        {
+            WriteError(ErrorRecords.From(ex, Name));
+        }
+    }
+}

@@ -1,0 +1,189 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using GeminiImage.Engine.Catalog;
+using GeminiImage.Engine.Errors;
+using GeminiImage.Engine.Generation;
+using GeminiImage.Engine.Imaging;
+using GeminiImage.Engine.Pricing;
+
+namespace GeminiImage.Engine.Batch;
+
+/// <summary>A validated row: everything resolved, ready to become a request (input images are loaded only when it runs).</summary>
+public sealed class BatchItem
+{
+    public BatchItem(BatchRow row, string id, ModelInfo model)
+    {
+        Row = row;
+        Id = id;
+        Model = model;
+    }
+
+    public BatchRow Row { get; }
+    public string Id { get; }
+    public ModelInfo Model { get; }
+    public string Prompt => Row.Prompt ?? "";
+    public string? AspectRatio { get; set; }
+    public string? ImageSize { get; set; }
+    /// <summary>Full paths of the input images.</summary>
+    public IReadOnlyList<string> ImagePaths { get; set; } = Array.Empty<string>();
+    /// <summary>Full path of an explicit output file, or null to name the image after <see cref="Id"/>.</summary>
+    public string? OutFile { get; set; }
+    public IReadOnlyList<string> Tags { get; set; } = Array.Empty<string>();
+
+    /// <summary>The request without input images (for estimates) or with them loaded by <paramref name="loader"/>.</summary>
+    public ImageRequest CreateRequest(InputImageLoader? loader)
+    {
+        var request = new ImageRequest { Prompt = Prompt, Model = Model, AspectRatio = AspectRatio, ImageSize = ImageSize, Tags = Tags };
+        if (loader != null && ImagePaths.Count > 0)
+            request.InputImages = ImagePaths.Select(p => { var prepared = loader.Prepare(p); return new InputImage(prepared.Data, prepared.MimeType, p); }).ToList();
+        return request;
+    }
+
+    /// <summary>Where this row's image goes: the explicit OutFile, or the row id as the file name in <paramref name="outputDirectory"/>.</summary>
+    public OutputPlan CreatePlan(string outputDirectory) =>
+        OutFile != null ? new OutputPlan { Directory = outputDirectory, OutFile = OutFile } : new OutputPlan { Directory = outputDirectory, Stem = BatchPlan.FileStem(Id) };
+
+    /// <summary>Cost estimate before sending (batch price when <paramref name="batchPricing"/>).</summary>
+    public decimal? Estimate(bool batchPricing) =>
+        CostCalculator.Estimate(Model, ImageSize, 1, ImagePaths.Count, Prompt.Length, batchPricing);
+}
+
+/// <summary>A row refused by validation.</summary>
+public sealed class BatchProblem
+{
+    public BatchProblem(BatchRow row, string? id, string errorId, string message)
+    {
+        Row = row;
+        Id = id;
+        ErrorId = errorId;
+        Message = message;
+    }
+
+    public BatchRow Row { get; }
+    public int RowNumber => Row.RowNumber;
+    public string? Id { get; }
+    public string ErrorId { get; }
+    public string Message { get; }
+    public override string ToString() => $"Row {RowNumber}{(Id != null ? $" ({Id})" : "")}: {Message}";
+}
+
+/// <summary>Defaults applied to rows that leave a column empty.</summary>
+public sealed class BatchDefaults
+{
+    public string Model { get; set; } = ModelCatalog.DefaultModelId;
+    public string? AspectRatio { get; set; }
+    public string? ImageSize { get; set; }
+    public IReadOnlyList<string> Tags { get; set; } = Array.Empty<string>();
+}
+
+/// <summary>The outcome of checking every row before anything is spent.</summary>
+public sealed class BatchPlan
+{
+    private BatchPlan(IReadOnlyList<BatchItem> items, IReadOnlyList<BatchProblem> problems)
+    {
+        Items = items;
+        Problems = problems;
+    }
+
+    public IReadOnlyList<BatchItem> Items { get; }
+    public IReadOnlyList<BatchProblem> Problems { get; }
+
+    /// <summary>Sum of the estimates of the valid rows; null when a model's price is unknown.</summary>
+    public decimal? EstimatedCost(bool batchPricing)
+    {
+        decimal total = 0;
+        foreach (var item in Items)
+        {
+            var estimate = item.Estimate(batchPricing);
+            if (estimate == null) return null;
+            total += estimate.Value;
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// Checks every row: prompt present, id present (else "row-N") and unique, model known, aspect ratio and size
+    /// valid for the model, image files present and readable. Relative image paths are resolved against
+    /// <paramref name="inputDirectory"/>, relative OutFile paths against <paramref name="outputDirectory"/>.
+    /// </summary>
+    public static BatchPlan Validate(IEnumerable<BatchRow> rows, BatchDefaults defaults, string inputDirectory, string outputDirectory,
+        ModelCatalog? catalog = null, InputImageLoader? loader = null)
+    {
+        catalog ??= ModelCatalog.Default;
+        var items = new List<BatchItem>();
+        var problems = new List<BatchProblem>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var checkedImages = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            var id = row.Id ?? $"row-{row.RowNumber}";
+            var problem = Check(row, id);
+            if (problem != null) problems.Add(problem);
+            BatchProblem? Check(BatchRow r, string rowId)
+            {
+                if (r.ParseError != null) return new BatchProblem(r, null, "GeminiImage.BatchRowUnreadable", r.ParseError);
+                if (!seen.Add(rowId)) return new BatchProblem(r, rowId, "GeminiImage.DuplicateRowId", $"The id '{rowId}' is used by an earlier row; ids must be unique.");
+                if (string.IsNullOrWhiteSpace(r.Prompt)) return new BatchProblem(r, rowId, "GeminiImage.EmptyPrompt", "The prompt is empty.");
+                var modelId = r.Model ?? defaults.Model;
+                if (!catalog.TryGet(modelId, out var model))
+                    return new BatchProblem(r, rowId, "GeminiImage.UnknownModel", $"The model '{modelId}' is not in the catalog (Get-GeminiModel lists them).");
+                var item = new BatchItem(r, rowId, model)
+                {
+                    AspectRatio = r.AspectRatio ?? defaults.AspectRatio,
+                    ImageSize = r.ImageSize ?? (model.SupportsImageSize ? defaults.ImageSize : null),
+                    Tags = r.Tags.Count > 0 ? r.Tags : defaults.Tags,
+                    ImagePaths = r.Images.Select(p => Path.GetFullPath(Path.Combine(inputDirectory, p))).ToList(),
+                    OutFile = r.OutFile == null ? null : Path.GetFullPath(Path.Combine(outputDirectory, r.OutFile)),
+                };
+                try
+                {
+                    var request = item.CreateRequest(null);
+                    request.Validate();
+                    if (item.ImagePaths.Count > model.MaxInputImages)
+                        throw new GeminiArgumentException("GeminiImage.TooManyImages", $"{model.Id} takes at most {model.MaxInputImages} input images; this row has {item.ImagePaths.Count}.");
+                }
+                catch (GeminiImageException ex)
+                {
+                    return new BatchProblem(r, rowId, ex.ErrorId, ex.Message);
+                }
+                foreach (var path in item.ImagePaths)
+                {
+                    if (!checkedImages.TryGetValue(path, out var error))
+                    {
+                        error = CheckImage(path, loader);
+                        checkedImages[path] = error;
+                    }
+                    if (error != null) return new BatchProblem(r, rowId, "GeminiImage.InvalidImage", error);
+                }
+                items.Add(item);
+                return null;
+            }
+        }
+        return new BatchPlan(items, problems);
+    }
+
+    /// <summary>Loads the image through the same checks a request uses, and drops the bytes (they are loaded again when the row runs).</summary>
+    private static string? CheckImage(string path, InputImageLoader? loader)
+    {
+        try
+        {
+            (loader ?? new InputImageLoader()).Prepare(path);
+            return null;
+        }
+        catch (GeminiImageException ex)
+        {
+            return ex.Message;
+        }
+    }
+
+    /// <summary>A file name stem from a row id: characters that are not allowed in file names become '_'.</summary>
+    public static string FileStem(string id)
+    {
+        var invalid = Path.GetInvalidFileNameChars().Concat(new[] { '/', '\\', ':', '*', '?', '"', '<', '>', '|' }).ToArray();
+        var chars = id.Select(c => invalid.Contains(c) || char.IsControl(c) ? '_' : c).ToArray();
+        var stem = new string(chars).Trim().TrimEnd('.');
+        return stem.Length == 0 ? "row" : stem;
+    }
+}

@@ -1,0 +1,178 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using GeminiImage.Engine.Api;
+
+namespace GeminiImage.Engine.Batch;
+
+/// <summary>Totals of a batch run, the top of batch-report.json.</summary>
+public sealed class BatchSummary
+{
+    public string? BatchId { get; set; }
+    public string Mode { get; set; } = "Local";
+    public int Total { get; set; }
+    public int Succeeded { get; set; }
+    public int Failed { get; set; }
+    public int Blocked { get; set; }
+    public int Invalid { get; set; }
+    public int NotRun { get; set; }
+    /// <summary>Rows completed by an earlier run and skipped this time.</summary>
+    public int Resumed { get; set; }
+    /// <summary>Succeeded ÷ rows that were attempted (invalid and not-run rows excluded).</summary>
+    public double SuccessRate { get; set; }
+    public decimal Cost { get; set; }
+    public DateTime StartedUtc { get; set; }
+    public DateTime FinishedUtc { get; set; }
+    public double DurationSeconds { get; set; }
+    public string OutputDirectory { get; set; } = "";
+
+    public static BatchSummary From(IReadOnlyCollection<BatchRowResult> rows, DateTime startedUtc, string outputDirectory, string? batchId, string mode)
+    {
+        var finished = DateTime.UtcNow;
+        var succeeded = rows.Count(r => r.Status == BatchRowStatus.Succeeded);
+        var attempted = rows.Count(r => r.Status is BatchRowStatus.Succeeded or BatchRowStatus.Failed or BatchRowStatus.Blocked);
+        return new BatchSummary
+        {
+            BatchId = batchId,
+            Mode = mode,
+            Total = rows.Count,
+            Succeeded = succeeded,
+            Failed = rows.Count(r => r.Status == BatchRowStatus.Failed),
+            Blocked = rows.Count(r => r.Status == BatchRowStatus.Blocked),
+            Invalid = rows.Count(r => r.Status == BatchRowStatus.Invalid),
+            NotRun = rows.Count(r => r.Status == BatchRowStatus.NotRun),
+            Resumed = rows.Count(r => r.FromJournal),
+            SuccessRate = attempted == 0 ? 0 : Math.Round((double)succeeded / attempted, 4),
+            Cost = rows.Sum(r => r.Cost ?? 0m),
+            StartedUtc = startedUtc,
+            FinishedUtc = finished,
+            DurationSeconds = Math.Round((finished - startedUtc).TotalSeconds, 3),
+            OutputDirectory = outputDirectory,
+        };
+    }
+}
+
+internal static class TextWriterAppend
+{
+    /// <summary>StringBuilder-style chaining for the page writer.</summary>
+    public static TextWriter Append(this TextWriter writer, string? text)
+    {
+        writer.Write(text);
+        return writer;
+    }
+}
+
+/// <summary>Writes batch-report.json (totals and every row) and batch-report.html (a thumbnail gallery) into the output folder.</summary>
+public static class BatchReport
+{
+    public const string JsonFileName = "batch-report.json";
+    public const string HtmlFileName = "batch-report.html";
+
+    /// <summary>Writes both files (each atomically, streamed: a 10,000-row report is never held in memory whole) and returns their paths.</summary>
+    public static (string Json, string Html) Write(BatchSummary summary, IEnumerable<BatchRowResult> rows)
+    {
+        var ordered = rows.OrderBy(r => r.RowNumber).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
+        Directory.CreateDirectory(summary.OutputDirectory);
+        var jsonPath = Path.Combine(summary.OutputDirectory, JsonFileName);
+        var htmlPath = Path.Combine(summary.OutputDirectory, HtmlFileName);
+        WriteAtomic(jsonPath, stream =>
+        {
+            using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+            w.WriteStartObject();
+            w.WritePropertyName("summary");
+            JsonSerializer.Serialize(w, summary, GeminiJson.Options);
+            w.WriteStartArray("rows");
+            foreach (var row in ordered) JsonSerializer.Serialize(w, row, GeminiJson.Options);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+        WriteAtomic(htmlPath, stream =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), 65536);
+            WriteHtml(writer, summary, ordered);
+        });
+        return (jsonPath, htmlPath);
+    }
+
+    /// <summary>The gallery page as a string (tests and small reports).</summary>
+    public static string Html(BatchSummary summary, IReadOnlyList<BatchRowResult> rows)
+    {
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        WriteHtml(writer, summary, rows);
+        return writer.ToString();
+    }
+
+    /// <summary>The gallery page; every value taken from rows is HTML-escaped.</summary>
+    private static void WriteHtml(TextWriter sb, BatchSummary summary, IReadOnlyList<BatchRowResult> rows)
+    {
+        static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
+        var inv = CultureInfo.InvariantCulture;
+        sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>Gemini batch report</title>\n<style>")
+          .Append("body{font-family:system-ui,sans-serif;margin:1.5em;background:#fafafa;color:#222}")
+          .Append(".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:12px}")
+          .Append(".card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:8px;font-size:13px}")
+          .Append(".card img{width:100%;height:200px;object-fit:contain;background:#eee}")
+          .Append(".noimg{height:200px;display:flex;align-items:center;justify-content:center;background:#f3e5e5;color:#a33}")
+          .Append(".Succeeded .status{color:#187a2f}.Failed .status,.Invalid .status{color:#b3261e}.Blocked .status{color:#a56200}.NotRun .status{color:#666}")
+          .Append(".prompt{margin:4px 0;max-height:5.2em;overflow:auto}.err{color:#b3261e}table{border-collapse:collapse}td{padding:2px 10px 2px 0}")
+          .Append("</style></head><body>\n<h1>Gemini batch report</h1>\n<table>");
+        void Row(string k, string v) => sb.Append("<tr><td>").Append(E(k)).Append("</td><td>").Append(E(v)).Append("</td></tr>");
+        Row("Batch", summary.BatchId ?? "");
+        Row("Mode", summary.Mode);
+        Row("Rows", summary.Total.ToString(inv));
+        Row("Succeeded", summary.Succeeded.ToString(inv));
+        Row("Failed", summary.Failed.ToString(inv));
+        Row("Blocked", summary.Blocked.ToString(inv));
+        Row("Invalid", summary.Invalid.ToString(inv));
+        Row("Not run", summary.NotRun.ToString(inv));
+        Row("Success rate", summary.SuccessRate.ToString("P1", inv));
+        Row("Cost", "$" + summary.Cost.ToString("0.0000", inv));
+        Row("Duration", summary.DurationSeconds.ToString("0.0", inv) + " s");
+        sb.Append("</table>\n<div class=\"grid\">\n");
+        foreach (var r in rows)
+        {
+            sb.Append("<div class=\"card ").Append(E(r.Status.ToString())).Append("\">");
+            var link = Relative(summary.OutputDirectory, r.Path);
+            if (r.Thumbnail != null || link != null)
+            {
+                if (link != null) sb.Append("<a href=\"").Append(E(link)).Append("\">");
+                sb.Append("<img loading=\"lazy\" alt=\"").Append(E(r.Id)).Append("\" src=\"").Append(E(r.Thumbnail ?? link)).Append("\"/>");
+                if (link != null) sb.Append("</a>");
+            }
+            else
+            {
+                sb.Append("<div class=\"noimg\">no image</div>");
+            }
+            sb.Append("<div><b>").Append(E(r.Id)).Append("</b> · <span class=\"status\">").Append(E(r.Status.ToString())).Append("</span>");
+            if (r.Cost.HasValue) sb.Append(" · $").Append(r.Cost.Value.ToString("0.0000", inv));
+            sb.Append("</div><div class=\"prompt\">").Append(E(r.Prompt)).Append("</div>");
+            if (r.Error != null) sb.Append("<div class=\"err\">").Append(E(r.Error)).Append("</div>");
+            sb.Append("</div>\n");
+        }
+        sb.Append("</div>\n</body></html>\n");
+    }
+
+    /// <summary>A forward-slash relative URL path for an image under the output folder, or the file: URI of one elsewhere.</summary>
+    private static string? Relative(string root, string? path)
+    {
+        if (string.IsNullOrEmpty(path)) return null;
+        var full = Path.GetFullPath(path);
+        var prefix = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) + Path.DirectorySeparatorChar;
+        if (!full.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) return new Uri(full).AbsoluteUri;
+        return string.Join("/", full.Substring(prefix.Length).Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar).Select(Uri.EscapeDataString));
+    }
+
+    private static void WriteAtomic(string path, Action<Stream> write)
+    {
+        var temp = path + ".tmp";
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 65536))
+            write(stream);
+        if (File.Exists(path)) File.Delete(path);
+        File.Move(temp, path);
+    }
+}

@@ -1,0 +1,39 @@
+using System;
+using System.IO;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Processing;
+
+namespace GeminiImage.Engine.Batch;
+
+/// <summary>Small JPEG previews for the report gallery, next to it in <c>thumbnails/</c>.</summary>
+public static class BatchThumbnails
+{
+    public const string FolderName = "thumbnails";
+    public const int Size = 256;
+
+    /// <summary>Makes the thumbnail of <paramref name="imagePath"/>; returns its path relative to <paramref name="outputDirectory"/>, or null when the image cannot be read.</summary>
+    public static string? TryCreate(string imagePath, string outputDirectory, string id)
+    {
+        try
+        {
+            var folder = Path.Combine(outputDirectory, FolderName);
+            Directory.CreateDirectory(folder);
+            var name = BatchPlan.FileStem(id) + ".jpg";
+            // Rgb24 and a box filter: a quarter-size preview needs no more, and it runs while other rows wait on the network.
+            using (var image = Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(imagePath))
+            {
+                image.Mutate(x => x.Resize(new ResizeOptions { Size = new Size(Size, Size), Mode = ResizeMode.Max, Sampler = KnownResamplers.Box }));
+                var temp = Path.Combine(folder, "." + name + ".tmp");
+                image.Save(temp, new JpegEncoder { Quality = 75 });
+                if (File.Exists(Path.Combine(folder, name))) File.Delete(Path.Combine(folder, name));
+                File.Move(temp, Path.Combine(folder, name));
+            }
+            return FolderName + "/" + name;
+        }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is UnknownImageFormatException || ex is ImageFormatException || ex is NotSupportedException)
+        {
+            return null;
+        }
+    }
+}

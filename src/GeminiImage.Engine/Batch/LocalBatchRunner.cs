@@ -1,0 +1,119 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using GeminiImage.Engine.Errors;
+using GeminiImage.Engine.Generation;
+using GeminiImage.Engine.Imaging;
+using GeminiImage.Engine.Ledger;
+using GeminiImage.Engine.Resilience;
+
+namespace GeminiImage.Engine.Batch;
+
+/// <summary>Options of a local run.</summary>
+public sealed class LocalBatchOptions
+{
+    public string OutputDirectory { get; set; } = "";
+    public int ThrottleLimit { get; set; } = 4;
+    public string? BatchId { get; set; }
+    /// <summary>Write a small JPEG thumbnail per image for the report (under thumbnails/).</summary>
+    public bool Thumbnails { get; set; } = true;
+}
+
+/// <summary>
+/// Runs validated rows through <see cref="GenerationService"/> with bounded concurrency. Each outcome is journaled
+/// (durably) and then handed to the caller's sink as soon as the row finishes; image bytes are not kept after the save.
+/// Stops early when the failure circuit opens or a budget is reached, and throws that reason after the rows in flight end.
+/// </summary>
+public sealed class LocalBatchRunner
+{
+    private readonly GenerationService _service;
+    private readonly InputImageLoader _loader = new();
+    private readonly FailureCircuit _circuit;
+
+    public LocalBatchRunner(GenerationService service, FailureCircuit? circuit = null)
+    {
+        _service = service;
+        _circuit = circuit ?? new FailureCircuit();
+    }
+
+    public async Task RunAsync(IReadOnlyList<BatchItem> items, LocalBatchOptions options, BatchJournal journal, Action<BatchRowResult> onResult, CancellationToken cancellationToken)
+    {
+        var next = -1;
+        Exception? stop = null;
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        async Task WorkerAsync()
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                var index = Interlocked.Increment(ref next);
+                if (index >= items.Count) return;
+                var result = await RunRowAsync(items[index], options, stopping.Token).ConfigureAwait(false);
+                if (result == null) return; // cancelled
+                journal.Append(result);
+                onResult(result);
+                if (result.Exception is BudgetExceededException || _circuit.IsOpen)
+                {
+                    Interlocked.CompareExchange(ref stop, result.Exception is BudgetExceededException b ? b : new CircuitOpenException(_circuit.Threshold, result.Exception), null);
+                    // Let rows in flight finish; start no new ones.
+                    Volatile.Write(ref next, items.Count);
+                }
+            }
+        }
+
+        // Saving, the journal's fsync and the ledger block their thread for a moment; with the pool's default minimum
+        // (one thread per core) the workers would wait for slow thread injection instead of starting requests.
+        ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
+        var wanted = Math.Max(minWorkers, options.ThrottleLimit * 2 + 4);
+        if (wanted > minWorkers) ThreadPool.SetMinThreads(wanted, minIo);
+        try
+        {
+            var workers = Enumerable.Range(0, Math.Max(1, Math.Min(options.ThrottleLimit, items.Count))).Select(_ => Task.Run(WorkerAsync)).ToArray();
+            await Task.WhenAll(workers).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (wanted > minWorkers) ThreadPool.SetMinThreads(minWorkers, minIo);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        if (stop != null) throw stop;
+    }
+
+    /// <summary>One row; null when cancelled (nothing is journaled for it, so a re-run does it again).</summary>
+    private async Task<BatchRowResult?> RunRowAsync(BatchItem item, LocalBatchOptions options, CancellationToken cancellationToken)
+    {
+        var result = BatchRowResult.For(item, BatchRowStatus.Succeeded);
+        result.BatchId = options.BatchId;
+        try
+        {
+            var request = item.CreateRequest(_loader);
+            var outcome = await _service.RunAsync(request, item.CreatePlan(options.OutputDirectory), item.ImagePaths.FirstOrDefault(), cancellationToken, item.Id).ConfigureAwait(false);
+            result.SetImages(outcome.Images);
+            _circuit.RecordSuccess();
+            if (options.Thumbnails && result.Path != null) result.Thumbnail = BatchThumbnails.TryCreate(result.Path, options.OutputDirectory, item.Id);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (Exception ex) when (ex is GeminiImageException || ex is System.IO.IOException || ex is UnauthorizedAccessException)
+        {
+            _circuit.RecordFailure(ex);
+            // A budget stop happens before sending: the row was not run (and is not a failure of the row).
+            result.Status = ex switch
+            {
+                GeminiNoImageException => BatchRowStatus.Blocked,
+                BudgetExceededException => BatchRowStatus.NotRun,
+                _ => BatchRowStatus.Failed,
+            };
+            result.Error = ex.Message;
+            result.ErrorId = (ex as GeminiImageException)?.ErrorId ?? "GeminiImage.IOError";
+            result.Exception = ex;
+            result.Cost = 0m;
+        }
+        result.CompletedUtc = DateTime.UtcNow;
+        return result;
+    }
+}

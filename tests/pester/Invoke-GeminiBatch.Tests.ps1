@@ -1,0 +1,203 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    # Keep the user's ledger and job manifests out of it.
+    $script:SavedHome = $env:GEMINI_IMAGE_HOME
+    $env:GEMINI_IMAGE_HOME = New-TestFolder 'home'
+    $script:Emulator = Start-TestEmulator
+
+    function New-TaskCsv([string] $Folder, [object[]] $Rows) {
+        $path = Join-Path $Folder 'tasks.csv'
+        $Rows | ForEach-Object { [pscustomobject]$_ } | Export-Csv -LiteralPath $path -NoTypeInformation
+        $path
+    }
+}
+AfterAll {
+    Stop-GeminiEmulator
+    $env:GEMINI_IMAGE_HOME = $SavedHome
+}
+
+Describe 'Invoke-GeminiBatch (local)' {
+    BeforeEach {
+        $Emulator.Reset()
+        $Emulator.Latency = [timespan]::Zero
+        $Emulator.HoldBatches = $false
+        $script:Work = New-TestFolder 'batch'
+        $script:Out = Join-Path $Work 'out'
+        Copy-Item (Join-Path $RepoRoot 'tests/unit/data/images/good.png') (Join-Path $Work 'cat.png')
+        $script:Csv = New-TaskCsv $Work @(
+            @{ Id = 'fox'; Prompt = 'a red fox <b>bold</b> & co'; Image = ''; AspectRatio = '16:9' }
+            @{ Id = 'edit'; Prompt = 'make it blue'; Image = 'cat.png'; AspectRatio = '' }
+            @{ Id = 'empty'; Prompt = ''; Image = ''; AspectRatio = '' }
+            @{ Id = 'fox'; Prompt = 'duplicate id'; Image = ''; AspectRatio = '' }
+            @{ Id = 'ratio'; Prompt = 'bad ratio'; Image = ''; AspectRatio = '5:7' }
+            @{ Id = 'noimg'; Prompt = 'missing image'; Image = 'nope.png'; AspectRatio = '' }
+            @{ Id = 'blocked'; Prompt = '[emulator:block] nope'; Image = ''; AspectRatio = '' }
+        )
+    }
+
+    It 'runs the good rows, reports the bad ones, and matches results to rows by id' {
+        $results = Invoke-GeminiBatch -Path $Csv -OutputDirectory $Out -ThrottleLimit 3 -ErrorVariable errs -ErrorAction SilentlyContinue
+        $byId = @{}; $results | Where-Object Status -ne Invalid | ForEach-Object { $byId[$_.Id] = $_ }
+        $byId['fox'].Status | Should -Be 'Succeeded'
+        $byId['fox'].Prompt | Should -Be 'a red fox <b>bold</b> & co'
+        $byId['fox'].AspectRatio | Should -Be '16:9'
+        $byId['fox'].Path | Should -Be (Join-Path $Out 'fox.png')
+        $byId['fox'].Path | Should -Exist
+        $byId['fox'].Cost | Should -BeGreaterThan 0
+        $byId['edit'].Status | Should -Be 'Succeeded'
+        $byId['blocked'].Status | Should -Be 'Blocked'
+        $byId['blocked'].Error | Should -Not -BeNullOrEmpty
+        $invalid = @($results | Where-Object Status -eq Invalid)
+        @($invalid.ErrorId | Sort-Object) | Should -Be @('GeminiImage.DuplicateRowId', 'GeminiImage.EmptyPrompt', 'GeminiImage.InvalidAspectRatio', 'GeminiImage.InvalidImage')
+        @($errs.FullyQualifiedErrorId | ForEach-Object { $_.Split(',')[0] }) | Should -Contain 'GeminiImage.EmptyPrompt'
+        # the edit row sent its image; nothing was sent for the invalid rows
+        $Emulator.RequestCount | Should -Be 3
+        @($Emulator.Requests | Where-Object Prompt -eq 'make it blue')[0].InputImageCount | Should -Be 1
+    }
+
+    It 'writes batch-report.json and an HTML gallery that parse and escape the prompts' {
+        $null = Invoke-GeminiBatch -Path $Csv -OutputDirectory $Out -ErrorAction SilentlyContinue
+        $report = Get-Content (Join-Path $Out 'batch-report.json') -Raw | ConvertFrom-Json
+        $report.summary.total | Should -Be 7
+        $report.summary.succeeded | Should -Be 2
+        $report.summary.blocked | Should -Be 1
+        $report.summary.invalid | Should -Be 4
+        $report.summary.cost | Should -BeGreaterThan 0
+        @($report.rows).Count | Should -Be 7
+        $html = Get-Content (Join-Path $Out 'batch-report.html') -Raw
+        $html | Should -Match 'a red fox &lt;b&gt;bold&lt;/b&gt; &amp; co'
+        $html | Should -Not -Match '<b>bold</b>'
+        $html | Should -Match 'src="thumbnails/fox.jpg"'
+        Join-Path $Out 'thumbnails/fox.jpg' | Should -Exist
+        # the whole page is well-formed enough for an XML reader once the doctype is removed
+        { [xml]($html -replace '<!DOCTYPE html>', '') } | Should -Not -Throw
+    }
+
+    It '-WhatIf sends nothing; -Strict refuses a file with bad rows' {
+        Invoke-GeminiBatch -Path $Csv -OutputDirectory $Out -WhatIf -ErrorAction SilentlyContinue
+        { Invoke-GeminiBatch -Path $Csv -OutputDirectory $Out -Strict -ErrorAction SilentlyContinue } | Should -Throw -ErrorId 'GeminiImage.BatchInvalidRows*'
+        $Emulator.RequestCount | Should -Be 0
+    }
+
+    It 'takes hashtables from the pipeline and names rows without an id by row number' {
+        $results = @{ Prompt = 'one' }, @{ Prompt = 'two'; Id = 'second' } | Invoke-GeminiBatch -OutputDirectory $Out -AspectRatio 1:1
+        $results.Id | Sort-Object | Should -Be @('row-1', 'second')
+        $Emulator.Requests.AspectRatio | Should -Be @('1:1', '1:1')
+    }
+
+    It 'after a killed run, a re-run completes exactly the missing rows' {
+        $rows = 1..24 | ForEach-Object { @{ Id = "r$_"; Prompt = "picture number $_" } }
+        $csv = New-TaskCsv $Work $rows
+        $Emulator.Latency = [timespan]::FromMilliseconds(400)
+        $script = Join-Path $Work 'child.ps1'
+        @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$ModulePath'
+Invoke-GeminiBatch -Path '$csv' -OutputDirectory '$Out' -ThrottleLimit 2 | Out-Null
+"@ | Set-Content -LiteralPath $script
+        $exe = (Get-Process -Id $PID).Path
+        # Under `dotnet pwsh` the process is dotnet itself; it needs pwsh.dll as its first argument.
+        $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { [Environment]::GetCommandLineArgs()[0] })
+        $saved = $env:GEMINI_BASE_URL, $env:GEMINI_API_KEY
+        $env:GEMINI_BASE_URL = $Emulator.BaseUri.ToString(); $env:GEMINI_API_KEY = $Emulator.ApiKey
+        try {
+            $child = Start-Process -FilePath $exe -ArgumentList ($prefix + @('-NoProfile', '-NonInteractive', '-File', $script)) -PassThru `
+                -RedirectStandardOutput (Join-Path $Work 'child.out') -RedirectStandardError (Join-Path $Work 'child.err')
+        }
+        finally { $env:GEMINI_BASE_URL, $env:GEMINI_API_KEY = $saved }
+        $journal = Join-Path $Out 'batch-journal.jsonl'
+        $deadline = [DateTime]::UtcNow.AddSeconds(40)
+        while ([DateTime]::UtcNow -lt $deadline -and -not $child.HasExited) {
+            if ((Test-Path $journal) -and @(Get-Content $journal).Count -ge 6) { break }
+            Start-Sleep -Milliseconds 100
+        }
+        $child.HasExited | Should -BeFalse -Because "the child should still be running (stderr: $(Get-Content (Join-Path $Work 'child.err') -Raw))"
+        $child.Kill()
+        $child.WaitForExit()
+
+        $completed = @(Get-Content $journal | Where-Object { $_ } | ForEach-Object { ($_ | ConvertFrom-Json).id })
+        $completed.Count | Should -BeGreaterOrEqual 6
+        $completed.Count | Should -BeLessThan 24
+        Join-Path $Out 'batch-report.json' | Should -Not -Exist   # it never got that far
+        @(Get-ChildItem $Out -Filter '*.tmp*').Count | Should -Be 0 -Because 'no half-written image is visible'
+        $firstRun = $Emulator.RequestCount
+
+        $Emulator.Latency = [timespan]::Zero
+        $results = Invoke-GeminiBatch -Path $csv -OutputDirectory $Out -Resume -ThrottleLimit 4
+        $rerunPrompts = @($Emulator.Requests | Select-Object -Skip $firstRun | ForEach-Object Prompt)
+        $missing = @($rows | Where-Object { $_.Id -notin $completed } | ForEach-Object Prompt)
+        ($rerunPrompts | Sort-Object) | Should -Be ($missing | Sort-Object)
+        # no row the journal had completed was requested twice over both runs
+        $counts = $Emulator.Requests | Group-Object Prompt -AsHashTable
+        foreach ($id in $completed) { $counts["picture number $($id.Substring(1))"].Count | Should -Be 1 }
+        @($results | Where-Object Status -eq Succeeded).Count | Should -Be 24
+        @($results | Where-Object FromJournal).Count | Should -Be $completed.Count
+        (Get-Content (Join-Path $Out 'batch-report.json') -Raw | ConvertFrom-Json).summary.succeeded | Should -Be 24
+        @(Get-ChildItem $Out -Filter 'r*.png').Count | Should -Be 24
+    }
+}
+
+Describe 'Invoke-GeminiBatch -Mode Server' {
+    BeforeEach {
+        $Emulator.Reset()
+        $Emulator.Latency = [timespan]::Zero
+        $script:Work = New-TestFolder 'server'
+        $script:Out = Join-Path $Work 'out'
+        $script:Csv = New-TaskCsv $Work @(
+            @{ Id = 'ok1'; Prompt = 'a lighthouse at dusk' }
+            @{ Id = 'ok2'; Prompt = 'a teapot' }
+            @{ Id = 'bad'; Prompt = '[emulator:500] this row fails' }
+        )
+    }
+    AfterEach { $Emulator.HoldBatches = $false }
+
+    It 'goes from submit to receive, with a failed row and batch prices' {
+        $Emulator.HoldBatches = $true
+        $job = Invoke-GeminiBatch -Path $Csv -OutputDirectory $Out -Mode Server -DisplayName 'pester batch'
+        $job | Should -BeOfType ([GeminiImage.Engine.Batch.GeminiBatchJob])
+        $job.State | Should -Be 'Pending'
+        $job.RequestCount | Should -Be 3
+        $job.InputMode | Should -Be 'Inline'
+        (Get-GeminiBatchJob $job.Name).DisplayName | Should -Be 'pester batch'
+        { $job | Receive-GeminiBatchJob -ErrorAction Stop } | Should -Throw -ErrorId 'GeminiImage.BatchNotFinished*'
+
+        $Emulator.AdvanceBatch($job.Name) | Should -Be 'BATCH_STATE_RUNNING'
+        $null = $Emulator.AdvanceBatch($job.Name)
+        $done = $job | Wait-GeminiBatchJob -PollIntervalSec 0.2 -MaxWaitSec 20
+        $done.State | Should -Be 'Succeeded'
+        $done.FailedCount | Should -Be 1
+
+        $results = $done | Receive-GeminiBatchJob -ErrorVariable errs -ErrorAction SilentlyContinue
+        $byId = @{}; $results | ForEach-Object { $byId[$_.Id] = $_ }
+        $byId['ok1'].Status | Should -Be 'Succeeded'
+        $byId['ok1'].Path | Should -Be (Join-Path $Out 'ok1.png')
+        $byId['ok1'].Path | Should -Exist
+        $byId['bad'].Status | Should -Be 'Failed'
+        $errs.Count | Should -Be 1
+
+        # the same prompt run locally costs twice as much
+        $local = Invoke-GeminiBatch -InputObject @{ Id = 'cmp'; Prompt = 'a lighthouse at dusk' } -OutputDirectory (Join-Path $Work 'local')
+        [math]::Abs([double]$byId['ok1'].Cost - [double]$local.Cost / 2) | Should -BeLessThan 0.000002
+        $report = Get-Content (Join-Path $Out 'batch-report.json') -Raw | ConvertFrom-Json
+        $report.summary.mode | Should -Be 'Server'
+        $report.summary.succeeded | Should -Be 2
+        $report.summary.failed | Should -Be 1
+
+        # receiving again saves nothing twice
+        $again = $done | Receive-GeminiBatchJob -ErrorAction SilentlyContinue
+        @($again | Where-Object FromJournal).Count | Should -Be 2
+        @(Get-ChildItem $Out -Filter '*.png').Count | Should -Be 2
+    }
+
+    It 'cancels a job; its rows come back as not run' {
+        $Emulator.HoldBatches = $true
+        $job = Invoke-GeminiBatch -Path $Csv -OutputDirectory $Out -Mode Server
+        $stopped = $job | Stop-GeminiBatchJob -PassThru
+        $stopped.State | Should -Be 'Cancelled'
+        (Get-GeminiBatchJob -Name $job.Id).State | Should -Be 'Cancelled'
+        $results = Receive-GeminiBatchJob -Name $job.Name
+        @($results).Count | Should -Be 3
+        @($results.Status | Select-Object -Unique) | Should -Be @('NotRun')
+        $Emulator.Requests.Path | Should -Not -Contain '/v1beta/models/gemini-2.5-flash-image:generateContent'
+    }
+}

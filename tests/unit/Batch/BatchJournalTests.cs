@@ -1,0 +1,54 @@
+using GeminiImage.Engine.Batch;
+using Xunit;
+
+namespace GeminiImage.Tests.Batch;
+
+public sealed class BatchJournalTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "journal-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, true);
+    }
+
+    [Fact]
+    public void RecordsOutcomesAndTheLatestWins()
+    {
+        using (var journal = BatchJournal.Open(_dir))
+        {
+            journal.Append(new BatchRowResult { Id = "a", Status = BatchRowStatus.Failed, Error = "boom" });
+            journal.Append(new BatchRowResult { Id = "b", Status = BatchRowStatus.Succeeded, Path = "/x/b.png", Cost = 0.039m });
+            journal.Append(new BatchRowResult { Id = "a", Status = BatchRowStatus.Succeeded, Cost = 0.04m });
+            journal.Append(new BatchRowResult { Id = "c", Status = BatchRowStatus.Blocked });
+        }
+        var loaded = BatchJournal.Load(_dir);
+        Assert.Equal(3, loaded.Count);
+        Assert.Equal(BatchRowStatus.Succeeded, loaded["a"].Status);
+        Assert.Equal(0.039m, loaded["B"].Cost);
+        Assert.True(loaded["c"].IsComplete);
+        Assert.Contains("\"status\":\"Succeeded\"", File.ReadAllText(Path.Combine(_dir, BatchJournal.FileName)));
+    }
+
+    [Fact]
+    public void ATornLastLineIsIgnoredAndTheNextRunStartsOnANewLine()
+    {
+        using (var journal = BatchJournal.Open(_dir))
+            journal.Append(new BatchRowResult { Id = "done", Status = BatchRowStatus.Succeeded });
+        File.AppendAllText(Path.Combine(_dir, BatchJournal.FileName), "{\"id\":\"half\",\"sta");
+        Assert.Equal(new[] { "done" }, BatchJournal.Load(_dir).Keys);
+
+        using (var journal = BatchJournal.Open(_dir))
+            journal.Append(new BatchRowResult { Id = "next", Status = BatchRowStatus.Succeeded });
+        Assert.Equal(new[] { "done", "next" }, BatchJournal.Load(_dir).Keys.OrderBy(k => k));
+    }
+
+    [Fact]
+    public void FailedRowsAreNotComplete()
+    {
+        Assert.False(new BatchRowResult { Status = BatchRowStatus.Failed }.IsComplete);
+        Assert.False(new BatchRowResult { Status = BatchRowStatus.NotRun }.IsComplete);
+        Assert.True(new BatchRowResult { Status = BatchRowStatus.Succeeded }.IsComplete);
+        Assert.Empty(BatchJournal.Load(_dir));
+    }
+}

@@ -1,0 +1,90 @@
+using GeminiImage.Emulator;
+using GeminiImage.Engine.Api;
+using GeminiImage.Engine.Batch;
+using GeminiImage.Engine.Generation;
+using GeminiImage.Engine.Ledger;
+using Xunit;
+
+namespace GeminiImage.Tests.Batch;
+
+/// <summary>The runner and the server client against the emulator, with the ledger and manifests in a temporary data folder.</summary>
+[Collection("DataHome")]
+public sealed class BatchRunTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "batchrun-" + Guid.NewGuid().ToString("N"));
+    private readonly string? _savedHome = Environment.GetEnvironmentVariable(DataFolder.HomeVariable);
+    private readonly GeminiEmulator _emulator = GeminiEmulator.Start();
+
+    public BatchRunTests() => Environment.SetEnvironmentVariable(DataFolder.HomeVariable, Path.Combine(_dir, "home"));
+
+    public void Dispose()
+    {
+        _emulator.Stop();
+        Environment.SetEnvironmentVariable(DataFolder.HomeVariable, _savedHome);
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, true);
+    }
+
+    private GeminiClient Client() => new(new GeminiClientOptions { BaseUri = _emulator.BaseUri, ApiKey = _emulator.ApiKey, MaxRetries = 0 });
+
+    private static BatchPlan Plan(params string[] prompts) =>
+        BatchPlan.Validate(prompts.Select((p, i) => new BatchRow { RowNumber = i + 1, Id = "r" + (i + 1), Prompt = p }), new BatchDefaults(), ".", ".");
+
+    [Fact]
+    public async Task LocalRunJournalsEveryRowAndAResumeSkipsCompletedOnes()
+    {
+        var output = Path.Combine(_dir, "out");
+        var plan = Plan("one", "two", "[emulator:500] three", "four");
+        var service = new GenerationService(Client(), new UsageContext { Operation = UsageOperation.Batch, BatchId = "t1" });
+        var seen = new List<BatchRowResult>();
+        using (var journal = BatchJournal.Open(output))
+            await new LocalBatchRunner(service).RunAsync(plan.Items, new LocalBatchOptions { OutputDirectory = output, ThrottleLimit = 2 }, journal, r => { lock (seen) seen.Add(r); }, CancellationToken.None);
+
+        Assert.Equal(4, seen.Count);
+        Assert.Equal(BatchRowStatus.Failed, seen.Single(r => r.Id == "r3").Status);
+        Assert.True(File.Exists(Path.Combine(output, "r1.png")));
+        Assert.True(File.Exists(Path.Combine(output, "thumbnails", "r1.jpg")));
+        var journaled = BatchJournal.Load(output);
+        Assert.Equal(3, journaled.Values.Count(r => r.IsComplete));
+
+        // What a re-run sends: only the row that did not complete.
+        var todo = plan.Items.Where(i => !(journaled.TryGetValue(i.Id, out var r) && r.IsComplete)).Select(i => i.Id);
+        Assert.Equal(new[] { "r3" }, todo);
+        var ledger = service.Ledger.Query(new UsageFilter()).ToList();
+        Assert.Equal(4, ledger.Count);
+        Assert.All(ledger, r => Assert.Equal("t1", r.BatchId));
+    }
+
+    [Fact]
+    public async Task ServerJobThroughAnUploadedJsonlFileIsReceivedAtTheBatchPrice()
+    {
+        var output = Path.Combine(_dir, "server");
+        var plan = Plan("a lighthouse", "[emulator:500] fails", "a teapot");
+        var client = new ServerBatchClient(Client()) { InlineLimit = 0 }; // force the Files API path
+        var job = await client.SubmitAsync(plan.Items, "file job", output, CancellationToken.None);
+        Assert.Equal("File", job.InputMode);
+        Assert.Contains(_emulator.Requests, r => r.Path == "/upload/v1beta/files");
+
+        for (var i = 0; i < 50 && !(job = await client.GetAsync(job.Name, CancellationToken.None)).Done; i++) await Task.Delay(100);
+        Assert.Equal("Succeeded", job.State);
+        Assert.StartsWith("files/", job.ResponsesFile);
+
+        var manifest = BatchJobManifest.TryLoad(job.Id)!;
+        var service = new GenerationService(Client(), new UsageContext { Operation = UsageOperation.BatchServer, BatchPricing = true, BatchId = job.Id });
+        var results = new List<BatchRowResult>();
+        using (var journal = BatchJournal.Open(output))
+            await client.ReceiveAsync(job.Name, manifest, service, journal, BatchJournal.Load(output), results.Add, CancellationToken.None);
+
+        Assert.Equal(new[] { "r1", "r2", "r3" }, results.Select(r => r.Id));
+        Assert.Equal(new[] { BatchRowStatus.Succeeded, BatchRowStatus.Failed, BatchRowStatus.Succeeded }, results.Select(r => r.Status));
+        Assert.Equal(Path.Combine(output, "r1.png"), results[0].Path);
+        var ledger = service.Ledger.Query(new UsageFilter()).OrderBy(r => r.RowId).ToList();
+        Assert.Equal(3, ledger.Count);
+        Assert.All(ledger, r => Assert.Equal(UsageOperation.BatchServer, r.Operation));
+        var r1 = ledger.Single(r => r.RowId == "r1");
+        var usage = new Engine.Pricing.TokenUsage { InputTokens = r1.InputTokens, TextOutputTokens = r1.TextOutputTokens, ImageOutputTokens = r1.ImageOutputTokens, ThinkingTokens = r1.ThinkingTokens };
+        var fullPrice = Engine.Pricing.PriceTable.Load().Compute(r1.Model, usage, batch: false);
+        Assert.True(r1.CostUsd > 0);
+        Assert.Equal(fullPrice / 2, r1.CostUsd);
+        Assert.Equal(UsageStatus.Failed, ledger.Single(r => r.RowId == "r2").Status);
+    }
+}
