@@ -154,7 +154,7 @@ Describe 'Invoke-GeminiBatch -Mode Server' {
     It 'goes from submit to receive, with a failed row and batch prices' {
         $Emulator.HoldBatches = $true
         $job = Invoke-GeminiBatch -Path $Csv -OutputDirectory $Out -Mode Server -DisplayName 'pester batch'
-        $job | Should -BeOfType ([GeminiImage.Engine.Batch.GeminiBatchJob])
+        $job.PSObject.TypeNames[0] | Should -Be 'GeminiImage.Engine.Batch.GeminiBatchJob'
         $job.State | Should -Be 'Pending'
         $job.RequestCount | Should -Be 3
         $job.InputMode | Should -Be 'Inline'
