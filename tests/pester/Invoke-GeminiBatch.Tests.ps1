@@ -183,9 +183,9 @@ Describe 'Invoke-GeminiBatch -Mode Server' {
         $report.summary.succeeded | Should -Be 2
         $report.summary.failed | Should -Be 1
 
-        # receiving again saves nothing twice
+        # receiving again saves and records nothing twice
         $again = $done | Receive-GeminiBatchJob -ErrorAction SilentlyContinue
-        @($again | Where-Object FromJournal).Count | Should -Be 2
+        @($again | Where-Object FromJournal).Count | Should -Be 3
         @(Get-ChildItem $Out -Filter '*.png').Count | Should -Be 2
     }
 

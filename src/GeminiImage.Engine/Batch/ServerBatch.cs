@@ -286,7 +286,9 @@ public sealed class ServerBatchClient
         {
             key ??= index < manifest.Rows.Count ? manifest.Rows[index].Id : null;
             if (key == null || !rows.TryGetValue(key, out var row) || !seen.Add(key)) return;
-            if (done.TryGetValue(key, out var previous) && previous.IsComplete)
+            // A server job's results are final: a row already received from this job (even a failed one) is not saved
+            // or recorded again.
+            if (done.TryGetValue(key, out var previous) && (previous.IsComplete || previous.BatchId == job.Id))
             {
                 previous.FromJournal = true;
                 onResult(previous);
