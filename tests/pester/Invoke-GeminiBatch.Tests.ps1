@@ -55,6 +55,22 @@ Describe 'Invoke-GeminiBatch (local)' {
         @($Emulator.Requests | Where-Object Prompt -eq 'make it blue')[0].InputImageCount | Should -Be 1
     }
 
+    It 'applies a Style column, with explicit columns winning, and refuses an unknown style before sending' {
+        $csv = New-TaskCsv $Work @(
+            @{ Id = 'styled'; Prompt = 'a smartwatch'; Style = 'product-white'; AspectRatio = '' }
+            @{ Id = 'override'; Prompt = 'a mug'; Style = 'product-white'; AspectRatio = '16:9' }
+            @{ Id = 'nostyle'; Prompt = 'a lamp'; Style = 'no-such-style'; AspectRatio = '' }
+        )
+        $results = Invoke-GeminiBatch -Path $csv -OutputDirectory $Out -ErrorAction SilentlyContinue
+        $style = Get-GeminiStyle product-white
+        $sent = @{}; $Emulator.Requests | ForEach-Object { $sent[$_.AspectRatio + '|' + $_.Prompt] = $_ }
+        $Emulator.RequestCount | Should -Be 2
+        $Emulator.Requests.Prompt | Should -Contain ($style.Template.Replace('{prompt}', 'a smartwatch'))
+        ($Emulator.Requests | Where-Object { $_.Prompt -like '*a smartwatch*' }).AspectRatio | Should -Be $style.AspectRatio
+        ($Emulator.Requests | Where-Object { $_.Prompt -like '*a mug*' }).AspectRatio | Should -Be '16:9'
+        ($results | Where-Object Id -eq 'nostyle').ErrorId | Should -Be 'GeminiImage.StyleNotFound'
+    }
+
     It 'writes batch-report.json and an HTML gallery that parse and escape the prompts' {
         $null = Invoke-GeminiBatch -Path $Csv -OutputDirectory $Out -ErrorAction SilentlyContinue
         $report = Get-Content (Join-Path $Out 'batch-report.json') -Raw | ConvertFrom-Json

@@ -7,6 +7,7 @@ using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Generation;
 using GeminiImage.Engine.Imaging;
 using GeminiImage.Engine.Pricing;
+using GeminiImage.Engine.Styles;
 
 namespace GeminiImage.Engine.Batch;
 
@@ -23,7 +24,9 @@ public sealed class BatchItem
     public BatchRow Row { get; }
     public string Id { get; }
     public ModelInfo Model { get; }
-    public string Prompt => Row.Prompt ?? "";
+    /// <summary>The prompt sent: the row's prompt inside its style's template when it has one.</summary>
+    public string Prompt => Style?.Expand(Row.Prompt ?? "") ?? Row.Prompt ?? "";
+    public GeminiStyle? Style { get; set; }
     public string? AspectRatio { get; set; }
     public string? ImageSize { get; set; }
     /// <summary>Full paths of the input images.</summary>
@@ -35,7 +38,11 @@ public sealed class BatchItem
     /// <summary>The request without input images (for estimates) or with them loaded by <paramref name="loader"/>.</summary>
     public ImageRequest CreateRequest(InputImageLoader? loader)
     {
-        var request = new ImageRequest { Prompt = Prompt, Model = Model, AspectRatio = AspectRatio, ImageSize = ImageSize, Tags = Tags };
+        var request = new ImageRequest
+        {
+            Prompt = Prompt, Model = Model, AspectRatio = AspectRatio, ImageSize = ImageSize, Tags = Tags,
+            SystemInstruction = Style?.SystemInstruction, Temperature = Style?.Temperature,
+        };
         if (loader != null && ImagePaths.Count > 0)
             request.InputImages = ImagePaths.Select(p => { var prepared = loader.Prepare(p); return new InputImage(prepared.Data, prepared.MimeType, p); }).ToList();
         return request;
@@ -109,7 +116,7 @@ public sealed class BatchPlan
     /// <paramref name="inputDirectory"/>, relative OutFile paths against <paramref name="outputDirectory"/>.
     /// </summary>
     public static BatchPlan Validate(IEnumerable<BatchRow> rows, BatchDefaults defaults, string inputDirectory, string outputDirectory,
-        ModelCatalog? catalog = null, InputImageLoader? loader = null)
+        ModelCatalog? catalog = null, InputImageLoader? loader = null, StyleStore? styles = null)
     {
         catalog ??= ModelCatalog.Default;
         var items = new List<BatchItem>();
@@ -126,13 +133,21 @@ public sealed class BatchPlan
                 if (r.ParseError != null) return new BatchProblem(r, null, "GeminiImage.BatchRowUnreadable", r.ParseError);
                 if (!seen.Add(rowId)) return new BatchProblem(r, rowId, "GeminiImage.DuplicateRowId", $"The id '{rowId}' is used by an earlier row; ids must be unique.");
                 if (string.IsNullOrWhiteSpace(r.Prompt)) return new BatchProblem(r, rowId, "GeminiImage.EmptyPrompt", "The prompt is empty.");
-                var modelId = r.Model ?? defaults.Model;
+                GeminiStyle? style = null;
+                if (r.Style != null)
+                {
+                    // Explicit columns win over the style's defaults, which win over the run's defaults.
+                    try { style = (styles ??= new StyleStore()).Get(r.Style); style.Validate(); }
+                    catch (GeminiImageException ex) { return new BatchProblem(r, rowId, ex.ErrorId, ex.Message); }
+                }
+                var modelId = r.Model ?? style?.Model ?? defaults.Model;
                 if (!catalog.TryGet(modelId, out var model))
                     return new BatchProblem(r, rowId, "GeminiImage.UnknownModel", $"The model '{modelId}' is not in the catalog (Get-GeminiModel lists them).");
                 var item = new BatchItem(r, rowId, model)
                 {
-                    AspectRatio = r.AspectRatio ?? defaults.AspectRatio,
-                    ImageSize = r.ImageSize ?? (model.SupportsImageSize ? defaults.ImageSize : null),
+                    Style = style,
+                    AspectRatio = r.AspectRatio ?? style?.AspectRatio ?? defaults.AspectRatio,
+                    ImageSize = r.ImageSize ?? (model.SupportsImageSize ? style?.ImageSize ?? defaults.ImageSize : null),
                     Tags = r.Tags.Count > 0 ? r.Tags : defaults.Tags,
                     ImagePaths = r.Images.Select(p => Path.GetFullPath(Path.Combine(inputDirectory, p))).ToList(),
                     OutFile = r.OutFile == null ? null : Path.GetFullPath(Path.Combine(outputDirectory, r.OutFile)),

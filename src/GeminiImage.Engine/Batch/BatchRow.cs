@@ -21,6 +21,8 @@ public sealed class BatchRow
     public string? ImageSize { get; set; }
     public string? Model { get; set; }
     public string? OutFile { get; set; }
+    /// <summary>A prompt style (Get-GeminiStyle) applied to this row.</summary>
+    public string? Style { get; set; }
     public IReadOnlyList<string> Tags { get; set; } = Array.Empty<string>();
     /// <summary>Set when the row itself could not be read (bad JSON line).</summary>
     public string? ParseError { get; set; }
@@ -30,7 +32,7 @@ public sealed class BatchRow
 public static class BatchRowParser
 {
     /// <summary>The known columns; others are ignored.</summary>
-    public static readonly IReadOnlyList<string> Columns = new[] { "Id", "Prompt", "Image", "AspectRatio", "ImageSize", "Model", "OutFile", "Tag" };
+    public static readonly IReadOnlyList<string> Columns = new[] { "Id", "Prompt", "Image", "AspectRatio", "ImageSize", "Model", "OutFile", "Tag", "Style" };
 
     /// <summary>Reads <paramref name="path"/> as JSONL when it ends in .jsonl/.ndjson/.json, otherwise as CSV.</summary>
     public static IReadOnlyList<BatchRow> ReadFile(string path)
@@ -100,6 +102,7 @@ public static class BatchRowParser
             Model = Text("Model")?.Trim(),
             OutFile = Text("OutFile")?.Trim(),
             Tags = List("Tag"),
+            Style = Text("Style")?.Trim(),
         };
     }
 
