@@ -262,7 +262,7 @@ public sealed class GenerationService
             Tags = request.Tags.ToList(),
             BatchId = _usage.BatchId,
             RowId = rowId,
-            OutputPath = images.FirstOrDefault()?.Path ?? (error as ImageSaveException)?.FallbackPath,
+            OutputPath = OutputPathForLedger(images.FirstOrDefault()?.Path ?? (error as ImageSaveException)?.FallbackPath),
             Prompt = _usage.NoPromptLogging ? null : request.Prompt,
             MachineName = Environment.MachineName,
             UserName = Environment.UserName,
