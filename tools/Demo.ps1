@@ -19,6 +19,7 @@ Import-Module -Name $ModulePath -Force
 $OutputPath = (New-Item -ItemType Directory -Path $OutputPath -Force).FullName
 # Keep the demo's ledger beside its images, not in the user's data folder.
 $env:GEMINI_IMAGE_HOME = Join-Path $OutputPath '.data'
+Remove-Item -LiteralPath $env:GEMINI_IMAGE_HOME -Recurse -Force -ErrorAction SilentlyContinue   # each demo run has its own ledger
 
 $emulator = $null
 if ([string]::IsNullOrEmpty($env:GEMINI_API_KEY) -and [string]::IsNullOrEmpty($env:GOOGLE_API_KEY)) {
@@ -44,6 +45,8 @@ try {
     @($images) + $edited + $turn | Format-Table | Out-String -Width 200 | Write-Host
     $total = (@($images) + $edited + $turn | Measure-Object -Property Cost -Sum).Sum
     Write-Host ('{0} images in {1}, total cost ${2:0.000}' -f (@($images).Count + 2), $OutputPath, $total)
+    Write-Host 'The usage ledger, by cmdlet:'
+    Get-GeminiCost -GroupBy Cmdlet | Format-Table | Out-String -Width 200 | Write-Host
 }
 finally {
     if ($emulator) { Stop-GeminiEmulator }

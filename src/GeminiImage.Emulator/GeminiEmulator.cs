@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
@@ -42,7 +43,7 @@ public sealed class GeminiEmulator : IDisposable
     {
         _listener = listener;
         _options = options;
-        BaseUri = new Uri($"http://127.0.0.1:{port}/");
+        BaseUri = new Uri(listener.Prefixes.First());
         Latency = options.Latency;
         _files = new FileStore(BaseUri);
         _batches = new BatchStore(_files, NewSignature, SignatureCheck);
@@ -61,7 +62,19 @@ public sealed class GeminiEmulator : IDisposable
             listener.Prefixes.Add($"http://127.0.0.1:{port}/");
             try
             {
-                listener.Start();
+                try
+                {
+                    listener.Start();
+                }
+                catch (HttpListenerException) when (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+                {
+                    // On Windows, http.sys lets a non-administrator listen on "localhost" but not on "127.0.0.1"
+                    // without a URL reservation; "localhost" resolves to the same loopback address.
+                    listener.Close();
+                    listener = new HttpListener();
+                    listener.Prefixes.Add($"http://localhost:{port}/");
+                    listener.Start();
+                }
                 return new GeminiEmulator(listener, port, options);
             }
             catch (HttpListenerException) when (attempt < attempts)
