@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -43,6 +44,19 @@ public sealed class LocalBatchRunner
         var next = -1;
         Exception? stop = null;
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Thumbnails are for the report only: one background consumer makes them, so that a worker's
+        // request slot is free again as soon as its image is saved and journaled.
+        // Bounded, so that thumbnails that fall behind slow the workers down instead of piling up.
+        using var thumbnailQueue = new BlockingCollection<BatchRowResult>(Math.Max(4, options.ThrottleLimit * 2));
+        var thumbnails = Task.Run(() =>
+        {
+            try
+            {
+                foreach (var done in thumbnailQueue.GetConsumingEnumerable(cancellationToken))
+                    done.Thumbnail = BatchThumbnails.TryCreate(done.Path!, options.OutputDirectory, done.Id);
+            }
+            catch (OperationCanceledException) { }
+        });
 
         async Task WorkerAsync()
         {
@@ -54,6 +68,7 @@ public sealed class LocalBatchRunner
                 if (result == null) return; // cancelled
                 journal.Append(result);
                 onResult(result);
+                if (options.Thumbnails && result.Path != null) thumbnailQueue.Add(result, cancellationToken);
                 if (result.Exception is BudgetExceededException || _circuit.IsOpen)
                 {
                     Interlocked.CompareExchange(ref stop, result.Exception is BudgetExceededException b ? b : new CircuitOpenException(_circuit.Threshold, result.Exception), null);
@@ -75,6 +90,8 @@ public sealed class LocalBatchRunner
         }
         finally
         {
+            thumbnailQueue.CompleteAdding();
+            await thumbnails.ConfigureAwait(false);
             if (wanted > minWorkers) ThreadPool.SetMinThreads(minWorkers, minIo);
         }
         cancellationToken.ThrowIfCancellationRequested();
@@ -92,7 +109,6 @@ public sealed class LocalBatchRunner
             var outcome = await _service.RunAsync(request, item.CreatePlan(options.OutputDirectory), item.ImagePaths.FirstOrDefault(), cancellationToken, item.Id).ConfigureAwait(false);
             result.SetImages(outcome.Images);
             _circuit.RecordSuccess();
-            if (options.Thumbnails && result.Path != null) result.Thumbnail = BatchThumbnails.TryCreate(result.Path, options.OutputDirectory, item.Id);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
