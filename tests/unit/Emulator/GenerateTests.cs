@@ -217,18 +217,7 @@ public class GenerateTests
         var watch = Stopwatch.StartNew();
         var responses = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => client.GenerateAsync(EmulatorClient.Body("same prompt"))));
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"16 concurrent requests took {watch.Elapsed}");
-    }
-
-    [Fact]
-    public async Task A1024PngIsQuickToProduce()
-    {
-        using var client = new EmulatorClient();
-        await client.GenerateAsync(EmulatorClient.Body("warm-up"));
-        var watch = Stopwatch.StartNew();
-        var response = await client.GenerateAsync(EmulatorClient.Body("a fresh prompt for timing " + Guid.NewGuid()));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        // Google's real latency is seconds; the budget here is generous for slow CI machines.
-        Assert.True(watch.ElapsedMilliseconds < 500, $"took {watch.ElapsedMilliseconds} ms");
+        // One after another they would take 8 s; served concurrently they take about one latency.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(6), $"16 concurrent requests took {watch.Elapsed}");
     }
 }
