@@ -11,7 +11,7 @@
     `-Task Test` first), forces plain-text rendering, and defines:
       $RepoRoot, $ModulePath, $GeminiModule
       New-TestFolder      a fresh empty folder (under TestDrive: when Pester provides it), removed
-                          with TestDrive at the end of the block, or by Remove-TestFolders
+                          with TestDrive at the end of the block
       Start-TestEmulator  Start-GeminiEmulator (splatting -Parameters), returning its object;
                           marks the current test skipped when the cmdlet does not exist yet.
                           Stop it in AfterAll/AfterEach with Stop-GeminiEmulator.
@@ -34,8 +34,6 @@ function Test-GeminiCommand([Parameter(Mandatory)] [string] $Name) {
     [bool](Get-Command -Name $Name -Module GeminiImage -ErrorAction SilentlyContinue)
 }
 
-$script:TestFolders = [System.Collections.Generic.List[string]]::new()
-
 function New-TestFolder([string] $Name = 'test') {
     $base = if (Test-Path -LiteralPath 'TestDrive:\' -ErrorAction SilentlyContinue) {
         (Get-PSDrive -Name TestDrive).Root
@@ -43,14 +41,7 @@ function New-TestFolder([string] $Name = 'test') {
     else { [System.IO.Path]::GetTempPath() }
     $path = Join-Path $base ("$Name-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
     New-Item -ItemType Directory -Path $path -Force | Out-Null
-    $script:TestFolders.Add($path)
     $path
-}
-
-# For folders made outside TestDrive (e.g. from BeforeDiscovery); call it from AfterAll.
-function Remove-TestFolders {
-    foreach ($p in $script:TestFolders) { Remove-Item -LiteralPath $p -Recurse -Force -ErrorAction SilentlyContinue }
-    $script:TestFolders.Clear()
 }
 
 function Start-TestEmulator {

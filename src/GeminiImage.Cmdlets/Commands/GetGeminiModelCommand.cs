@@ -18,7 +18,7 @@ public sealed class GetGeminiModelCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var pattern in Name.Select(n => n.StartsWith("models/", System.StringComparison.Ordinal) ? n.Substring(7) : n))
+        foreach (var pattern in Name.Select(ModelCatalog.StripPrefix))
         {
             var wildcard = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
             var matches = ModelCatalog.Default.Models.Where(m => wildcard.IsMatch(m.Id)).ToList();

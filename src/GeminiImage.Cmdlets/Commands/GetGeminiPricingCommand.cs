@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using GeminiImage.Cmdlets.Infrastructure;
+using GeminiImage.Engine.Catalog;
 using GeminiImage.Engine.Pricing;
 
 namespace GeminiImage.Cmdlets.Commands;
@@ -40,7 +41,7 @@ public sealed class GetGeminiPricingCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var name in Model.Select(n => n.StartsWith("models/", StringComparison.Ordinal) ? n.Substring(7) : n))
+        foreach (var name in Model.Select(ModelCatalog.StripPrefix))
         {
             var wildcard = new WildcardPattern(name, WildcardOptions.IgnoreCase);
             var matches = _rows!.Where(r => wildcard.IsMatch(r.Model)).ToList();

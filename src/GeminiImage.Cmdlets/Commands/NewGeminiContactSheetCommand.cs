@@ -59,8 +59,7 @@ public sealed class NewGeminiContactSheetCommand : PSCmdlet
     protected override void BeginProcessing()
     {
         if (!ImageResizer.IsColor(Background))
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Background '{Background}' is not a colour; use a name such as 'white' or hex such as '#FFFFFF'."),
-                "GeminiImage.InvalidArgument", ErrorCategory.InvalidArgument, Background));
+            ThrowTerminatingError(ErrorRecords.From(new ArgumentException($"-Background '{Background}' is not a colour; use a name such as 'white' or hex such as '#FFFFFF'."), Background));
         _outFile = GetUnresolvedProviderPathFromPSPath(OutFile);
     }
 

@@ -19,6 +19,9 @@ namespace GeminiImage.Cmdlets.Commands;
 [OutputType(typeof(GeminiImageResult))]
 public sealed class NewGeminiImageCommand : GeminiApiCmdlet
 {
+    // One client and service for the whole pipeline: -ReferenceImage and -Cache do not bind per record.
+    private GenerationService? _service;
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string Prompt { get; set; } = "";
@@ -90,11 +93,11 @@ public sealed class NewGeminiImageCommand : GeminiApiCmdlet
         {
             Prompt = Prompt,
             Model = model,
-            AspectRatio = NullIfEmpty(AspectRatio),
-            ImageSize = NullIfEmpty(ImageSize),
+            AspectRatio = Text.NullIfBlank(AspectRatio),
+            ImageSize = Text.NullIfBlank(ImageSize),
             Temperature = Temperature,
             Seed = Seed,
-            SystemInstruction = NullIfEmpty(SystemInstruction),
+            SystemInstruction = Text.NullIfBlank(SystemInstruction),
             Tags = Tag ?? Array.Empty<string>(),
         };
         try
@@ -111,8 +114,8 @@ public sealed class NewGeminiImageCommand : GeminiApiCmdlet
 
         var plan = new OutputPlan
         {
-            Directory = GetUnresolvedProviderPathFromPSPath(NullIfEmpty(OutputDirectory) ?? SessionState.Path.CurrentFileSystemLocation.ProviderPath),
-            OutFile = NullIfEmpty(OutFile) is { } outFile ? GetUnresolvedProviderPathFromPSPath(outFile) : null,
+            Directory = GetUnresolvedProviderPathFromPSPath(Text.NullIfBlank(OutputDirectory) ?? SessionState.Path.CurrentFileSystemLocation.ProviderPath),
+            OutFile = Text.NullIfBlank(OutFile) is { } outFile ? GetUnresolvedProviderPathFromPSPath(outFile) : null,
             Force = Force,
             // Automatic file names come from the user's words, not the style's template.
             NameHint = style == null ? null : Prompt,
@@ -123,7 +126,7 @@ public sealed class NewGeminiImageCommand : GeminiApiCmdlet
             return;
         }
 
-        var service = CreateCachingGenerationService(request.InputImages.Count > 0 ? UsageOperation.Edit : UsageOperation.Generate, CacheParameter(Cache));
+        var service = _service ??= CreateCachingGenerationService(request.InputImages.Count > 0 ? UsageOperation.Edit : UsageOperation.Generate, CacheParameter(Cache));
         var estimate = service.Estimate(request);
         var action = $"Generate {Count} image request(s) with {model.Id}" + (estimate.HasValue ? $" (estimated cost ${estimate.Value * Count:0.000})" : " (cost unknown)");
         if (!ShouldProcess(Prompt, action)) return;
@@ -146,5 +149,4 @@ public sealed class NewGeminiImageCommand : GeminiApiCmdlet
         if (Count > 1) WriteProgress(new ProgressRecord(1, "New-GeminiImage", "Done") { RecordType = ProgressRecordType.Completed });
     }
 
-    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -249,5 +249,5 @@ public sealed class ResizeGeminiImageCommand : PSCmdlet
     };
 
     private void Fail(string message) =>
-        ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), "GeminiImage.InvalidArgument", ErrorCategory.InvalidArgument, null));
+        ThrowTerminatingError(ErrorRecords.From(new ArgumentException(message), null));
 }

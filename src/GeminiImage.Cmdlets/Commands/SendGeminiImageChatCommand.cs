@@ -13,6 +13,8 @@ namespace GeminiImage.Cmdlets.Commands;
 [OutputType(typeof(GeminiImageResult))]
 public sealed class SendGeminiImageChatCommand : GeminiApiCmdlet
 {
+    private GenerationService? _service;
+
     [Parameter(Mandatory = true)]
     [ValidateNotNull]
     public ImageChat Chat { get; set; } = null!;
@@ -45,7 +47,7 @@ public sealed class SendGeminiImageChatCommand : GeminiApiCmdlet
         ImageRequest request;
         try
         {
-            request = Chat.NextRequest(Prompt, NullIfEmpty(AspectRatio), NullIfEmpty(ImageSize), InputImages.Load(this, ReferenceImage), out var warning);
+            request = Chat.NextRequest(Prompt, Text.NullIfBlank(AspectRatio), Text.NullIfBlank(ImageSize), InputImages.Load(this, ReferenceImage), out var warning);
             if (warning != null) WriteWarning(warning);
             request.Validate();
         }
@@ -54,14 +56,14 @@ public sealed class SendGeminiImageChatCommand : GeminiApiCmdlet
             WriteError(ErrorRecords.From(ex, Prompt));
             return;
         }
-        var service = CreateGenerationService(UsageOperation.Chat);
+        var service = _service ??= CreateGenerationService(UsageOperation.Chat);
         var estimate = service.Estimate(request);
         if (!ShouldProcess(Prompt, $"Send turn {Chat.Turns.Count + 1} of chat {Chat.Id} to {request.Model.Id}" + (estimate.HasValue ? $" (estimated cost ${estimate.Value:0.000})" : ""))) return;
 
         var plan = new OutputPlan
         {
             Directory = Chat.OutputDirectory,
-            OutFile = NullIfEmpty(OutFile) is { } outFile ? GetUnresolvedProviderPathFromPSPath(outFile) : null,
+            OutFile = Text.NullIfBlank(OutFile) is { } outFile ? GetUnresolvedProviderPathFromPSPath(outFile) : null,
             Force = Force,
         };
         if (plan.OutFile != null && System.IO.File.Exists(plan.OutFile) && !Force)
@@ -85,5 +87,4 @@ public sealed class SendGeminiImageChatCommand : GeminiApiCmdlet
         }
     }
 
-    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -79,8 +79,7 @@ public sealed class SetGeminiBudgetCommand : PSCmdlet
 
     private static string Show(decimal? limit) => limit is decimal d ? "$" + d.ToString(CultureInfo.InvariantCulture) : "none";
 
-    private static ErrorRecord Invalid(string message, object? target) =>
-        new(new ArgumentException(message), "GeminiImage.InvalidArgument", ErrorCategory.InvalidArgument, target);
+    private static ErrorRecord Invalid(string message, object? target) => ErrorRecords.From(new ArgumentException(message), target);
 }
 
 /// <summary>Writes the budget view, turning a ledger that cannot be read into an error record.</summary>

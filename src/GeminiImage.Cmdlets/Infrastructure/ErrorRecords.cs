@@ -25,7 +25,7 @@ public static class ErrorRecords
         };
     }
 
-    public static ErrorCategory CategoryOf(GeminiImageException exception) => exception switch
+    private static ErrorCategory CategoryOf(GeminiImageException exception) => exception switch
     {
         OutputExistsException => ErrorCategory.ResourceExists,
         GeminiImage.Engine.Styles.GeminiStyleException { ErrorId: GeminiImage.Engine.Styles.GeminiStyleException.StyleExistsId } => ErrorCategory.ResourceExists,

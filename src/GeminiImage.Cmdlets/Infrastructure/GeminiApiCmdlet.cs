@@ -47,17 +47,18 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
 
     protected GeminiClient CreateClient()
     {
-        var timeout = TimeoutSec > 0 ? TimeoutSec : SessionConfig.Current.TimeoutSec ?? 300;
-        var retries = MaxRetries >= 0 ? MaxRetries : SessionConfig.Current.MaxRetries ?? 4;
+        var timeout = SettingsResolver.ResolveTimeoutSec(TimeoutSec);
+        var retries = SettingsResolver.ResolveMaxRetries(MaxRetries);
+        var retryWait = SettingsResolver.ResolveMaxRetryWaitSec();
         var proxyUri = Proxy ?? SessionConfig.Current.Proxy;
         var options = new GeminiClientOptions
         {
             BaseUri = SettingsResolver.ResolveBaseUri(BaseUri),
             ApiKey = EffectiveApiKey,
             AttemptTimeout = TimeSpan.FromSeconds(timeout),
-            OverallTimeout = TimeSpan.FromSeconds(timeout * (retries + 1) + (SessionConfig.Current.MaxRetryWaitSec ?? 300)),
+            OverallTimeout = TimeSpan.FromSeconds(timeout * (retries + 1) + retryWait),
             MaxRetries = retries,
-            MaxTotalRetryWait = TimeSpan.FromSeconds(SessionConfig.Current.MaxRetryWaitSec ?? 300),
+            MaxTotalRetryWait = TimeSpan.FromSeconds(retryWait),
             Proxy = proxyUri == null ? null : new WebProxy(proxyUri) { Credentials = ProxyCredential?.GetNetworkCredential() },
             Verbose = QueueVerbose,
             Debug = QueueDebug,
@@ -89,8 +90,9 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
         service.CacheMode = SettingsResolver.ResolveCacheMode(cache);
         if (service.CacheMode != CacheMode.Off)
         {
-            service.Cache = new ResponseCache(null, SettingsResolver.ResolveCacheMaxMB() * 1048576L);
-            WriteVerbose($"Response cache {service.CacheMode}: {service.Cache.Folder} (max {SettingsResolver.ResolveCacheMaxMB()} MB).");
+            var maxMB = SettingsResolver.ResolveCacheMaxMB();
+            service.Cache = new ResponseCache(null, maxMB * 1048576L);
+            WriteVerbose($"Response cache {service.CacheMode}: {service.Cache.Folder} (max {maxMB} MB).");
         }
         return service;
     }

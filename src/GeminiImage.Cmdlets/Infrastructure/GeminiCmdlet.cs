@@ -45,7 +45,7 @@ public abstract class GeminiCmdlet : PSCmdlet, IDisposable
     protected void Run(Func<CancellationToken, Task> work) => Run(async token => { await work(token).ConfigureAwait(false); return true; });
 
     /// <summary>Writes everything queued so far (call on the pipeline thread).</summary>
-    protected void Drain()
+    private void Drain()
     {
         while (_pending.TryTake(out var action)) action();
     }

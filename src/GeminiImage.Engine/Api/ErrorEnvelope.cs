@@ -58,9 +58,9 @@ public static class ErrorEnvelope
         }
 
         var text = $"Gemini API error {httpStatus}{(status != null ? " " + status : "")}: {message}";
-        if (reason == "API_KEY_INVALID")
+        if (GeminiApiException.IsInvalidKeyReason(reason))
             text = "The API key was rejected (400 API_KEY_INVALID). Set a valid key with $env:GEMINI_API_KEY or Set-GeminiConfig -ApiKey.";
-        else if (quotaIds.Exists(q => q.IndexOf("PerDay", StringComparison.OrdinalIgnoreCase) >= 0))
+        else if (GeminiApiException.HasDailyQuota(quotaIds))
             text = $"The daily quota is used up ({string.Join(", ", quotaIds)}); it resets at midnight Pacific time ({NextPacificMidnightUtc():u}). {message}";
         return new GeminiApiException(httpStatus, status, text) { RetryDelay = retryDelay, QuotaIds = quotaIds, ErrorReason = reason };
     }

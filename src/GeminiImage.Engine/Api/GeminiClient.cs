@@ -25,10 +25,13 @@ public sealed class GeminiClient
     private readonly HttpClient _http;
     private readonly RequestLimiter _limiter;
     private readonly ResiliencePipeline _pipeline;
+    /// <summary>The base URI with a trailing slash, so relative paths append to its path prefix.</summary>
+    private readonly Uri _base;
 
     public GeminiClient(GeminiClientOptions options, RequestLimiter? limiter = null)
     {
         _options = options;
+        _base = options.BaseUri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? options.BaseUri : new Uri(options.BaseUri.AbsoluteUri + "/");
         _limiter = limiter ?? RequestLimiter.Shared;
         _http = options.Handler != null ? new HttpClient(options.Handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan } : SharedClient(options.Proxy);
         _pipeline = BuildPipeline();
@@ -132,7 +135,7 @@ public sealed class GeminiClient
 
     private HttpRequestMessage NewRequest(HttpMethod method, string relativePath, byte[]? payload, string? contentType)
     {
-        var request = new HttpRequestMessage(method, new Uri(NormalizedBase(_options.BaseUri), relativePath));
+        var request = new HttpRequestMessage(method, new Uri(_base, relativePath));
         if (payload != null)
         {
             request.Content = new ByteArrayContent(payload);
@@ -162,7 +165,7 @@ public sealed class GeminiClient
         attempt.CancelAfter(_options.AttemptTimeout);
         using var request = build();
         // The key goes only to the configured service (an upload session URL carries its own authority).
-        if (!string.IsNullOrEmpty(_options.ApiKey) && request.RequestUri!.AbsoluteUri.StartsWith(NormalizedBase(_options.BaseUri).AbsoluteUri, StringComparison.OrdinalIgnoreCase))
+        if (!string.IsNullOrEmpty(_options.ApiKey) && request.RequestUri!.AbsoluteUri.StartsWith(_base.AbsoluteUri, StringComparison.OrdinalIgnoreCase))
             request.Headers.TryAddWithoutValidation("x-goog-api-key", _options.ApiKey);
         request.Headers.TryAddWithoutValidation("X-Server-Timeout", ((int)Math.Ceiling(_options.AttemptTimeout.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture));
         _options.Debug?.Invoke($"{request.Method} {request.RequestUri} ({request.Content?.Headers.ContentLength ?? 0:N0} bytes)");
@@ -242,9 +245,6 @@ public sealed class GeminiClient
         if (header?.Date is { } date) return date - DateTimeOffset.UtcNow;
         return null;
     }
-
-    private static Uri NormalizedBase(Uri baseUri) =>
-        baseUri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
 
     private static Exception Innermost(Exception ex)
     {

@@ -99,14 +99,6 @@ public static class BatchReport
         return (jsonPath, htmlPath);
     }
 
-    /// <summary>The gallery page as a string (tests and small reports).</summary>
-    public static string Html(BatchSummary summary, IReadOnlyList<BatchRowResult> rows)
-    {
-        using var writer = new StringWriter(CultureInfo.InvariantCulture);
-        WriteHtml(writer, summary, rows);
-        return writer.ToString();
-    }
-
     /// <summary>The gallery page; every value taken from rows is HTML-escaped.</summary>
     private static void WriteHtml(TextWriter sb, BatchSummary summary, IReadOnlyList<BatchRowResult> rows)
     {

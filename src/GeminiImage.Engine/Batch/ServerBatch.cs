@@ -52,7 +52,7 @@ public sealed class GeminiBatchJob
             Name = op.Name,
             State = Pascal(state.StartsWith("BATCH_STATE_", StringComparison.Ordinal) ? state.Substring(12) : state),
             Done = op.Done,
-            Model = m.Model?.StartsWith("models/", StringComparison.Ordinal) == true ? m.Model.Substring(7) : m.Model,
+            Model = m.Model == null ? null : ModelCatalog.StripPrefix(m.Model),
             DisplayName = m.DisplayName,
             CreateTime = Time(m.CreateTime),
             UpdateTime = Time(m.UpdateTime),

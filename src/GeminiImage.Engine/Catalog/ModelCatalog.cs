@@ -58,7 +58,8 @@ public sealed class ModelCatalog
         };
     }
 
-    private static string StripPrefix(string id) => id.StartsWith("models/", StringComparison.Ordinal) ? id.Substring(7) : id;
+    /// <summary>The REST API names models "models/{id}"; everything here uses the bare id.</summary>
+    public static string StripPrefix(string id) => id.StartsWith("models/", StringComparison.Ordinal) ? id.Substring(7) : id;
 
     public static ModelCatalog Load(Stream json)
     {

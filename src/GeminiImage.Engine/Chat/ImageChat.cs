@@ -63,7 +63,7 @@ public sealed class ImageChat
             // Start again from the latest image as a fresh user image: no signatures needed, far fewer bytes.
             var data = File.ReadAllBytes(latest);
             request.History = Array.Empty<Content>();
-            request.InputImages = new[] { new InputImage(data, MimeOf(latest), latest) }.Concat(extraImages).ToList();
+            request.InputImages = new[] { new InputImage(data, OutputWriter.MimeTypeFor(Path.GetExtension(latest)) is { Length: > 0 } mime ? mime : "image/png", latest) }.Concat(extraImages).ToList();
             warning = $"The chat history passed {MaxRequestBytes / (1024.0 * 1024):0.#} MB; continuing from the latest image ({Path.GetFileName(latest)}) without the earlier turns.";
         }
         return request;
@@ -100,12 +100,6 @@ public sealed class ImageChat
         (request.History.SelectMany(c => c.Parts ?? new List<Part>()).Sum(p => (long)(p.InlineData?.Data.Length ?? 0) + (p.Text?.Length ?? 0) + (p.ThoughtSignature?.Length ?? 0))
          + request.InputImages.Sum(i => (long)i.Data.Length)) * 4 / 3;
 
-    private static string MimeOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
-    {
-        ".jpg" or ".jpeg" => "image/jpeg",
-        ".webp" => "image/webp",
-        _ => "image/png",
-    };
 }
 
 /// <summary>A pending input image in a serializable form.</summary>

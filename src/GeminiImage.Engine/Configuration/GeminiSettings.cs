@@ -72,6 +72,13 @@ public static class SettingsResolver
     public static CacheMode ResolveCacheMode(bool? parameter) =>
         parameter.HasValue ? (parameter.Value ? CacheMode.ReadWrite : CacheMode.Off) : SessionConfig.Current.Cache ?? GeminiEnvironment.Cache ?? CacheMode.Off;
 
+    /// <summary>Per-attempt timeout in seconds: parameter (positive), session, then several minutes (reference §6.6).</summary>
+    public static int ResolveTimeoutSec(int parameter = 0) => parameter > 0 ? parameter : SessionConfig.Current.TimeoutSec ?? 300;
+
+    public static int ResolveMaxRetries(int parameter = -1) => parameter >= 0 ? parameter : SessionConfig.Current.MaxRetries ?? 4;
+
+    public static int ResolveMaxRetryWaitSec() => SessionConfig.Current.MaxRetryWaitSec ?? 300;
+
     public static int ResolveCacheMaxMB() => SessionConfig.Current.CacheMaxMB ?? GeminiEnvironment.CacheMaxMB ?? (int)(ResponseCache.DefaultMaxBytes / 1048576);
 
     /// <summary>Shows a key as its last four characters only.</summary>

@@ -23,8 +23,13 @@ public class GeminiApiException : GeminiImageException
     /// <summary>A short snippet of a body that was not JSON (a proxy's HTML page).</summary>
     public string? BodySnippet { get; set; }
 
-    public bool IsInvalidApiKey => ErrorReason == "API_KEY_INVALID";
-    public bool IsDailyQuota => QuotaIds.Any(q => q.IndexOf("PerDay", StringComparison.OrdinalIgnoreCase) >= 0);
+    public bool IsInvalidApiKey => IsInvalidKeyReason(ErrorReason);
+    public bool IsDailyQuota => HasDailyQuota(QuotaIds);
+
+    internal static bool IsInvalidKeyReason(string? reason) => reason == "API_KEY_INVALID";
+
+    /// <summary>A per-day quota will not recover in seconds (reference §5.3).</summary>
+    internal static bool HasDailyQuota(IEnumerable<string> quotaIds) => quotaIds.Any(q => q.IndexOf("PerDay", StringComparison.OrdinalIgnoreCase) >= 0);
 
     public override string ErrorId => this switch
     {

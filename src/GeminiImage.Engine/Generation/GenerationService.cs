@@ -47,6 +47,8 @@ public sealed class GenerationService
     private readonly UsageContext _usage;
     private readonly Lazy<UsageLedger> _ledger;
     private readonly Lazy<PriceTable> _prices = new(() => PriceTable.Load());
+    // Read once per service (one cmdlet call, batch or watch run), not once per request.
+    private readonly Lazy<BudgetSettings> _budget = new(() => BudgetSettings.Load(null));
 
     public GenerationService(GeminiClient client, UsageContext usage)
     {
@@ -88,7 +90,7 @@ public sealed class GenerationService
     /// <summary>Throws <see cref="BudgetExceededException"/> before spending when a budget would be passed.</summary>
     public void EnsureWithinBudget(ImageRequest request)
     {
-        var settings = BudgetSettings.Load(null);
+        var settings = _budget.Value;
         if (settings.Daily == null && settings.Monthly == null) return;
         var check = new BudgetGuard(Ledger, settings).EnsureWithinBudget(Estimate(request) ?? 0m);
         if (check.Status == BudgetStatus.Warning) _usage.Warning?.Invoke(check.Message);

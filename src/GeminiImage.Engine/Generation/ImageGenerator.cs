@@ -21,17 +21,10 @@ public sealed class ImageGenerator
         CostCalculator.EstimateUsage(request.Model, request.ImageSize, 1, request.InputImages.Count + request.History.Sum(c => c.Parts?.Count(p => p.InlineData != null) ?? 0), request.Prompt.Length);
 
     /// <summary>Sends the request. Throws <see cref="Errors.GeminiNoImageException"/> when no image came back.</summary>
-    public async Task<GenerateResult> SendAsync(ImageRequest request, CancellationToken cancellationToken)
-    {
-        request.Validate();
-        var result = await _client.GenerateContentAsync(request.Model.Id, request.ToWireRequest(), cancellationToken).ConfigureAwait(false);
-        return result;
-    }
+    public Task<GenerateResult> SendAsync(ImageRequest request, CancellationToken cancellationToken) =>
+        _client.GenerateContentAsync(request.Model.Id, request.ToWireRequest(), cancellationToken);
 
     /// <summary>Saves the images of a successful result; a save failure leaves the image in the fallback folder and throws.</summary>
-    public static IReadOnlyList<GeminiImageResult> Save(ImageRequest request, GenerateResult result, OutputPlan plan, string? sourcePath, decimal? cost) =>
-        Save(request, result, plan, sourcePath, cost, null);
-
     /// <param name="written">Receives the exact bytes written for each image (with provenance), for the response cache.</param>
     internal static IReadOnlyList<GeminiImageResult> Save(ImageRequest request, GenerateResult result, OutputPlan plan, string? sourcePath, decimal? cost, List<byte[]>? written)
     {

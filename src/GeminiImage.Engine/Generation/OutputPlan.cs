@@ -27,7 +27,7 @@ public sealed class OutputPlan
             var stem = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(OutFile)!, System.IO.Path.GetFileNameWithoutExtension(OutFile));
             var requested = System.IO.Path.GetExtension(OutFile);
             // Keep the user's extension when it matches the format; otherwise the real format's extension wins.
-            var ext = string.Equals(OutputWriter.ExtensionFor(MimeFromExtension(requested)), extension, StringComparison.OrdinalIgnoreCase) ? requested : extension;
+            var ext = string.Equals(OutputWriter.ExtensionFor(OutputWriter.MimeTypeFor(requested)), extension, StringComparison.OrdinalIgnoreCase) ? requested : extension;
             var n = index + SavedSoFar;
             return n == 0 ? stem + ext : $"{stem}-{n + 1}{ext}";
         }
@@ -40,11 +40,4 @@ public sealed class OutputPlan
         return OutputWriter.AutoName(Directory, NameHint ?? prompt, extension, localTime, index);
     }
 
-    private static string MimeFromExtension(string extension) => extension.ToLowerInvariant() switch
-    {
-        ".jpg" or ".jpeg" => "image/jpeg",
-        ".webp" => "image/webp",
-        ".png" => "image/png",
-        _ => "",
-    };
 }

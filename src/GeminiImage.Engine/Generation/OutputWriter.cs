@@ -22,6 +22,15 @@ public static class OutputWriter
         _ => ".png",
     };
 
+    /// <summary>The image MIME type for a file extension (".jpg" → "image/jpeg"); empty when it is not one we write.</summary>
+    public static string MimeTypeFor(string extension) => extension.ToLowerInvariant() switch
+    {
+        ".jpg" or ".jpeg" => "image/jpeg",
+        ".webp" => "image/webp",
+        ".png" => "image/png",
+        _ => "",
+    };
+
     /// <summary>A short, file-system-safe slug of the prompt: lowercase ASCII words joined by dashes.</summary>
     public static string Slug(string prompt, int maxLength = 40)
     {
@@ -125,13 +134,4 @@ public static class OutputWriter
     {
         try { if (File.Exists(path)) File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
-
-    /// <summary>Whether a path is one of our temporary files (a crash can leave them; watchers skip them).</summary>
-    public static bool IsTemporaryFile(string path)
-    {
-        var name = Path.GetFileName(path);
-        return name.StartsWith(".", StringComparison.Ordinal) && name.EndsWith(".tmp", StringComparison.OrdinalIgnoreCase);
-    }
-
-    internal static bool AnyInvalidFileNameChars(string name) => name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name.Any(char.IsControl);
 }

@@ -126,11 +126,7 @@ public sealed class BudgetGuard
     {
         try
         {
-            Directory.CreateDirectory(_ledger.DataFolder);
-            var temp = _statePath + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(state));
-            if (File.Exists(_statePath)) File.Delete(_statePath);
-            File.Move(temp, _statePath);
+            Generation.OutputWriter.WriteAtomic(JsonSerializer.SerializeToUtf8Bytes(state), _statePath, force: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }

@@ -349,7 +349,7 @@ SELECT CASE WHEN changes() = 0 THEN 0 ELSE last_insert_rowid() END;";
         if (!string.IsNullOrEmpty(filter.Model))
         {
             clauses.Add("model = @model COLLATE NOCASE");
-            command.Parameters.AddWithValue("@model", StripModelPrefix(filter.Model!));
+            command.Parameters.AddWithValue("@model", Catalog.ModelCatalog.StripPrefix(filter.Model!));
         }
         if (!string.IsNullOrEmpty(filter.Tag))
         {
@@ -364,7 +364,7 @@ SELECT CASE WHEN changes() = 0 THEN 0 ELSE last_insert_rowid() END;";
     {
         r.MachineName ??= Environment.MachineName;
         r.UserName ??= Environment.UserName;
-        r.Model = StripModelPrefix(r.Model);
+        r.Model = Catalog.ModelCatalog.StripPrefix(r.Model);
         r.Tags = r.Tags.Select(t => Scrub(t)?.Replace(",", " ").Trim()).Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).Distinct().ToList();
         r.RecordId = Scrub(r.RecordId) ?? Guid.NewGuid().ToString("N");
         r.Cmdlet = Scrub(r.Cmdlet) ?? "";
@@ -465,9 +465,6 @@ SELECT CASE WHEN changes() = 0 THEN 0 ELSE last_insert_rowid() END;";
             catch (IOException) when (attempt < 20 && File.Exists(path)) { Thread.Sleep(50); }
         }
     }
-
-    internal static string StripModelPrefix(string model) =>
-        model.StartsWith("models/", StringComparison.Ordinal) ? model.Substring(7) : model;
 
     private static IList<string> SplitTags(string tags) =>
         tags.Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries).ToList();

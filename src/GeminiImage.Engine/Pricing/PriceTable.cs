@@ -63,7 +63,7 @@ public sealed class PriceTable
         {
             foreach (var model in models.EnumerateObject())
             {
-                var id = Ledger.UsageLedger.StripModelPrefix(model.Name);
+                var id = ModelCatalog.StripPrefix(model.Name);
                 var baseline = catalog.TryGet(id, out var info) ? info.Prices : null;
                 overrides[id] = new ModelPrices
                 {
@@ -82,7 +82,7 @@ public sealed class PriceTable
     /// <summary>Prices of a model, or null when neither the overrides nor the catalog know it.</summary>
     public ModelPrices? Get(string modelId)
     {
-        var id = Ledger.UsageLedger.StripModelPrefix(modelId);
+        var id = ModelCatalog.StripPrefix(modelId);
         if (_overrides.TryGetValue(id, out var prices)) return prices;
         return _catalog.TryGet(id, out var model) ? model.Prices : null;
     }

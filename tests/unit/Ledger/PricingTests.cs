@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using GeminiImage.Engine.Api;
 using GeminiImage.Engine.Pricing;
 using Xunit;
 
@@ -7,7 +8,7 @@ namespace GeminiImage.Tests.Ledger;
 
 public sealed class PricingTests
 {
-    private static TokenUsage Usage(string json) => UsageMetadataReader.Read(JsonDocument.Parse(json).RootElement);
+    private static TokenUsage Usage(string json) => ResponseClassifier.ToUsage(JsonSerializer.Deserialize<UsageMetadata>(json, GeminiJson.Options));
 
     [Fact]
     public void Success_with_text_and_image_uses_image_details_for_image_output()
