@@ -1,4 +1,5 @@
 using System;
+using GeminiImage.Engine.Generation;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -159,12 +160,5 @@ public static class BatchReport
         return string.Join("/", full.Substring(prefix.Length).Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar).Select(Uri.EscapeDataString));
     }
 
-    private static void WriteAtomic(string path, Action<Stream> write)
-    {
-        var temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 65536))
-            write(stream);
-        if (File.Exists(path)) File.Delete(path);
-        File.Move(temp, path);
-    }
+    private static void WriteAtomic(string path, Action<Stream> write) => OutputWriter.WriteAtomic(path, write, force: true, durable: false);
 }

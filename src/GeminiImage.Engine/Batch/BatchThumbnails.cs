@@ -1,4 +1,5 @@
 using System;
+using GeminiImage.Engine.Generation;
 using System.IO;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
@@ -24,10 +25,7 @@ public static class BatchThumbnails
             using (var image = Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(imagePath))
             {
                 image.Mutate(x => x.Resize(new ResizeOptions { Size = new Size(Size, Size), Mode = ResizeMode.Max, Sampler = KnownResamplers.Box }));
-                var temp = Path.Combine(folder, "." + name + ".tmp");
-                image.Save(temp, new JpegEncoder { Quality = 75 });
-                if (File.Exists(Path.Combine(folder, name))) File.Delete(Path.Combine(folder, name));
-                File.Move(temp, Path.Combine(folder, name));
+                OutputWriter.WriteAtomic(Path.Combine(folder, name), stream => image.Save(stream, new JpegEncoder { Quality = 75 }), force: true, durable: false);
             }
             return FolderName + "/" + name;
         }

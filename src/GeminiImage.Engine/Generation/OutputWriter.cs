@@ -84,7 +84,12 @@ public static class OutputWriter
     }
 
     /// <summary>Temporary file in the target folder, then a rename: readers see the whole file or nothing.</summary>
-    public static string WriteAtomic(byte[] data, string path, bool force)
+    public static string WriteAtomic(byte[] data, string path, bool force) =>
+        WriteAtomic(path, stream => stream.Write(data, 0, data.Length), force);
+
+    /// <summary>Like <see cref="WriteAtomic(byte[], string, bool)"/> for content written as a stream.</summary>
+    /// <param name="durable">Flush through to the disk before the rename (paid images); derived files (reports, thumbnails) can skip it.</param>
+    public static string WriteAtomic(string path, Action<Stream> write, bool force, bool durable = true)
     {
         if (!force && File.Exists(path)) throw new OutputExistsException(path);
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
@@ -92,8 +97,8 @@ public static class OutputWriter
         var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.WriteThrough))
-                stream.Write(data, 0, data.Length);
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, durable ? FileOptions.WriteThrough : FileOptions.None))
+                write(stream);
             if (File.Exists(path))
             {
                 if (!force) throw new OutputExistsException(path);
