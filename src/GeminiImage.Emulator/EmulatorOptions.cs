@@ -5,8 +5,11 @@ namespace GeminiImage.Emulator;
 /// <summary>Settings for <see cref="GeminiEmulator.Start(EmulatorOptions?)"/>.</summary>
 public sealed class EmulatorOptions
 {
-    /// <summary>The API key the emulator accepts in <c>x-goog-api-key</c> (or <c>?key=</c>).</summary>
-    public string ApiKey { get; set; } = "emulator-key";
+    /// <summary>
+    /// The API key the emulator accepts in <c>x-goog-api-key</c> (or <c>?key=</c>); null (the default) makes a
+    /// random key for each instance, so another local user cannot guess it.
+    /// </summary>
+    public string? ApiKey { get; set; }
 
     /// <summary>Accept any non-empty key, not only <see cref="ApiKey"/>.</summary>
     public bool AcceptAnyKey { get; set; }

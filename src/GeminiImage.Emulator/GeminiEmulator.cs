@@ -20,6 +20,9 @@ namespace GeminiImage.Emulator;
 /// </summary>
 public sealed class GeminiEmulator : IDisposable
 {
+    /// <summary>The request header that carries <see cref="ControlToken"/> on <c>/emulator/</c> calls.</summary>
+    public const string ControlTokenHeader = "X-Emulator-Token";
+
     private const long MaxBodyBytes = 110L * 1024 * 1024;
     private const string HtmlBadGateway = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n<body><center><h1>502 Bad Gateway</h1></center>\n<hr><center>nginx</center>\n</body></html>\n";
 
@@ -44,6 +47,8 @@ public sealed class GeminiEmulator : IDisposable
         _listener = listener;
         _options = options;
         BaseUri = new Uri(listener.Prefixes.First());
+        ApiKey = string.IsNullOrEmpty(options.ApiKey) ? "emu-" + Wire.Hex(Wire.RandomBytes(16)) : options.ApiKey!;
+        ControlToken = Wire.Hex(Wire.RandomBytes(32));
         Latency = options.Latency;
         _files = new FileStore(BaseUri);
         _batches = new BatchStore(_files, NewSignature, SignatureCheck);
@@ -97,8 +102,15 @@ public sealed class GeminiEmulator : IDisposable
     /// <summary>Base address, e.g. <c>http://127.0.0.1:54321/</c>; append <c>v1beta/…</c>.</summary>
     public Uri BaseUri { get; }
 
-    /// <summary>The API key the emulator accepts.</summary>
-    public string ApiKey => _options.ApiKey;
+    /// <summary>The API key the emulator accepts: the configured one, or a random one made for this instance.</summary>
+    public string ApiKey { get; }
+
+    /// <summary>
+    /// A random token made for this instance; every <c>/emulator/</c> control call must send it in the
+    /// <see cref="ControlTokenHeader"/> header. A custom header also keeps browser pages out (it needs a CORS
+    /// preflight, which the emulator never grants).
+    /// </summary>
+    public string ControlToken { get; }
 
     /// <summary>Simulated latency of each generate request (applied asynchronously).</summary>
     public TimeSpan Latency
@@ -337,7 +349,7 @@ public sealed class GeminiEmulator : IDisposable
         var key = request.Headers["x-goog-api-key"];
         if (string.IsNullOrEmpty(key)) query.TryGetValue("key", out key);
         entry.ApiKeyPresent = !string.IsNullOrEmpty(key);
-        entry.ApiKeyValid = entry.ApiKeyPresent && (_options.AcceptAnyKey || string.Equals(key, _options.ApiKey, StringComparison.Ordinal));
+        entry.ApiKeyValid = entry.ApiKeyPresent && (_options.AcceptAnyKey || FixedTimeEquals(key, ApiKey));
         if (!entry.ApiKeyValid) throw GoogleError.ApiKeyInvalid();
     }
 
@@ -610,9 +622,19 @@ public sealed class GeminiEmulator : IDisposable
 
     // ---------------------------------------------------------------- control API
 
+    private static bool FixedTimeEquals(string? given, string expected)
+    {
+        if (given == null || given.Length != expected.Length) return false;
+        var difference = 0;
+        for (var i = 0; i < expected.Length; i++) difference |= given[i] ^ expected[i];
+        return difference == 0;
+    }
+
     private async Task<Reply> HandleControlAsync(HttpListenerRequest request, string path)
     {
         var method = request.HttpMethod;
+        if (!FixedTimeEquals(request.Headers[ControlTokenHeader], ControlToken))
+            throw new GoogleError(401, "UNAUTHENTICATED", $"Control calls need this emulator's ControlToken in the {ControlTokenHeader} header.");
         try
         {
             switch (path)

@@ -15,6 +15,8 @@
       Start-TestEmulator  Start-GeminiEmulator (splatting -Parameters), returning its object;
                           marks the current test skipped when the cmdlet does not exist yet.
                           Stop it in AfterAll/AfterEach with Stop-GeminiEmulator.
+      Invoke-TestEmulatorControl  calls the emulator's control API (emulator/<Path>) with its ControlToken,
+                          e.g. Invoke-TestEmulatorControl $emu faults -Method Post -Body @{ kind = 'Unavailable503' }
       Test-GeminiCommand  $true when the module exports the named command
       Invoke-TestPwsh     runs a script in a fresh pwsh (the same PowerShell as this one), optionally with
                           extra environment variables; returns ExitCode, Output and Result (its last output
@@ -56,6 +58,25 @@ function Start-TestEmulator {
         return
     }
     Start-GeminiEmulator @Parameters
+}
+
+function Invoke-TestEmulatorControl {
+    param(
+        [Parameter(Mandatory)] $Emulator,
+        [Parameter(Mandatory)] [string] $Path,
+        [string] $Method = 'Get',
+        $Body
+    )
+    $request = @{
+        Method  = $Method
+        Uri     = [Uri]::new($Emulator.BaseUri, 'emulator/' + $Path.TrimStart('/'))
+        Headers = @{ 'X-Emulator-Token' = $Emulator.ControlToken }
+    }
+    if ($null -ne $Body) {
+        $request.Body = if ($Body -is [string]) { $Body } else { ConvertTo-Json -InputObject $Body -Depth 5 }
+        $request.ContentType = 'application/json'
+    }
+    Invoke-RestMethod @request
 }
 
 function Invoke-TestPwsh {

@@ -14,6 +14,8 @@ internal sealed class EmulatorClient : IDisposable
     {
         Emulator = GeminiEmulator.Start(options);
         Http = new HttpClient { BaseAddress = Emulator.BaseUri, Timeout = TimeSpan.FromSeconds(30) };
+        // Control calls (/emulator/*) need the instance's token; API calls ignore it.
+        Http.DefaultRequestHeaders.Add(GeminiEmulator.ControlTokenHeader, Emulator.ControlToken);
     }
 
     public GeminiEmulator Emulator { get; }
