@@ -95,6 +95,48 @@ Describe 'Invoke-GeminiBatch (local)' {
         $Emulator.RequestCount | Should -Be 0
     }
 
+    It 'refuses rows whose OutFile or Image leaves the folders, per row and before sending; -AllowAbsolutePaths opts out and -WhatIf lists them' {
+        $outside = New-TestFolder 'outside'
+        Copy-Item (Join-Path $RepoRoot 'tests/unit/data/images/good.png') (Join-Path $outside 'secret.png')
+        $climb = '../../' + (Split-Path $outside -Leaf) + '/escaped-by-csv.png'
+        $csv = New-TaskCsv $Work @(
+            @{ Id = 'climb'; Prompt = 'climbs out'; Image = ''; OutFile = $climb }
+            @{ Id = 'abs'; Prompt = 'absolute'; Image = ''; OutFile = (Join-Path $outside 'abs-by-csv.png') }
+            @{ Id = 'read'; Prompt = 'reads outside'; Image = (Join-Path $outside 'secret.png'); OutFile = '' }
+            @{ Id = 'ok'; Prompt = 'stays inside'; Image = 'cat.png'; OutFile = 'sub/ok.png' }
+            @{ Id = 'a/b'; Prompt = 'slash id'; Image = ''; OutFile = '' }
+            @{ Id = 'a_b'; Prompt = 'underscore id'; Image = ''; OutFile = '' }
+        )
+        $results = Invoke-GeminiBatch -Path $csv -OutputDirectory $Out -ErrorVariable errs -ErrorAction SilentlyContinue 3>$null
+        $byId = @{}; $results | ForEach-Object { $byId[$_.Id] = $_ }
+        foreach ($id in 'climb', 'abs', 'read') {
+            $byId[$id].Status | Should -Be 'Invalid'
+            $byId[$id].ErrorId | Should -Be 'GeminiImage.PathOutsideRoot'
+        }
+        $byId['climb'].Error | Should -BeLike "*'$climb'*'..'*"
+        @($errs | Where-Object TargetObject -eq 'climb')[0].Exception.Message | Should -BeLike "Row 1 (climb)*'$climb'*"
+        $byId['abs'].Error | Should -BeLike '*absolute*'
+        @($errs | Where-Object { $_.FullyQualifiedErrorId -like 'GeminiImage.PathOutsideRoot*' }).Count | Should -Be 3
+        $byId['ok'].Status | Should -Be 'Succeeded'
+        $byId['ok'].Path | Should -Be (Join-Path $Out 'sub/ok.png')
+        # distinct ids, distinct files (and thumbnails)
+        $byId['a/b'].Path | Should -Be (Join-Path $Out 'a%2Fb.png')
+        $byId['a_b'].Path | Should -Be (Join-Path $Out 'a_b.png')
+        $byId['a/b'].Thumbnail | Should -Not -Be $byId['a_b'].Thumbnail
+        # nothing was sent for the refused rows, nothing was written outside
+        $Emulator.RequestCount | Should -Be 3
+        @(Get-ChildItem $outside).Name | Should -Be @('secret.png')
+        Get-ChildItem -Recurse (Split-Path $Work) -Filter '*-by-csv.png' | Should -BeNullOrEmpty
+
+        # -WhatIf speaks to the host: run it in a child to read what it says
+        $whatIf = (Invoke-TestPwsh -Script "Import-Module '$ModulePath'; Invoke-GeminiBatch -Path '$csv' -OutputDirectory '$(Join-Path $Work 'trusted')' -AllowAbsolutePaths -WhatIf").Output
+        $whatIf | Should -Match 'row 1 \(climb\)'
+        $whatIf | Should -Match 'row 2 \(abs\)'
+        $whatIf | Should -Match 'row 3 \(read\)'
+        $whatIf | Should -Not -Match 'row 4 \(ok\)'
+        $Emulator.RequestCount | Should -Be 3
+    }
+
     It 'takes hashtables from the pipeline and names rows without an id by row number' {
         $results = @{ Prompt = 'one' }, @{ Prompt = 'two'; Id = 'second' } | Invoke-GeminiBatch -OutputDirectory $Out -AspectRatio 1:1
         $results.Id | Sort-Object | Should -Be @('row-1', 'second')

@@ -60,6 +60,13 @@ public sealed class InvokeGeminiBatchCommand : GeminiApiCmdlet
     [Parameter]
     public SwitchParameter Resume { get; set; }
 
+    /// <summary>
+    /// Trust the rows' paths: let Image and OutFile be absolute or lead out of the input and output folders
+    /// (by default such rows are refused with GeminiImage.PathOutsideRoot). -WhatIf lists them.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AllowAbsolutePaths { get; set; }
+
     /// <summary>Refuse the whole run when any row is invalid.</summary>
     [Parameter]
     public SwitchParameter Strict { get; set; }
@@ -118,7 +125,7 @@ public sealed class InvokeGeminiBatchCommand : GeminiApiCmdlet
             ImageSize = string.IsNullOrWhiteSpace(ImageSize) ? null : ImageSize,
             Tags = Tag ?? Array.Empty<string>(),
         };
-        var plan = BatchPlan.Validate(rows, defaults, inputDirectory, output);
+        var plan = BatchPlan.Validate(rows, defaults, inputDirectory, output, allowAbsolutePaths: AllowAbsolutePaths);
         var invalid = plan.Problems.Select(p => InvalidResult(p)).ToList();
         foreach (var problem in plan.Problems)
         {
@@ -130,8 +137,22 @@ public sealed class InvokeGeminiBatchCommand : GeminiApiCmdlet
                 new GeminiArgumentException("GeminiImage.BatchInvalidRows", $"{plan.Problems.Count} of {rows.Count} rows are invalid; nothing was sent (-Strict)."),
                 "GeminiImage.BatchInvalidRows", ErrorCategory.InvalidData, Path));
 
+        if (!ConfirmOutsidePaths(plan, inputDirectory, output)) return;
         if (server) RunServer(plan, output);
         else RunLocal(plan, invalid, output);
+    }
+
+    /// <summary>
+    /// With -AllowAbsolutePaths: -WhatIf names every row that reaches outside the folders (then the run's own line
+    /// follows); -Confirm asks about each, and a "no" stops the run before anything is sent.
+    /// </summary>
+    private bool ConfirmOutsidePaths(BatchPlan plan, string inputDirectory, string output)
+    {
+        var confirmed = true;
+        foreach (var item in plan.Items.Where(i => i.OutsidePaths.Count > 0))
+            confirmed &= ShouldProcess($"row {item.Row.RowNumber} ({item.Id})", $"Use {string.Join(" and ", item.OutsidePaths)}, outside '{inputDirectory}' or '{output}' (-AllowAbsolutePaths)");
+        var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) ? ((SwitchParameter)w).IsPresent : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+        return confirmed || whatIf;
     }
 
     private void RunLocal(BatchPlan plan, List<BatchRowResult> invalid, string output)

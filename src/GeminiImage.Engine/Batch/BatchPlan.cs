@@ -34,6 +34,8 @@ public sealed class BatchItem
     /// <summary>Full path of an explicit output file, or null to name the image after <see cref="Id"/>.</summary>
     public string? OutFile { get; set; }
     public IReadOnlyList<string> Tags { get; set; } = Array.Empty<string>();
+    /// <summary>Paths of this row outside the input or output folder, let through by -AllowAbsolutePaths ("Image '/x.png'").</summary>
+    public IReadOnlyList<string> OutsidePaths { get; set; } = Array.Empty<string>();
 
     /// <summary>The request without input images (for estimates) or with them loaded by <paramref name="loader"/>.</summary>
     public ImageRequest CreateRequest(InputImageLoader? loader)
@@ -50,7 +52,7 @@ public sealed class BatchItem
 
     /// <summary>Where this row's image goes: the explicit OutFile, or the row id as the file name in <paramref name="outputDirectory"/>.</summary>
     public OutputPlan CreatePlan(string outputDirectory) =>
-        OutFile != null ? new OutputPlan { Directory = outputDirectory, OutFile = OutFile } : new OutputPlan { Directory = outputDirectory, Stem = BatchPlan.FileStem(Id) };
+        OutFile != null ? new OutputPlan { Directory = outputDirectory, OutFile = OutFile } : new OutputPlan { Directory = outputDirectory, Stem = FileNames.FromId(Id) };
 
     /// <summary>Cost estimate before sending (batch price when <paramref name="batchPricing"/>).</summary>
     public decimal? Estimate(bool batchPricing) =>
@@ -112,11 +114,12 @@ public sealed class BatchPlan
 
     /// <summary>
     /// Checks every row: prompt present, id present (else "row-N") and unique, model known, aspect ratio and size
-    /// valid for the model, image files present and readable. Relative image paths are resolved against
-    /// <paramref name="inputDirectory"/>, relative OutFile paths against <paramref name="outputDirectory"/>.
+    /// valid for the model, image files present and readable. Image paths resolve inside <paramref name="inputDirectory"/>,
+    /// OutFile paths inside <paramref name="outputDirectory"/>: a row whose path is absolute or leads out (see
+    /// <see cref="PathContainment"/>) is refused with GeminiImage.PathOutsideRoot, unless <paramref name="allowAbsolutePaths"/>.
     /// </summary>
     public static BatchPlan Validate(IEnumerable<BatchRow> rows, BatchDefaults defaults, string inputDirectory, string outputDirectory,
-        ModelCatalog? catalog = null, InputImageLoader? loader = null, StyleStore? styles = null)
+        ModelCatalog? catalog = null, InputImageLoader? loader = null, StyleStore? styles = null, bool allowAbsolutePaths = false)
     {
         catalog ??= ModelCatalog.Default;
         var items = new List<BatchItem>();
@@ -143,17 +146,30 @@ public sealed class BatchPlan
                 var modelId = r.Model ?? style?.Model ?? defaults.Model;
                 if (!catalog.TryGet(modelId, out var model))
                     return new BatchProblem(r, rowId, "GeminiImage.UnknownModel", $"The model '{modelId}' is not in the catalog (Get-GeminiModel lists them).");
-                var item = new BatchItem(r, rowId, model)
+                var outside = new List<string>();
+                string Place(string column, string root, string written, bool output)
                 {
-                    Style = style,
-                    AspectRatio = r.AspectRatio ?? style?.AspectRatio ?? defaults.AspectRatio,
-                    ImageSize = r.ImageSize ?? (model.SupportsImageSize ? style?.ImageSize ?? defaults.ImageSize : null),
-                    Tags = r.Tags.Count > 0 ? r.Tags : defaults.Tags,
-                    ImagePaths = r.Images.Select(p => Path.GetFullPath(Path.Combine(inputDirectory, p))).ToList(),
-                    OutFile = r.OutFile == null ? null : Path.GetFullPath(Path.Combine(outputDirectory, r.OutFile)),
-                };
+                    var full = PathContainment.Check(root, written, out var rule, output);
+                    if (rule == null) return full;
+                    // A trusting user may opt out of containment, not out of names that would lose the image.
+                    if (!allowAbsolutePaths || (output && FileNames.Problem(Path.GetFileName(full)) != null))
+                        throw new PathOutsideRootException(written, root, rule, column);
+                    outside.Add($"{column} '{written}'");
+                    return full;
+                }
+                BatchItem item;
                 try
                 {
+                    item = new BatchItem(r, rowId, model)
+                    {
+                        Style = style,
+                        AspectRatio = r.AspectRatio ?? style?.AspectRatio ?? defaults.AspectRatio,
+                        ImageSize = r.ImageSize ?? (model.SupportsImageSize ? style?.ImageSize ?? defaults.ImageSize : null),
+                        Tags = r.Tags.Count > 0 ? r.Tags : defaults.Tags,
+                        ImagePaths = r.Images.Select(p => Place("Image", inputDirectory, p, output: false)).ToList(),
+                        OutFile = r.OutFile == null ? null : Place("OutFile", outputDirectory, r.OutFile, output: true),
+                    };
+                    item.OutsidePaths = outside;
                     var request = item.CreateRequest(null);
                     request.Validate();
                     if (item.ImagePaths.Count > model.MaxInputImages)
@@ -193,12 +209,4 @@ public sealed class BatchPlan
         }
     }
 
-    /// <summary>A file name stem from a row id: characters that are not allowed in file names become '_'.</summary>
-    public static string FileStem(string id)
-    {
-        var invalid = Path.GetInvalidFileNameChars().Concat(new[] { '/', '\\', ':', '*', '?', '"', '<', '>', '|' }).ToArray();
-        var chars = id.Select(c => invalid.Contains(c) || char.IsControl(c) ? '_' : c).ToArray();
-        var stem = new string(chars).Trim().TrimEnd('.');
-        return stem.Length == 0 ? "row" : stem;
-    }
 }

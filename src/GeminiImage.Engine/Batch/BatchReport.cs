@@ -134,7 +134,7 @@ public static class BatchReport
             if (r.Thumbnail != null || link != null)
             {
                 if (link != null) sb.Append("<a href=\"").Append(E(link)).Append("\">");
-                sb.Append("<img loading=\"lazy\" alt=\"").Append(E(r.Id)).Append("\" src=\"").Append(E(r.Thumbnail ?? link)).Append("\"/>");
+                sb.Append("<img loading=\"lazy\" alt=\"").Append(E(r.Id)).Append("\" src=\"").Append(E(r.Thumbnail != null ? Relative(summary.OutputDirectory, Path.Combine(summary.OutputDirectory, r.Thumbnail)) : link)).Append("\"/>");
                 if (link != null) sb.Append("</a>");
             }
             else

@@ -20,7 +20,7 @@ public static class BatchThumbnails
         {
             var folder = Path.Combine(outputDirectory, FolderName);
             Directory.CreateDirectory(folder);
-            var name = BatchPlan.FileStem(id) + ".jpg";
+            var name = FileNames.FromId(id) + ".jpg";
             // Rgb24 and a box filter: a quarter-size preview needs no more, and it runs while other rows wait on the network.
             using (var image = Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(imagePath))
             {

@@ -103,13 +103,13 @@ public sealed class BatchJobManifest
         public List<string> ImagePaths { get; set; } = new();
     }
 
-    public static string StorePath(string id) => Path.Combine(DataFolder.Default, "batches", BatchPlan.FileStem(id) + ".json");
+    public static string StorePath(string id) => Path.Combine(DataFolder.Default, "batches", FileNames.FromId(id) + ".json");
 
     public void Save()
     {
         var id = Name.StartsWith("batches/", StringComparison.Ordinal) ? Name.Substring(8) : Name;
         var data = JsonSerializer.SerializeToUtf8Bytes(this, new JsonSerializerOptions(GeminiJson.Options) { WriteIndented = true });
-        foreach (var path in new[] { StorePath(id), Path.Combine(OutputDirectory, FilePrefix + BatchPlan.FileStem(id) + ".json") })
+        foreach (var path in new[] { StorePath(id), Path.Combine(OutputDirectory, FilePrefix + FileNames.FromId(id) + ".json") })
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllBytes(path, data);
@@ -120,7 +120,7 @@ public sealed class BatchJobManifest
     public static BatchJobManifest? TryLoad(string id, string? outputDirectory = null)
     {
         var candidates = new List<string> { StorePath(id) };
-        if (outputDirectory != null) candidates.Insert(0, Path.Combine(outputDirectory, FilePrefix + BatchPlan.FileStem(id) + ".json"));
+        if (outputDirectory != null) candidates.Insert(0, Path.Combine(outputDirectory, FilePrefix + FileNames.FromId(id) + ".json"));
         foreach (var path in candidates)
         {
             if (!File.Exists(path)) continue;

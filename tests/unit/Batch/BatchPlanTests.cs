@@ -1,4 +1,5 @@
 using GeminiImage.Engine.Batch;
+using GeminiImage.Engine.Generation;
 using Xunit;
 
 namespace GeminiImage.Tests.Batch;
@@ -62,9 +63,102 @@ public class BatchPlanTests
     }
 
     [Theory]
+    [InlineData("../../tmp/escaped-by-csv.png", "'..'")]
+    [InlineData("/tmp/abs-by-csv.png", "absolute")]
+    [InlineData("C:\\Windows\\abs.png", "absolute")]
+    [InlineData("\\\\server\\share\\unc.png", "absolute")]
+    [InlineData("sub\\..\\..\\up.png", "'..'")]
+    [InlineData("nul.png", "reserved")]
+    [InlineData("sub/CON/x.png", "reserved")]
+    [InlineData("trailing.png.", "dot or a space")]
+    public void RefusesOutFilesOutsideTheOutputFolder(string outFile, string rule)
+    {
+        var output = Path.Combine(Path.GetTempPath(), "contained-" + Guid.NewGuid().ToString("N"));
+        var plan = BatchPlan.Validate(new[] { new BatchRow { RowNumber = 3, Id = "fox", Prompt = "a fox", OutFile = outFile } },
+            new BatchDefaults(), Images, output);
+        Assert.Empty(plan.Items);
+        var problem = Assert.Single(plan.Problems);
+        Assert.Equal("GeminiImage.PathOutsideRoot", problem.ErrorId);
+        // The row, the path as written and the rule it broke.
+        Assert.Contains("Row 3 (fox)", problem.ToString());
+        Assert.Contains($"'{outFile}'", problem.Message);
+        Assert.Contains(rule, problem.Message);
+    }
+
+    [Theory]
+    [InlineData("../outside.png")]
+    [InlineData("/etc/hostname")]
+    public void RefusesImagesOutsideTheInputFolderBeforeReadingThem(string image)
+    {
+        var plan = Validate(new BatchRow { RowNumber = 1, Id = "e", Prompt = "edit", Images = new[] { "good.png", image } });
+        Assert.Equal("GeminiImage.PathOutsideRoot", Assert.Single(plan.Problems).ErrorId);
+    }
+
+    [Fact]
+    public void AllowAbsolutePathsLetsThemThroughAndNamesThem()
+    {
+        var good = Path.Combine(Images, "good.png");
+        var plan = BatchPlan.Validate(new[]
+            {
+                new BatchRow { RowNumber = 1, Id = "abs", Prompt = "edit", Images = new[] { good }, OutFile = "../abs.png" },
+                new BatchRow { RowNumber = 2, Id = "in", Prompt = "edit", Images = new[] { "good.png" }, OutFile = "in.png" },
+                new BatchRow { RowNumber = 3, Id = "dev", Prompt = "never a device", OutFile = "../NUL" },
+            },
+            new BatchDefaults(), Images, Path.Combine(Path.GetTempPath(), "out"), allowAbsolutePaths: true);
+        Assert.Equal(new[] { "abs", "in" }, plan.Items.Select(i => i.Id));
+        Assert.Equal(good, plan.Items[0].ImagePaths[0]);
+        Assert.Equal(Path.Combine(Path.GetTempPath(), "abs.png"), plan.Items[0].OutFile);
+        Assert.Equal(new[] { $"Image '{good}'", "OutFile '../abs.png'" }, plan.Items[0].OutsidePaths);
+        Assert.Empty(plan.Items[1].OutsidePaths);
+        Assert.Equal("GeminiImage.PathOutsideRoot", Assert.Single(plan.Problems).ErrorId);
+    }
+
+    [Fact]
+    public void RefusesASymbolicLinkThatLeadsOut()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "links-" + Guid.NewGuid().ToString("N"));
+        var outside = Path.Combine(Path.GetTempPath(), "links-outside-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        Directory.CreateDirectory(outside);
+        try
+        {
+            Directory.CreateSymbolicLink(Path.Combine(root, "escape"), outside);
+            Directory.CreateDirectory(Path.Combine(root, "real"));
+            Directory.CreateSymbolicLink(Path.Combine(root, "inside"), Path.Combine(root, "real"));
+            var plan = BatchPlan.Validate(new[]
+                {
+                    new BatchRow { RowNumber = 1, Id = "out", Prompt = "p", OutFile = "escape/x.png" },
+                    new BatchRow { RowNumber = 2, Id = "in", Prompt = "p", OutFile = "inside/x.png" },
+                },
+                new BatchDefaults(), Images, root);
+            Assert.Equal("in", Assert.Single(plan.Items).Id);
+            var problem = Assert.Single(plan.Problems);
+            Assert.Equal("GeminiImage.PathOutsideRoot", problem.ErrorId);
+            Assert.Contains("symbolic link", problem.Message);
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+            Directory.Delete(outside, true);
+        }
+    }
+
+    [Fact]
+    public void DistinctIdsNeverShareAFileName()
+    {
+        var ids = new[] { "a/b", "a_b", "a\\b", "a:b", "a%2Fb", "a%2F", "con", "%43on", "x.", "x", "x ", ".hidden", "%2Ehidden", new string('z', 300), new string('z', 299) + "y" };
+        var stems = ids.Select(FileNames.FromId).ToList();
+        Assert.Equal(ids.Length, stems.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.All(stems, s => Assert.Null(FileNames.Problem(s + ".png")));
+        Assert.All(stems, s => Assert.True(s.Length <= 120, s));
+    }
+
+    [Theory]
     [InlineData("plain", "plain")]
-    [InlineData("a/b\\c:d", "a_b_c_d")]
-    [InlineData("trailing.", "trailing")]
-    [InlineData("", "row")]
-    public void FileStemIsSafe(string id, string stem) => Assert.Equal(stem, BatchPlan.FileStem(id));
+    [InlineData("a/b\\c:d", "a%2Fb%5Cc%3Ad")]
+    [InlineData("trailing.", "trailing%2E")]
+    [InlineData("COM1", "%43OM1")]
+    [InlineData("nul.txt", "%6Eul.txt")]
+    [InlineData("..", "%2E%2E")]
+    public void FileStemIsSafe(string id, string stem) => Assert.Equal(stem, FileNames.FromId(id));
 }
