@@ -53,7 +53,8 @@ Describe 'Secret hygiene' {
             Get-GeminiImageInfo -LiteralPath $img.Path @common
             Copy-Item -LiteralPath $img.Path -Destination (Join-Path $in 'drop.png')
             Start-GeminiFolderWatch -Path $in -Prompt 'white studio background' -OutputDirectory (Join-Path $out 'watch') -Once -StableFor 00:00:00.2 -PollInterval 00:00:00.1 @common
-            if (-not $IsWindows) {
+            if ($env:OS -ne 'Windows_NT') {
+                $null = Use-InstalledPwsh
                 Register-GeminiFolderWatchTask -Name audit -Path $in -Prompt 'p' -OutputDirectory $out -OutFile (Join-Path $out 'schedule.txt') @common
             }
         } *>&1 | ForEach-Object {

@@ -21,10 +21,17 @@
       Invoke-TestPwsh     runs a script in a fresh pwsh (the same PowerShell as this one), optionally with
                           extra environment variables; returns ExitCode, Output and Result (its last output
                           line parsed as JSON)
+      Get-TestPowerShell  this PowerShell as program + leading arguments (`dotnet pwsh` is dotnet + pwsh.dll)
+      Use-InstalledPwsh   makes sure a `pwsh` is on PATH, as on a machine with PowerShell installed (see there)
+      $OnWindows          $true on Windows, in Windows PowerShell 5.1 too (which has no $IsWindows)
+
+    This file uses nothing newer than Windows PowerShell 5.1 and .NET Framework 4.7.2 have. The test files
+    themselves run on PowerShell 7 only (CI runs the pinned 7.6.9 on Linux); see README "Compatibility".
 #>
 $ErrorActionPreference = 'Stop'
 if ($PSVersionTable.PSVersion.Major -ge 7) { $PSStyle.OutputRendering = 'PlainText' }
 
+$script:OnWindows = $env:OS -eq 'Windows_NT'
 $script:RepoRoot = (Resolve-Path -LiteralPath (Join-Path $PSScriptRoot '../..')).ProviderPath
 $script:ModulePath = Join-Path $script:RepoRoot 'output/GeminiImage'
 if (-not (Test-Path -LiteralPath (Join-Path $script:ModulePath 'GeminiImage.psd1'))) {
@@ -85,9 +92,8 @@ function Invoke-TestPwsh {
         [string[]] $ArgumentList = @(),
         [hashtable] $Environment = @{}
     )
-    # Under `dotnet pwsh` the process is dotnet itself, which needs pwsh.dll as its first argument.
-    $exe = [Environment]::ProcessPath
-    $prefix = @(if ([System.IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+    $exe, $prefix = Get-TestPowerShell
+    $prefix = @($prefix | Where-Object { $_ })
     $file = Join-Path ([System.IO.Path]::GetTempPath()) ("child-" + [guid]::NewGuid().ToString('N') + '.ps1')
     Set-Content -LiteralPath $file -Value $Script -Encoding utf8
     $saved = @{}
@@ -106,6 +112,32 @@ function Invoke-TestPwsh {
     $last = @($output | Where-Object { $_ -match '^\s*[\[{]' }) | Select-Object -Last 1
     $result = if ($last) { try { $last | ConvertFrom-Json } catch { $null } } else { $null }
     [pscustomobject]@{ ExitCode = $code; Output = ($output -join [Environment]::NewLine); Result = $result }
+}
+
+# This PowerShell as program + leading arguments. Under `dotnet pwsh` the process is dotnet itself, which needs
+# pwsh.dll as its first argument. (Get-Process).Path, not [Environment]::ProcessPath: that is .NET 6+.
+function Get-TestPowerShell {
+    $exe = (Get-Process -Id $PID).Path
+    @($exe) + @(if ([System.IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+}
+
+# Register-GeminiFolderWatchTask schedules the INSTALLED pwsh found on PATH, never a package cache. Tests run under
+# `dotnet pwsh` (a pwsh.dll in the NuGet cache) with no pwsh installed, so this puts a two-line launcher named pwsh,
+# which runs this PowerShell, in a temp folder at the front of PATH for this process (an install would do the same
+# with a link). Returns the pwsh found on PATH. Not needed on Windows, where the test does not register anyway.
+function Use-InstalledPwsh {
+    # pwsh puts its own $PSHOME on PATH: under `dotnet pwsh` that is the package cache, which does not count.
+    $found = Get-Command -Name pwsh -CommandType Application -All -ErrorAction SilentlyContinue |
+        Where-Object { $_.Source -notmatch '[\\/]\.(nuget|store)[\\/]' } | Select-Object -First 1
+    if ($found) { return $found.Source }
+    $bin = Join-Path ([System.IO.Path]::GetTempPath()) ('GeminiImage-pwsh-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    New-Item -ItemType Directory -Path $bin -Force | Out-Null
+    $launcher = Join-Path $bin 'pwsh'
+    $quoted = Get-TestPowerShell | ForEach-Object { "'" + ($_ -replace "'", "'\''") + "'" }
+    [System.IO.File]::WriteAllText($launcher, "#!/bin/sh`nexec $($quoted -join ' ') `"`$@`"`n")
+    & chmod 755 $launcher
+    $env:PATH = $bin + [System.IO.Path]::PathSeparator + $env:PATH
+    $launcher
 }
 
 # The engine lives in a private AssemblyLoadContext on PowerShell 7, where type literals such as

@@ -5,13 +5,17 @@ using System.Linq;
 using System.Management.Automation;
 using System.Runtime.InteropServices;
 using GeminiImage.Cmdlets.Infrastructure;
+using GeminiImage.Engine.Configuration;
+using GeminiImage.Engine.Errors;
+using GeminiImage.Engine.Ledger;
 using GeminiImage.Engine.Watch;
 
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>
 /// Register-GeminiFolderWatchTask: runs <c>Start-GeminiFolderWatch ... -Once</c> on an interval. Windows: a Task Scheduler
-/// task with the PowerShell that registered it. Elsewhere: the equivalent crontab line and systemd units, as text.
+/// task with the installed PowerShell of this edition (<see cref="ScheduleHost"/>). Elsewhere: the equivalent crontab
+/// line and systemd units, as text.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Register, "GeminiFolderWatchTask", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(FolderWatchTask), typeof(string), typeof(FileInfo))]
@@ -83,34 +87,53 @@ public sealed class RegisterGeminiFolderWatchTaskCommand : PSCmdlet
 
     protected override void EndProcessing()
     {
+        var windows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
         FolderWatchSchedule schedule;
         try
         {
-            var (program, leading) = FolderWatchSchedule.CurrentPowerShell();
+            // The installed PowerShell of this edition, not this process (the ISE, a custom host, dotnet + a cached pwsh.dll).
+            var program = ScheduleHost.Select(
+                SessionState.PSVariable.GetValue("PSEdition") as string, (string)SessionState.PSVariable.GetValue("PSHOME"), windows, Environment.GetEnvironmentVariable("PATH"));
             var manifest = System.IO.Path.Combine(MyInvocation.MyCommand.Module?.ModuleBase ?? AppContext.BaseDirectory, "GeminiImage.psd1");
-            schedule = new FolderWatchSchedule(Name, Every, program, leading, manifest) { WatchedFolder = GetUnresolvedProviderPathFromPSPath(Path) };
+            var dataHome = DataFolder.Default;
+            var logDirectory = LogDirectory != null ? GetUnresolvedProviderPathFromPSPath(LogDirectory) : System.IO.Path.Combine(dataHome, "logs");
+            schedule = new FolderWatchSchedule(Name, Every, program, manifest, dataHome, logDirectory) { WatchedFolder = GetUnresolvedProviderPathFromPSPath(Path) };
+            foreach (var name in s_forwarded)
+            {
+                if (!MyInvocation.BoundParameters.TryGetValue(name, out var value)) continue;
+                schedule.With(name, value switch
+                {
+                    SwitchParameter s => s.IsPresent,
+                    string[] list when s_paths.Contains(name) => list.Select(GetUnresolvedProviderPathFromPSPath).ToArray(),
+                    string text when s_paths.Contains(name) => GetUnresolvedProviderPathFromPSPath(text),
+                    TimeSpan span => span.ToString("c"),
+                    Uri uri => uri.AbsoluteUri,
+                    _ => value,
+                });
+            }
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or GeminiImageException)
         {
-            ThrowTerminatingError(ErrorRecords.From(ex, Every));
+            ThrowTerminatingError(ErrorRecords.From(ex, Name));
             return;
         }
-        foreach (var name in s_forwarded)
-        {
-            if (!MyInvocation.BoundParameters.TryGetValue(name, out var value)) continue;
-            schedule.With(name, value switch
-            {
-                SwitchParameter s => s.IsPresent,
-                string[] list when s_paths.Contains(name) => list.Select(GetUnresolvedProviderPathFromPSPath).ToArray(),
-                string text when s_paths.Contains(name) => GetUnresolvedProviderPathFromPSPath(text),
-                TimeSpan span => span.ToString("c"),
-                Uri uri => uri.AbsoluteUri,
-                _ => value,
-            });
-        }
+        WarnAboutKey();
 
-        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) RegisterWindows(schedule);
+        if (windows) RegisterWindows(schedule);
         else WriteUnix(schedule);
+    }
+
+    /// <summary>The scheduled run has none of this session's settings: its key comes only from -ApiKeyFile (or the scheduler's environment).</summary>
+    private void WarnAboutKey()
+    {
+        if (ApiKeyFile == null)
+        {
+            WriteWarning("No -ApiKeyFile: the scheduled run gets no API key from this session, only from GEMINI_API_KEY in the scheduler's environment. Pass -ApiKeyFile with a file only you can read.");
+            return;
+        }
+        var keyFile = GetUnresolvedProviderPathFromPSPath(ApiKeyFile);
+        if (KeyFilePermissions.ReadableByOthers(keyFile) is { } mode)
+            WriteWarning($"The API key file '{keyFile}' can be read by other users (mode {mode}). Make it private: chmod 600 '{keyFile}'.");
     }
 
     private void RegisterWindows(FolderWatchSchedule schedule)

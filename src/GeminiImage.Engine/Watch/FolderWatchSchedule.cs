@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -8,6 +7,8 @@ using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml;
 using System.Xml.Linq;
+using GeminiImage.Engine.Errors;
+using GeminiImage.Engine.Ledger;
 
 namespace GeminiImage.Engine.Watch;
 
@@ -20,27 +21,40 @@ public sealed class FolderWatchSchedule
     public const string TaskFolder = @"\GeminiImage\";
     private static readonly XNamespace s_task = "http://schemas.microsoft.com/windows/2004/02/mit/task";
     private readonly List<KeyValuePair<string, object?>> _parameters = new();
+    private string? _watchedFolder;
 
-    public FolderWatchSchedule(string name, TimeSpan every, string program, IReadOnlyList<string> programArguments, string moduleManifest)
+    /// <param name="program">An installed PowerShell (see <see cref="ScheduleHost.Select"/>), never a build or cache folder.</param>
+    /// <param name="dataHome">The data folder the run spends into (GEMINI_IMAGE_HOME): the same ledger and budgets as this session.</param>
+    /// <param name="logDirectory">Where the watch log is; the run's console output is appended to it.</param>
+    public FolderWatchSchedule(string name, TimeSpan every, string program, string moduleManifest, string dataHome, string logDirectory)
     {
         if (!IsValidName(name)) throw new ArgumentException($"'{name}' is not a valid task name: use letters, digits, '-', '_' and '.' (at most 64).", nameof(name));
         if (every < TimeSpan.FromMinutes(1) || every > TimeSpan.FromDays(31) || every.Ticks % TimeSpan.TicksPerMinute != 0)
             throw new ArgumentException("-Every must be whole minutes, from 1 minute to 31 days.", nameof(every));
         Name = name;
         Every = every;
-        Program = program;
-        ProgramArguments = programArguments;
-        ModuleManifest = moduleManifest;
+        Program = CheckText("The PowerShell path", program);
+        ModuleManifest = CheckText("The module path", moduleManifest);
+        DataHome = CheckText("The data folder", dataHome);
+        LogDirectory = CheckText("The log folder", logDirectory);
     }
 
     public string Name { get; }
     public TimeSpan Every { get; }
-    /// <summary>The PowerShell executable (for a <c>dotnet pwsh</c> tool: dotnet, with the pwsh.dll in <see cref="ProgramArguments"/>).</summary>
+    /// <summary>The PowerShell executable the scheduler starts.</summary>
     public string Program { get; }
-    public IReadOnlyList<string> ProgramArguments { get; }
     public string ModuleManifest { get; }
+    /// <summary>The data folder (GEMINI_IMAGE_HOME) the scheduled run uses: cron and Task Scheduler start with another environment.</summary>
+    public string DataHome { get; }
+    /// <summary>The watch log folder; the run's console output is appended to the day's watch log there.</summary>
+    public string LogDirectory { get; }
+
     /// <summary>Folder being watched, for descriptions.</summary>
-    public string? WatchedFolder { get; set; }
+    public string? WatchedFolder
+    {
+        get => _watchedFolder;
+        set => _watchedFolder = value == null ? null : CheckText("The watched folder", value);
+    }
 
     public static bool IsValidName(string name) => Regex.IsMatch(name ?? "", @"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$");
 
@@ -48,40 +62,53 @@ public sealed class FolderWatchSchedule
     public FolderWatchSchedule With(string parameter, object? value)
     {
         if (value is null or false || value is string s && s.Length == 0 || value is string[] a && a.Length == 0) return this;
+        if (value is string text) CheckText("-" + parameter, text);
+        if (value is string[] texts) foreach (var t in texts) CheckText("-" + parameter, t);
         _parameters.Add(new KeyValuePair<string, object?>(parameter, value));
         return this;
     }
 
-    /// <summary>The PowerShell the task runs; its exit code is the watch's (0 ok, 1 a file failed, 2 stopped early).</summary>
-    public string PowerShellCommand
+    /// <summary>The PowerShell the scheduler runs (quoted for cron and systemd; see <see cref="TaskCommand"/> for Task Scheduler).</summary>
+    public string PowerShellCommand => Command(QuotePowerShell);
+
+    /// <summary>The same command with no <c>%</c> in it: Task Scheduler expands <c>%NAME%</c> in an action's arguments and has no escape for it.</summary>
+    public string TaskCommand => Command(QuotePowerShellWithoutPercent);
+
+    /// <summary>
+    /// Sets GEMINI_IMAGE_HOME (a scheduler starts with another environment), imports this module by path, runs one pass and
+    /// appends everything it writes to the day's watch log (the file <see cref="WatchLog"/> writes). The exit code is the
+    /// watch's (0 ok, 1 a file failed, 2 stopped early); 2 also when the module or the watch could not start.
+    /// </summary>
+    private string Command(Func<string, string> quote)
     {
-        get
+        var command = new StringBuilder()
+            .Append("$env:").Append(DataFolder.HomeVariable).Append(" = ").Append(quote(DataHome)).Append("; ")
+            .Append("$null = [IO.Directory]::CreateDirectory(").Append(quote(LogDirectory)).Append("); ")
+            .Append("$LASTEXITCODE = 2; & { Import-Module ").Append(quote(ModuleManifest)).Append("; Start-GeminiFolderWatch");
+        foreach (var p in _parameters)
         {
-            var command = new StringBuilder($"Import-Module {QuotePowerShell(ModuleManifest)} -ErrorAction Stop; Start-GeminiFolderWatch");
-            foreach (var p in _parameters)
+            command.Append(" -").Append(p.Key);
+            switch (p.Value)
             {
-                command.Append(" -").Append(p.Key);
-                switch (p.Value)
-                {
-                    case true: break;
-                    case string[] values: command.Append(' ').Append(string.Join(",", values.Select(QuotePowerShell))); break;
-                    case string value: command.Append(' ').Append(QuotePowerShell(value)); break;
-                    case IFormattable number: command.Append(' ').Append(number.ToString(null, CultureInfo.InvariantCulture)); break;
-                    default: command.Append(' ').Append(QuotePowerShell(Convert.ToString(p.Value, CultureInfo.InvariantCulture) ?? "")); break;
-                }
+                case true: break;
+                case string[] values: command.Append(' ').Append(string.Join(",", values.Select(quote))); break;
+                case string value: command.Append(' ').Append(quote(value)); break;
+                case IFormattable number: command.Append(' ').Append(number.ToString(null, CultureInfo.InvariantCulture)); break;
+                default: command.Append(' ').Append(quote(Convert.ToString(p.Value, CultureInfo.InvariantCulture) ?? "")); break;
             }
-            return command.Append(" -Once; exit $LASTEXITCODE").ToString();
         }
+        // The log name is WatchLog.FileNameFor(today); Out-File, not *>>: Windows PowerShell's >> writes UTF-16.
+        return command.Append(" -Once } *>&1 | Out-File -LiteralPath (Join-Path ").Append(quote(LogDirectory))
+            .Append(" ('watch-' + (Get-Date -Format 'yyyy-MM-dd') + '.log')) -Append -Encoding utf8; exit $LASTEXITCODE").ToString();
     }
 
-    /// <summary>Arguments after the program; <paramref name="windows"/> adds <c>-ExecutionPolicy Bypass</c> (the format file is a script file to a Restricted policy).</summary>
+    /// <summary>Arguments after the program; <paramref name="windows"/> (Task Scheduler) adds <c>-ExecutionPolicy Bypass</c> (the format file is a script file to a Restricted policy) and uses <see cref="TaskCommand"/>.</summary>
     public IReadOnlyList<string> Arguments(bool windows)
     {
-        var args = ProgramArguments.ToList();
-        args.AddRange(new[] { "-NoProfile", "-NonInteractive" });
+        var args = new List<string> { "-NoProfile", "-NonInteractive" };
         if (windows) args.AddRange(new[] { "-ExecutionPolicy", "Bypass" });
         args.Add("-Command");
-        args.Add(PowerShellCommand);
+        args.Add(windows ? TaskCommand : PowerShellCommand);
         return args;
     }
 
@@ -92,6 +119,8 @@ public sealed class FolderWatchSchedule
     /// <summary>Task Scheduler 1.2 XML: a time trigger repeating every <see cref="Every"/>, no overlapping runs, run as <paramref name="userId"/> when logged on.</summary>
     public string ToTaskXml(string userId, DateTime startLocal)
     {
+        CheckText("The user", userId);
+        if (Program.IndexOf('%') >= 0) throw Unsafe($"The PowerShell path '{Program}' contains '%', which Task Scheduler would expand.");
         var t = s_task;
         var doc = new XElement(t + "Task", new XAttribute("version", "1.2"),
             new XElement(t + "RegistrationInfo",
@@ -99,12 +128,13 @@ public sealed class FolderWatchSchedule
                 new XElement(t + "Description", Description),
                 new XElement(t + "URI", TaskFolder + Name)),
             new XElement(t + "Triggers",
+                // A trigger's children are an xs:sequence in the schema: Enabled, StartBoundary, EndBoundary, Repetition, ...
                 new XElement(t + "TimeTrigger",
+                    new XElement(t + "Enabled", "true"),
+                    new XElement(t + "StartBoundary", startLocal.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture)),
                     new XElement(t + "Repetition",
                         new XElement(t + "Interval", XmlConvert.ToString(Every)),
-                        new XElement(t + "StopAtDurationEnd", "false")),
-                    new XElement(t + "StartBoundary", startLocal.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture)),
-                    new XElement(t + "Enabled", "true"))),
+                        new XElement(t + "StopAtDurationEnd", "false")))),
             new XElement(t + "Principals",
                 new XElement(t + "Principal", new XAttribute("id", "Author"),
                     new XElement(t + "UserId", userId),
@@ -175,7 +205,7 @@ public sealed class FolderWatchSchedule
     {
         var exec = string.Join(" ", new[] { Program }.Concat(Arguments(windows: false)).Select(QuoteSystemd));
         return "[Unit]\n" +
-               $"Description={Description}\n" +
+               $"Description={Description.Replace("%", "%%")}\n" +
                "Wants=network-online.target\n" +
                "After=network-online.target\n" +
                "\n[Service]\n" +
@@ -210,6 +240,29 @@ public sealed class FolderWatchSchedule
 
     public static string QuotePowerShell(string value) => "'" + Regex.Replace(value, "['\u2018\u2019\u201A\u201B]", m => m.Value + m.Value) + "'";
 
+    /// <summary>Like <see cref="QuotePowerShell"/>, with each <c>%</c> written as <c>[char]37</c>: <c>('100'+[char]37+' white')</c>.</summary>
+    public static string QuotePowerShellWithoutPercent(string value) =>
+        value.IndexOf('%') < 0 ? QuotePowerShell(value) : "(" + string.Join("+[char]37+", value.Split('%').Select(QuotePowerShell)) + ")";
+
+    public const string UnsafeTextId = "GeminiImage.UnsafeScheduleText";
+
+    /// <summary>
+    /// Schedule text is line-based (a crontab line, unit files) or a command line in XML: a line break or any other control
+    /// character in a prompt or path could add a cron line or a unit directive, so none is accepted, in any field.
+    /// </summary>
+    public static string CheckText(string what, string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsControl(c) || c == '\u2028' || c == '\u2029')
+                throw Unsafe($"{what} contains the control character U+{(int)c:X4} at position {i + 1}: a scheduled task cannot carry line breaks, tabs or other control characters. Remove it and register again.");
+        }
+        return value;
+    }
+
+    private static GeminiArgumentException Unsafe(string message) => new(UnsafeTextId, message);
+
     public static string QuoteSh(string value) =>
         value.Length > 0 && Regex.IsMatch(value, @"^[A-Za-z0-9_@%+=:,./-]+$") ? value : "'" + value.Replace("'", "'\\''") + "'";
 
@@ -223,20 +276,6 @@ public sealed class FolderWatchSchedule
         : Plural((int)every.TotalMinutes, "minute");
 
     private static string Plural(int n, string unit) => n == 1 ? unit : $"{n} {unit}s";
-
-    /// <summary>The PowerShell running this code, as program + leading arguments (<c>dotnet pwsh</c> runs pwsh.dll inside dotnet).</summary>
-    public static (string Program, IReadOnlyList<string> Arguments) CurrentPowerShell()
-    {
-        using var process = Process.GetCurrentProcess();
-        var program = process.MainModule?.FileName ?? "pwsh";
-        var name = Path.GetFileNameWithoutExtension(program);
-        if (string.Equals(name, "dotnet", StringComparison.OrdinalIgnoreCase))
-        {
-            var entry = Environment.GetCommandLineArgs().FirstOrDefault();
-            if (entry != null && entry.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) return (program, new[] { entry });
-        }
-        return (program, Array.Empty<string>());
-    }
 }
 
 /// <summary>A registered watch task, as Get-GeminiFolderWatchTask shows it.</summary>
