@@ -247,15 +247,122 @@ Describe 'Invoke-GeminiBatch -Mode Server' {
         @(Get-ChildItem $Out -Filter '*.png').Count | Should -Be 2
     }
 
+    It 'refuses a server batch over budget before anything is uploaded' {
+        $saved = $env:GEMINI_IMAGE_HOME
+        $env:GEMINI_IMAGE_HOME = New-TestFolder 'server-budget-home'
+        try {
+            Set-GeminiBudget -Daily 0.01
+            $job = Invoke-GeminiBatch -Path $Csv -OutputDirectory $Out -Mode Server -ErrorVariable errs -ErrorAction SilentlyContinue
+            $job | Should -BeNullOrEmpty
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.BudgetExceeded*'
+            $LASTEXITCODE | Should -Be 2
+            @($Emulator.Requests | Where-Object { $_.Path -like '*batchGenerateContent*' -or $_.Path -like '/upload/*' }).Count | Should -Be 0
+            (Get-GeminiBudget).SpentToday | Should -Be 0 -Because 'nothing was reserved for a refused job'
+        }
+        finally { $env:GEMINI_IMAGE_HOME = $saved }
+    }
+
+    It 'reserves the job when submitting and settles it when receiving; a re-run submits nothing' {
+        $saved = $env:GEMINI_IMAGE_HOME
+        $env:GEMINI_IMAGE_HOME = New-TestFolder 'server-idem-home'
+        try {
+            $Emulator.HoldBatches = $true
+            $job = Invoke-GeminiBatch -Path $Csv -OutputDirectory $Out -Mode Server
+            $LASTEXITCODE | Should -Be 0
+            @(Get-GeminiUsage | Where-Object Status -eq 'Pending').Count | Should -Be 3 -Because 'the whole job is reserved before it is submitted'
+            (Get-GeminiBudget).SpentToday | Should -BeGreaterThan 0
+
+            # while the job runs, the same command submits nothing and hands back the job that holds the rows
+            $again = Invoke-GeminiBatch -Path $Csv -OutputDirectory $Out -Mode Server -WarningAction SilentlyContinue
+            $again.Name | Should -Be $job.Name
+            @($Emulator.Requests | Where-Object Path -like '*batchGenerateContent*').Count | Should -Be 1
+
+            $null = $Emulator.AdvanceBatch($job.Name); $null = $Emulator.AdvanceBatch($job.Name)
+            $results = $job | Wait-GeminiBatchJob -PollIntervalSec 0.2 -MaxWaitSec 20 | Receive-GeminiBatchJob -ErrorAction SilentlyContinue
+            @($results | Where-Object Status -eq Succeeded).Count | Should -Be 2
+            @(Get-GeminiUsage | Where-Object Status -eq 'Pending').Count | Should -Be 0 -Because 'receiving settles every reservation'
+            @(Get-GeminiUsage).Count | Should -Be 3
+            $spent = (Get-GeminiBudget).SpentToday
+
+            # received: only the failed row is submitted again
+            $third = Invoke-GeminiBatch -Path $Csv -OutputDirectory $Out -Mode Server
+            $third.RequestCount | Should -Be 1
+            @($Emulator.Requests | Where-Object Path -like '*batchGenerateContent*').Count | Should -Be 2
+            (Get-GeminiBudget).SpentToday | Should -BeGreaterThan $spent
+        }
+        finally { $env:GEMINI_IMAGE_HOME = $saved }
+    }
+
     It 'cancels a job; its rows come back as not run' {
         $Emulator.HoldBatches = $true
         $job = Invoke-GeminiBatch -Path $Csv -OutputDirectory $Out -Mode Server
         $stopped = $job | Stop-GeminiBatchJob -PassThru
         $stopped.State | Should -Be 'Cancelled'
         (Get-GeminiBatchJob -Name $job.Id).State | Should -Be 'Cancelled'
-        $results = Receive-GeminiBatchJob -Name $job.Name
+        $results = Receive-GeminiBatchJob -Name $job.Name -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.BatchJobNotCompleted*'
         @($results).Count | Should -Be 3
         @($results.Status | Select-Object -Unique) | Should -Be @('NotRun')
         $Emulator.Requests.Path | Should -Not -Contain '/v1beta/models/gemini-2.5-flash-image:generateContent'
+    }
+}
+
+Describe 'Invoke-GeminiBatch budgets under concurrency' {
+    BeforeEach {
+        $Emulator.Reset()
+        $Emulator.Latency = [timespan]::Zero
+        $script:Work = New-TestFolder 'budget'
+        # What one image costs, measured before the budget's own data folder is set up.
+        $script:Estimate = [decimal](Invoke-GeminiBatch -InputObject @{ Prompt = 'probe' } -OutputDirectory (Join-Path $Work 'probe')).Cost
+        $Estimate | Should -BeGreaterThan 0
+        $Emulator.Reset()
+        # Each test spends into its own data folder, so earlier tests' spend does not count.
+        $script:SavedBudgetHome = $env:GEMINI_IMAGE_HOME
+        $env:GEMINI_IMAGE_HOME = New-TestFolder 'budget-home'
+    }
+    AfterEach {
+        $Emulator.Latency = [timespan]::Zero
+        $env:GEMINI_IMAGE_HOME = $SavedBudgetHome
+    }
+
+    It '16 concurrent rows against a one-image budget send at most one request' {
+        Set-GeminiBudget -Daily ([math]::Round($Estimate * 1.5, 4))
+        $Emulator.Latency = [timespan]::FromMilliseconds(1500)
+        $rows = 1..16 | ForEach-Object { @{ Id = "r$_"; Prompt = "budget picture $_" } }
+        $results = $rows | Invoke-GeminiBatch -OutputDirectory (Join-Path $Work 'out') -ThrottleLimit 16 -ErrorVariable errs -ErrorAction SilentlyContinue -WarningVariable warns -WarningAction SilentlyContinue
+        $Emulator.RequestCount | Should -Be 1
+        @($results | Where-Object Status -eq Succeeded).Count | Should -Be 1
+        @($results | Where-Object Status -eq NotRun).Count | Should -Be 15 -Because 'finished rows come out before the stopping error'
+        @($errs.FullyQualifiedErrorId | Where-Object { $_ -like 'GeminiImage.BudgetExceeded*' }).Count | Should -BeGreaterThan 0
+        $budget = Get-GeminiBudget
+        $budget.RemainingToday | Should -BeGreaterOrEqual 0
+        @($warns | Where-Object { "$_" -like '*near the daily budget*' }).Count | Should -BeLessOrEqual 1
+    }
+
+    It 'two processes racing at a budget together stay within it' {
+        $daily = [math]::Round($Estimate * 3.5, 4)
+        Set-GeminiBudget -Daily $daily
+        $Emulator.Latency = [timespan]::FromMilliseconds(1500)
+        $exe = (Get-Process -Id $PID).Path
+        $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { [Environment]::GetCommandLineArgs()[0] })
+        $saved = $env:GEMINI_BASE_URL, $env:GEMINI_API_KEY
+        $env:GEMINI_BASE_URL = $Emulator.BaseUri.ToString(); $env:GEMINI_API_KEY = $Emulator.ApiKey
+        try {
+            $children = foreach ($n in 1, 2) {
+                $script = Join-Path $Work "child$n.ps1"
+                @"
+Import-Module '$ModulePath'
+1..6 | ForEach-Object { @{ Id = "p$n-`$_"; Prompt = "process $n picture `$_" } } | Invoke-GeminiBatch -OutputDirectory '$(Join-Path $Work "out$n")' -ThrottleLimit 6 -ErrorAction SilentlyContinue | Out-Null
+"@ | Set-Content -LiteralPath $script
+                Start-Process -FilePath $exe -ArgumentList ($prefix + @('-NoProfile', '-NonInteractive', '-File', $script)) -PassThru `
+                    -RedirectStandardOutput (Join-Path $Work "child$n.out") -RedirectStandardError (Join-Path $Work "child$n.err")
+            }
+        }
+        finally { $env:GEMINI_BASE_URL, $env:GEMINI_API_KEY = $saved }
+        foreach ($c in $children) { if (-not $c.WaitForExit(120000)) { $c.Kill(); throw 'a child batch did not finish' } }
+        $Emulator.RequestCount | Should -BeLessOrEqual 3
+        $Emulator.RequestCount | Should -BeGreaterThan 0
+        (Get-GeminiBudget).SpentToday | Should -BeLessOrEqual $daily
+        @(Get-GeminiUsage | Where-Object Status -eq 'Pending').Count | Should -Be 0 -Because 'every reservation was settled'
     }
 }

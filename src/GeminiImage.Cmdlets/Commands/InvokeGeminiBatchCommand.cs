@@ -104,6 +104,8 @@ public sealed class InvokeGeminiBatchCommand : GeminiApiCmdlet
 
     protected override void EndProcessing()
     {
+        // "Stopped early" until the run gets to its end: a terminating error (missing file, busy folder) leaves 2.
+        SetExitCode(2);
         var output = GetUnresolvedProviderPathFromPSPath(OutputDirectory);
         string inputDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
         IReadOnlyList<BatchRow> rows = _rows;
@@ -129,8 +131,7 @@ public sealed class InvokeGeminiBatchCommand : GeminiApiCmdlet
         var invalid = plan.Problems.Select(p => InvalidResult(p)).ToList();
         foreach (var problem in plan.Problems)
         {
-            var error = new ErrorRecord(new GeminiArgumentException(problem.ErrorId, problem.ToString()), problem.ErrorId, ErrorCategory.InvalidData, problem.Id ?? $"row {problem.RowNumber}");
-            WriteError(error);
+            WriteError(ErrorRecords.ForRow(new GeminiArgumentException(problem.ErrorId, problem.ToString()), problem.Id ?? $"row-{problem.RowNumber}"));
         }
         if (Strict && plan.Problems.Count > 0)
             ThrowTerminatingError(new ErrorRecord(
@@ -164,7 +165,11 @@ public sealed class InvokeGeminiBatchCommand : GeminiApiCmdlet
         var todo = plan.Items.Where(i => !resumedIds.Contains(i.Id)).ToList();
         var estimate = SumEstimate(todo, false);
         var action = $"Send {todo.Count} request(s) (estimated cost {Money(estimate)})" + (resumed.Count > 0 ? $"; {resumed.Count} row(s) completed earlier are skipped" : "");
-        if (!ShouldProcess(output, action)) return;
+        if (!ShouldProcess(output, action))
+        {
+            SetExitCode(0);
+            return;
+        }
 
         var started = DateTime.UtcNow;
         var batchId = "local-" + started.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N").Substring(0, 6);
@@ -202,7 +207,7 @@ public sealed class InvokeGeminiBatchCommand : GeminiApiCmdlet
                 Run(token => runner.RunAsync(todo, options, journal, result =>
                 {
                     lock (results) results.Add(result);
-                    if (result.Exception != null) QueueError(ErrorRecords.From(result.Exception, result.Id));
+                    if (result.Exception != null) QueueError(ErrorRecords.ForRow(result.Exception, result.Id));
                     QueueObject(result);
                     if (progress.Record(result) is { } record) QueueProgress(record);
                 }, token));
@@ -232,33 +237,78 @@ public sealed class InvokeGeminiBatchCommand : GeminiApiCmdlet
                 WriteVerbose(report);
             }
         }
-        if (stopped != null) ThrowTerminatingError(ErrorRecords.From(stopped, output));
+        // Not terminating: `$r = Invoke-GeminiBatch ...` keeps the rows that finished.
+        if (stopped != null) WriteError(ErrorRecords.From(stopped, output));
+        SetExitCode(ExitCodeOf(results, stopped != null));
     }
+
+    /// <summary>0 every row succeeded, 1 some failed (failed, blocked, invalid, not run), 2 the run stopped early.</summary>
+    internal static int ExitCodeOf(IEnumerable<BatchRowResult> results, bool stopped) =>
+        stopped ? 2 : results.All(r => r.Status == BatchRowStatus.Succeeded) ? 0 : 1;
 
     private void RunServer(BatchPlan plan, string output)
     {
-        if (plan.Items.Count == 0) return;
-        var groups = plan.Items.GroupBy(i => i.Model.Id).ToList();
-        var estimate = SumEstimate(plan.Items, true);
-        var action = $"Submit {plan.Items.Count} request(s) as {groups.Count} batch job(s) (estimated cost at the batch price {Money(estimate)})";
-        if (!ShouldProcess(output, action)) return;
-        Directory.CreateDirectory(output);
+        if (plan.Items.Count == 0)
+        {
+            SetExitCode(plan.Problems.Count > 0 ? 1 : 0);
+            return;
+        }
         var client = new ServerBatchClient(CreateClient());
+        // Idempotent: rows an earlier run into this folder received, or a job there still holds, are not paid for again.
+        var covered = Run(token => client.FindCoveredAsync(plan.Items, output, token));
+        var coveredIds = new HashSet<string>(covered.Select(c => c.Item.Id), StringComparer.OrdinalIgnoreCase);
+        var todo = plan.Items.Where(i => !coveredIds.Contains(i.Id)).ToList();
+        foreach (var c in covered)
+            WriteVerbose(c.Job == null ? $"Row '{c.Item.Id}' was received earlier; not submitted again." : $"Row '{c.Item.Id}' is in {c.Job.Name} ({c.Job.State}); not submitted again.");
+        var groups = todo.GroupBy(i => i.Model.Id).ToList();
+        var estimate = SumEstimate(todo, true);
+        var action = $"Submit {todo.Count} request(s) as {groups.Count} batch job(s) (estimated cost at the batch price {Money(estimate)})" +
+            (covered.Count > 0 ? $"; {covered.Count} row(s) covered by earlier jobs are skipped" : "");
+        if (!ShouldProcess(output, action))
+        {
+            SetExitCode(0);
+            return;
+        }
+        // The jobs that still hold rows come out again, so `... | Wait-GeminiBatchJob | Receive-GeminiBatchJob` works on a re-run.
+        foreach (var job in covered.Where(c => c.Job != null).Select(c => c.Job!).GroupBy(j => j.Name).Select(g => g.First())) WriteObject(job);
+        if (todo.Count == 0)
+        {
+            WriteWarning($"Every row is covered by an earlier job in '{output}'; nothing was submitted.");
+            SetExitCode(plan.Problems.Count > 0 ? 1 : 0);
+            return;
+        }
+        Directory.CreateDirectory(output);
+        var service = CreateGenerationService(UsageOperation.BatchServer);
+        var failed = false;
         foreach (var group in groups)
         {
             var name = DisplayName ?? $"GeminiImage {DateTime.Now:yyyy-MM-dd HH:mm:ss}";
             if (groups.Count > 1) name += " " + group.Key;
+            var rows = group.ToList();
             try
             {
-                var job = Run(token => client.SubmitAsync(group.ToList(), name, output, token));
-                WriteVerbose($"Submitted {job.Name} ({group.Count()} rows, {job.InputMode}); Wait-GeminiBatchJob then Receive-GeminiBatchJob collect the images.");
-                WriteObject(job);
+                // The whole job is reserved before anything is uploaded; a job that does not fit is refused.
+                var reservations = service.Reserve(rows.Select(i => (i.CreateRequest(null), (string?)i.Id, i.Estimate(true))).ToList());
+                try
+                {
+                    var job = Run(token => client.SubmitAsync(rows, name, output, token, reservations));
+                    WriteVerbose($"Submitted {job.Name} ({rows.Count} rows, {job.InputMode}); Wait-GeminiBatchJob then Receive-GeminiBatchJob collect the images.");
+                    WriteObject(job);
+                }
+                catch (GeminiImageException)
+                {
+                    service.Release(reservations);
+                    throw;
+                }
             }
             catch (GeminiImageException ex)
             {
+                failed = true;
                 WriteError(ErrorRecords.From(ex, group.Key));
+                if (ex is BudgetExceededException) break;
             }
         }
+        SetExitCode(failed ? 2 : plan.Problems.Count > 0 ? 1 : 0);
     }
 
     /// <summary>Writes the reports; returns the line to show (the caller writes it when the pipeline still runs).</summary>

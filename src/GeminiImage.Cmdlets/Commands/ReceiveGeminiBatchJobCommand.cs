@@ -52,11 +52,15 @@ public sealed class ReceiveGeminiBatchJobCommand : BatchJobCmdlet
                 Run(token => BatchClient.ReceiveAsync(job.Name, manifest, service, journal, done, result =>
                 {
                     lock (results) results.Add(result);
-                    if (result.Exception != null) QueueError(ErrorRecords.From(result.Exception, result.Id));
+                    if (result.Exception != null) QueueError(ErrorRecords.ForRow(result.Exception, result.Id));
                     QueueObject(result);
                 }, token));
             }
             WriteVerbose(InvokeGeminiBatchCommand.WriteReport(BatchSummary.From(results, started, manifest.OutputDirectory, job.Id, "Server"), results));
+            // A job that ended without running its rows is an error a script must see ($? false), not just NotRun rows.
+            if (job.State is "Cancelled" or "Expired" or "Failed" && results.Any(r => r.Status == BatchRowStatus.NotRun && !r.FromJournal))
+                WriteError(new ErrorRecord(new InvalidOperationException($"The batch job {job.Name} ended as {job.State}; {results.Count(r => r.Status == BatchRowStatus.NotRun)} row(s) were not run and nothing was charged for them."),
+                    "GeminiImage.BatchJobNotCompleted", ErrorCategory.OperationStopped, Name));
         }
         catch (GeminiImageException ex)
         {

@@ -25,6 +25,15 @@ public static class ErrorRecords
         };
     }
 
+    /// <summary>An error about one batch row: the row id leads the message, so stderr says which row it was.</summary>
+    public static ErrorRecord ForRow(Exception exception, string rowId)
+    {
+        var record = From(exception, rowId);
+        var message = record.ErrorDetails?.Message ?? record.Exception.Message;
+        record.ErrorDetails = new ErrorDetails($"Row '{rowId}': {message}") { RecommendedAction = record.ErrorDetails?.RecommendedAction };
+        return record;
+    }
+
     private static ErrorCategory CategoryOf(GeminiImageException exception) => exception switch
     {
         OutputExistsException => ErrorCategory.ResourceExists,

@@ -20,6 +20,12 @@ public abstract class GeminiCmdlet : PSCmdlet, IDisposable
 
     protected override void StopProcessing() => _stopping.Cancel();
 
+    /// <summary>
+    /// Sets <c>$LASTEXITCODE</c> for scheduled scripts (<c>...; exit $LASTEXITCODE</c>): 0 all succeeded, 1 some items
+    /// failed, 2 the run stopped early. Unattended cmdlets set 2 first, so any terminating error leaves 2.
+    /// </summary>
+    protected void SetExitCode(int code) => SessionState.PSVariable.Set("global:LASTEXITCODE", code);
+
     /// <summary>Queues a verbose message from any thread; it is written on the pipeline thread.</summary>
     protected void QueueVerbose(string message) => _pending.Add(() => WriteVerbose(message));
     protected void QueueDebug(string message) => _pending.Add(() => WriteDebug(message));

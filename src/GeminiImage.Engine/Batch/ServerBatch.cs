@@ -101,6 +101,8 @@ public sealed class BatchJobManifest
         public string? OutFile { get; set; }
         public List<string> Tags { get; set; } = new();
         public List<string> ImagePaths { get; set; } = new();
+        /// <summary>The ledger reservation made for this row before the job was submitted; receiving settles it.</summary>
+        public string? ReservationId { get; set; }
     }
 
     public static string StorePath(string id) => Path.Combine(DataFolder.Default, "batches", FileNames.FromId(id) + ".json");
@@ -163,7 +165,9 @@ public sealed class ServerBatchClient
     public int InlineLimit { get; set; } = InlineLimitBytes;
 
     /// <summary>Submits rows that share one model as one job and saves its manifest.</summary>
-    public async Task<GeminiBatchJob> SubmitAsync(IReadOnlyList<BatchItem> items, string displayName, string outputDirectory, CancellationToken cancellationToken)
+    /// <param name="reservationIds">The rows' ledger reservations (same order as <paramref name="items"/>), settled when the job is received.</param>
+    public async Task<GeminiBatchJob> SubmitAsync(IReadOnlyList<BatchItem> items, string displayName, string outputDirectory, CancellationToken cancellationToken,
+        IReadOnlyList<string?>? reservationIds = null)
     {
         if (items.Count == 0) throw new ArgumentException("A batch needs at least one row.", nameof(items));
         var model = items[0].Model;
@@ -200,7 +204,12 @@ public sealed class ServerBatchClient
             Model = model.Id,
             InputMode = mode,
             OutputDirectory = outputDirectory,
-            Rows = items.Select(BatchJobManifest.RowOf).ToList(),
+            Rows = items.Select((item, i) =>
+            {
+                var row = BatchJobManifest.RowOf(item);
+                row.ReservationId = reservationIds != null && i < reservationIds.Count ? reservationIds[i] : null;
+                return row;
+            }).ToList(),
         };
         manifest.Save();
         return GeminiBatchJob.From(created);
@@ -303,11 +312,11 @@ public sealed class ServerBatchClient
                 if (response == null)
                 {
                     var failure = BatchLineError(error);
-                    service.RecordFailure(request, failure, key);
+                    service.RecordFailure(request, failure, key, row.ReservationId);
                     throw failure;
                 }
                 var classified = ResponseClassifier.Classify(response);
-                var outcome = service.Complete(request, classified, item.CreatePlan(manifest.OutputDirectory), item.ImagePaths.FirstOrDefault(), key);
+                var outcome = service.Complete(request, classified, item.CreatePlan(manifest.OutputDirectory), item.ImagePaths.FirstOrDefault(), key, reservationId: row.ReservationId);
                 result.SetImages(outcome.Images);
                 if (result.Path != null) result.Thumbnail = BatchThumbnails.TryCreate(result.Path, manifest.OutputDirectory, key);
             }
@@ -357,8 +366,10 @@ public sealed class ServerBatchClient
             }, cancellationToken).ConfigureAwait(false);
         }
 
-        // Rows the job produced nothing for (cancelled, expired or failed jobs).
-        foreach (var row in manifest.Rows.Where(r => !seen.Contains(r.Id)))
+        // Rows the job produced nothing for (cancelled, expired or failed jobs): nothing was spent on them.
+        var unrun = manifest.Rows.Where(r => !seen.Contains(r.Id)).ToList();
+        if (job.Done) service.Release(unrun.Select(r => r.ReservationId));
+        foreach (var row in unrun)
         {
             var result = done.TryGetValue(row.Id, out var previous) && previous.IsComplete ? previous : null;
             if (result != null) { result.FromJournal = true; onResult(result); continue; }
@@ -369,6 +380,43 @@ public sealed class ServerBatchClient
             result.ErrorId = "GeminiImage.BatchRowNotRun";
             onResult(result);
         }
+    }
+
+    /// <summary>
+    /// The rows an earlier run into <paramref name="outputDirectory"/> already covers, with why: received and complete
+    /// (in the journal), or in a job that is still pending, running, or succeeded but not yet received. Rows of jobs
+    /// that failed, were cancelled or expired are not covered and may be submitted again.
+    /// </summary>
+    public async Task<IReadOnlyList<CoveredRow>> FindCoveredAsync(IReadOnlyList<BatchItem> items, string outputDirectory, CancellationToken cancellationToken)
+    {
+        var covered = new List<CoveredRow>();
+        if (!Directory.Exists(outputDirectory)) return covered;
+        var done = BatchJournal.Load(outputDirectory);
+        foreach (var item in items)
+            if (done.TryGetValue(item.Id, out var previous) && previous.IsComplete)
+                covered.Add(new CoveredRow(item, null, previous));
+        var open = new HashSet<string>(items.Select(i => i.Id).Where(id => !covered.Any(c => c.Item.Id == id)), StringComparer.OrdinalIgnoreCase);
+        foreach (var file in Directory.EnumerateFiles(outputDirectory, BatchJobManifest.FilePrefix + "*.json"))
+        {
+            BatchJobManifest? manifest;
+            try { manifest = JsonSerializer.Deserialize<BatchJobManifest>(File.ReadAllBytes(file), GeminiJson.Options); }
+            catch (Exception ex) when (ex is JsonException or IOException) { continue; }
+            if (manifest == null || !manifest.Rows.Any(r => open.Contains(r.Id))) continue;
+            var id = manifest.Name.StartsWith("batches/", StringComparison.Ordinal) ? manifest.Name.Substring(8) : manifest.Name;
+            // Rows already received from this job (even failed ones) are not held by it any more.
+            var pending = manifest.Rows.Where(r => open.Contains(r.Id) && !(done.TryGetValue(r.Id, out var d) && d.BatchId == id)).ToList();
+            if (pending.Count == 0) continue;
+            GeminiBatchJob job;
+            try { job = await GetAsync(manifest.Name, cancellationToken).ConfigureAwait(false); }
+            catch (GeminiApiException ex) when (ex.HttpStatus == 404) { continue; }
+            if (job.State is "Failed" or "Cancelled" or "Expired") continue;
+            foreach (var row in pending)
+            {
+                open.Remove(row.Id);
+                covered.Add(new CoveredRow(items.First(i => string.Equals(i.Id, row.Id, StringComparison.OrdinalIgnoreCase)), job, null));
+            }
+        }
+        return covered;
     }
 
     /// <summary>A failed line's google.rpc.Status as an API exception (HTTP status from the gRPC code where known).</summary>
@@ -387,3 +435,4 @@ public sealed class ServerBatchClient
         return new GeminiApiException(code, status, message);
     }
 }
+

@@ -87,13 +87,41 @@ public sealed class GenerationService
         }
     }
 
-    /// <summary>Throws <see cref="BudgetExceededException"/> before spending when a budget would be passed.</summary>
-    public void EnsureWithinBudget(ImageRequest request)
+    /// <summary>
+    /// Reserves the estimates of requests about to be sent, all or none, before anything is sent; throws
+    /// <see cref="BudgetExceededException"/> when they would pass a budget (open reservations of other threads and
+    /// processes included). Returns one reservation id per request (null ids when the ledger cannot be written and no
+    /// budget is set: the requests then go out unreserved and are recorded afterwards as before).
+    /// </summary>
+    /// <param name="requests">Each request, its row id, and its estimate when the caller knows better (a server row whose images are not loaded).</param>
+    public IReadOnlyList<string?> Reserve(IReadOnlyList<(ImageRequest Request, string? RowId, decimal? Estimate)> requests)
     {
         var settings = _budget.Value;
-        if (settings.Daily == null && settings.Monthly == null) return;
-        var check = new BudgetGuard(Ledger, settings).EnsureWithinBudget(Estimate(request) ?? 0m);
+        var intents = requests.Select(r => Describe(r.Request, r.RowId, r.Estimate ?? Estimate(r.Request) ?? 0m)).ToList();
+        BudgetCheckResult check;
+        try
+        {
+            check = new BudgetGuard(Ledger, settings).Reserve(intents);
+        }
+        catch (Exception ex) when (ex is not BudgetExceededException and not OutOfMemoryException)
+        {
+            if (settings.Daily != null || settings.Monthly != null) throw new LedgerUnavailableException(Ledger.DatabasePath, ex);
+            _usage.Warning?.Invoke($"The usage ledger could not be written ({ex.Message}); the request is sent without a reservation.");
+            return intents.Select(_ => (string?)null).ToList();
+        }
         if (check.Status == BudgetStatus.Warning) _usage.Warning?.Invoke(check.Message);
+        return intents.Select(i => (string?)i.RecordId).ToList();
+    }
+
+    /// <summary>Drops reservations of requests that were never sent (a refused or failed submission).</summary>
+    public void Release(IEnumerable<string?> reservationIds)
+    {
+        try { Ledger.Release(reservationIds.Where(i => i != null).Select(i => i!)); }
+        // The reservation then stays visible with its estimate until it expires: never an undercount.
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _usage.Warning?.Invoke($"The usage ledger could not be written ({ex.Message}); the reservations stay until they expire.");
+        }
     }
 
     /// <param name="cacheVariant">Request i of a "make n images" call: part of the cache key, so n cached calls give n different images.</param>
@@ -108,7 +136,7 @@ public sealed class GenerationService
             var hit = TryServeFromCache(request, plan, sourcePath, cacheKey, rowId);
             if (hit != null) return hit;
         }
-        EnsureWithinBudget(request);
+        var reservation = Reserve(new[] { (request, rowId, (decimal?)null) })[0];
         GenerateResult result;
         try
         {
@@ -116,34 +144,36 @@ public sealed class GenerationService
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            // Stopped while the request may be at the server: the reservation stays, "sent, no answer recorded".
             throw;
         }
         catch (Exception ex)
         {
-            Record(request, null, Array.Empty<GeminiImageResult>(), ex, rowId);
+            Record(request, null, Array.Empty<GeminiImageResult>(), ex, rowId, reservation);
             throw;
         }
-        return Complete(request, result, plan, sourcePath, rowId, cacheKey);
+        return Complete(request, result, plan, sourcePath, rowId, cacheKey, reservation);
     }
 
     /// <summary>
     /// The part of a paid call after the answer: save every image and write the one ledger record.
     /// Also used for answers that arrive another way (server-side batch results).
     /// </summary>
-    public GenerationOutcome Complete(ImageRequest request, GenerateResult result, OutputPlan plan, string? sourcePath, string? rowId, string? cacheKey = null)
+    /// <param name="reservationId">The reservation this answer settles (from <see cref="Reserve"/>).</param>
+    public GenerationOutcome Complete(ImageRequest request, GenerateResult result, OutputPlan plan, string? sourcePath, string? rowId, string? cacheKey = null, string? reservationId = null)
     {
         try
         {
             var cost = Cost(request, result);
             var written = cacheKey != null && CacheMode == CacheMode.ReadWrite ? new List<byte[]>() : null;
             var images = ImageGenerator.Save(request, result, plan, sourcePath, cost, written);
-            Record(request, result, images, null, rowId);
+            Record(request, result, images, null, rowId, reservationId);
             if (written != null) Store(cacheKey!, request, result, images, written, cost);
             return new GenerationOutcome(result, images);
         }
         catch (Exception ex)
         {
-            Record(request, result, Array.Empty<GeminiImageResult>(), ex, rowId);
+            Record(request, result, Array.Empty<GeminiImageResult>(), ex, rowId, reservationId);
             throw;
         }
     }
@@ -272,8 +302,8 @@ public sealed class GenerationService
         });
 
     /// <summary>Records a request that failed without any answer to price (e.g. a failed line of a server batch).</summary>
-    public void RecordFailure(ImageRequest request, Exception error, string? rowId) =>
-        Record(request, null, Array.Empty<GeminiImageResult>(), error, rowId);
+    public void RecordFailure(ImageRequest request, Exception error, string? rowId, string? reservationId = null) =>
+        Record(request, null, Array.Empty<GeminiImageResult>(), error, rowId, reservationId);
 
     private decimal? Cost(ImageRequest request, GenerateResult result) =>
         Prices.Compute(request.Model.Id, result.Usage, _usage.BatchPricing);
@@ -281,32 +311,35 @@ public sealed class GenerationService
     private string? OutputPathForLedger(string? path) =>
         path == null || !_usage.NoPromptLogging ? path : System.IO.Path.GetDirectoryName(path);
 
-    private void Record(ImageRequest request, GenerateResult? result, IReadOnlyList<GeminiImageResult> images, Exception? error, string? rowId)
+    /// <summary>The ledger record of a request; before it is sent, its reservation at the estimate.</summary>
+    private UsageRecord Describe(ImageRequest request, string? rowId, decimal? cost) => new()
+    {
+        Cmdlet = _usage.Cmdlet,
+        Operation = _usage.Operation,
+        Model = request.Model.Id,
+        CostUsd = cost,
+        Status = UsageStatus.Pending,
+        Tags = request.Tags.ToList(),
+        BatchId = _usage.BatchId,
+        RowId = rowId,
+        Prompt = _usage.NoPromptLogging ? null : request.Prompt,
+    };
+
+    private void Record(ImageRequest request, GenerateResult? result, IReadOnlyList<GeminiImageResult> images, Exception? error, string? rowId, string? reservationId)
     {
         var usage = result?.Usage ?? new TokenUsage();
-        var record = new UsageRecord
-        {
-            Cmdlet = _usage.Cmdlet,
-            Operation = _usage.Operation,
-            Model = request.Model.Id,
-            InputTokens = usage.InputTokens,
-            TextOutputTokens = usage.TextOutputTokens,
-            ImageOutputTokens = usage.ImageOutputTokens,
-            ThinkingTokens = usage.ThinkingTokens,
-            ImageCount = images.Count,
-            CostUsd = result == null ? 0m : Cost(request, result),
-            Status = error == null ? UsageStatus.Success : error is GeminiNoImageException ? UsageStatus.Blocked : UsageStatus.Failed,
-            ErrorId = (error as GeminiImageException)?.ErrorId ?? error?.GetType().Name,
-            Tags = request.Tags.ToList(),
-            BatchId = _usage.BatchId,
-            RowId = rowId,
-            // File names are made from the prompt: with prompt logging off only the folder is kept.
-            OutputPath = OutputPathForLedger(images.FirstOrDefault()?.Path ?? (error as ImageSaveException)?.FallbackPath),
-            Prompt = _usage.NoPromptLogging ? null : request.Prompt,
-            MachineName = Environment.MachineName,
-            UserName = Environment.UserName,
-            ResponseId = result?.ResponseId,
-        };
+        var record = Describe(request, rowId, result == null ? 0m : Cost(request, result));
+        record.InputTokens = usage.InputTokens;
+        record.TextOutputTokens = usage.TextOutputTokens;
+        record.ImageOutputTokens = usage.ImageOutputTokens;
+        record.ThinkingTokens = usage.ThinkingTokens;
+        record.ImageCount = images.Count;
+        record.Status = error == null ? UsageStatus.Success : error is GeminiNoImageException ? UsageStatus.Blocked : UsageStatus.Failed;
+        record.ErrorId = (error as GeminiImageException)?.ErrorId ?? error?.GetType().Name;
+        // File names are made from the prompt: with prompt logging off only the folder is kept.
+        record.OutputPath = OutputPathForLedger(images.FirstOrDefault()?.Path ?? (error as ImageSaveException)?.FallbackPath);
+        record.ResponseId = result?.ResponseId;
+        if (reservationId != null) record.RecordId = reservationId;
         Append(record);
     }
 

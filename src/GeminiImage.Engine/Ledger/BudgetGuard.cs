@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Globalization;
 using System.IO;
 using System.Text.Json;
@@ -63,6 +65,8 @@ public sealed class BudgetGuard
     private readonly UsageLedger _ledger;
     private readonly BudgetSettings _settings;
     private readonly string _statePath;
+    // Threads of one process warn once between them (16 concurrent rows gave 11 warnings).
+    private static readonly object s_stateGate = new();
 
     /// <summary>Creates a guard over a ledger; settings default to the ledger folder's budget.json.</summary>
     public BudgetGuard(UsageLedger ledger, BudgetSettings? settings = null)
@@ -73,38 +77,16 @@ public sealed class BudgetGuard
     }
 
     /// <summary>
-    /// Decides whether a request estimated at <paramref name="estimatedCost"/> fits. A warning is returned only once
-    /// per period and budget (remembered in budget-state.json), so scheduled runs do not repeat it all day.
+    /// Decides whether a request estimated at <paramref name="estimatedCost"/> fits (open reservations count as spent).
+    /// A warning is returned only once per period and budget (remembered in budget-state.json), so scheduled runs do
+    /// not repeat it all day. Reserves nothing: see <see cref="Reserve"/>.
     /// </summary>
     public BudgetCheckResult Check(decimal estimatedCost)
     {
-        if (_settings.Daily == null && _settings.Monthly == null) return new BudgetCheckResult(BudgetStatus.Allowed, null, null, null, estimatedCost);
-        var now = _ledger.UtcNow();
-        var budgets = new[]
-        {
-            (Period: BudgetPeriod.Daily, Limit: _settings.Daily, Key: now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Spent: _settings.Daily == null ? 0m : _ledger.SpendToday()),
-            (Period: BudgetPeriod.Monthly, Limit: _settings.Monthly, Key: now.ToString("yyyy-MM", CultureInfo.InvariantCulture), Spent: _settings.Monthly == null ? 0m : _ledger.SpendThisMonth()),
-        };
-        foreach (var b in budgets)
-        {
-            if (b.Limit is decimal limit && b.Spent + estimatedCost > limit)
-                return new BudgetCheckResult(BudgetStatus.WouldExceed, b.Period, limit, b.Spent, estimatedCost);
-        }
-        if (_settings.WarnAt is decimal warnAt)
-        {
-            var state = LoadState();
-            foreach (var b in budgets)
-            {
-                if (b.Limit is not decimal limit || b.Spent + estimatedCost < limit * warnAt) continue;
-                var warned = b.Period == BudgetPeriod.Daily ? state.WarnedDay : state.WarnedMonth;
-                if (warned == b.Key) continue;
-                if (b.Period == BudgetPeriod.Daily) state.WarnedDay = b.Key;
-                else state.WarnedMonth = b.Key;
-                SaveState(state);
-                return new BudgetCheckResult(BudgetStatus.Warning, b.Period, limit, b.Spent, estimatedCost);
-            }
-        }
-        return new BudgetCheckResult(BudgetStatus.Allowed, null, null, null, estimatedCost);
+        if (_settings.Daily == null && _settings.Monthly == null) return Allowed(estimatedCost);
+        var today = _settings.Daily == null ? 0m : _ledger.SpendToday();
+        var month = _settings.Monthly == null ? 0m : _ledger.SpendThisMonth();
+        return Evaluate(_settings, today, month, estimatedCost) ?? WarnIfNear(today, month, estimatedCost);
     }
 
     /// <summary>Like <see cref="Check"/>, but throws <see cref="BudgetExceededException"/> instead of returning WouldExceed.</summary>
@@ -114,6 +96,57 @@ public sealed class BudgetGuard
         if (result.Status == BudgetStatus.WouldExceed) throw new BudgetExceededException(result);
         return result;
     }
+
+    /// <summary>
+    /// Reserves the estimates of <paramref name="intents"/> in the ledger, atomically with the budget check, so that
+    /// concurrent requests (threads or processes) cannot all pass the same check. Throws
+    /// <see cref="BudgetExceededException"/> when they do not fit; returns Allowed or a once-per-period Warning.
+    /// </summary>
+    public BudgetCheckResult Reserve(IReadOnlyList<UsageRecord> intents)
+    {
+        var estimate = intents.Sum(i => i.CostUsd ?? 0m);
+        var (today, month) = _ledger.Reserve(intents, _settings);
+        return WarnIfNear(today, month, estimate);
+    }
+
+    /// <summary>The budget <paramref name="estimatedCost"/> would pass given what is spent (and reserved); null when it fits.</summary>
+    public static BudgetCheckResult? Evaluate(BudgetSettings settings, decimal spentToday, decimal spentThisMonth, decimal estimatedCost)
+    {
+        if (settings.Daily is decimal daily && spentToday + estimatedCost > daily)
+            return new BudgetCheckResult(BudgetStatus.WouldExceed, BudgetPeriod.Daily, daily, spentToday, estimatedCost);
+        if (settings.Monthly is decimal monthly && spentThisMonth + estimatedCost > monthly)
+            return new BudgetCheckResult(BudgetStatus.WouldExceed, BudgetPeriod.Monthly, monthly, spentThisMonth, estimatedCost);
+        return null;
+    }
+
+    private BudgetCheckResult WarnIfNear(decimal today, decimal month, decimal estimatedCost)
+    {
+        if (_settings.WarnAt is not decimal warnAt) return Allowed(estimatedCost);
+        var now = _ledger.UtcNow();
+        var budgets = new[]
+        {
+            (Period: BudgetPeriod.Daily, Limit: _settings.Daily, Key: now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Spent: today),
+            (Period: BudgetPeriod.Monthly, Limit: _settings.Monthly, Key: now.ToString("yyyy-MM", CultureInfo.InvariantCulture), Spent: month),
+        };
+        foreach (var b in budgets)
+        {
+            if (b.Limit is not decimal limit || b.Spent + estimatedCost < limit * warnAt) continue;
+            // The state file is shared by processes; a lost update only means one more warning.
+            lock (s_stateGate)
+            {
+                var state = LoadState();
+                var warned = b.Period == BudgetPeriod.Daily ? state.WarnedDay : state.WarnedMonth;
+                if (warned == b.Key) continue;
+                if (b.Period == BudgetPeriod.Daily) state.WarnedDay = b.Key;
+                else state.WarnedMonth = b.Key;
+                SaveState(state);
+            }
+            return new BudgetCheckResult(BudgetStatus.Warning, b.Period, limit, b.Spent, estimatedCost);
+        }
+        return Allowed(estimatedCost);
+    }
+
+    private static BudgetCheckResult Allowed(decimal estimatedCost) => new(BudgetStatus.Allowed, null, null, null, estimatedCost);
 
     private WarnState LoadState()
     {

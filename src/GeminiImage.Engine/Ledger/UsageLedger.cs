@@ -21,8 +21,14 @@ namespace GeminiImage.Engine.Ledger;
 /// width, so text order is time order. "Today" and "this month" are UTC days and months, the same for every machine
 /// and close to how the API bills. The schema version is kept in <c>PRAGMA user_version</c>.
 /// </remarks>
-public sealed class UsageLedger
+public sealed class UsageLedger : ISpendReservations
 {
+    /// <summary>How long a local request's reservation may stay open before it counts as unanswered.</summary>
+    public static readonly TimeSpan ReservationLifetime = TimeSpan.FromHours(6);
+
+    /// <summary>The same for a server-side batch row (jobs may run for up to 48 hours).</summary>
+    public static readonly TimeSpan BatchReservationLifetime = TimeSpan.FromHours(72);
+
     /// <summary>File name of the database inside the data folder.</summary>
     public const string DatabaseFileName = "usage.db";
 
@@ -55,6 +61,7 @@ public sealed class UsageLedger
     private readonly Func<DateTime> _utcNow;
     private readonly object _schemaLock = new();
     private bool _schemaReady;
+    private int _expired;
 
     /// <summary>Opens (lazily) the ledger in the configured data folder.</summary>
     public UsageLedger(UsageLedgerOptions? options = null)
@@ -108,7 +115,7 @@ public sealed class UsageLedger
             try
             {
                 using var transaction = connection.BeginTransaction();
-                record.Id = Insert(connection, transaction, record, ignoreDuplicate: false);
+                record.Id = Insert(connection, transaction, record);
                 transaction.Commit();
             }
             catch
@@ -150,15 +157,11 @@ public sealed class UsageLedger
     /// <summary>Totals of the matching records grouped by day, week, month, model, tag or cmdlet, plus a grand total.</summary>
     public UsageSummary Summarize(UsageFilter? filter, UsageGroupBy groupBy) => UsageSummary.Create(Query(filter), groupBy);
 
-    /// <summary>Spend (USD) from <paramref name="sinceUtc"/> inclusive to <paramref name="untilUtc"/> exclusive; unknown costs count as 0.</summary>
+    /// <summary>Spend (USD) from <paramref name="sinceUtc"/> inclusive to <paramref name="untilUtc"/> exclusive, open reservations included; unknown costs count as 0.</summary>
     public decimal Spend(DateTime sinceUtc, DateTime untilUtc)
     {
         using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COALESCE(SUM(cost_micros), 0) FROM usage WHERE utc_time >= @since AND utc_time < @until";
-        command.Parameters.AddWithValue("@since", FormatTime(sinceUtc));
-        command.Parameters.AddWithValue("@until", FormatTime(untilUtc));
-        return FromMicros(Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture));
+        return Spend(connection, null, sinceUtc, untilUtc);
     }
 
     /// <summary>Spend of the current UTC day.</summary>
@@ -177,6 +180,93 @@ public sealed class UsageLedger
     }
 
     internal DateTime UtcNow() => _utcNow();
+
+    /// <inheritdoc />
+    public (decimal Today, decimal ThisMonth) Reserve(IReadOnlyList<UsageRecord> intents, BudgetSettings budget)
+    {
+        if (intents == null) throw new ArgumentNullException(nameof(intents));
+        if (budget == null) throw new ArgumentNullException(nameof(budget));
+        using var connection = Open();
+        // BEGIN IMMEDIATE takes the write lock before reading the spend, so no other thread or process can reserve
+        // between our check and our insert.
+        using var transaction = connection.BeginTransaction(deferred: false);
+        if (Interlocked.Exchange(ref _expired, 1) == 0) Expire(connection, transaction);
+        var now = _utcNow();
+        var month = new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc);
+        var today = Spend(connection, transaction, now.Date, now.Date.AddDays(1));
+        var thisMonth = budget.Monthly == null ? 0m : Spend(connection, transaction, month, month.AddMonths(1));
+        var estimate = intents.Sum(i => i.CostUsd ?? 0m);
+        if (BudgetGuard.Evaluate(budget, today, thisMonth, estimate) is { } over) throw new BudgetExceededException(over);
+        foreach (var intent in intents)
+        {
+            Normalize(intent);
+            intent.Status = UsageStatus.Pending;
+            intent.TimeUtc = now;
+            intent.Id = Insert(connection, transaction, intent);
+        }
+        transaction.Commit();
+        return (today, thisMonth);
+    }
+
+    /// <inheritdoc />
+    public AppendResult Settle(string reservationId, UsageRecord actual)
+    {
+        if (actual == null) throw new ArgumentNullException(nameof(actual));
+        if (!string.IsNullOrEmpty(reservationId)) actual.RecordId = reservationId;
+        return Append(actual);
+    }
+
+    /// <inheritdoc />
+    public void Release(IEnumerable<string> reservationIds)
+    {
+        var ids = (reservationIds ?? Array.Empty<string>()).Where(i => !string.IsNullOrEmpty(i)).ToList();
+        if (ids.Count == 0) return;
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "DELETE FROM usage WHERE record_id = @id AND status = 'Pending'";
+        var id = command.Parameters.Add("@id", SqliteType.Text);
+        foreach (var reservation in ids)
+        {
+            id.Value = reservation;
+            command.ExecuteNonQuery();
+        }
+        transaction.Commit();
+    }
+
+    /// <inheritdoc />
+    public int Expire()
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var count = Expire(connection, transaction);
+        transaction.Commit();
+        return count;
+    }
+
+    private int Expire(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "UPDATE usage SET status = 'Unanswered' WHERE status = 'Pending' AND " +
+            "((operation = 'batch-server' AND utc_time < @batchCutoff) OR (operation <> 'batch-server' AND utc_time < @cutoff))";
+        var now = _utcNow();
+        command.Parameters.AddWithValue("@cutoff", FormatTime(now - ReservationLifetime));
+        command.Parameters.AddWithValue("@batchCutoff", FormatTime(now - BatchReservationLifetime));
+        return command.ExecuteNonQuery();
+    }
+
+    private static decimal Spend(SqliteConnection connection, SqliteTransaction? transaction, DateTime sinceUtc, DateTime untilUtc)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT COALESCE(SUM(cost_micros), 0) FROM usage WHERE utc_time >= @since AND utc_time < @until";
+        command.Parameters.AddWithValue("@since", FormatTime(sinceUtc));
+        command.Parameters.AddWithValue("@until", FormatTime(untilUtc));
+        return FromMicros(Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture));
+    }
+
 
     private SqliteConnection Open()
     {
@@ -263,17 +353,28 @@ PRAGMA user_version = 1;");
         command.ExecuteNonQuery();
     }
 
-    private static long Insert(SqliteConnection connection, SqliteTransaction transaction, UsageRecord r, bool ignoreDuplicate)
+    /// <summary>
+    /// Adds a record, or settles the reservation with the same record_id; a record_id already settled is left alone,
+    /// so folding a pending record in twice is harmless. Returns the row id, 0 when nothing changed.
+    /// </summary>
+    private static long Insert(SqliteConnection connection, SqliteTransaction transaction, UsageRecord r)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = (ignoreDuplicate ? "INSERT OR IGNORE" : "INSERT") + @" INTO usage (record_id, utc_time, cmdlet, operation, model,
+        command.CommandText = @"INSERT INTO usage (record_id, utc_time, cmdlet, operation, model,
 input_tokens, text_output_tokens, image_output_tokens, thinking_tokens, image_count, cost_micros, saved_micros, status, error_id, tags,
 batch_id, row_id, output_path, prompt, machine_name, user_name, response_id)
 VALUES (@record_id, @utc_time, @cmdlet, @operation, @model, @input_tokens, @text_output_tokens, @image_output_tokens, @thinking_tokens,
 @image_count, @cost_micros, @saved_micros, @status, @error_id, @tags, @batch_id, @row_id, @output_path, @prompt, @machine_name,
-@user_name, @response_id);
-SELECT CASE WHEN changes() = 0 THEN 0 ELSE last_insert_rowid() END;";
+@user_name, @response_id)
+ON CONFLICT (record_id) DO UPDATE SET utc_time = excluded.utc_time, cmdlet = excluded.cmdlet, operation = excluded.operation,
+model = excluded.model, input_tokens = excluded.input_tokens, text_output_tokens = excluded.text_output_tokens,
+image_output_tokens = excluded.image_output_tokens, thinking_tokens = excluded.thinking_tokens, image_count = excluded.image_count,
+cost_micros = excluded.cost_micros, saved_micros = excluded.saved_micros, status = excluded.status, error_id = excluded.error_id,
+tags = excluded.tags, batch_id = excluded.batch_id, row_id = excluded.row_id, output_path = excluded.output_path, prompt = excluded.prompt,
+machine_name = excluded.machine_name, user_name = excluded.user_name, response_id = excluded.response_id
+WHERE usage.status IN ('Pending', 'Unanswered');
+SELECT CASE WHEN changes() = 0 THEN 0 ELSE (SELECT id FROM usage WHERE record_id = @record_id) END;";
         var p = command.Parameters;
         p.AddWithValue("@record_id", r.RecordId);
         p.AddWithValue("@utc_time", FormatTime(r.TimeUtc));
@@ -436,7 +537,7 @@ SELECT CASE WHEN changes() = 0 THEN 0 ELSE last_insert_rowid() END;";
                     foreach (var record in records)
                     {
                         Normalize(record);
-                        if (Insert(connection, transaction, record, ignoreDuplicate: true) != 0) folded++;
+                        if (Insert(connection, transaction, record) != 0) folded++;
                     }
                     transaction.Commit();
                 }

@@ -22,6 +22,10 @@ public enum UsageStatus
     Blocked,
     Failed,
     CacheHit,
+    /// <summary>Reserved and sent, no answer recorded yet; the cost is the estimate.</summary>
+    Pending,
+    /// <summary>Sent, but no answer was ever recorded (the process was killed); the cost is the estimate.</summary>
+    Unanswered,
 }
 
 /// <summary>One billed (or cache-served) request in the usage ledger. Never holds the API key or image bytes.</summary>
