@@ -20,6 +20,7 @@
         'Stop-GeminiEmulator'
         'Get-GeminiConfig'
         'Set-GeminiConfig'
+        'Use-GeminiProfile'
         'Get-GeminiModel'
         'Start-GeminiImageChat'
         'Send-GeminiImageChat'

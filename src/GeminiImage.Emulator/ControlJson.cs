@@ -31,6 +31,7 @@ internal static class ControlJson
             w.WriteString("imageSize", r.ImageSize);
             w.WriteBoolean("apiKeyPresent", r.ApiKeyPresent);
             w.WriteBoolean("apiKeyValid", r.ApiKeyValid);
+            w.WriteString("authStyle", r.AuthStyle);
             w.WriteString("fault", r.Fault);
             w.WriteNumber("statusCode", r.StatusCode);
             w.WriteString("rawJson", r.RawJson);

@@ -47,6 +47,12 @@ public sealed class EmulatorRequest
     /// <summary>Whether the request carried an API key at all.</summary>
     public bool ApiKeyPresent { get; internal set; }
 
+    /// <summary>Where the credentials came: "Header" (x-goog-api-key), "Bearer" (Authorization) or "Query" (?key=); null without any.</summary>
+    public string? AuthStyle { get; internal set; }
+
+    /// <summary>Names (never values) of the request headers, e.g. to see a gateway's extra headers arrive.</summary>
+    public IReadOnlyList<string> HeaderNames { get; internal set; } = Array.Empty<string>();
+
     /// <summary>Whether the key was accepted.</summary>
     public bool ApiKeyValid { get; internal set; }
 

@@ -28,6 +28,8 @@ public sealed class GeminiEmulator : IDisposable
 
     private readonly HttpListener _listener;
     private readonly EmulatorOptions _options;
+    /// <summary>"" or the API path prefix, e.g. "/gemini".</summary>
+    private readonly string _prefix;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<EmulatorRequest> _log = new();
     private readonly FaultQueue _faults = new();
@@ -46,11 +48,13 @@ public sealed class GeminiEmulator : IDisposable
     {
         _listener = listener;
         _options = options;
-        BaseUri = new Uri(listener.Prefixes.First());
+        var root = new Uri(listener.Prefixes.First());
+        _prefix = string.IsNullOrWhiteSpace(options.PathPrefix) ? "" : "/" + options.PathPrefix!.Trim('/');
+        BaseUri = _prefix.Length == 0 ? root : new Uri(root, _prefix.TrimStart('/') + "/");
         ApiKey = string.IsNullOrEmpty(options.ApiKey) ? "emu-" + Wire.Hex(Wire.RandomBytes(16)) : options.ApiKey!;
         ControlToken = Wire.Hex(Wire.RandomBytes(32));
         Latency = options.Latency;
-        _files = new FileStore(BaseUri);
+        _files = new FileStore(options.UploadBaseUri ?? BaseUri);
         _batches = new BatchStore(_files, NewSignature, SignatureCheck);
         _ = Task.Run(AcceptLoopAsync);
     }
@@ -99,7 +103,7 @@ public sealed class GeminiEmulator : IDisposable
         return port;
     }
 
-    /// <summary>Base address, e.g. <c>http://127.0.0.1:54321/</c>; append <c>v1beta/…</c>.</summary>
+    /// <summary>Base address, e.g. <c>http://127.0.0.1:54321/</c> (with the path prefix, if any); append <c>v1beta/…</c>.</summary>
     public Uri BaseUri { get; }
 
     /// <summary>The API key the emulator accepts: the configured one, or a random one made for this instance.</summary>
@@ -237,9 +241,12 @@ public sealed class GeminiEmulator : IDisposable
             else
             {
                 // The path never holds the key; the query string might (?key=), so it is not logged.
-                entry = new EmulatorRequest { Time = DateTimeOffset.UtcNow, Method = request.HttpMethod, Path = path };
+                entry = new EmulatorRequest { Time = DateTimeOffset.UtcNow, Method = request.HttpMethod, Path = path, HeaderNames = request.Headers.AllKeys.Where(k => k != null).Select(k => k!).ToArray() };
                 lock (_log) _log.Add(entry);
-                reply = await HandleApiAsync(request, path, query, entry).ConfigureAwait(false);
+                // Behind a prefix, as a gateway re-exposes the API, the bare paths do not exist.
+                if (_prefix.Length > 0 && !path.StartsWith(_prefix + "/", StringComparison.Ordinal))
+                    throw GoogleError.NotFound($"The requested URL {path} ({request.HttpMethod}) is not served here; the API is under {_prefix}/.");
+                reply = await HandleApiAsync(request, path.Substring(_prefix.Length), query, entry).ConfigureAwait(false);
             }
         }
         catch (GoogleError e)
@@ -346,8 +353,31 @@ public sealed class GeminiEmulator : IDisposable
 
     private void CheckKey(HttpListenerRequest request, Dictionary<string, string> query, EmulatorRequest entry)
     {
-        var key = request.Headers["x-goog-api-key"];
-        if (string.IsNullOrEmpty(key)) query.TryGetValue("key", out key);
+        var header = request.Headers["x-goog-api-key"];
+        query.TryGetValue("key", out var inQuery);
+        var authorization = request.Headers["Authorization"];
+        var bearer = authorization != null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization.Substring(7).Trim() : null;
+        entry.AuthStyle = bearer != null ? "Bearer" : !string.IsNullOrEmpty(inQuery) ? "Query" : !string.IsNullOrEmpty(header) ? "Header" : null;
+        string? key;
+        switch (_options.AuthMode)
+        {
+            case EmulatorAuthMode.Bearer:
+                key = bearer;
+                entry.ApiKeyPresent = !string.IsNullOrEmpty(key);
+                if (!entry.ApiKeyPresent) throw GoogleError.Unauthenticated("Missing bearer token: this gateway takes the key only as Authorization: Bearer <key>.");
+                break;
+            case EmulatorAuthMode.Query:
+                key = inQuery;
+                entry.ApiKeyPresent = !string.IsNullOrEmpty(key);
+                if (!entry.ApiKeyPresent) throw GoogleError.Unauthenticated("Missing key: this gateway takes the key only as the query parameter key=.");
+                break;
+            default:
+                key = !string.IsNullOrEmpty(header) ? header : inQuery;
+                // Google reads an Authorization header as an OAuth token, which an API key is not.
+                if (string.IsNullOrEmpty(key) && bearer != null)
+                    throw GoogleError.Unauthenticated("Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.");
+                break;
+        }
         entry.ApiKeyPresent = !string.IsNullOrEmpty(key);
         entry.ApiKeyValid = entry.ApiKeyPresent && (_options.AcceptAnyKey || FixedTimeEquals(key, ApiKey));
         if (!entry.ApiKeyValid) throw GoogleError.ApiKeyInvalid();

@@ -89,6 +89,9 @@ internal sealed class GoogleError : Exception
 
     public static GoogleError NotFound(string message) => new(404, "NOT_FOUND", message);
 
+    /// <summary>401 as Google (and gateways in front of it) answer missing or unusable credentials.</summary>
+    public static GoogleError Unauthenticated(string message) => new(401, "UNAUTHENTICATED", message);
+
     public static GoogleError Internal() => new(500, "INTERNAL",
         "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting");
 

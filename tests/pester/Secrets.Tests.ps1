@@ -97,3 +97,47 @@ Describe 'Secret hygiene' {
         $config.ApiKeySource | Should -Be 'Set-GeminiConfig'
     }
 }
+
+Describe 'Secret hygiene in every auth style' {
+    It 'keeps the key out of every stream and file with the key sent as <_>' -ForEach 'Header', 'Bearer', 'Query' {
+        $style = $_
+        $options = (Get-GeminiType 'GeminiImage.Emulator.EmulatorOptions')::new()
+        $options.AuthMode = if ($style -eq 'Header') { 'Google' } else { $style }
+        $options.PathPrefix = '/gw'
+        $gateway = (Get-GeminiType 'GeminiImage.Emulator.GeminiEmulator')::Start($options)
+        try {
+            $key = $gateway.ApiKey
+            $out = New-TestFolder "secrets-$style"
+            $keyFile = Join-Path $out 'gateway.key'
+            Set-Content -LiteralPath $keyFile -Value $key -NoNewline
+            Set-GeminiConfig -Profile "secret-$style" -BaseUri ($gateway.BaseUri.AbsoluteUri + 'v1beta') -AuthStyle $style -ApiKeyFile $keyFile -Save
+            $common = @{ Profile = "secret-$style"; Verbose = $true; Debug = $true; ErrorAction = 'Continue'; WarningAction = 'Continue'; OutputDirectory = $out }
+            $streams = & {
+                Get-GeminiConfig -Profile "secret-$style"
+                $img = New-GeminiImage 'a fox' -MaxRetries 0 @common
+                $img
+                New-GeminiImage 'overloaded [emulator:503]' -MaxRetries 1 @common
+                New-GeminiImage 'bad request [emulator:400]' @common
+                $img | Edit-GeminiImage 'make it night' @common
+                New-GeminiImage 'nowhere' -BaseUri 'http://127.0.0.1:9/gw/' -MaxRetries 0 @common
+                Get-GeminiUsage
+            } *>&1 | ForEach-Object {
+                if ($_ -is [System.Management.Automation.ErrorRecord]) { $_.ToString(); $_.Exception.ToString(); $_.ErrorDetails.RecommendedAction }
+                elseif ($_ -is [System.Management.Automation.InformationalRecord]) { $_.Message }
+                else { $_ | Format-List * | Out-String -Width 400 }
+            } | Out-String -Width 400
+            $streams | Should -Match 'HTTP 503'
+            $streams | Should -Match 'ConnectionFailed|Could not reach'
+            $streams | Should -Not -Match ([regex]::Escape($key))
+            foreach ($file in Get-ChildItem -LiteralPath $out, $env:GEMINI_IMAGE_HOME -Recurse -File -Force | Where-Object FullName -ne $keyFile) {
+                $bytes = [System.IO.File]::ReadAllBytes($file.FullName)
+                foreach ($text in [System.Text.Encoding]::UTF8.GetString($bytes), [System.Text.Encoding]::Unicode.GetString($bytes)) {
+                    $text.IndexOf($key, [StringComparison]::OrdinalIgnoreCase) | Should -Be -1 -Because "$($file.Name) must not hold the key"
+                }
+            }
+            # The calls really went out keyed in this style.
+            (@($gateway.Requests) | Where-Object { $_.AuthStyle -eq $style -and $_.ApiKeyValid }).Count | Should -BeGreaterThan 2
+        }
+        finally { $gateway.Stop() }
+    }
+}

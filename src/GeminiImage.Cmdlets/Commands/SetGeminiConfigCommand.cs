@@ -1,4 +1,6 @@
 using System;
+using System.Collections;
+using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using GeminiImage.Cmdlets.Infrastructure;
@@ -17,6 +19,60 @@ public sealed class SetGeminiConfigCommand : PSCmdlet
 
     [Parameter]
     public Uri? BaseUri { get; set; }
+
+    /// <summary>Set these connection settings on a named profile instead of the session (with -Save, also in the data folder).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(ProfileCompleter))]
+    public string? Profile { get; set; }
+
+    /// <summary>Write the profile to profiles.json in the data folder (never a key, only where it is).</summary>
+    [Parameter]
+    public SwitchParameter Save { get; set; }
+
+    [Parameter]
+    [ValidateSet("Header", "Bearer", "Query")]
+    public string? AuthStyle { get; set; }
+
+    [Parameter]
+    public Hashtable? Header { get; set; }
+
+    [Parameter]
+    public string? ApiVersion { get; set; }
+
+    /// <summary>Keep resumable uploads on the configured host when a gateway hands back Google's upload URL.</summary>
+    [Parameter]
+    public SwitchParameter KeepUploadsOnHost { get; set; }
+
+    [Parameter]
+    [ValidateSet("Developer", "Vertex")]
+    public string? Backend { get; set; }
+
+    [Parameter]
+    public string? Project { get; set; }
+
+    [Parameter]
+    public string? Location { get; set; }
+
+    /// <summary>A Vertex AI service-account JSON key file.</summary>
+    [Parameter]
+    public string? CredentialFile { get; set; }
+
+    /// <summary>The environment variable that holds the key.</summary>
+    [Parameter]
+    public string? ApiKeyVariable { get; set; }
+
+    /// <summary>A file that holds the key.</summary>
+    [Parameter]
+    public string? ApiKeyFile { get; set; }
+
+    /// <summary>A SecretManagement secret that holds the key (read with Get-Secret).</summary>
+    [Parameter]
+    public string? ApiKeySecret { get; set; }
+
+    /// <summary>Profiles to try, in order, when this connection fails (connection error, 5xx after retries, open circuit).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(ProfileCompleter))]
+    public string[]? Fallback { get; set; }
 
     [Parameter]
     [ArgumentCompleter(typeof(ModelCompleter))]
@@ -74,21 +130,66 @@ public sealed class SetGeminiConfigCommand : PSCmdlet
         if (Reset)
         {
             config.Reset();
+            ProfileStore.ResetSession();
             RequestLimiter.Shared.RequestsPerMinute = 0;
             RequestLimiter.Shared.MaxConcurrency = 8;
         }
-        if (ApiKey != null) config.ApiKey = GeminiApiCmdlet.Plain(ApiKey);
-        if (BaseUri != null) config.BaseUri = BaseUri;
+        try
+        {
+            if (Profile != null) SetProfile(Profile);
+            else if (Save) throw new GeminiImage.Engine.Errors.GeminiArgumentException("GeminiImage.ProfileRequired", "-Save writes a connection profile; name it with -Profile NAME.");
+            else SetConnection(config.Connection);
+        }
+        catch (GeminiImage.Engine.Errors.GeminiImageException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.From(ex, Profile));
+        }
+        if (ApiKey != null && Profile == null) config.ApiKey = GeminiApiCmdlet.Plain(ApiKey);
         if (!string.IsNullOrWhiteSpace(Model)) config.Model = Model;
         if (TimeoutSec > 0) config.TimeoutSec = TimeoutSec;
         if (MaxRetries >= 0) config.MaxRetries = MaxRetries;
         if (MaxRetryWaitSec >= 0) config.MaxRetryWaitSec = MaxRetryWaitSec;
         if (RequestsPerMinute >= 0) RequestLimiter.Shared.RequestsPerMinute = RequestsPerMinute;
         if (MaxConcurrency > 0) RequestLimiter.Shared.MaxConcurrency = MaxConcurrency;
-        if (Proxy != null) config.Proxy = Proxy;
         if (MyInvocation.BoundParameters.ContainsKey(nameof(NoPromptLogging))) config.NoPromptLogging = NoPromptLogging;
         if (MyInvocation.BoundParameters.ContainsKey(nameof(Cache))) config.Cache = EnumParameter.Parse<GeminiImage.Engine.Cache.CacheMode>(Cache);
         if (CacheMaxMB > 0) config.CacheMaxMB = CacheMaxMB;
-        if (PassThru) WriteObject(GeminiConfigView.Current());
+        if (PassThru) WriteObject(GeminiConfigView.Current(this, Profile));
+    }
+
+    private void SetProfile(string name)
+    {
+        // A profile never holds a key in clear: only where it is.
+        if (ApiKey != null)
+            throw new GeminiImage.Engine.Errors.GeminiArgumentException("GeminiImage.KeyNotSaved",
+                $"A profile does not keep a key. Name where it is: -ApiKeyVariable NAME, -ApiKeyFile PATH or -ApiKeySecret NAME.");
+        var profile = ProfileStore.TryGet(name) ?? new ConnectionProfile();
+        SetConnection(profile);
+        ProfileStore.Put(name, profile, Save);
+        if (Save) WriteVerbose($"Saved profile '{name}' to {ProfileStore.FilePath}.");
+    }
+
+    /// <summary>Copies the connection parameters given onto <paramref name="layer"/> (the session's or a profile's).</summary>
+    private void SetConnection(ConnectionProfile layer)
+    {
+        var bound = MyInvocation.BoundParameters;
+        if (BaseUri != null) layer.BaseUri = BaseUri;
+        if (Proxy != null) layer.Proxy = Proxy;
+        if (AuthStyle != null) layer.AuthStyle = EnumParameter.Parse<GeminiImage.Engine.Api.AuthStyle>(AuthStyle);
+        if (ApiVersion != null) layer.ApiVersion = Text.NullIfBlank(ApiVersion);
+        if (Header != null) layer.Headers = GeminiApiCmdlet.HeaderMap(Header);
+        if (bound.ContainsKey(nameof(KeepUploadsOnHost))) layer.KeepUploadsOnHost = KeepUploadsOnHost.IsPresent;
+        if (Backend != null) layer.Backend = EnumParameter.Parse<GeminiImage.Engine.Api.GeminiBackend>(Backend);
+        if (Project != null) layer.Project = Text.NullIfBlank(Project);
+        if (Location != null) layer.Location = Text.NullIfBlank(Location);
+        if (CredentialFile != null) layer.CredentialFile = Text.NullIfBlank(CredentialFile) is { } file ? GetUnresolvedProviderPathFromPSPath(file) : null;
+        if (ApiKeyVariable != null || ApiKeyFile != null || ApiKeySecret != null)
+        {
+            // One place for the key: naming a new one replaces the old reference.
+            layer.ApiKeyVariable = Text.NullIfBlank(ApiKeyVariable);
+            layer.ApiKeyFile = Text.NullIfBlank(ApiKeyFile) is { } keyFile ? GetUnresolvedProviderPathFromPSPath(keyFile) : null;
+            layer.ApiKeySecret = Text.NullIfBlank(ApiKeySecret);
+        }
+        if (Fallback != null) layer.Fallback = Fallback.Where(f => !string.IsNullOrWhiteSpace(f)).Select(f => f.Trim()).ToList();
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Emulator;
 using GeminiImage.Engine.Configuration;
 
@@ -29,6 +30,20 @@ public sealed class StartGeminiEmulatorCommand : PSCmdlet
     [Parameter]
     public SwitchParameter AcceptAnyKey { get; set; }
 
+    /// <summary>Accept the key only as a gateway does: Bearer (Authorization header) or Query (?key=); default: Google's header or query.</summary>
+    // A string, not the emulator enum: an enum-typed property would load the emulator at import.
+    [Parameter]
+    [ValidateSet("Google", "Bearer", "Query")]
+    public string? AuthMode { get; set; }
+
+    /// <summary>Serve the API under this path prefix (e.g. /gemini), as a gateway re-exposes it; the session's base URL includes it.</summary>
+    [Parameter]
+    public string? PathPrefix { get; set; }
+
+    /// <summary>Hand out resumable upload URLs on this address, as a pass-through gateway hands back Google's own.</summary>
+    [Parameter]
+    public Uri? UploadBaseUri { get; set; }
+
     /// <summary>Start it without pointing the session at it.</summary>
     [Parameter]
     public SwitchParameter NoSessionConfig { get; set; }
@@ -36,7 +51,15 @@ public sealed class StartGeminiEmulatorCommand : PSCmdlet
     protected override void EndProcessing()
     {
         EmulatorHost.Stop();
-        var emulator = GeminiEmulator.Start(new EmulatorOptions { Port = Port, Latency = TimeSpan.FromMilliseconds(LatencyMs), AcceptAnyKey = AcceptAnyKey });
+        var emulator = GeminiEmulator.Start(new EmulatorOptions
+        {
+            Port = Port,
+            Latency = TimeSpan.FromMilliseconds(LatencyMs),
+            AcceptAnyKey = AcceptAnyKey,
+            AuthMode = AuthMode == null ? EmulatorAuthMode.Google : EnumParameter.Parse<EmulatorAuthMode>(AuthMode),
+            PathPrefix = PathPrefix,
+            UploadBaseUri = UploadBaseUri,
+        });
         emulator.RequestsPerMinuteLimit = RequestsPerMinuteLimit;
         EmulatorHost.Current = emulator;
         if (!NoSessionConfig)

@@ -64,3 +64,10 @@ internal static class Completions
             .Select(v => new CompletionResult(v.Contains(" ") ? $"'{v}'" : v, v, CompletionResultType.ParameterValue, tooltip(v)));
     }
 }
+
+/// <summary>Completes -Profile (and Use-GeminiProfile) with the connection profiles, saved and session.</summary>
+public sealed class ProfileCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        Completions.Matching(ProfileStore.Names(), wordToComplete, n => n);
+}

@@ -1,4 +1,6 @@
 using System;
+using System.Collections;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Net;
 using System.Runtime.InteropServices;
@@ -18,9 +20,27 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
     [Parameter]
     public SecureString? ApiKey { get; set; }
 
-    /// <summary>Gateway or emulator: scheme, host, port and optional path prefix.</summary>
+    /// <summary>Gateway or emulator: scheme, host, port and optional path prefix, with or without a version segment.</summary>
     [Parameter]
     public Uri? BaseUri { get; set; }
+
+    /// <summary>A saved or session connection profile (Set-GeminiConfig -Profile); overrides Use-GeminiProfile for this call.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(ProfileCompleter))]
+    public string? Profile { get; set; }
+
+    /// <summary>How the key is sent: Header (x-goog-api-key, default), Bearer (Authorization) or Query (?key=).</summary>
+    [Parameter]
+    [ValidateSet("Header", "Bearer", "Query")]
+    public string? AuthStyle { get; set; }
+
+    /// <summary>Extra request headers a gateway needs, e.g. @{ 'X-Team' = 'design' }.</summary>
+    [Parameter]
+    public Hashtable? Header { get; set; }
+
+    /// <summary>The API version (default v1beta; v1 on Vertex AI).</summary>
+    [Parameter]
+    public string? ApiVersion { get; set; }
 
     /// <summary>Per-attempt timeout in seconds.</summary>
     [Parameter]
@@ -42,19 +62,59 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
     [Parameter]
     public SwitchParameter NoPromptLogging { get; set; }
 
+    private ConnectionSettings? _connection;
+
+    /// <summary>The connection in effect (parameters, profile, session, environment); resolved once, on the pipeline thread.</summary>
+    protected ConnectionSettings Connection => _connection ??= ConnectionSettings.Resolve(ParameterLayer(), ApiKey == null ? null : Plain(ApiKey), Profile, SecretReader.For(this));
+
     /// <summary>The key in effect, for redaction checks; never written anywhere.</summary>
-    protected string? EffectiveApiKey => SettingsResolver.ResolveApiKey(ApiKey == null ? null : Plain(ApiKey));
+    protected string? EffectiveApiKey => Connection.ApiKey;
+
+    private ConnectionProfile ParameterLayer() => new()
+    {
+        BaseUri = BaseUri,
+        Proxy = Proxy,
+        AuthStyle = AuthStyle == null ? null : EnumParameter.Parse<Engine.Api.AuthStyle>(AuthStyle),
+        ApiVersion = ApiVersion,
+        Headers = HeaderMap(Header),
+    };
+
+    /// <summary>A -Header hashtable as a header dictionary (null when not given).</summary>
+    internal static Dictionary<string, string>? HeaderMap(Hashtable? header)
+    {
+        if (header == null) return null;
+        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (DictionaryEntry entry in header) map[entry.Key?.ToString() ?? ""] = entry.Value?.ToString() ?? "";
+        return map;
+    }
 
     protected GeminiClient CreateClient()
     {
         var timeout = SettingsResolver.ResolveTimeoutSec(TimeoutSec);
         var retries = SettingsResolver.ResolveMaxRetries(MaxRetries);
         var retryWait = SettingsResolver.ResolveMaxRetryWaitSec();
-        var proxyUri = Proxy ?? SessionConfig.Current.Proxy;
+        ConnectionSettings connection;
+        GeminiClient client;
+        // A connection that cannot be set up (unknown profile, missing key file or secret) fails the whole call, before sending.
+        try
+        {
+            connection = Connection;
+            client = new GeminiClient(ClientOptions(connection, timeout, retries, retryWait));
+        }
+        catch (Engine.Errors.GeminiImageException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.From(ex, (object?)Profile ?? BaseUri));
+            throw;
+        }
+        WriteVerbose($"Using {client.Describe()}{(connection.ProfileName == null ? "" : $" (profile '{connection.ProfileName}')")}.");
+        return client;
+    }
+
+    private GeminiClientOptions ClientOptions(ConnectionSettings connection, int timeout, int retries, int retryWait)
+    {
+        var proxyUri = connection.Proxy;
         var options = new GeminiClientOptions
         {
-            BaseUri = SettingsResolver.ResolveBaseUri(BaseUri),
-            ApiKey = EffectiveApiKey,
             AttemptTimeout = TimeSpan.FromSeconds(timeout),
             OverallTimeout = TimeSpan.FromSeconds(timeout * (retries + 1) + retryWait),
             MaxRetries = retries,
@@ -63,8 +123,8 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
             Verbose = QueueVerbose,
             Debug = QueueDebug,
         };
-        WriteVerbose($"Using {options.BaseUri} with API key {SettingsResolver.Redact(options.ApiKey)}.");
-        return new GeminiClient(options);
+        connection.ApplyTo(options);
+        return options;
     }
 
     /// <summary>The paid-call pipeline (budget, request, save, ledger) for this cmdlet.</summary>

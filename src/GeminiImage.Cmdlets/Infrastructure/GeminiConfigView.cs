@@ -1,15 +1,32 @@
 using System;
+using System.Collections.Specialized;
+using System.Linq;
+using System.Management.Automation;
 using GeminiImage.Engine.Configuration;
 using GeminiImage.Engine.Resilience;
 
 namespace GeminiImage.Cmdlets.Infrastructure;
 
-/// <summary>What Get-GeminiConfig shows: every setting in effect and where the key came from, never the key itself.</summary>
+/// <summary>What Get-GeminiConfig shows: every setting in effect and where it came from, never the key itself.</summary>
 public sealed class GeminiConfigView
 {
     public string ApiKey { get; private set; } = "";
     public string ApiKeySource { get; private set; } = "";
+    /// <summary>The connection profile in effect (-Profile or Use-GeminiProfile), if any.</summary>
+    public string? Profile { get; private set; }
     public Uri BaseUri { get; private set; } = null!;
+    /// <summary>Header, Bearer or Query (text, so that this type does not load the engine at import).</summary>
+    public string AuthStyle { get; private set; } = "";
+    public string ApiVersion { get; private set; } = "";
+    /// <summary>Developer or Vertex.</summary>
+    public string Backend { get; private set; } = "";
+    public string? Project { get; private set; }
+    public string? Location { get; private set; }
+    public string? CredentialFile { get; private set; }
+    /// <summary>Names of the extra request headers (their values may be secrets).</summary>
+    public string[] Headers { get; private set; } = Array.Empty<string>();
+    public bool KeepUploadsOnHost { get; private set; }
+    public string[] Fallback { get; private set; } = Array.Empty<string>();
     public string Model { get; private set; } = "";
     public int TimeoutSec { get; private set; }
     public int MaxRetries { get; private set; }
@@ -22,29 +39,43 @@ public sealed class GeminiConfigView
     /// <summary>ReadWrite, ReadOnly or Off (text, so that this type does not load the engine at import).</summary>
     public string Cache { get; private set; } = "";
     public int CacheMaxMB { get; private set; }
+    /// <summary>Where each connection setting came from: parameter, profile 'x', Set-GeminiConfig, an environment variable, default.</summary>
+    public OrderedDictionary Sources { get; private set; } = new();
 
-    public static GeminiConfigView Current()
+    public static GeminiConfigView Current(PSCmdlet cmdlet, string? profile = null)
     {
         var session = SessionConfig.Current;
-        var key = SettingsResolver.ResolveApiKey(null);
+        var connection = ConnectionSettings.Resolve(null, null, profile, SecretReader.For(cmdlet), keyErrorsAsSource: true);
+        var sources = new OrderedDictionary();
+        foreach (var pair in connection.Sources) sources[pair.Key] = pair.Value;
+        var endpoint = new Engine.Api.ApiEndpoint(connection.BaseUri, connection.ApiVersion, connection.Backend, connection.Project, connection.Location);
         return new GeminiConfigView
         {
-            ApiKey = SettingsResolver.Redact(key),
-            ApiKeySource = session.ApiKey != null ? "Set-GeminiConfig"
-                : Environment.GetEnvironmentVariable("GEMINI_API_KEY") is { Length: > 0 } ? "GEMINI_API_KEY"
-                : Environment.GetEnvironmentVariable("GOOGLE_API_KEY") is { Length: > 0 } ? "GOOGLE_API_KEY" : "(none)",
-            BaseUri = SettingsResolver.ResolveBaseUri(null),
+            ApiKey = SettingsResolver.Redact(connection.ApiKey),
+            ApiKeySource = connection.Sources[nameof(ConnectionSettings.ApiKey)],
+            Profile = connection.ProfileName,
+            BaseUri = connection.BaseUri,
+            AuthStyle = connection.AuthStyle.ToString(),
+            ApiVersion = endpoint.Version,
+            Backend = connection.Backend.ToString(),
+            Project = connection.Project,
+            Location = connection.Location,
+            CredentialFile = connection.CredentialFile,
+            Headers = connection.Headers.Keys.ToArray(),
+            KeepUploadsOnHost = connection.KeepUploadsOnHost,
+            Fallback = connection.Fallback.ToArray(),
             Model = SettingsResolver.ResolveModel(null),
             TimeoutSec = SettingsResolver.ResolveTimeoutSec(),
             MaxRetries = SettingsResolver.ResolveMaxRetries(),
             MaxRetryWaitSec = SettingsResolver.ResolveMaxRetryWaitSec(),
             RequestsPerMinute = RequestLimiter.Shared.RequestsPerMinute,
             MaxConcurrency = RequestLimiter.Shared.MaxConcurrency,
-            Proxy = session.Proxy,
+            Proxy = connection.Proxy,
             NoPromptLogging = session.NoPromptLogging,
             DataHome = GeminiEnvironment.DataHome,
             Cache = SettingsResolver.ResolveCacheMode(null).ToString(),
             CacheMaxMB = SettingsResolver.ResolveCacheMaxMB(),
+            Sources = sources,
         };
     }
 }

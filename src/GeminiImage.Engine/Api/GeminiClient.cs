@@ -16,7 +16,7 @@ using Polly.Retry;
 
 namespace GeminiImage.Engine.Api;
 
-/// <summary>The Gemini REST client over HttpClient: key in the header, retries through Polly, the shared limiter.</summary>
+/// <summary>The Gemini REST client over HttpClient: URLs from <see cref="ApiEndpoint"/>, credentials from <see cref="RequestAuth"/>, retries through Polly, the shared limiter.</summary>
 public sealed class GeminiClient
 {
     private static readonly ConcurrentDictionary<string, HttpClient> s_clients = new();
@@ -25,13 +25,14 @@ public sealed class GeminiClient
     private readonly HttpClient _http;
     private readonly RequestLimiter _limiter;
     private readonly ResiliencePipeline _pipeline;
-    /// <summary>The base URI with a trailing slash, so relative paths append to its path prefix.</summary>
-    private readonly Uri _base;
+    private readonly ApiEndpoint _endpoint;
+    private readonly RequestAuth _auth;
 
     public GeminiClient(GeminiClientOptions options, RequestLimiter? limiter = null)
     {
         _options = options;
-        _base = options.BaseUri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? options.BaseUri : new Uri(options.BaseUri.AbsoluteUri + "/");
+        _endpoint = new ApiEndpoint(options.BaseUri, options.ApiVersion, options.Backend, options.Project, options.Location);
+        _auth = options.Auth ?? new ApiKeyAuth(options.ApiKey, options.AuthStyle);
         _limiter = limiter ?? RequestLimiter.Shared;
         _http = options.Handler != null ? new HttpClient(options.Handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan } : SharedClient(options.Proxy);
         _pipeline = BuildPipeline();
@@ -39,11 +40,17 @@ public sealed class GeminiClient
 
     public GeminiClientOptions Options => _options;
 
-    /// <summary>POST v1beta/models/{model}:generateContent, classified.</summary>
+    /// <summary>The URLs this client sends to.</summary>
+    public ApiEndpoint Endpoint => _endpoint;
+
+    /// <summary>Where and how this client connects, for a verbose line (no secrets).</summary>
+    public string Describe() => $"{_endpoint} with {_auth.Describe()}";
+
+    /// <summary>POST {version}/models/{model}:generateContent (or the Vertex AI publisher model), classified.</summary>
     public async Task<GenerateResult> GenerateContentAsync(string model, GenerateContentRequest request, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        var response = await SendAsync<GenerateContentResponse>(HttpMethod.Post, $"v1beta/models/{Uri.EscapeDataString(model)}:generateContent", request, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync<GenerateContentResponse>(HttpMethod.Post, _endpoint.ModelPath(model, "generateContent"), request, cancellationToken).ConfigureAwait(false);
         if (response.Error is { ValueKind: JsonValueKind.Object } error)
             throw ErrorEnvelope.Parse(500, "stream error", "{\"error\":" + error.GetRawText() + "}");
         var result = ResponseClassifier.Classify(response);
@@ -90,7 +97,8 @@ public sealed class GeminiClient
         var envelope = await SendRawAsync(
             () =>
             {
-                var request = new HttpRequestMessage(HttpMethod.Post, new Uri(uploadUrl)) { Content = new ByteArrayContent(data) };
+                var target = new Uri(uploadUrl);
+                var request = new HttpRequestMessage(HttpMethod.Post, _options.KeepUploadsOnHost ? _endpoint.KeepOnHost(target) : target) { Content = new ByteArrayContent(data) };
                 request.Headers.TryAddWithoutValidation("X-Goog-Upload-Offset", "0");
                 request.Headers.TryAddWithoutValidation("X-Goog-Upload-Command", "upload, finalize");
                 return request;
@@ -135,7 +143,7 @@ public sealed class GeminiClient
 
     private HttpRequestMessage NewRequest(HttpMethod method, string relativePath, byte[]? payload, string? contentType)
     {
-        var request = new HttpRequestMessage(method, new Uri(_base, relativePath));
+        var request = new HttpRequestMessage(method, _endpoint.Resolve(relativePath));
         if (payload != null)
         {
             request.Content = new ByteArrayContent(payload);
@@ -164,11 +172,14 @@ public sealed class GeminiClient
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         attempt.CancelAfter(_options.AttemptTimeout);
         using var request = build();
-        // The key goes only to the configured service (an upload session URL carries its own authority).
-        if (!string.IsNullOrEmpty(_options.ApiKey) && request.RequestUri!.AbsoluteUri.StartsWith(_base.AbsoluteUri, StringComparison.OrdinalIgnoreCase))
-            request.Headers.TryAddWithoutValidation("x-goog-api-key", _options.ApiKey);
+        // Credentials and gateway headers go only to the configured service (an upload session URL carries its own authority).
+        if (_endpoint.Owns(request.RequestUri!))
+        {
+            foreach (var header in _options.Headers) request.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            await _auth.ApplyAsync(request, attempt.Token).ConfigureAwait(false);
+        }
         request.Headers.TryAddWithoutValidation("X-Server-Timeout", ((int)Math.Ceiling(_options.AttemptTimeout.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        _options.Debug?.Invoke($"{request.Method} {request.RequestUri} ({request.Content?.Headers.ContentLength ?? 0:N0} bytes)");
+        _options.Debug?.Invoke($"{request.Method} {Scrub(request.RequestUri!.ToString())} ({request.Content?.Headers.ContentLength ?? 0:N0} bytes)");
         var watch = Stopwatch.StartNew();
         try
         {
@@ -176,7 +187,7 @@ public sealed class GeminiClient
             _options.Debug?.Invoke($"HTTP {(int)response.StatusCode} after {watch.ElapsedMilliseconds} ms");
             if (!response.IsSuccessStatusCode)
             {
-                var text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                var text = Scrub(await response.Content.ReadAsStringAsync().ConfigureAwait(false));
                 var error = ErrorEnvelope.Parse((int)response.StatusCode, response.ReasonPhrase, text, RetryAfter(response));
                 if (error.HttpStatus == 429 && !error.IsDailyQuota) _limiter.Backoff(error.RetryDelay ?? TimeSpan.FromSeconds(1));
                 throw error;
@@ -189,12 +200,21 @@ public sealed class GeminiClient
         }
         catch (HttpRequestException ex)
         {
-            throw new GeminiConnectionException($"Could not reach {_options.BaseUri.Host}: {Innermost(ex).Message}", ex);
+            throw new GeminiConnectionException(Scrub($"Could not reach {_options.BaseUri.Host}: {Innermost(ex).Message}"), ex);
         }
         catch (IOException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new GeminiConnectionException($"The connection to {_options.BaseUri.Host} broke: {ex.Message}", ex);
+            throw new GeminiConnectionException(Scrub($"The connection to {_options.BaseUri.Host} broke: {ex.Message}"), ex);
         }
+    }
+
+    /// <summary>Text with every credential and every URL's <c>key=</c> value removed (errors, debug lines).</summary>
+    private string Scrub(string text)
+    {
+        text = ApiEndpoint.RedactUrls(text);
+        foreach (var secret in _auth.Secrets)
+            if (secret.Length > 0) text = text.Replace(secret, "****");
+        return text;
     }
 
     private ResiliencePipeline BuildPipeline()

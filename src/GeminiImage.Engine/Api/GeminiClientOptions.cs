@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Net;
 using System.Net.Http;
 
@@ -9,10 +10,25 @@ public sealed class GeminiClientOptions
 {
     public static readonly Uri GoogleBaseUri = new("https://generativelanguage.googleapis.com/");
 
-    /// <summary>Scheme, host, port and optional path prefix; the client appends <c>v1beta/...</c>.</summary>
+    /// <summary>Scheme, host, port and optional path prefix, with or without a version segment (<c>…/v1beta</c>).</summary>
     public Uri BaseUri { get; set; } = GoogleBaseUri;
-    /// <summary>Sent only in the x-goog-api-key header; never logged.</summary>
+    /// <summary>Sent only to <see cref="BaseUri"/>, in the way <see cref="AuthStyle"/> says; never logged.</summary>
     public string? ApiKey { get; set; }
+    /// <summary>How the key travels (default: the x-goog-api-key header).</summary>
+    public AuthStyle AuthStyle { get; set; } = AuthStyle.Header;
+    /// <summary>Replaces the key-based credentials (Vertex AI OAuth tokens).</summary>
+    public RequestAuth? Auth { get; set; }
+    /// <summary>The API version; null: the base URL's version segment, else v1beta (v1 on Vertex AI).</summary>
+    public string? ApiVersion { get; set; }
+    public GeminiBackend Backend { get; set; } = GeminiBackend.Developer;
+    /// <summary>Vertex AI project; none with an express-mode key.</summary>
+    public string? Project { get; set; }
+    /// <summary>Vertex AI location (default global).</summary>
+    public string? Location { get; set; }
+    /// <summary>Extra headers a gateway needs, sent only to <see cref="BaseUri"/>; never logged.</summary>
+    public IDictionary<string, string> Headers { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Send resumable uploads to <see cref="BaseUri"/> even when the service hands back an upload URL on another host.</summary>
+    public bool KeepUploadsOnHost { get; set; }
     /// <summary>One attempt; 2K/4K generations can take minutes (reference §6.6).</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>All attempts and waits together.</summary>

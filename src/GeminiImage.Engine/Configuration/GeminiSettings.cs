@@ -10,12 +10,16 @@ public sealed class SessionConfig
     public static SessionConfig Current { get; } = new();
 
     public string? ApiKey { get; set; }
-    public Uri? BaseUri { get; set; }
+    /// <summary>The session's connection settings (Set-GeminiConfig without -Profile).</summary>
+    public ConnectionProfile Connection { get; private set; } = new();
+    /// <summary>The profile Use-GeminiProfile chose for the session.</summary>
+    public string? Profile { get; set; }
+    public Uri? BaseUri { get => Connection.BaseUri; set => Connection.BaseUri = value; }
     public string? Model { get; set; }
     public int? TimeoutSec { get; set; }
     public int? MaxRetries { get; set; }
     public int? MaxRetryWaitSec { get; set; }
-    public Uri? Proxy { get; set; }
+    public Uri? Proxy { get => Connection.Proxy; set => Connection.Proxy = value; }
     public bool NoPromptLogging { get; set; }
     /// <summary>Response cache mode for the generating cmdlets (null: GEMINI_IMAGE_CACHE, else Off).</summary>
     public CacheMode? Cache { get; set; }
@@ -24,7 +28,7 @@ public sealed class SessionConfig
 
     public void Reset()
     {
-        ApiKey = null; BaseUri = null; Model = null; TimeoutSec = null; MaxRetries = null; MaxRetryWaitSec = null; Proxy = null; NoPromptLogging = false;
+        ApiKey = null; Connection = new ConnectionProfile(); Profile = null; Model = null; TimeoutSec = null; MaxRetries = null; MaxRetryWaitSec = null; NoPromptLogging = false;
         Cache = null; CacheMaxMB = null;
     }
 }

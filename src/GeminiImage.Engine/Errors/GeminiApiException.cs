@@ -56,7 +56,8 @@ public class GeminiApiException : GeminiImageException
     public override string? RecommendedAction => this switch
     {
         _ when IsInvalidApiKey => "Set a valid key: $env:GEMINI_API_KEY = '<key>', or Set-GeminiConfig -ApiKey (Read-Host -AsSecureString). Keys come from https://aistudio.google.com/apikey.",
-        _ when HttpStatus == 401 || HttpStatus == 403 => "Check that the API key belongs to a project with the Gemini API enabled and billing linked (image models are paid-tier only).",
+        _ when HttpStatus == 401 => "Check the credentials, and through a gateway that -AuthStyle is the one it expects (Header: x-goog-api-key, Bearer: Authorization, Query: ?key=).",
+        _ when HttpStatus == 403 => "Check that the API key belongs to a project with the Gemini API enabled and billing linked (image models are paid-tier only).",
         _ when IsDailyQuota => "The daily quota is used up; it resets at midnight Pacific time. Try again then, or raise the quota in Google AI Studio.",
         _ when HttpStatus == 429 => "Slow down: lower Set-GeminiConfig -RequestsPerMinute or -MaxConcurrency, or wait and try again.",
         _ when HttpStatus == 404 => "Check the model id: Get-GeminiModel lists the known image models.",

@@ -1,0 +1,153 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using GeminiImage.Engine.Api;
+using GeminiImage.Engine.Errors;
+
+namespace GeminiImage.Engine.Configuration;
+
+/// <summary>
+/// The connection in effect for one call, with where each value came from: cmdlet parameters, then the profile
+/// (-Profile, else Use-GeminiProfile), then Set-GeminiConfig, then the environment, then the default.
+/// </summary>
+public sealed class ConnectionSettings
+{
+    private readonly Dictionary<string, string> _sources = new(StringComparer.Ordinal);
+
+    public string? ProfileName { get; private set; }
+    public Uri BaseUri { get; private set; } = GeminiClientOptions.GoogleBaseUri;
+    public AuthStyle AuthStyle { get; private set; }
+    public string? ApiVersion { get; private set; }
+    public IDictionary<string, string> Headers { get; private set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+    public bool KeepUploadsOnHost { get; private set; }
+    public GeminiBackend Backend { get; private set; }
+    public string? Project { get; private set; }
+    public string? Location { get; private set; }
+    public string? CredentialFile { get; private set; }
+    public Uri? Proxy { get; private set; }
+    public IReadOnlyList<string> Fallback { get; private set; } = Array.Empty<string>();
+    /// <summary>The key; never shown, logged or saved.</summary>
+    public string? ApiKey { get; private set; }
+
+    /// <summary>Setting name → where its value came from ("parameter", "profile 'x'", "Set-GeminiConfig", an environment variable, "default").</summary>
+    public IReadOnlyDictionary<string, string> Sources => _sources;
+
+    /// <param name="parameters">The cmdlet's own connection parameters.</param>
+    /// <param name="apiKeyParameter">-ApiKey, in plain text.</param>
+    /// <param name="profileName">-Profile; null: the session's Use-GeminiProfile choice.</param>
+    /// <param name="readSecret">Reads a SecretManagement secret by name (throws when that module is missing).</param>
+    /// <param name="keyErrorsAsSource">For display: a key that cannot be read is reported in <see cref="Sources"/> instead of thrown.</param>
+    public static ConnectionSettings Resolve(ConnectionProfile? parameters, string? apiKeyParameter, string? profileName, Func<string, string?>? readSecret, bool keyErrorsAsSource = false)
+    {
+        var session = SessionConfig.Current;
+        var name = profileName ?? session.Profile;
+        var layers = new List<(string Source, ConnectionProfile Layer)>();
+        if (parameters != null) layers.Add(("parameter", parameters));
+        if (name != null) layers.Add(($"profile '{name}'", ProfileStore.Get(name)));
+        layers.Add(("Set-GeminiConfig", session.Connection));
+        var env = GeminiEnvironment.BaseUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var envUri) ? envUri : null;
+        layers.Add(("GEMINI_BASE_URL", new ConnectionProfile { BaseUri = env }));
+
+        var s = new ConnectionSettings { ProfileName = name };
+        T? Pick<T>(string setting, Func<ConnectionProfile, T?> get) where T : class
+        {
+            foreach (var (source, layer) in layers)
+                if (get(layer) is { } value) { s._sources[setting] = source; return value; }
+            s._sources[setting] = "default";
+            return null;
+        }
+        T? PickValue<T>(string setting, Func<ConnectionProfile, T?> get) where T : struct
+        {
+            foreach (var (source, layer) in layers)
+                if (get(layer) is { } value) { s._sources[setting] = source; return value; }
+            s._sources[setting] = "default";
+            return null;
+        }
+
+        s.Backend = PickValue(nameof(Backend), l => l.Backend) ?? GeminiBackend.Developer;
+        s.Location = Pick(nameof(Location), l => l.Location);
+        s.BaseUri = Pick(nameof(BaseUri), l => l.BaseUri) ?? (s.Backend == GeminiBackend.Vertex ? ApiEndpoint.VertexHost(s.Location) : GeminiClientOptions.GoogleBaseUri);
+        s.AuthStyle = PickValue(nameof(AuthStyle), l => l.AuthStyle) ?? AuthStyle.Header;
+        s.ApiVersion = Pick(nameof(ApiVersion), l => l.ApiVersion);
+        s.Headers = Pick(nameof(Headers), l => l.Headers) ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        s.KeepUploadsOnHost = PickValue(nameof(KeepUploadsOnHost), l => l.KeepUploadsOnHost) ?? false;
+        s.Project = Pick(nameof(Project), l => l.Project);
+        s.CredentialFile = Pick(nameof(CredentialFile), l => l.CredentialFile);
+        s.Proxy = Pick(nameof(Proxy), l => l.Proxy);
+        s.Fallback = Pick(nameof(Fallback), l => l.Fallback) ?? new List<string>();
+        if (name != null && s.Fallback.Contains(name, StringComparer.OrdinalIgnoreCase))
+            throw new GeminiArgumentException("GeminiImage.InvalidFallback", $"The fallback list names '{name}', the profile in use; a fallback must be another profile.");
+        try
+        {
+            s.ResolveKey(apiKeyParameter, layers.Where(l => l.Source != "parameter" && l.Source != "GEMINI_BASE_URL").ToList(), readSecret);
+        }
+        catch (GeminiArgumentException ex) when (keyErrorsAsSource)
+        {
+            s._sources[nameof(ApiKey)] = $"unavailable: {ex.Message}";
+        }
+        return s;
+    }
+
+    private void ResolveKey(string? parameter, List<(string Source, ConnectionProfile Layer)> layers, Func<string, string?>? readSecret)
+    {
+        if (!string.IsNullOrEmpty(parameter)) { ApiKey = parameter; _sources[nameof(ApiKey)] = "parameter"; return; }
+        foreach (var (source, layer) in layers)
+        {
+            if (layer == SessionConfig.Current.Connection && SessionConfig.Current.ApiKey is { Length: > 0 } sessionKey)
+            {
+                ApiKey = sessionKey; _sources[nameof(ApiKey)] = source; return;
+            }
+            if (!layer.HasKeyReference) continue;
+            var (key, from) = ReadReference(layer, readSecret);
+            ApiKey = key; _sources[nameof(ApiKey)] = $"{source}: {from}"; return;
+        }
+        var env = Environment.GetEnvironmentVariable("GEMINI_API_KEY") is { Length: > 0 } ? "GEMINI_API_KEY"
+            : Environment.GetEnvironmentVariable("GOOGLE_API_KEY") is { Length: > 0 } ? "GOOGLE_API_KEY" : null;
+        ApiKey = env == null ? null : Environment.GetEnvironmentVariable(env);
+        _sources[nameof(ApiKey)] = env ?? "(none)";
+    }
+
+    /// <summary>The key a layer points to; a reference that leads nowhere is a clear error (before anything is sent).</summary>
+    private static (string Key, string From) ReadReference(ConnectionProfile layer, Func<string, string?>? readSecret)
+    {
+        if (layer.ApiKeyVariable is { } variable)
+        {
+            var value = Environment.GetEnvironmentVariable(variable);
+            if (string.IsNullOrWhiteSpace(value))
+                throw new GeminiArgumentException("GeminiImage.ApiKeyNotFound", $"The environment variable '{variable}' named for the API key is not set.");
+            return (value!.Trim(), "$env:" + variable);
+        }
+        if (layer.ApiKeyFile is { } file)
+        {
+            string text;
+            try { text = File.ReadAllText(file).Trim(); }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException || ex is NotSupportedException)
+            {
+                throw new GeminiArgumentException("GeminiImage.ApiKeyNotFound", $"The API key file '{file}' cannot be read: {ex.Message}");
+            }
+            if (text.Length == 0) throw new GeminiArgumentException("GeminiImage.ApiKeyNotFound", $"The API key file '{file}' is empty.");
+            return (text, "key file " + file);
+        }
+        var secret = layer.ApiKeySecret!;
+        if (readSecret == null)
+            throw new GeminiArgumentException("GeminiImage.SecretManagementMissing", $"The API key is the secret '{secret}', but no secret store is available here.");
+        var key = readSecret(secret);
+        if (string.IsNullOrEmpty(key)) throw new GeminiArgumentException("GeminiImage.ApiKeyNotFound", $"The secret '{secret}' is empty or does not exist.");
+        return (key!, "secret " + secret);
+    }
+
+    /// <summary>Copies the connection into client options (the credentials included).</summary>
+    public void ApplyTo(GeminiClientOptions options)
+    {
+        options.BaseUri = BaseUri;
+        options.ApiKey = ApiKey;
+        options.AuthStyle = AuthStyle;
+        options.ApiVersion = ApiVersion;
+        options.Headers = new Dictionary<string, string>(Headers, StringComparer.OrdinalIgnoreCase);
+        options.KeepUploadsOnHost = KeepUploadsOnHost;
+        options.Backend = Backend;
+        options.Project = Project;
+        options.Location = Location;
+    }
+}
