@@ -126,9 +126,7 @@ Use-GeminiProfile team
     It 'reads the key with Get-Secret, and says clearly when SecretManagement is missing' {
         $emulator = Start-GeminiEmulator -NoSessionConfig
         Set-GeminiConfig -Profile vaulted -BaseUri $emulator.BaseUri -ApiKeySecret GeminiTestKey
-        $err = $null
-        New-GeminiImage 'no vault' -Profile vaulted -OutputDirectory (New-TestFolder 'nv') -ErrorVariable err -ErrorAction SilentlyContinue
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.SecretManagementMissing*'
+        { New-GeminiImage 'no vault' -Profile vaulted -OutputDirectory (New-TestFolder 'nv') } | Should -Throw -ErrorId 'GeminiImage.SecretManagementMissing*'
         @($emulator.Requests).Count | Should -Be 0
 
         # A test-only stand-in for Microsoft.PowerShell.SecretManagement's Get-Secret.
@@ -148,8 +146,7 @@ function Get-Secret {
             (New-GeminiImage 'from the vault' -Profile vaulted -OutputDirectory (New-TestFolder 'v') -MaxRetries 0).Path | Should -Exist
             (Get-GeminiConfig -Profile vaulted).ApiKeySource | Should -Be "profile 'vaulted': secret GeminiTestKey"
             Set-GeminiConfig -Profile vaulted -ApiKeySecret Missing
-            New-GeminiImage 'missing secret' -Profile vaulted -OutputDirectory (New-TestFolder 'm') -ErrorVariable err -ErrorAction SilentlyContinue
-            $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.ApiKeyNotFound*'
+            { New-GeminiImage 'missing secret' -Profile vaulted -OutputDirectory (New-TestFolder 'm') } | Should -Throw -ErrorId 'GeminiImage.ApiKeyNotFound*'
         }
         finally { Remove-Module SecretStandIn -Force }
         $emulator.Stop()
@@ -163,5 +160,75 @@ function Get-Secret {
         { Set-GeminiConfig -BaseUri http://x/ -Save } | Should -Throw -ErrorId 'GeminiImage.ProfileRequired*'
         { Set-GeminiConfig -Profile 'bad name!' } | Should -Throw -ErrorId 'GeminiImage.InvalidProfileName*'
         Join-Path $env:GEMINI_IMAGE_HOME 'profiles.json' | Get-Content -Raw -ErrorAction SilentlyContinue | Should -Not -Match 'AIzaNOPE'
+    }
+}
+
+Describe 'Proxies' {
+    BeforeAll {
+        if (-not ('RecordingProxy' -as [type])) {
+            Add-Type -Path (Join-Path $RepoRoot 'tests/fixtures/RecordingProxy/RecordingProxy.cs')
+        }
+        $script:SavedProxyEnv = @{}
+        foreach ($name in 'HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy') {
+            $SavedProxyEnv[$name] = [Environment]::GetEnvironmentVariable($name)
+            [Environment]::SetEnvironmentVariable($name, $null)
+        }
+    }
+    AfterAll {
+        foreach ($name in $SavedProxyEnv.Keys) { [Environment]::SetEnvironmentVariable($name, $SavedProxyEnv[$name]) }
+    }
+    BeforeEach {
+        $script:Explicit = [RecordingProxy]::new($true)
+        $script:FromEnv = [RecordingProxy]::new($false)
+        $script:Emu = Start-GeminiEmulator
+        $script:Target = $Emu.BaseUri.AbsoluteUri + 'v1beta/models/gemini-2.5-flash-image:generateContent'
+    }
+    AfterEach {
+        $Explicit.Dispose(); $FromEnv.Dispose()
+        Stop-GeminiEmulator; Set-GeminiConfig -Reset
+        foreach ($name in 'HTTPS_PROXY', 'NO_PROXY') { [Environment]::SetEnvironmentVariable($name, $null) }
+    }
+
+    It 'uses -Proxy with -ProxyCredential over HTTPS_PROXY' {
+        $env:HTTPS_PROXY = $FromEnv.Uri.AbsoluteUri
+        $credential = [pscredential]::new('alice', (ConvertTo-SecureString 'proxy-pass' -AsPlainText -Force))
+        $verbose = New-GeminiImage 'via the explicit proxy' -Proxy $Explicit.Uri -ProxyCredential $credential -OutputDirectory (New-TestFolder 'px') -MaxRetries 0 -Verbose 4>&1
+        @($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -Match ([regex]::Escape("proxy $($Explicit.Uri) (parameter)"))
+        @($Explicit.Targets) | Should -Be @($Target)
+        @($Explicit.Users) | Should -Be @('alice')
+        @($FromEnv.Targets).Count | Should -Be 0
+        @($Emu.Requests).Count | Should -Be 1
+    }
+
+    It 'uses HTTPS_PROXY when no proxy is set, and Get-GeminiConfig says so' {
+        $env:HTTPS_PROXY = $FromEnv.Uri.AbsoluteUri
+        (New-GeminiImage 'via the environment proxy' -OutputDirectory (New-TestFolder 'pe') -MaxRetries 0).Path | Should -Exist
+        @($FromEnv.Targets) | Should -Be @($Target)
+        @($Explicit.Targets).Count | Should -Be 0
+        $config = Get-GeminiConfig
+        $config.Proxy | Should -Be $FromEnv.Uri
+        $config.Sources['Proxy'] | Should -Be 'HTTPS_PROXY'
+    }
+
+    It 'goes direct when NO_PROXY names the host' {
+        $env:HTTPS_PROXY = $FromEnv.Uri.AbsoluteUri
+        $env:NO_PROXY = 'example.com, 127.0.0.1'
+        (New-GeminiImage 'no proxy for this host' -OutputDirectory (New-TestFolder 'np') -MaxRetries 0).Path | Should -Exist
+        @($FromEnv.Targets).Count | Should -Be 0
+        @($Explicit.Targets).Count | Should -Be 0
+        @($Emu.Requests).Count | Should -Be 1
+        (Get-GeminiConfig).Sources['Proxy'] | Should -Be 'NO_PROXY'
+    }
+
+    It 'uses a profile''s proxy over HTTPS_PROXY' {
+        $env:HTTPS_PROXY = $FromEnv.Uri.AbsoluteUri
+        $noAuth = [RecordingProxy]::new($false)
+        try {
+            Set-GeminiConfig -Profile proxied -Proxy $noAuth.Uri
+            (New-GeminiImage 'via the profile proxy' -Profile proxied -OutputDirectory (New-TestFolder 'pp') -MaxRetries 0).Path | Should -Exist
+            @($noAuth.Targets) | Should -Be @($Target)
+            @($FromEnv.Targets).Count | Should -Be 0
+        }
+        finally { $noAuth.Dispose() }
     }
 }

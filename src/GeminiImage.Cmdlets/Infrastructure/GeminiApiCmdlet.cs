@@ -106,20 +106,19 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
             ThrowTerminatingError(ErrorRecords.From(ex, (object?)Profile ?? BaseUri));
             throw;
         }
-        WriteVerbose($"Using {client.Describe()}{(connection.ProfileName == null ? "" : $" (profile '{connection.ProfileName}')")}.");
+        WriteVerbose($"Using {client.Describe()}{(connection.ProfileName == null ? "" : $" (profile '{connection.ProfileName}')")} through {connection.ProxyChoice}.");
         return client;
     }
 
     private GeminiClientOptions ClientOptions(ConnectionSettings connection, int timeout, int retries, int retryWait)
     {
-        var proxyUri = connection.Proxy;
         var options = new GeminiClientOptions
         {
             AttemptTimeout = TimeSpan.FromSeconds(timeout),
             OverallTimeout = TimeSpan.FromSeconds(timeout * (retries + 1) + retryWait),
             MaxRetries = retries,
             MaxTotalRetryWait = TimeSpan.FromSeconds(retryWait),
-            Proxy = proxyUri == null ? null : new WebProxy(proxyUri) { Credentials = ProxyCredential?.GetNetworkCredential() },
+            Proxy = connection.ProxyChoice.ToWebProxy(ProxyCredential?.GetNetworkCredential()),
             Verbose = QueueVerbose,
             Debug = QueueDebug,
         };

@@ -70,7 +70,7 @@ public sealed class GeminiConfigView
             MaxRetryWaitSec = SettingsResolver.ResolveMaxRetryWaitSec(),
             RequestsPerMinute = RequestLimiter.Shared.RequestsPerMinute,
             MaxConcurrency = RequestLimiter.Shared.MaxConcurrency,
-            Proxy = connection.Proxy,
+            Proxy = connection.Proxy == null ? null : new Uri(Engine.Api.ProxyChoice.Redact(connection.Proxy.ToString())),
             NoPromptLogging = session.NoPromptLogging,
             DataHome = GeminiEnvironment.DataHome,
             Cache = SettingsResolver.ResolveCacheMode(null).ToString(),

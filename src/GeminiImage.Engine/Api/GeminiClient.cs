@@ -34,7 +34,7 @@ public sealed class GeminiClient
         _endpoint = new ApiEndpoint(options.BaseUri, options.ApiVersion, options.Backend, options.Project, options.Location);
         _auth = options.Auth ?? new ApiKeyAuth(options.ApiKey, options.AuthStyle);
         _limiter = limiter ?? RequestLimiter.Shared;
-        _http = options.Handler != null ? new HttpClient(options.Handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan } : SharedClient(options.Proxy);
+        _http = options.Handler != null ? new HttpClient(options.Handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan } : SharedClient(options.Proxy, options.DirectConnection);
         _pipeline = BuildPipeline();
     }
 
@@ -272,11 +272,12 @@ public sealed class GeminiClient
         return ex;
     }
 
-    private static HttpClient SharedClient(IWebProxy? proxy) =>
-        s_clients.GetOrAdd(proxy == null ? "system" : $"{proxy.GetProxy(GeminiClientOptions.GoogleBaseUri)}|{(proxy.Credentials as NetworkCredential)?.UserName}", _ =>
+    private static HttpClient SharedClient(IWebProxy? proxy, bool direct) =>
+        s_clients.GetOrAdd(direct ? "direct" : proxy == null ? "system" : $"{proxy.GetProxy(GeminiClientOptions.GoogleBaseUri)}|{(proxy.Credentials as NetworkCredential)?.UserName}|{(proxy.Credentials as NetworkCredential)?.Password.GetHashCode()}", _ =>
         {
             var handler = new HttpClientHandler { AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate };
             if (proxy != null) { handler.Proxy = proxy; handler.UseProxy = true; }
+            else if (direct) handler.UseProxy = false;
             // Timeouts are per attempt through cancellation; HttpClient's own 100 s default would cut 4K generations.
             return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         });

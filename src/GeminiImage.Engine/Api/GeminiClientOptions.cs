@@ -39,6 +39,8 @@ public sealed class GeminiClientOptions
     /// <summary>The longest single wait between attempts.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(60);
     public IWebProxy? Proxy { get; set; }
+    /// <summary>No proxy at all, not even the system's (NO_PROXY names the host).</summary>
+    public bool DirectConnection { get; set; }
     /// <summary>For tests: replaces the network stack.</summary>
     public HttpMessageHandler? Handler { get; set; }
     /// <summary>Receives verbose messages (retries, waits); called from any thread.</summary>

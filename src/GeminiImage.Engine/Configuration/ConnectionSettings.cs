@@ -25,7 +25,10 @@ public sealed class ConnectionSettings
     public string? Project { get; private set; }
     public string? Location { get; private set; }
     public string? CredentialFile { get; private set; }
-    public Uri? Proxy { get; private set; }
+    /// <summary>The explicit proxy (parameter, profile, session), or the one from HTTPS_PROXY; null: direct or the system's.</summary>
+    public Uri? Proxy => ProxyChoice.Address;
+    /// <summary>Which proxy, and why (explicit, HTTPS_PROXY/HTTP_PROXY, NO_PROXY, system).</summary>
+    public ProxyChoice ProxyChoice { get; private set; } = null!;
     public IReadOnlyList<string> Fallback { get; private set; } = Array.Empty<string>();
     /// <summary>The key; never shown, logged or saved.</summary>
     public string? ApiKey { get; private set; }
@@ -74,7 +77,9 @@ public sealed class ConnectionSettings
         s.KeepUploadsOnHost = PickValue(nameof(KeepUploadsOnHost), l => l.KeepUploadsOnHost) ?? false;
         s.Project = Pick(nameof(Project), l => l.Project);
         s.CredentialFile = Pick(nameof(CredentialFile), l => l.CredentialFile);
-        s.Proxy = Pick(nameof(Proxy), l => l.Proxy);
+        var proxy = Pick(nameof(Proxy), l => l.Proxy);
+        s.ProxyChoice = ProxyChoice.For(s.BaseUri, proxy, s._sources[nameof(Proxy)]);
+        s._sources[nameof(Proxy)] = s.ProxyChoice.Source;
         s.Fallback = Pick(nameof(Fallback), l => l.Fallback) ?? new List<string>();
         if (name != null && s.Fallback.Contains(name, StringComparer.OrdinalIgnoreCase))
             throw new GeminiArgumentException("GeminiImage.InvalidFallback", $"The fallback list names '{name}', the profile in use; a fallback must be another profile.");
@@ -149,5 +154,6 @@ public sealed class ConnectionSettings
         options.Backend = Backend;
         options.Project = Project;
         options.Location = Location;
+        options.DirectConnection = ProxyChoice.Direct;
     }
 }
