@@ -134,6 +134,18 @@ function Get-PesterManifest {
     $psd1
 }
 
+# A package's assembly for another target framework, from the restored engine project's assets (same version as shipped).
+function Get-PackageAssembly([string] $Package, [string] $Framework) {
+    $assets = Get-Content -Raw -LiteralPath (Join-Path $Root 'src/GeminiImage.Engine/obj/project.assets.json') | ConvertFrom-Json
+    $library = $assets.libraries.PSObject.Properties | Where-Object Name -like "$Package/*" | Select-Object -First 1
+    if (-not $library) { throw "$Package is not a dependency of GeminiImage.Engine" }
+    foreach ($folder in $assets.packageFolders.PSObject.Properties.Name) {
+        $dll = Join-Path $folder "$($library.Value.path)/lib/$Framework/$Package.dll"
+        if (Test-Path -LiteralPath $dll) { return $dll }
+    }
+    throw "no $Framework build of $($library.Name) in the NuGet package folders"
+}
+
 function Invoke-Build {
     $version = Get-ModuleVersion
     Write-Step "Build GeminiImage $version ($Configuration)"
@@ -164,6 +176,11 @@ function Invoke-Build {
         # native e_sqlite3: SqliteNativeLoader looks for runtimes/<rid>/native next to GeminiImage.Engine.dll
         $runtimes = Join-Path $publishDir 'runtimes'
         if (Test-Path -LiteralPath $runtimes) { Copy-Item -LiteralPath $runtimes -Destination $binDir -Recurse }
+        # ImageSharp's .NET Core build uses hardware intrinsics (SIMD decode, resize, encode); PowerShell 7 loads it
+        # from bin/core (DependencyLoadContext), Windows PowerShell 5.1 keeps the netstandard2.0 copy in bin/.
+        $coreDir = Join-Path $binDir 'core'
+        New-Item -ItemType Directory -Path $coreDir -Force | Out-Null
+        Copy-Item -LiteralPath (Get-PackageAssembly 'SixLabors.ImageSharp' 'netcoreapp3.1') -Destination $coreDir
         Copy-Item -LiteralPath $ManifestSource, $LicenseFile -Destination $ModuleDir
         if (Test-Path -LiteralPath $FormatSource) { Copy-Item -LiteralPath $FormatSource -Destination $ModuleDir }
         else {

@@ -1,19 +1,26 @@
 <#
 .SYNOPSIS
-    Benchmark (not a test): Resize-GeminiImage to the Amazon preset vs ImageMagick, same files, same run.
+    Benchmark (not a test): Resize-GeminiImage on real photos beside ImageMagick, same files, same run.
 
 .DESCRIPTION
-    1. Makes -Count 1024x1024 PNG inputs: a few distinct images from the local emulator (New-GeminiImage,
-       so they carry GeminiImage provenance), copied round-robin to -Count files.
-    2. GeminiImage: a fresh child pwsh imports the module, warms up on one extra file, then runs ONE
-       Resize-GeminiImage -Preset Amazon over all files (a single process). Reports images/second and the
-       process's peak working set (VmHWM on Linux), with the peak before the run for reference.
-    3. ImageMagick, when a real `convert` is on PATH: `convert in.png -resize 1500x1500 -background white
-       -gravity center -extent 1500x1500 out.png` once per file (a process per image, as in the issue), and
-       the same operation with `mogrify` over all files in one process. Peak memory is the largest max RSS of
-       a sample of runs under /usr/bin/time (when present). Skipped with a message when `convert` is missing
-       or is not ImageMagick.
-    4. Writes a markdown table (and a JSON file) to -ResultsPath and prints the table.
+    1. Inputs: the real 1024x680 PNG photo Google returned in the streamed image recording
+       (-RecordingPath, default ../shared/fixtures/google-recordings), and photos made from it with ImageMagick
+       (mirrored; 680x1024 portrait; 680x680 square; 2048x1360; the original as a quality-92 JPEG), copied round-robin
+       to -Count files.
+    2. ImageMagick: when no native ImageMagick `convert` is on PATH, installs the Debian package with apt-get
+       (as root); without it only GeminiImage's figures are printed.
+    3. For each -Preset (default Amazon, Shopify, Instagram), with the preset's own output (JPEG, quality 85):
+       - GeminiImage: a fresh child pwsh warms up on one file, then runs ONE Resize-GeminiImage over all files at
+         its default -ThrottleLimit. Wall time, CPU time and the process's peak memory (VmHWM).
+       - ImageMagick `convert`, one process per image (the same geometry and -quality 85), each under
+         /usr/bin/time for its CPU time and peak memory; and `mogrify` over the whole folder in one process.
+       - Output size: mean bytes per file. Fidelity: mean PSNR of each tool's JPEG against the same tool's lossless
+         (PNG) rendering of the same resize, over the distinct inputs: what the JPEG encoding lost, at equal
+         -quality (the tools resample with different filters, so each is compared with itself).
+    4. All presets in one call (each source decoded once) beside the sum of the per-preset convert runs.
+    5. PNG output (the issue's "before" case): Amazon -Format Png over -PngCount files beside convert to PNG.
+    Writes a markdown table and the raw rows (JSON) to -ResultsPath and prints the table. The ratio of
+    GeminiImage to convert within one run is the figure to read; absolute times depend on the machine's load.
 
     Run through the build:  dotnet pwsh -NoProfile -File ./build.ps1 -Task Bench
     or directly after a build:  dotnet pwsh -NoProfile -File ./bench/Resize-GeminiImage.Bench.ps1
@@ -21,40 +28,58 @@
 [CmdletBinding()]
 param(
     [string] $ModulePath = (Join-Path $PSScriptRoot '../output/GeminiImage'),
-    [int] $Count = 200,
+    [int] $Count = 30,
+    [int] $PngCount = 10,
+    [string[]] $Preset = @('Amazon', 'Shopify', 'Instagram'),
+    [string] $RecordingPath,
     [string] $ResultsPath = (Join-Path $PSScriptRoot 'results'),
     [string] $WorkPath,
-    # internal: child mode, measures Resize-GeminiImage over the files listed in this file
+    # internal: child mode, measures one Resize-GeminiImage over the files listed in this file
     [string] $MeasureList,
-    [string] $MeasureOutput
+    [string] $MeasureOutput,
+    [string] $MeasureFormat
 )
 
 Set-StrictMode -Version 3.0
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 if ($PSVersionTable.PSVersion.Major -ge 7) { $PSStyle.OutputRendering = 'PlainText' }
+# -Preset a,b,c reaches a child (-File) as one string
+$Preset = @($Preset | ForEach-Object { $_ -split ',' } | ForEach-Object { $_.Trim() } | Where-Object { $_ })
 
-function Get-PeakBytes { [System.Diagnostics.Process]::GetCurrentProcess().Refresh(); [System.Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 }
+# Peak resident memory of this process: VmHWM on Linux, the peak working set elsewhere.
+function Get-PeakBytes {
+    if (Test-Path -LiteralPath '/proc/self/status') {
+        $line = Get-Content -LiteralPath '/proc/self/status' | Where-Object { $_ -like 'VmHWM:*' }
+        if ($line) { return [long](($line -split '\s+')[1]) * 1KB }
+    }
+    $self = [System.Diagnostics.Process]::GetCurrentProcess(); $self.Refresh(); $self.PeakWorkingSet64
+}
 
 # ---- child mode: the measured single process ---------------------------------------------------------
 if ($MeasureList) {
     Import-Module -Name $ModulePath -Force
     $files = @(Get-Content -LiteralPath $MeasureList)
+    $extra = @{}
+    if ($MeasureFormat) { $extra.Format = $MeasureFormat }
     $warm = Join-Path $MeasureOutput 'warmup'
-    Resize-GeminiImage -LiteralPath $files[0] -Preset Amazon -OutputDirectory $warm -Force | Out-Null
+    Resize-GeminiImage -LiteralPath $files[0] -Preset $Preset -OutputDirectory $warm @extra | Out-Null
     Remove-Item -LiteralPath $warm -Recurse -Force
+    $files = @($files | Select-Object -Skip 1)
     [GC]::Collect()
-    $before = Get-PeakBytes
+    $self = [System.Diagnostics.Process]::GetCurrentProcess()
+    $cpu = $self.TotalProcessorTime
     $sw = [System.Diagnostics.Stopwatch]::StartNew()
-    $results = @(Resize-GeminiImage -LiteralPath $files -Preset Amazon -OutputDirectory $MeasureOutput)
+    $results = @(Resize-GeminiImage -LiteralPath $files -Preset $Preset -OutputDirectory $MeasureOutput @extra)
     $sw.Stop()
+    $self.Refresh()
     [pscustomobject]@{
-        Count       = $results.Count
-        Seconds     = $sw.Elapsed.TotalSeconds
-        PeakBytes   = Get-PeakBytes
-        BeforeBytes = $before
-        Sizes       = @($results | ForEach-Object { "$($_.Width)x$($_.Height)" } | Select-Object -Unique)
-        OutBytes    = ($results | Measure-Object SizeBytes -Sum).Sum
+        Count      = $results.Count
+        Seconds    = $sw.Elapsed.TotalSeconds
+        CpuSeconds = ($self.TotalProcessorTime - $cpu).TotalSeconds
+        PeakBytes  = Get-PeakBytes
+        OutBytes   = ($results | Measure-Object SizeBytes -Sum).Sum
+        Formats    = @($results.Format | Select-Object -Unique)
     } | ConvertTo-Json -Compress
     return
 }
@@ -64,155 +89,289 @@ $RepoRoot = (Resolve-Path -LiteralPath (Join-Path $PSScriptRoot '..')).ProviderP
 if (-not (Test-Path -LiteralPath (Join-Path $ModulePath 'GeminiImage.psd1'))) { throw "No built module at $ModulePath; run build.ps1 -Task Build first." }
 $ModulePath = (Resolve-Path -LiteralPath $ModulePath).ProviderPath
 if (-not $WorkPath) { $WorkPath = Join-Path ([System.IO.Path]::GetTempPath()) ('GeminiImage-bench-' + [guid]::NewGuid().ToString('N').Substring(0, 8)) }
-$inDir = Join-Path $WorkPath 'in'
-$ourDir = Join-Path $WorkPath 'out-geminiimage'
-$imDir = Join-Path $WorkPath 'out-convert'
-$mogDir = Join-Path $WorkPath 'out-mogrify'
-New-Item -ItemType Directory -Path $inDir, $ourDir, $imDir, $mogDir -Force | Out-Null
+New-Item -ItemType Directory -Path $WorkPath -Force | Out-Null
+$time = '/usr/bin/time'
+$hasTime = Test-Path -LiteralPath $time
 
 function Format-MB([double] $bytes) { '{0:N0} MB' -f ($bytes / 1MB) }
+function Format-KB([double] $bytes) { '{0:N0} KB' -f ($bytes / 1KB) }
 
 # The same pwsh as this one for the child: `dotnet pwsh` (repo tool manifest) when that is how we run.
 function Invoke-Child([string[]] $Arguments) {
     $self = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
     if ([System.IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet') {
         Push-Location -LiteralPath $RepoRoot
-        try { & dotnet pwsh -NoProfile -NonInteractive -File $PSCommandPath @Arguments } finally { Pop-Location }
+        try { $out = & dotnet pwsh -NoProfile -NonInteractive -File $PSCommandPath @Arguments } finally { Pop-Location }
     }
-    else { & $self -NoProfile -NonInteractive -File $PSCommandPath @Arguments }
+    else { $out = & $self -NoProfile -NonInteractive -File $PSCommandPath @Arguments }
     if ($LASTEXITCODE -ne 0) { throw "benchmark child failed with exit code $LASTEXITCODE" }
+    $out | Select-Object -Last 1 | ConvertFrom-Json
 }
 
-# A real ImageMagick convert: reports ImageMagick, and preferably a native binary rather than a script stand-in.
+# GeminiImage over $Files (the first is the warm-up) into a fresh folder.
+function Measure-Ours([string[]] $Files, [string[]] $Presets, [string] $Name, [string] $Format) {
+    $list = Join-Path $WorkPath "$Name.txt"
+    $out = Join-Path $WorkPath "out-$Name"
+    New-Item -ItemType Directory -Path $out -Force | Out-Null
+    Set-Content -LiteralPath $list -Value $Files
+    $arguments = @('-ModulePath', $ModulePath, '-MeasureList', $list, '-MeasureOutput', $out, '-Preset', ($Presets -join ','))
+    if ($Format) { $arguments += @('-MeasureFormat', $Format) }
+    $r = Invoke-Child $arguments
+    $r | Add-Member -NotePropertyName Folder -NotePropertyValue $out -PassThru
+}
+
+# A real ImageMagick: reports ImageMagick and is a native binary (not a script stand-in).
 function Find-ImageMagick([string] $Name) {
-    $found = $null
     foreach ($cmd in @(Get-Command -Name $Name -CommandType Application -All -ErrorAction SilentlyContinue)) {
-        $version = try { (& $cmd.Source -version 2>$null | Select-Object -First 1) } catch { $null }
-        if ("$version" -notmatch '^Version: ImageMagick') { continue }
         $target = (Get-Item -LiteralPath $cmd.Source).ResolvedTarget
         if (-not $target) { $target = $cmd.Source }
+        while ((Get-Item -LiteralPath $target).LinkType) { $target = (Get-Item -LiteralPath $target).ResolvedTarget }
         $head = [byte[]]::new(4)
         $fs = [System.IO.File]::OpenRead($target); try { [void]$fs.Read($head, 0, 4) } finally { $fs.Dispose() }
-        $native = ($head[0] -eq 0x7F -and $head[1] -eq 0x45) -or ($head[0] -eq 0x4D -and $head[1] -eq 0x5A)  # ELF or MZ
-        $info = [pscustomobject]@{ Path = $target; Version = "$version"; Native = $native }
-        if ($native) { return $info }
-        if (-not $found) { $found = $info }
+        if (-not ($head[0] -eq 0x7F -and $head[1] -eq 0x45)) { continue } # ELF
+        $version = try { (& $target -version 2>$null | Select-Object -First 1) } catch { $null }
+        if ("$version" -match '^Version: ImageMagick') { return [pscustomobject]@{ Path = $target; Version = "$version" } }
     }
-    $found
+    # Debian installs the binaries as convert-im6.q16 etc. behind alternatives; look there when PATH only has a stand-in
+    foreach ($candidate in @("/usr/bin/$Name-im6.q16", "/usr/bin/$Name-im7.q16")) {
+        if (Test-Path -LiteralPath $candidate) {
+            $version = (& $candidate -version 2>$null | Select-Object -First 1)
+            if ("$version" -match '^Version: ImageMagick') { return [pscustomobject]@{ Path = $candidate; Version = "$version" } }
+        }
+    }
+    $null
 }
 
-Write-Host "==> Inputs: $Count 1024x1024 PNGs in $inDir"
-Import-Module -Name $ModulePath -Force
-$emulator = Start-GeminiEmulator
-try {
-    $distinct = @(1..8 | ForEach-Object { New-GeminiImage "benchmark product shot $_" -AspectRatio 1:1 -OutputDirectory $WorkPath })
+function Install-ImageMagick {
+    if (-not (Get-Command apt-get -ErrorAction SilentlyContinue)) { Write-Host '    no apt-get: cannot install ImageMagick'; return }
+    if ((& id -u) -ne '0') { Write-Host '    not root: cannot install ImageMagick with apt-get'; return }
+    Write-Host '==> Installing ImageMagick (apt-get install imagemagick)'
+    $env:DEBIAN_FRONTEND = 'noninteractive'
+    & apt-get install -y --no-install-recommends imagemagick | Out-Null
+    if ($LASTEXITCODE -ne 0) {
+        & apt-get update | Out-Null
+        & apt-get install -y --no-install-recommends imagemagick | Out-Null
+    }
+    if ($LASTEXITCODE -ne 0) { Write-Host "    apt-get failed with exit code $LASTEXITCODE" }
 }
-finally { Stop-GeminiEmulator }
-$files = for ($i = 0; $i -lt $Count; $i++) {
-    $dest = Join-Path $inDir ('img{0:d3}.png' -f $i)
-    Copy-Item -LiteralPath $distinct[$i % $distinct.Count].Path -Destination $dest
-    $dest
+
+# ---- inputs -----------------------------------------------------------------------------------------------
+if (-not $RecordingPath) {
+    $RecordingPath = @('../shared/fixtures/google-recordings', '../../shared/fixtures/google-recordings') |
+        ForEach-Object { Join-Path $RepoRoot $_ } | Where-Object { Test-Path -LiteralPath $_ } | Select-Object -First 1
+    if (-not $RecordingPath) { throw 'No google-recordings folder next to the repository; give -RecordingPath.' }
 }
-$extra = Join-Path $WorkPath 'warmup.png'
-Copy-Item -LiteralPath $distinct[0].Path -Destination $extra
-$inputBytes = (Get-ChildItem -LiteralPath $inDir | Measure-Object Length -Sum).Sum
-$firstSize = "$($distinct[0].Width)x$($distinct[0].Height)"
-if ($firstSize -ne '1024x1024') { throw "the emulator made $firstSize images, expected 1024x1024" }
-
-Write-Host "==> GeminiImage: Resize-GeminiImage -Preset Amazon over $Count files (child pwsh)"
-$list = Join-Path $WorkPath 'files.txt'
-# The child warms up on the first file of its list (into a folder it then deletes), then resizes the whole list.
-Set-Content -LiteralPath $list -Value (@($extra) + $files)
-$json = Invoke-Child @('-ModulePath', $ModulePath, '-MeasureList', $list, '-MeasureOutput', $ourDir) | Select-Object -Last 1
-$ours = $json | ConvertFrom-Json
-if ($ours.Count -ne $Count + 1) { throw "GeminiImage resized $($ours.Count) files, expected $($Count + 1)" }
-$ourRate = ($Count + 1) / $ours.Seconds
-Write-Host ("    {0:N1} images/s, {1:N1} s, peak {2} (before the run {3})" -f $ourRate, $ours.Seconds, (Format-MB $ours.PeakBytes), (Format-MB $ours.BeforeBytes))
-
-$rows = [System.Collections.Generic.List[object]]::new()
-$rows.Add([pscustomobject]@{
-        Tool = 'GeminiImage Resize-GeminiImage (1 process)'; Images = $Count + 1; Seconds = $ours.Seconds; Rate = $ourRate
-        Peak = $ours.PeakBytes; Note = "peak of the pwsh process; $(Format-MB $ours.BeforeBytes) before the run (pwsh + module)"
-    })
+$recording = Get-ChildItem -LiteralPath $RecordingPath -Filter '*StreamResponseModalityImage*.json' | Select-Object -First 1
+if (-not $recording) { throw "No streamed image recording (*StreamResponseModalityImage*.json) in $RecordingPath" }
+$photo = Join-Path $WorkPath 'photo.png'
+$json = Get-Content -Raw -LiteralPath $recording.FullName | ConvertFrom-Json -Depth 64
+$inline = foreach ($segment in $json.interactions[0].response.bodySegments) {
+    foreach ($candidate in @($segment.PSObject.Properties['candidates'] | ForEach-Object Value)) {
+        foreach ($part in @($candidate.content.parts)) { if ($part.PSObject.Properties['inlineData']) { $part.inlineData } }
+    }
+}
+$png = @($inline | Where-Object mimeType -eq 'image/png')[0]
+[System.IO.File]::WriteAllBytes($photo, [Convert]::FromBase64String($png.data))
 
 $im = Find-ImageMagick 'convert'
-$imNote = $null
-if (-not $im) {
-    $imNote = 'ImageMagick skipped: no `convert` on PATH reports ImageMagick (missing, or a stand-in).'
-    Write-Host "==> $imNote"
+if (-not $im) { Install-ImageMagick; $im = Find-ImageMagick 'convert' }
+$mog = if ($im) { Find-ImageMagick 'mogrify' }
+$compare = if ($im) { Find-ImageMagick 'compare' }
+
+Import-Module -Name $ModulePath -Force
+$info = Get-GeminiImageInfo -LiteralPath $photo
+if ("$($info.Width)x$($info.Height)" -ne '1024x680') { throw "the recording's photo is $($info.Width)x$($info.Height), expected 1024x680" }
+
+$distinctDir = Join-Path $WorkPath 'distinct'
+New-Item -ItemType Directory -Path $distinctDir -Force | Out-Null
+$distinct = [System.Collections.Generic.List[string]]::new()
+$distinct.Add((Copy-Item -LiteralPath $photo -Destination (Join-Path $distinctDir 'photo.png') -PassThru).FullName)
+if ($im) {
+    foreach ($variant in @(
+            @{ Name = 'mirrored.png'; Args = @('-flop') }
+            @{ Name = 'portrait.png'; Args = @('-rotate', '90') }
+            @{ Name = 'square.png'; Args = @('-gravity', 'center', '-crop', '680x680+0+0', '+repage') }
+            @{ Name = 'large.png'; Args = @('-resize', '200%') }
+            @{ Name = 'photo-q92.jpg'; Args = @('-quality', '92') })) {
+        $dest = Join-Path $distinctDir $variant.Name
+        & $im.Path $photo @($variant.Args) $dest
+        if ($LASTEXITCODE -ne 0) { throw "convert failed making $($variant.Name)" }
+        $distinct.Add($dest)
+    }
 }
-else {
-    if (-not $im.Native) { Write-Host "    note: $($im.Path) is not a native binary; using it because it reports ImageMagick" }
-    Write-Host "==> ImageMagick: $($im.Version) ($($im.Path)), one convert per file"
-    $imArgs = @('-resize', '1500x1500', '-background', 'white', '-gravity', 'center', '-extent', '1500x1500')
-    $all = @($extra) + $files
+$inDir = Join-Path $WorkPath 'in'
+New-Item -ItemType Directory -Path $inDir -Force | Out-Null
+# the first file is the warm-up (GeminiImage: JIT; ImageMagick: file cache), not counted
+$all = for ($i = 0; $i -le $Count; $i++) {
+    $src = $distinct[$i % $distinct.Count]
+    $dest = Join-Path $inDir ('img{0:d3}{1}' -f $i, [System.IO.Path]::GetExtension($src))
+    Copy-Item -LiteralPath $src -Destination $dest
+    $dest
+}
+$files = @($all | Select-Object -Skip 1)
+$inputBytes = ($files | ForEach-Object { (Get-Item -LiteralPath $_).Length } | Measure-Object -Sum).Sum
+Write-Host "==> Inputs: $Count files from $($distinct.Count) distinct photos ($(Format-MB $inputBytes)) in $inDir"
+
+# ---- ImageMagick helpers ----------------------------------------------------------------------------------
+function Get-ImArgs([object] $P) {
+    $size = "$($P.Width)x$($P.Height)"
+    if ("$($P.SuggestedMode)" -eq 'Cover') { @('-resize', "$size^", '-gravity', 'center', '-extent', $size) }
+    else { @('-resize', $size, '-background', 'white', '-gravity', 'center', '-extent', $size) }
+}
+
+# convert once per file; CPU and peak memory of each process from /usr/bin/time.
+function Measure-Convert([string[]] $Inputs, [string[]] $ImArgs, [string] $Folder, [string] $Extension) {
+    New-Item -ItemType Directory -Path $Folder -Force | Out-Null
+    $stats = Join-Path $WorkPath 'time.txt'
+    & $im.Path $all[0] @ImArgs (Join-Path $Folder "warmup$Extension") # file cache, as GeminiImage's warm-up
+    $cpu = 0.0; $peak = 0L
     $sw = [System.Diagnostics.Stopwatch]::StartNew()
-    foreach ($f in $all) {
-        & $im.Path $f @imArgs (Join-Path $imDir ([System.IO.Path]::GetFileName($f)))
+    foreach ($f in $Inputs) {
+        $out = Join-Path $Folder ([System.IO.Path]::GetFileNameWithoutExtension($f) + $Extension)
+        if ($hasTime) { & $time -f '%U %S %M' -o $stats $im.Path $f @ImArgs $out } else { & $im.Path $f @ImArgs $out }
         if ($LASTEXITCODE -ne 0) { throw "convert failed on $f" }
+        if ($hasTime) {
+            $u, $s, $m = (Get-Content -LiteralPath $stats | Select-Object -Last 1) -split ' '
+            $cpu += [double]$u + [double]$s
+            $peak = [Math]::Max($peak, [long]$m * 1KB)
+        }
     }
     $sw.Stop()
-    $imSeconds = $sw.Elapsed.TotalSeconds
-    $check = Get-GeminiImageInfo -LiteralPath (Join-Path $imDir 'img000.png')
-    if ("$($check.Width)x$($check.Height)" -ne '1500x1500') { throw "convert wrote $($check.Width)x$($check.Height)" }
+    Remove-Item -LiteralPath (Join-Path $Folder "warmup$Extension") -Force
+    $bytes = (Get-ChildItem -LiteralPath $Folder -File | Measure-Object Length -Sum).Sum
+    [pscustomobject]@{ Count = $Inputs.Count; Seconds = $sw.Elapsed.TotalSeconds; CpuSeconds = $(if ($hasTime) { $cpu }); PeakBytes = $(if ($hasTime) { $peak }); OutBytes = $bytes }
+}
 
-    $imPeak = $null
-    $time = '/usr/bin/time'
-    if (Test-Path -LiteralPath $time) {
-        $imPeak = 0
-        foreach ($f in $files | Select-Object -First 10) {
-            $tmp = Join-Path $WorkPath 'time.txt'
-            & $time -f '%M' -o $tmp $im.Path $f @imArgs (Join-Path $WorkPath 'probe.png')
-            $kb = [long](Get-Content -LiteralPath $tmp | Select-Object -Last 1)
-            if ($kb * 1KB -gt $imPeak) { $imPeak = $kb * 1KB }
+function Measure-Mogrify([string[]] $Inputs, [string[]] $ImArgs, [string] $Folder, [string] $Format) {
+    New-Item -ItemType Directory -Path $Folder -Force | Out-Null
+    $stats = Join-Path $WorkPath 'time.txt'
+    $sw = [System.Diagnostics.Stopwatch]::StartNew()
+    if ($hasTime) { & $time -f '%U %S %M' -o $stats $mog.Path -path $Folder -format $Format @ImArgs @Inputs }
+    else { & $mog.Path -path $Folder -format $Format @ImArgs @Inputs }
+    $sw.Stop()
+    if ($LASTEXITCODE -ne 0) { throw 'mogrify failed' }
+    $cpu = $null; $peak = $null
+    if ($hasTime) {
+        $u, $s, $m = (Get-Content -LiteralPath $stats | Select-Object -Last 1) -split ' '
+        $cpu = [double]$u + [double]$s; $peak = [long]$m * 1KB
+    }
+    $bytes = (Get-ChildItem -LiteralPath $Folder -File | Measure-Object Length -Sum).Sum
+    [pscustomobject]@{ Count = $Inputs.Count; Seconds = $sw.Elapsed.TotalSeconds; CpuSeconds = $cpu; PeakBytes = $peak; OutBytes = $bytes }
+}
+
+# Mean PSNR (dB) of each JPEG against the PNG of the same name in the same folder.
+function Get-MeanPsnr([string] $Folder) {
+    if (-not $compare) { return $null }
+    $values = foreach ($jpg in Get-ChildItem -LiteralPath $Folder -Filter '*.jpg') {
+        $ref = [System.IO.Path]::ChangeExtension($jpg.FullName, '.png')
+        if (-not (Test-Path -LiteralPath $ref)) { continue }
+        $text = & $compare.Path -metric PSNR $jpg.FullName $ref 'null:' 2>&1 | Out-String
+        if ($text -match '([0-9.]+)') { [double]$Matches[1] }
+    }
+    if ($values) { ($values | Measure-Object -Average).Average }
+}
+
+# Fidelity: each tool's JPEG and its lossless rendering of the distinct photos.
+function Measure-Fidelity([object] $P, [string] $Name) {
+    $ours = Join-Path $WorkPath "fidelity-ours-$Name"
+    foreach ($format in 'Jpeg', 'Png') {
+        Resize-GeminiImage -LiteralPath $distinct -Preset $P.Name -Format $format -Suffix '' -OutputDirectory $ours -Force | Out-Null
+    }
+    $theirs = Join-Path $WorkPath "fidelity-im-$Name"
+    New-Item -ItemType Directory -Path $theirs -Force | Out-Null
+    $imArgs = Get-ImArgs $P
+    foreach ($f in $distinct) {
+        $base = Join-Path $theirs ([System.IO.Path]::GetFileNameWithoutExtension($f))
+        & $im.Path $f @imArgs -quality $P.Quality "$base.jpg"
+        & $im.Path $f @imArgs "$base.png"
+    }
+    [pscustomobject]@{ Ours = Get-MeanPsnr $ours; Theirs = Get-MeanPsnr $theirs }
+}
+
+# ---- runs ---------------------------------------------------------------------------------------------------
+$rows = [System.Collections.Generic.List[object]]::new()
+function Add-Row([string] $Case, [string] $Tool, [object] $M, [object] $Psnr, [string] $Note) {
+    $row = [pscustomobject]@{
+        Case = $Case; Tool = $Tool; Outputs = $M.Count; Seconds = $M.Seconds; Rate = $M.Count / $M.Seconds
+        CpuPerOutput = $(if ($null -ne $M.CpuSeconds) { $M.CpuSeconds / $M.Count }); MeanBytes = $M.OutBytes / $M.Count
+        Psnr = $Psnr; PeakBytes = $M.PeakBytes; Note = $Note
+    }
+    $rows.Add($row)
+    Write-Host ("    {0,-34} {1,6:N2} outputs/s  {2,8}  {3,7}  {4}" -f $Tool, $row.Rate, (Format-KB $row.MeanBytes),
+        $(if ($null -ne $row.PeakBytes) { Format-MB $row.PeakBytes } else { '' }), $(if ($null -ne $Psnr) { '{0:N2} dB' -f $Psnr } else { '' }))
+}
+
+# The engine's presets (sizes, modes, quality), so the ImageMagick commands stay in step with them.
+$presetType = [AppDomain]::CurrentDomain.GetAssemblies() | ForEach-Object { $_.GetType('GeminiImage.Engine.Imaging.PlatformPresets', $false) } | Where-Object { $_ } | Select-Object -First 1
+$presets = $Preset
+$presetObjects = @($presets | ForEach-Object { $presetType::Get($_) })
+$convertTotal = [pscustomobject]@{ Seconds = 0.0; CpuSeconds = 0.0; OutBytes = 0L; Count = 0; PeakBytes = 0L }
+foreach ($p in $presetObjects) {
+    $case = "$($p.Name) ($($p.Width)x$($p.Height), $($p.SuggestedMode), JPEG q$($p.Quality))"
+    Write-Host "==> $case"
+    $fidelity = if ($im) { Measure-Fidelity $p $p.Name.ToLowerInvariant() }
+    $ours = Measure-Ours -Files $all -Presets @($p.Name) -Name "ours-$($p.Name)"
+    if ("$($ours.Formats)" -ne 'JPEG') { throw "GeminiImage wrote $($ours.Formats) for $($p.Name), expected JPEG" }
+    Add-Row $case 'GeminiImage (1 process)' $ours $(if ($fidelity) { $fidelity.Ours }) 'default -ThrottleLimit'
+    if ($im) {
+        $imArgs = @(Get-ImArgs $p) + @('-quality', "$($p.Quality)")
+        $c = Measure-Convert -Inputs $files -ImArgs $imArgs -Folder (Join-Path $WorkPath "out-convert-$($p.Name)") -Extension '.jpg'
+        Add-Row $case 'ImageMagick convert (1 per image)' $c $fidelity.Theirs 'peak: largest single process'
+        $convertTotal.Seconds += $c.Seconds; $convertTotal.CpuSeconds += $c.CpuSeconds; $convertTotal.OutBytes += $c.OutBytes
+        $convertTotal.Count += $c.Count; $convertTotal.PeakBytes = [Math]::Max($convertTotal.PeakBytes, [long]$c.PeakBytes)
+        if ($mog) {
+            $m = Measure-Mogrify -Inputs $files -ImArgs $imArgs -Folder (Join-Path $WorkPath "out-mogrify-$($p.Name)") -Format 'jpg'
+            Add-Row $case 'ImageMagick mogrify (1 process)' $m $fidelity.Theirs ''
         }
     }
-    $rows.Add([pscustomobject]@{
-            Tool = 'ImageMagick convert (1 process per image)'; Images = $all.Count; Seconds = $imSeconds; Rate = $all.Count / $imSeconds
-            Peak = $imPeak; Note = if ($null -ne $imPeak) { 'largest max RSS of one convert (10 sampled)' } else { 'no /usr/bin/time: memory not measured' }
-        })
-    Write-Host ("    {0:N1} images/s, {1:N1} s" -f ($all.Count / $imSeconds), $imSeconds)
+}
 
-    $mog = Find-ImageMagick 'mogrify'
-    if ($mog) {
-        Write-Host "==> ImageMagick: mogrify, all files in one process"
-        $sw = [System.Diagnostics.Stopwatch]::StartNew()
-        if (Test-Path -LiteralPath $time) {
-            $tmp = Join-Path $WorkPath 'time-mogrify.txt'
-            & $time -f '%M' -o $tmp $mog.Path -path $mogDir @imArgs @all
-            $mogPeak = [long](Get-Content -LiteralPath $tmp | Select-Object -Last 1) * 1KB
-        }
-        else { & $mog.Path -path $mogDir @imArgs @all; $mogPeak = $null }
-        $sw.Stop()
-        if ($LASTEXITCODE -ne 0) { throw 'mogrify failed' }
-        $rows.Add([pscustomobject]@{
-                Tool = 'ImageMagick mogrify (1 process)'; Images = $all.Count; Seconds = $sw.Elapsed.TotalSeconds; Rate = $all.Count / $sw.Elapsed.TotalSeconds
-                Peak = $mogPeak; Note = 'same operation, single process'
-            })
-        Write-Host ("    {0:N1} images/s, {1:N1} s" -f ($all.Count / $sw.Elapsed.TotalSeconds), $sw.Elapsed.TotalSeconds)
+if ($presetObjects.Count -gt 1) {
+    $case = "$($presets -join ' + ') in one call (decode once)"
+    Write-Host "==> $case"
+    $ours = Measure-Ours -Files $all -Presets $presets -Name 'ours-all'
+    Add-Row $case 'GeminiImage (1 process)' $ours $null 'each source decoded once'
+    if ($im) { Add-Row $case 'ImageMagick convert (1 per image)' $convertTotal $null 'sum of the runs above' }
+}
+
+if ($PngCount -gt 0) {
+    $amazon = $presetType::Get('Amazon')
+    $case = "Amazon as PNG (-Format Png), $PngCount files"
+    Write-Host "==> $case"
+    $some = @($all | Select-Object -First ($PngCount + 1))
+    $ours = Measure-Ours -Files $some -Presets @('Amazon') -Name 'ours-png' -Format 'Png'
+    Add-Row $case 'GeminiImage (1 process)' $ours $null 'PNG, compression level 2'
+    if ($im) {
+        $c = Measure-Convert -Inputs @($some | Select-Object -Skip 1) -ImArgs (Get-ImArgs $amazon) -Folder (Join-Path $WorkPath 'out-convert-png') -Extension '.png'
+        Add-Row $case 'ImageMagick convert (1 per image)' $c $null 'PNG, ImageMagick default (zlib 7)'
     }
 }
 
 # ---- report ---------------------------------------------------------------------------------------------
 $cpu = try { ((Get-Content /proc/cpuinfo -ErrorAction Stop | Where-Object { $_ -like 'model name*' } | Select-Object -First 1) -split ':', 2)[1].Trim() } catch { 'unknown CPU' }
+$load = try { (Get-Content /proc/loadavg -ErrorAction Stop) -split ' ' | Select-Object -First 3 } catch { @() }
 $stamp = Get-Date
 $lines = [System.Collections.Generic.List[string]]::new()
 $lines.Add("# Resize-GeminiImage benchmark, $($stamp.ToString('yyyy-MM-dd HH:mm'))")
 $lines.Add('')
-$lines.Add("$Count + 1 (warm-up) 1024x1024 PNG inputs ($(Format-MB $inputBytes) in total; emulator images with provenance) resized to the Amazon preset (1500x1500, Pad on white, PNG out).")
-$lines.Add("Machine: $([Environment]::ProcessorCount) logical CPUs ($cpu), $([System.Runtime.InteropServices.RuntimeInformation]::OSDescription); PowerShell $($PSVersionTable.PSVersion), GeminiImage $((Get-Module GeminiImage).Version).")
+$lines.Add("$Count inputs ($(Format-MB $inputBytes)) made from the real 1024x680 PNG photo in $($recording.Name): $(($distinct | ForEach-Object { [System.IO.Path]::GetFileName($_) }) -join ', '), round-robin. Each tool also resized one more file first (warm-up, not counted).")
+$lines.Add("Machine: $([Environment]::ProcessorCount) logical CPUs ($cpu), $([System.Runtime.InteropServices.RuntimeInformation]::OSDescription), load average at the end $($load -join ' '); PowerShell $($PSVersionTable.PSVersion), GeminiImage $((Get-Module GeminiImage).Version)$(if ($im) { ", $($im.Version -replace '^Version: ', '' -replace ' https?://\S+', '')" }).")
 $lines.Add('')
-$lines.Add('| Tool | Images | Seconds | Images/s | Peak memory | vs GeminiImage (speed) | Note |')
-$lines.Add('| --- | ---: | ---: | ---: | ---: | ---: | --- |')
+$lines.Add('| Case | Tool | Outputs | Seconds | Outputs/s | GeminiImage vs this | CPU s/output | Mean size | PSNR | Peak memory | Note |')
+$lines.Add('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
 foreach ($r in $rows) {
-    $ratio = '{0:N2}x' -f ($ourRate / $r.Rate)
-    $lines.Add(('| {0} | {1} | {2:N1} | {3:N1} | {4} | {5} | {6} |' -f $r.Tool, $r.Images, $r.Seconds, $r.Rate,
-            $(if ($null -ne $r.Peak) { Format-MB $r.Peak } else { 'n/a' }), $(if ($r -eq $rows[0]) { '1.00x' } else { "GeminiImage is $ratio" }), $r.Note))
+    $ourRow = $rows | Where-Object { $_.Case -eq $r.Case -and $_.Tool -like 'GeminiImage*' } | Select-Object -First 1
+    $lines.Add(('| {0} | {1} | {2} | {3:N1} | {4:N2} | {5} | {6} | {7} | {8} | {9} | {10} |' -f $r.Case, $r.Tool, $r.Outputs, $r.Seconds, $r.Rate,
+            $(if ($r -eq $ourRow) { '' } else { '{0:N2}x' -f ($ourRow.Rate / $r.Rate) }),
+            $(if ($null -ne $r.CpuPerOutput) { '{0:N3}' -f $r.CpuPerOutput } else { 'n/a' }), (Format-KB $r.MeanBytes),
+            $(if ($null -ne $r.Psnr) { '{0:N2} dB' -f $r.Psnr } else { '' }),
+            $(if ($null -ne $r.PeakBytes) { Format-MB $r.PeakBytes } else { 'n/a' }), $r.Note))
 }
-if ($imNote) { $lines.Add(''); $lines.Add($imNote) }
+if (-not $im) { $lines.Add(''); $lines.Add('ImageMagick skipped: no native `convert` on PATH and it could not be installed with apt-get.') }
 $lines.Add('')
-$lines.Add('"GeminiImage is Nx" = GeminiImage images/s divided by the tool''s images/s (above 1: GeminiImage is faster).')
-$lines.Add('Peak memory: GeminiImage is the whole pwsh process (runtime + module + the run); ImageMagick is one process.')
+$lines.Add('"GeminiImage vs this" = GeminiImage outputs/s divided by the tool''s (above 1: GeminiImage is faster). CPU s/output: user + system time.')
+$lines.Add('PSNR: mean over the distinct photos of each tool''s JPEG against its own PNG of the same resize (the loss of the JPEG encoding at the same -quality; higher is closer).')
+$lines.Add('Peak memory: GeminiImage is the whole pwsh process (runtime, module, warm-up and run, VmHWM); convert is the largest single process.')
 $table = $lines -join [Environment]::NewLine
 
 New-Item -ItemType Directory -Path $ResultsPath -Force | Out-Null

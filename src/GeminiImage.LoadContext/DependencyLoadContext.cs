@@ -30,7 +30,9 @@ internal sealed class DependencyLoadContext : AssemblyLoadContext
         if (string.IsNullOrEmpty(name) || name == typeof(DependencyLoadContext).Assembly.GetName().Name) return null;
         var path = Path.Combine(_directory, name + ".dll");
         if (!File.Exists(path) || IsProvidedByHost(assemblyName)) return null;
-        return LoadFromAssemblyPath(path);
+        // bin/core holds .NET Core builds of some dependencies (faster: hardware intrinsics); same assembly version.
+        var core = Path.Combine(_directory, "core", name + ".dll");
+        return LoadFromAssemblyPath(File.Exists(core) ? core : path);
     }
 
     private static bool IsProvidedByHost(AssemblyName requested)

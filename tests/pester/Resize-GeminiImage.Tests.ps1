@@ -52,13 +52,29 @@ Describe 'Resize-GeminiImage presets' {
         @($set.ValidValues) | Should -Be @((Get-GeminiType GeminiImage.Engine.Imaging.PlatformPresets)::All.Name)
     }
 
-    It 'writes one file per preset, named -<preset>, and keeps the source format' {
+    It 'writes one file per preset, named -<preset>, as JPEG at quality 85 whatever the source format' {
         $out = New-TestFolder 'multi'
         $results = Resize-GeminiImage -Path (Join-Path $In 'good.png') -Preset Amazon, Instagram, Story -OutputDirectory $out
         @($results).Count | Should -Be 3
-        (Get-ChildItem -LiteralPath $out).Name | Sort-Object | Should -Be (@('good-amazon.png', 'good-instagram.png', 'good-story.png') | Sort-Object)
-        $results.Format | Select-Object -Unique | Should -Be 'PNG'
+        (Get-ChildItem -LiteralPath $out).Name | Sort-Object | Should -Be (@('good-amazon.jpg', 'good-instagram.jpg', 'good-story.jpg') | Sort-Object)
+        $results.Format | Select-Object -Unique | Should -Be 'JPEG'
         $results[0].SourcePath | Should -Be (Join-Path $In 'good.png')
+        # ImageSharp estimates the quality back from the quantisation tables
+        $jpeg = [SixLabors.ImageSharp.MetadataExtensions]::GetJpegMetadata([SixLabors.ImageSharp.Image]::Identify([string]$results[0].Path).Metadata)
+        $jpeg.Quality | Should -Be 85
+    }
+
+    It 'writes PNG for a transparent canvas, and what -Format and -Quality say' {
+        $out = New-TestFolder 'formats'
+        $src = Join-Path $In 'good.png'
+        $clear = Resize-GeminiImage -LiteralPath $src -Preset Amazon -Background transparent -OutputDirectory $out
+        $clear.Format | Should -Be 'PNG'
+        (Get-Rgba $clear.Path 0 0).Split(',')[3] | Should -Be '0'
+        (Resize-GeminiImage -LiteralPath $src -Preset Amazon -Format Webp -OutputDirectory $out).Format | Should -Be 'WebP'
+        $q = Resize-GeminiImage -LiteralPath $src -Preset Shopify -Quality 60 -OutputDirectory $out
+        [SixLabors.ImageSharp.MetadataExtensions]::GetJpegMetadata([SixLabors.ImageSharp.Image]::Identify([string]$q.Path).Metadata).Quality | Should -Be 60
+        # -Width/-Height keep the source's format
+        (Resize-GeminiImage -LiteralPath $src -Width 30 -Height 30 -OutputDirectory $out).Format | Should -Be 'PNG'
     }
 
     It 'names -Width/-Height outputs -<W>x<H> and writes them next to the source by default' {
@@ -105,15 +121,16 @@ Describe 'Resize-GeminiImage presets' {
 Describe 'Resize-GeminiImage input and output' {
     It 'takes files from Get-ChildItem, wildcards and bracketed names through -LiteralPath' {
         $in = Copy-Corpus @('good.png', 'good.jpg', 'photo [1].png', 'café ünïcode.png')
+        Rename-Item -LiteralPath (Join-Path $in 'good.jpg') -NewName 'good2.jpg' # both would make good-ebay.jpg
         $out = New-TestFolder 'out'
-        @(Resize-GeminiImage -Path (Join-Path $in 'good.*') -Preset eBay -OutputDirectory $out).Count | Should -Be 2
-        (Resize-GeminiImage -LiteralPath (Join-Path $in 'photo [1].png') -Preset eBay -OutputDirectory $out).Path | Should -Be (Join-Path $out 'photo [1]-ebay.png')
-        (Get-Item -LiteralPath (Join-Path $in 'café ünïcode.png') | Resize-GeminiImage -Preset eBay -OutputDirectory $out).Path | Should -Be (Join-Path $out 'café ünïcode-ebay.png')
+        @(Resize-GeminiImage -Path (Join-Path $in 'good*.*') -Preset eBay -OutputDirectory $out).Count | Should -Be 2
+        (Resize-GeminiImage -LiteralPath (Join-Path $in 'photo [1].png') -Preset eBay -OutputDirectory $out).Path | Should -Be (Join-Path $out 'photo [1]-ebay.jpg')
+        (Get-Item -LiteralPath (Join-Path $in 'café ünïcode.png') | Resize-GeminiImage -Preset eBay -OutputDirectory $out).Path | Should -Be (Join-Path $out 'café ünïcode-ebay.jpg')
         (Get-ChildItem -LiteralPath $out).Count | Should -Be 4
     }
 
     It 'does not re-read the files it writes while Get-ChildItem enumerates the same folder' {
-        $in = Copy-Corpus @('good.png', 'good.jpg')
+        $in = Copy-Corpus @('good.png', 'photo [1].png')
         $results = Get-ChildItem -LiteralPath $in | Resize-GeminiImage -Preset Instagram
         @($results).Count | Should -Be 2
         (Get-ChildItem -LiteralPath $in).Count | Should -Be 4
@@ -134,7 +151,7 @@ Describe 'Resize-GeminiImage input and output' {
         $err = $null
         $results = Resize-GeminiImage -LiteralPath $paths -Preset Amazon, Instagram -OutputDirectory $out -ErrorVariable err -ErrorAction SilentlyContinue
         @($results).Count | Should -Be 2
-        (Get-ChildItem -LiteralPath $out -Force).Name | Sort-Object | Should -Be (@('good-amazon.png', 'good-instagram.png') | Sort-Object)
+        (Get-ChildItem -LiteralPath $out -Force).Name | Sort-Object | Should -Be (@('good-amazon.jpg', 'good-instagram.jpg') | Sort-Object)
         @($err).Count | Should -Be $expected.Count -Because 'each bad source fails once, not once per preset'
         foreach ($name in $expected.Keys) {
             $e = $err | Where-Object { [System.IO.Path]::GetFileName([string]$_.TargetObject) -eq $name }
@@ -153,15 +170,22 @@ Describe 'Resize-GeminiImage input and output' {
         $first = Resize-GeminiImage -LiteralPath (Join-Path $in 'good.png') -Preset Amazon
         $hash = Get-Sha256 $first.Path
         $err = $null
-        # same name from another source: good.jpg -Format Png -> good-amazon.png
-        $second = Resize-GeminiImage -LiteralPath (Join-Path $in 'good.jpg') -Preset Amazon -Format Png -ErrorVariable err -ErrorAction SilentlyContinue
+        # same name from another source: good.jpg -> good-amazon.jpg
+        $second = Resize-GeminiImage -LiteralPath (Join-Path $in 'good.jpg') -Preset Amazon -ErrorVariable err -ErrorAction SilentlyContinue
         $second | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.OutputExists*'
         $err[0].CategoryInfo.Category | Should -Be 'ResourceExists'
         Get-Sha256 $first.Path | Should -Be $hash
-        $third = Resize-GeminiImage -LiteralPath (Join-Path $in 'good.jpg') -Preset Amazon -Format Png -Force
+        $third = Resize-GeminiImage -LiteralPath (Join-Path $in 'good.jpg') -Preset Amazon -Force
         Get-Sha256 $third.Path | Should -Not -Be $hash
-        (Get-ChildItem -LiteralPath $in -Force).Name | Sort-Object | Should -Be (@('good-amazon.png', 'good.jpg', 'good.png') | Sort-Object)
+        (Get-ChildItem -LiteralPath $in -Force).Name | Sort-Object | Should -Be (@('good-amazon.jpg', 'good.jpg', 'good.png') | Sort-Object)
+        # two sources of one call aiming at one name: the second is refused, as when run one at a time
+        $out = New-TestFolder 'same-name'
+        $err = $null
+        $r = Resize-GeminiImage -LiteralPath (Join-Path $in 'good.png'), (Join-Path $in 'good.jpg') -Preset Amazon -OutputDirectory $out -ErrorVariable err -ErrorAction SilentlyContinue
+        @($r).Count | Should -Be 1
+        $r.SourcePath | Should -Be (Join-Path $in 'good.png')
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.OutputExists*' 
     }
 
     It '-WhatIf writes nothing' {
@@ -184,7 +208,78 @@ Describe 'Resize-GeminiImage input and output' {
         { Resize-GeminiImage -LiteralPath $src -Preset MySpace } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
         (Get-ChildItem -LiteralPath $in).Count | Should -Be 1
         @(Resize-GeminiImage -LiteralPath $src -Preset Amazon, Story -Suffix '_{preset}_{width}').Count | Should -Be 2
-        (Get-ChildItem -LiteralPath $in).Name | Sort-Object | Should -Be (@('good.png', 'good_amazon_1500.png', 'good_story_1080.png') | Sort-Object)
+        (Get-ChildItem -LiteralPath $in).Name | Sort-Object | Should -Be (@('good.png', 'good_amazon_1500.jpg', 'good_story_1080.jpg') | Sort-Object)
+    }
+}
+
+Describe 'Resize-GeminiImage photos as they come' {
+    BeforeAll {
+        function Save-TestImage([string] $Path, [object] $Image, [object] $Encoder) {
+            try { [SixLabors.ImageSharp.ImageExtensions]::Save($Image, $Path, $Encoder) } finally { $Image.Dispose() }
+        }
+    }
+
+    It 'keeps the colours of a CMYK JPEG' {
+        $in = Copy-Corpus @('cmyk.jpg') # left half rgb(200,30,40), right half rgb(20,160,60), as CMYK
+        $r = Resize-GeminiImage -LiteralPath (Join-Path $in 'cmyk.jpg') -Width 128 -Height 96 -Format Png -ErrorAction Stop
+        $left = (Get-Rgba $r.Path 20 48).Split(',') | ForEach-Object { [int]$_ }
+        [Math]::Abs($left[0] - 200) + [Math]::Abs($left[1] - 30) + [Math]::Abs($left[2] - 40) | Should -BeLessThan 30
+    }
+
+    It 'writes an 8-bit file from a 16-bit PNG' {
+        $in = New-TestFolder 'deep'
+        $src = Join-Path $in 'deep.png'
+        $pixel = [SixLabors.ImageSharp.PixelFormats.Rgba64]::new(50000, 10000, 20000, 65535)
+        Save-TestImage $src ([SixLabors.ImageSharp.Image[SixLabors.ImageSharp.PixelFormats.Rgba64]]::new(40, 30, $pixel)) `
+            ([SixLabors.ImageSharp.Formats.Png.PngEncoder]@{ BitDepth = 'Bit16'; ColorType = 'Rgb' })
+        $r = Resize-GeminiImage -LiteralPath $src -Width 20 -Height 15 -ErrorAction Stop
+        $png = [SixLabors.ImageSharp.MetadataExtensions]::GetPngMetadata([SixLabors.ImageSharp.Image]::Identify([string]$r.Path).Metadata)
+        "$($png.BitDepth)" | Should -Be 'Bit8'
+        $rgb = (Get-Rgba $r.Path 10 7).Split(',') | ForEach-Object { [int]$_ }
+        [Math]::Abs($rgb[0] - 194) + [Math]::Abs($rgb[1] - 39) + [Math]::Abs($rgb[2] - 78) | Should -BeLessThan 6 # 50000/65535 of 255 = 194.5
+    }
+
+    It 'flattens transparency going to a JPEG preset onto the background, and says so' {
+        $in = New-TestFolder 'alpha'
+        $src = Join-Path $in 'alpha.png'
+        Save-TestImage $src ([SixLabors.ImageSharp.Image[SixLabors.ImageSharp.PixelFormats.Rgba32]]::new(40, 40, [SixLabors.ImageSharp.PixelFormats.Rgba32]::new(0, 0, 0, 0))) `
+            ([SixLabors.ImageSharp.Formats.Png.PngEncoder]::new())
+        $r = Resize-GeminiImage -LiteralPath $src -Preset Instagram -Background '#FF0000' -Verbose 4>&1
+        $verbose = @($r | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message
+        $image = $r | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        $image.Format | Should -Be 'JPEG'
+        $verbose | Should -Contain "'$src' has transparent pixels and JPEG has none: flattened onto #FF0000."
+        $centre = (Get-Rgba $image.Path 540 540).Split(',') | ForEach-Object { [int]$_ }
+        $centre[0] | Should -BeGreaterThan 240
+        $centre[1] + $centre[2] | Should -BeLessThan 20
+    }
+
+    It 'takes the first frame of an animated GIF, with a warning' {
+        $in = Copy-Corpus @('anim.gif')
+        $src = Join-Path $in 'anim.gif'
+        $warnings = $null
+        $r = Resize-GeminiImage -LiteralPath $src -Preset Instagram -WarningVariable warnings -WarningAction SilentlyContinue
+        $r.Format | Should -Be 'JPEG'
+        @($warnings).Count | Should -Be 1
+        "$($warnings[0])" | Should -Be "'$src' is animated (2 frames); only the first frame is used."
+    }
+
+    It 'resizes -ThrottleLimit images at once and writes the results in input order' {
+        $in = Copy-Corpus @('good.png', 'good.jpg', 'big.png')
+        $sources = foreach ($i in 1..9) {
+            $name = Join-Path $in ('img{0}.png' -f $i)
+            Copy-Item -LiteralPath (Join-Path $in @('good.png', 'big.png', 'good.jpg')[$i % 3]) -Destination $name
+            $name
+        }
+        (Get-Command Resize-GeminiImage).Parameters['ThrottleLimit'] | Should -Not -BeNullOrEmpty
+        foreach ($limit in 1, 3) {
+            $out = New-TestFolder "throttle-$limit"
+            $results = Resize-GeminiImage -LiteralPath $sources -Preset Amazon, Instagram -ThrottleLimit $limit -OutputDirectory $out
+            @($results).Count | Should -Be 18
+            @($results.SourcePath | Select-Object -Unique) | Should -Be $sources
+            (Get-ChildItem -LiteralPath $out).Count | Should -Be 18
+        }
+        { Resize-GeminiImage -LiteralPath $sources[0] -Preset Amazon -ThrottleLimit 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
     }
 }
 
@@ -197,7 +292,7 @@ Describe 'Resize-GeminiImage provenance' {
     It 'keeps prompt and model through generate -> resize -> Get-GeminiImageInfo, in every format' {
         $out = New-TestFolder 'prov'
         $image = New-GeminiImage 'a lighthouse at dusk <b>&"quoted"' -AspectRatio 1:1 -OutputDirectory $out
-        $resized = $image | Resize-GeminiImage -Preset Amazon, InstagramPortrait
+        $resized = $image | Resize-GeminiImage -Preset Amazon, InstagramPortrait -Format Png
         $resized += $image | Resize-GeminiImage -Preset Shopify -Format Jpeg -Quality 80
         $resized += $image | Resize-GeminiImage -Preset Story -Format Webp
         @($resized).Count | Should -Be 4

@@ -5,6 +5,8 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
 using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Generation;
@@ -16,13 +18,15 @@ namespace GeminiImage.Cmdlets.Commands;
 [Cmdlet(VerbsCommon.Resize, "GeminiImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = PathSet)]
 [Alias("ConvertTo-GeminiPlatformImage")]
 [OutputType(typeof(ImageInfo))]
-public sealed class ResizeGeminiImageCommand : PSCmdlet
+public sealed class ResizeGeminiImageCommand : GeminiCmdlet
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
 
-    // Files this invocation wrote: Get-ChildItem may still be enumerating the folder they land in.
+    // Files this invocation writes (or is writing): Get-ChildItem may still be enumerating the folder they land in.
     private readonly HashSet<string> _written = new(StringComparer.OrdinalIgnoreCase);
+    // Sources being resized on the thread pool, oldest first; their results are written in this order.
+    private readonly Queue<Task<List<Action>>> _running = new();
     private List<Target> _targets = new();
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -56,14 +60,21 @@ public sealed class ResizeGeminiImageCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string Background { get; set; } = "white";
 
-    /// <summary>Default: the source's format when PNG, JPEG or WebP, otherwise PNG.</summary>
+    /// <summary>Default: the preset's format (JPEG; PNG when -Background is transparent); for -Width/-Height the source's
+    /// format when PNG, JPEG or WebP, otherwise PNG.</summary>
     [Parameter]
     [ValidateSet("Png", "Jpeg", "Webp")]
     public string Format { get; set; } = "Png";
 
+    /// <summary>Default: the preset's quality (85); 90 for -Width/-Height.</summary>
     [Parameter]
     [ValidateRange(1, 100)]
     public int Quality { get; set; } = 90;
+
+    /// <summary>How many images are resized at the same time. Default: the number of processors, at most 4.</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = Math.Max(1, Math.Min(Environment.ProcessorCount, 4));
 
     /// <summary>Default: next to each source image.</summary>
     [Parameter]
@@ -82,7 +93,7 @@ public sealed class ResizeGeminiImageCommand : PSCmdlet
 
     private sealed class Target
     {
-        public Target(string? preset, int width, int height, FitMode mode)
+        public Target(PlatformPreset? preset, int width, int height, FitMode mode)
         {
             Preset = preset;
             Width = width;
@@ -90,11 +101,26 @@ public sealed class ResizeGeminiImageCommand : PSCmdlet
             Mode = mode;
         }
 
-        public string? Preset { get; }
+        public PlatformPreset? Preset { get; }
         public int Width { get; }
         public int Height { get; }
         public FitMode Mode { get; }
-        public string Label => Preset ?? $"{Width}x{Height}";
+        public string Label => Preset?.Name ?? $"{Width}x{Height}";
+    }
+
+    /// <summary>One approved output of a source: where it goes and how it is encoded.</summary>
+    private sealed class Planned
+    {
+        public Planned(Target target, string output, ResizeOptions options)
+        {
+            Target = target;
+            Output = output;
+            Options = options;
+        }
+
+        public Target Target { get; }
+        public string Output { get; }
+        public ResizeOptions Options { get; }
     }
 
     protected override void BeginProcessing()
@@ -113,7 +139,7 @@ public sealed class ResizeGeminiImageCommand : PSCmdlet
         var modeGiven = bound.ContainsKey(nameof(Mode));
         _targets = Preset is { Length: > 0 }
             ? Preset.Distinct(StringComparer.OrdinalIgnoreCase).Select(PlatformPresets.Get)
-                .Select(p => new Target(p.Name, p.Width, p.Height, modeGiven ? EnumParameter.Parse<FitMode>(Mode) : p.SuggestedMode)).ToList()
+                .Select(p => new Target(p, p.Width, p.Height, modeGiven ? EnumParameter.Parse<FitMode>(Mode) : p.SuggestedMode)).ToList()
             : new List<Target> { new Target(null, Width, Height, EnumParameter.Parse<FitMode>(Mode)) };
 
         if (Suffix != null && _targets.Count > 1 && Suffix.IndexOf("{preset}", StringComparison.OrdinalIgnoreCase) < 0)
@@ -132,84 +158,141 @@ public sealed class ResizeGeminiImageCommand : PSCmdlet
                 WriteVerbose($"Skipping '{source}': this command wrote it.");
                 continue;
             }
-            foreach (var target in _targets)
+            if (!File.Exists(source))
             {
-                if (!ResizeOne(source, target)) break; // a bad source fails once, not once per preset
+                var message = Directory.Exists(source) ? $"'{source}' is a folder, not an image file." : $"Image file '{source}' was not found.";
+                WriteError(ErrorRecords.From(new ImageNotFoundException(source, message), source));
+                continue;
             }
+            var planned = Plan(source);
+            if (planned.Count == 0) continue;
+            // At most ThrottleLimit sources in memory at once; results come out in input order.
+            while (_running.Count >= ThrottleLimit) WriteResults(_running.Dequeue());
+            var token = StopToken;
+            _running.Enqueue(Task.Run(() => ResizeAll(source, planned, token), token));
+            while (_running.Count > 0 && _running.Peek().IsCompleted) WriteResults(_running.Dequeue());
         }
     }
 
-    /// <returns>false when the source itself is unusable.</returns>
-    private bool ResizeOne(string source, Target target)
+    protected override void EndProcessing() => WriteAllResults();
+
+    private void WriteAllResults()
     {
-        if (!File.Exists(source))
-        {
-            var message = Directory.Exists(source) ? $"'{source}' is a folder, not an image file." : $"Image file '{source}' was not found.";
-            WriteError(ErrorRecords.From(new ImageNotFoundException(source, message), source));
-            return false;
-        }
-        var format = MyInvocation.BoundParameters.ContainsKey(nameof(Format)) ? EnumParameter.Parse<ImageOutputFormat>(Format) : FormatOf(source);
-        var directory = OutputDirectory == null
-            ? System.IO.Path.GetDirectoryName(source)!
-            : GetUnresolvedProviderPathFromPSPath(OutputDirectory);
-        var output = System.IO.Path.Combine(directory,
-            System.IO.Path.GetFileNameWithoutExtension(source) + SuffixFor(target) + ExtensionOf(format));
+        while (_running.Count > 0) WriteResults(_running.Dequeue());
+    }
 
-        var action = $"Resize to {target.Width}x{target.Height} ({(target.Preset != null ? target.Preset + ", " : "")}{target.Mode}) as {format.ToString().ToUpperInvariant()} from '{source}'";
-        if (!ShouldProcess(output, action)) return true;
-
-        if (!Force && File.Exists(output))
+    /// <summary>The outputs of <paramref name="source"/> that ShouldProcess approves and that may be written (pipeline thread).</summary>
+    private List<Planned> Plan(string source)
+    {
+        var planned = new List<Planned>();
+        var sourceFormat = new Lazy<ImageOutputFormat>(() => FormatOf(source));
+        foreach (var target in _targets)
         {
-            WriteError(ErrorRecords.From(new OutputExistsException(output), output));
-            return true;
-        }
-        if (string.Equals(System.IO.Path.GetFullPath(output), System.IO.Path.GetFullPath(source), StringComparison.OrdinalIgnoreCase))
-            WriteWarning($"Overwriting the source '{source}' (-Force).");
+            var format = OutputFormat(target, sourceFormat);
+            var directory = OutputDirectory == null
+                ? System.IO.Path.GetDirectoryName(source)!
+                : GetUnresolvedProviderPathFromPSPath(OutputDirectory);
+            var output = System.IO.Path.Combine(directory,
+                System.IO.Path.GetFileNameWithoutExtension(source) + SuffixFor(target) + ExtensionOf(format));
 
-        byte[] data;
-        try
-        {
-            data = ImageResizer.Resize(source, new ResizeOptions
+            var action = $"Resize to {target.Width}x{target.Height} ({(target.Preset != null ? target.Preset.Name + ", " : "")}{target.Mode}) as {format.ToString().ToUpperInvariant()} from '{source}'";
+            if (!ShouldProcess(output, action)) continue;
+
+            // The same name from an earlier source of this call: let that one finish first, as if one at a time.
+            if (_written.Contains(output)) WriteAllResults();
+            if (!Force && File.Exists(output))
+            {
+                WriteError(ErrorRecords.From(new OutputExistsException(output), output));
+                continue;
+            }
+            if (string.Equals(System.IO.Path.GetFullPath(output), System.IO.Path.GetFullPath(source), StringComparison.OrdinalIgnoreCase))
+                WriteWarning($"Overwriting the source '{source}' (-Force).");
+            _written.Add(output);
+            planned.Add(new Planned(target, output, new ResizeOptions
             {
                 Width = target.Width,
                 Height = target.Height,
                 Mode = target.Mode,
                 Format = format,
-                Quality = Quality,
+                Quality = MyInvocation.BoundParameters.ContainsKey(nameof(Quality)) || target.Preset == null ? Quality : target.Preset.Quality,
                 Background = Background,
                 KeepMetadata = !StripMetadata,
-            });
+            }));
         }
-        catch (ImageFileException ex)
-        {
-            WriteError(ErrorRecords.From(ex, source));
-            return false;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            WriteError(ErrorRecords.From(ex, source));
-            return false;
-        }
+        return planned;
+    }
 
+    private ImageOutputFormat OutputFormat(Target target, Lazy<ImageOutputFormat> sourceFormat)
+    {
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(Format))) return EnumParameter.Parse<ImageOutputFormat>(Format);
+        return target.Preset == null ? sourceFormat.Value : ImageResizer.FormatFor(target.Preset, Background);
+    }
+
+    /// <summary>Decodes <paramref name="source"/> once and writes every planned output (thread pool). Returns the writes
+    /// for the pipeline thread: objects, verbose lines, warnings and errors, in order.</summary>
+    private List<Action> ResizeAll(string source, List<Planned> planned, CancellationToken token)
+    {
+        var results = new List<Action>();
+        ResizeSource image;
         try
         {
-            OutputWriter.WriteAtomic(data, output, Force);
+            image = ResizeSource.Load(source);
         }
-        catch (Exception ex) when (ex is GeminiImageException or IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        catch (Exception ex) when (ex is ImageFileException or IOException or UnauthorizedAccessException)
         {
-            WriteError(ErrorRecords.From(ex, output));
-            return true;
+            results.Add(() => WriteError(ErrorRecords.From(ex, source)));
+            return results; // a bad source fails once, not once per preset
         }
-        _written.Add(output);
-        WriteVerbose($"Wrote '{output}' ({data.Length:N0} bytes).");
+        using (image)
+        {
+            foreach (var warning in image.Warnings) results.Add(() => WriteWarning(warning));
+            foreach (var item in planned)
+            {
+                token.ThrowIfCancellationRequested();
+                var note = ImageResizer.DescribeFlattening(image, item.Options);
+                if (note != null) results.Add(() => WriteVerbose(note));
+                var data = ImageResizer.Resize(image, item.Options);
+                try
+                {
+                    OutputWriter.WriteAtomic(data, item.Output, Force);
+                }
+                catch (Exception ex) when (ex is GeminiImageException or IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+                {
+                    results.Add(() => WriteError(ErrorRecords.From(ex, item.Output)));
+                    continue;
+                }
+                var info = ProvenanceReader.Read(item.Output);
+                var length = data.Length;
+                results.Add(() =>
+                {
+                    WriteVerbose($"Wrote '{item.Output}' ({length:N0} bytes).");
+                    var result = PSObject.AsPSObject(info);
+                    result.Properties.Add(new PSNoteProperty("SourcePath", source));
+                    result.Properties.Add(new PSNoteProperty("Preset", item.Target.Preset?.Name));
+                    result.Properties.Add(new PSNoteProperty("Mode", item.Target.Mode));
+                    WriteObject(result);
+                });
+            }
+        }
+        return results;
+    }
 
-        var info = ProvenanceReader.Read(output);
-        var result = PSObject.AsPSObject(info);
-        result.Properties.Add(new PSNoteProperty("SourcePath", source));
-        result.Properties.Add(new PSNoteProperty("Preset", target.Preset));
-        result.Properties.Add(new PSNoteProperty("Mode", target.Mode));
-        WriteObject(result);
-        return true;
+    /// <summary>Waits for one source (Ctrl+C stops the wait) and writes its results on the pipeline thread.</summary>
+    private void WriteResults(Task<List<Action>> task)
+    {
+        try
+        {
+            task.Wait(StopToken);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (AggregateException) when (StopToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        foreach (var write in task.Result) write();
     }
 
     private string SuffixFor(Target target)

@@ -100,12 +100,18 @@ internal static class ImageFiles
     }
 
     /// <summary>All checks of <see cref="InputImageLoader"/>, then the first frame turned upright (EXIF orientation applied).</summary>
-    public static Image<Rgba32> LoadUpright(string path, ImageLimits limits, out byte[] data)
+    public static Image<Rgba32> LoadUpright(string path, ImageLimits limits, out byte[] data) =>
+        LoadUpright(path, limits, out data, out _);
+
+    /// <inheritdoc cref="LoadUpright(string, ImageLimits, out byte[])"/>
+    /// <param name="frames">How many frames the file had (animations: more than 1).</param>
+    public static Image<Rgba32> LoadUpright(string path, ImageLimits limits, out byte[] data, out int frames)
     {
         data = ReadAllBytes(path);
         var format = DetectFormat(data, path);
         var info = Identify(data, path, limits);
         var image = Decode(data, format, path);
+        frames = image.Frames.Count;
         if (image.Frames.Count > 1)
         {
             var first = image.Frames.CloneFrame(0);

@@ -7,13 +7,16 @@ namespace GeminiImage.Engine.Imaging;
 /// <summary>A named target size for a platform.</summary>
 public sealed class PlatformPreset
 {
-    public PlatformPreset(string name, int width, int height, FitMode suggestedMode, string description)
+    public PlatformPreset(string name, int width, int height, FitMode suggestedMode, string description,
+        ImageOutputFormat format = ImageOutputFormat.Jpeg, int quality = PlatformPresets.PhotoQuality)
     {
         Name = name;
         Width = width;
         Height = height;
         SuggestedMode = suggestedMode;
         Description = description;
+        Format = format;
+        Quality = quality;
     }
 
     /// <summary>Preset name as used on the command line, e.g. "InstagramPortrait".</summary>
@@ -26,6 +29,10 @@ public sealed class PlatformPreset
     public FitMode SuggestedMode { get; }
     /// <summary>What the size is for.</summary>
     public string Description { get; }
+    /// <summary>The output format the platform wants for photos (JPEG: smaller and much faster to write than PNG).</summary>
+    public ImageOutputFormat Format { get; }
+    /// <summary>JPEG/WebP quality for this preset (1–100).</summary>
+    public int Quality { get; }
 
     public override string ToString() => $"{Name} ({Width}x{Height})";
 }
@@ -33,6 +40,10 @@ public sealed class PlatformPreset
 /// <summary>Common platform image sizes (the platforms' recommended sizes as of 2025; they change from time to time).</summary>
 public static class PlatformPresets
 {
+    /// <summary>JPEG quality of the photo presets (libjpeg's scale, as ImageMagick's -quality; bench/Resize-GeminiImage.Bench.ps1
+    /// compares size and fidelity with ImageMagick at the same quality).</summary>
+    public const int PhotoQuality = 85;
+
     /// <summary>All presets, in a stable order.</summary>
     public static IReadOnlyList<PlatformPreset> All { get; } = new[]
     {
