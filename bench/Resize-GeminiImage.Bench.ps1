@@ -265,7 +265,8 @@ function Get-MeanPsnr([string] $Folder) {
     $values = foreach ($jpg in Get-ChildItem -LiteralPath $Folder -Filter '*.jpg') {
         $ref = [System.IO.Path]::ChangeExtension($jpg.FullName, '.png')
         if (-not (Test-Path -LiteralPath $ref)) { continue }
-        $text = & $compare.Path -metric PSNR $jpg.FullName $ref 'null:' 2>&1 | Out-String
+        # compare writes the metric to stderr (and exits 1 when the images differ)
+        $text = (& $compare.Path -metric PSNR $jpg.FullName $ref 'null:' 2>&1 | ForEach-Object { "$_" }) -join ' ' 
         if ($text -match '([0-9.]+)') { [double]$Matches[1] }
     }
     if ($values) { ($values | Measure-Object -Average).Average }

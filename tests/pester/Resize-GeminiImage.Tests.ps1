@@ -84,6 +84,17 @@ Describe 'Resize-GeminiImage presets' {
         "$($r.Width)x$($r.Height)" | Should -Be '300x200'
     }
 
+    It '-Width or -Height alone keeps the aspect ratio, named -<W>w or -<H>h' {
+        $in = Copy-Corpus @('good.png') # 64x48
+        $out = New-TestFolder 'one-side'
+        $w = Resize-GeminiImage -LiteralPath (Join-Path $in 'good.png') -Width 800 -OutputDirectory $out
+        "$($w.Width)x$($w.Height)" | Should -Be '800x600'
+        $w.Path | Should -Be (Join-Path $out 'good-800w.png')
+        $h = Resize-GeminiImage -LiteralPath (Join-Path $in 'good.png') -Height 30 -OutputDirectory $out
+        "$($h.Width)x$($h.Height)" | Should -Be '40x30'
+        $h.Path | Should -Be (Join-Path $out 'good-30h.png')
+    }
+
     It 'fits with Mode <Mode> to <Size>' -TestCases @(
         @{ Mode = 'Contain'; Size = '100x75' }
         @{ Mode = 'Cover'; Size = '100x100' }
@@ -201,7 +212,6 @@ Describe 'Resize-GeminiImage input and output' {
         $in = Copy-Corpus @('good.png')
         $src = Join-Path $in 'good.png'
         { Resize-GeminiImage -LiteralPath $src } | Should -Throw -ErrorId 'GeminiImage.InvalidArgument*'
-        { Resize-GeminiImage -LiteralPath $src -Width 10 } | Should -Throw -ErrorId 'GeminiImage.InvalidArgument*'
         { Resize-GeminiImage -LiteralPath $src -Preset Amazon -Width 10 -Height 10 } | Should -Throw -ErrorId 'GeminiImage.InvalidArgument*'
         { Resize-GeminiImage -LiteralPath $src -Preset Amazon -Background 'not-a-colour' } | Should -Throw -ErrorId 'GeminiImage.InvalidArgument*'
         { Resize-GeminiImage -LiteralPath $src -Preset Amazon, Story -Suffix '-shop' } | Should -Throw -ErrorId 'GeminiImage.InvalidArgument*'

@@ -105,7 +105,9 @@ public sealed class ResizeGeminiImageCommand : GeminiCmdlet
         public int Width { get; }
         public int Height { get; }
         public FitMode Mode { get; }
-        public string Label => Preset?.Name ?? $"{Width}x{Height}";
+        // -Width or -Height alone: the other side follows the source's aspect ratio (0 here).
+        public string Label => Preset?.Name ?? (Height == 0 ? $"{Width}w" : Width == 0 ? $"{Height}h" : $"{Width}x{Height}");
+        public string Size => Height == 0 ? $"{Width} pixels wide" : Width == 0 ? $"{Height} pixels high" : $"{Width}x{Height}";
     }
 
     /// <summary>One approved output of a source: where it goes and how it is encoded.</summary>
@@ -129,8 +131,8 @@ public sealed class ResizeGeminiImageCommand : GeminiCmdlet
         var hasSize = bound.ContainsKey(nameof(Width)) || bound.ContainsKey(nameof(Height));
         if (Preset is { Length: > 0 } && hasSize)
             Fail("Use either -Preset or -Width and -Height, not both.");
-        if (Preset is not { Length: > 0 } && !(bound.ContainsKey(nameof(Width)) && bound.ContainsKey(nameof(Height))))
-            Fail("Give -Preset (e.g. -Preset Amazon) or both -Width and -Height.");
+        if (Preset is not { Length: > 0 } && !hasSize)
+            Fail("Give -Preset (e.g. -Preset Amazon), or -Width and/or -Height.");
         if (!ImageResizer.IsColor(Background))
             Fail($"-Background '{Background}' is not a colour; use a name such as 'white' or 'transparent', or hex such as '#FFFFFF' or '#FFFFFF00'.");
         if (OutputDirectory != null && string.IsNullOrWhiteSpace(OutputDirectory))
@@ -195,7 +197,7 @@ public sealed class ResizeGeminiImageCommand : GeminiCmdlet
             var output = System.IO.Path.Combine(directory,
                 System.IO.Path.GetFileNameWithoutExtension(source) + SuffixFor(target) + ExtensionOf(format));
 
-            var action = $"Resize to {target.Width}x{target.Height} ({(target.Preset != null ? target.Preset.Name + ", " : "")}{target.Mode}) as {format.ToString().ToUpperInvariant()} from '{source}'";
+            var action = $"Resize to {target.Size} ({(target.Preset != null ? target.Preset.Name + ", " : "")}{target.Mode}) as {format.ToString().ToUpperInvariant()} from '{source}'";
             if (!ShouldProcess(output, action)) continue;
 
             // The same name from an earlier source of this call: let that one finish first, as if one at a time.
@@ -301,8 +303,8 @@ public sealed class ResizeGeminiImageCommand : GeminiCmdlet
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
             ["preset"] = target.Label.ToLowerInvariant(),
-            ["width"] = target.Width.ToString(CultureInfo.InvariantCulture),
-            ["height"] = target.Height.ToString(CultureInfo.InvariantCulture),
+            ["width"] = target.Width > 0 ? target.Width.ToString(CultureInfo.InvariantCulture) : "",
+            ["height"] = target.Height > 0 ? target.Height.ToString(CultureInfo.InvariantCulture) : "",
         };
         return Regex.Replace(Suffix, @"\{(preset|width|height)\}", m => values[m.Groups[1].Value], RegexOptions.IgnoreCase);
     }

@@ -23,9 +23,9 @@ public enum ImageOutputFormat
 /// <summary>Settings for <see cref="ImageResizer.Resize"/>.</summary>
 public sealed class ResizeOptions
 {
-    /// <summary>Target width in pixels.</summary>
+    /// <summary>Target width in pixels; 0: from <see cref="Height"/> and the source's aspect ratio.</summary>
     public int Width { get; set; }
-    /// <summary>Target height in pixels.</summary>
+    /// <summary>Target height in pixels; 0: from <see cref="Width"/> and the source's aspect ratio.</summary>
     public int Height { get; set; }
     /// <summary>How the image is fitted to the target (see <see cref="FitMode"/>).</summary>
     public FitMode Mode { get; set; } = FitMode.Pad;
@@ -70,7 +70,10 @@ public static class ImageResizer
     {
         if (source == null) throw new ArgumentNullException(nameof(source));
         var background = Validate(options);
-        var fit = FitMath.Compute(source.Width, source.Height, options.Width, options.Height, options.Mode);
+        var fit = options.Width == 0 || options.Height == 0
+            ? FitMath.Compute(source.Width, source.Height, Scaled(options.Width, source.Width, options.Height, source.Height),
+                Scaled(options.Height, source.Height, options.Width, source.Width), FitMode.Stretch)
+            : FitMath.Compute(source.Width, source.Height, options.Width, options.Height, options.Mode);
         var fill = options.Format == ImageOutputFormat.Jpeg ? Matte(background) : background;
         using var result = Fit(source, fit, fill, FlattenColor(source, options, background));
         if (!options.KeepMetadata) StripMetadata(result);
@@ -103,10 +106,14 @@ public static class ImageResizer
         if (options.Quality < 1 || options.Quality > 100)
             throw new ArgumentOutOfRangeException(nameof(options), options.Quality, "Quality must be between 1 and 100.");
         var background = ParseColor(options.Background);
-        if (options.Width <= 0 || options.Height <= 0)
-            throw new ArgumentOutOfRangeException(nameof(options), $"{options.Width}x{options.Height}", "Width and height must be positive.");
+        if (options.Width < 0 || options.Height < 0 || (options.Width == 0 && options.Height == 0))
+            throw new ArgumentOutOfRangeException(nameof(options), $"{options.Width}x{options.Height}", "Give a positive width, height or both.");
         return background;
     }
+
+    // The side given, or the other side scaled by the same factor (at least 1 pixel).
+    private static int Scaled(int side, int sourceSide, int otherSide, int otherSourceSide) =>
+        side > 0 ? side : Math.Max(1, (int)Math.Round((double)sourceSide * otherSide / otherSourceSide, MidpointRounding.AwayFromZero));
 
     // JPEG has no alpha: transparency goes onto the background, or white when the background itself is not opaque.
     private static Color Matte(Color background) => background.ToPixel<Rgba32>().A == 255 ? background : Color.White;

@@ -190,4 +190,17 @@ public class ResizeInputTests
         Assert.Same(png, JpegHuffmanOptimizer.Optimize(png));
         Assert.Same(truncated, JpegHuffmanOptimizer.Optimize(truncated));
     }
+
+    [Theory]
+    [InlineData(32, 0, 32, 24)]   // good.png is 64x48
+    [InlineData(0, 12, 16, 12)]
+    [InlineData(100, 0, 100, 75)]
+    public void Width_or_height_alone_keeps_the_aspect_ratio(int width, int height, int expectedWidth, int expectedHeight)
+    {
+        var bytes = ImageResizer.Resize(TestImages.Get("good.png"), new ResizeOptions { Width = width, Height = height, Mode = FitMode.Pad });
+
+        using var image = Decode(bytes);
+        Assert.Equal((expectedWidth, expectedHeight), (image.Width, image.Height));
+        Assert.Equal(255, image[0, 0].A); // no padding
+    }
 }

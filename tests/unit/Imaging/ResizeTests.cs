@@ -108,7 +108,8 @@ public class ResizeTests
     public void Resize_rejects_bad_options_and_bad_sources()
     {
         var good = TestImages.Get("good.png");
-        Assert.Throws<ArgumentOutOfRangeException>(() => ImageResizer.Resize(good, new ResizeOptions { Width = 0, Height = 10 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ImageResizer.Resize(good, new ResizeOptions { Width = 0, Height = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ImageResizer.Resize(good, new ResizeOptions { Width = -1, Height = 10 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => ImageResizer.Resize(good, new ResizeOptions { Width = 10, Height = 10, Quality = 101 }));
         Assert.Throws<ArgumentException>(() => ImageResizer.Resize(good, new ResizeOptions { Width = 10, Height = 10, Background = "not-a-colour" }));
         Assert.Throws<ImageTooLargeException>(() => ImageResizer.Resize(TestImages.Get("bomb.png"), new ResizeOptions { Width = 10, Height = 10 }));
