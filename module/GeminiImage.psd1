@@ -12,6 +12,9 @@
     Description          = 'Generate and edit images with Google Gemini image models (Nano Banana) from PowerShell: text-to-image, image editing, multi-turn image chats, cost tracking, and a local emulator for offline use and tests.'
     CompatiblePSEditions = @('Desktop', 'Core')
     PowerShellVersion    = '5.1'
+    # Windows PowerShell: GeminiImage.Cmdlets.dll references netstandard 2.0, built into .NET Framework from 4.7.1;
+    # 4.7.2 is the first with working netstandard 2.0 HTTP and TLS settings. PowerShell refuses the import below it.
+    DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('GeminiImage.Format.ps1xml')
     CmdletsToExport      = @(
         'New-GeminiImage'

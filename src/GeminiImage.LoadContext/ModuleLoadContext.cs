@@ -15,7 +15,8 @@ namespace GeminiImage.LoadContext;
 /// raises <see cref="AssemblyLoadContext.Resolving"/>; the handler answers with the copy in the private context, whose
 /// own <c>Load</c> then resolves the engine's dependencies from <c>bin</c>. One context per process: the cmdlet
 /// assembly binds its references once, so a re-import (Import-Module -Force, Remove-Module + Import-Module) must find
-/// the same context again.
+/// the same context again. The hook stays after Remove-Module: the session can still hold the module's objects, whose
+/// code loads engine assemblies on first use.
 /// </remarks>
 public static class ModuleLoadContext
 {
@@ -36,17 +37,6 @@ public static class ModuleLoadContext
             if (s_hooked) return;
             AssemblyLoadContext.Default.Resolving += Resolve;
             s_hooked = true;
-        }
-    }
-
-    /// <summary>Unhooks the event (Remove-Module). Assemblies already loaded stay loaded, as all assemblies do.</summary>
-    public static void Uninstall()
-    {
-        lock (s_lock)
-        {
-            if (!s_hooked) return;
-            AssemblyLoadContext.Default.Resolving -= Resolve;
-            s_hooked = false;
         }
     }
 

@@ -100,6 +100,22 @@ $paths += Test-Generate
         $run.Result.Engines | Should -Be 1
     }
 
+    It 'keeps resolving the engine after Remove-Module, for objects and types the session still holds' {
+        $script = @'
+param([string] $ModulePath)
+$ErrorActionPreference = 'Stop'
+Import-Module $ModulePath
+Remove-Module GeminiImage
+# The cmdlet assembly stays loaded; its code reaches the engine for the first time only now.
+$cmdlets = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'GeminiImage.Cmdlets' }
+$record = $cmdlets.GetType('GeminiImage.Cmdlets.Infrastructure.ErrorRecords')::From([Exception]::new('x'), $null)
+[pscustomobject]@{ Id = $record.FullyQualifiedErrorId } | ConvertTo-Json -Compress
+'@
+        $run = Invoke-TestPwsh -Script $script -ArgumentList $ModulePath
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $run.Result.Id | Should -Be 'GeminiImage.UnexpectedError'
+    }
+
     It 'Import-Module loads only the cmdlet assembly and the load-context shim' {
         $script = @'
 param([string] $ModulePath)

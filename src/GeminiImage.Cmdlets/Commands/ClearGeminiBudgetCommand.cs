@@ -3,6 +3,7 @@ using System.IO;
 using System.Management.Automation;
 using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Ledger;
+using GeminiImage.Engine.Errors;
 
 namespace GeminiImage.Cmdlets.Commands;
 
@@ -49,7 +50,7 @@ public sealed class ClearGeminiBudgetCommand : PSCmdlet
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException || MalformedJson.Is(ex))
         {
             WriteError(ErrorRecords.From(ex, path));
             return;

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Catalog;
 using GeminiImage.Engine.Pricing;
+using GeminiImage.Engine.Errors;
 
 namespace GeminiImage.Cmdlets.Commands;
 
@@ -29,7 +30,7 @@ public sealed class GetGeminiPricingCommand : PSCmdlet
         {
             table = PriceTable.Load();
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or FormatException || MalformedJson.Is(ex))
         {
             ThrowTerminatingError(PriceFiles.Invalid(new InvalidDataException($"The price override '{path}' cannot be used: {ex.Message}", ex), path));
             return;

@@ -1,7 +1,8 @@
+using System;
 using System.IO;
 using System.Management.Automation;
-using System.Text.Json;
 using GeminiImage.Engine.Chat;
+using GeminiImage.Engine.Errors;
 
 namespace GeminiImage.Cmdlets.Commands;
 
@@ -29,7 +30,7 @@ public sealed class ImportGeminiImageChatCommand : PSCmdlet
         {
             WriteError(new ErrorRecord(ex, "GeminiImage.ChatNotFound", ErrorCategory.ObjectNotFound, path));
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (MalformedJson.Is(ex))
         {
             WriteError(new ErrorRecord(ex, "GeminiImage.InvalidChatFile", ErrorCategory.InvalidData, path));
         }

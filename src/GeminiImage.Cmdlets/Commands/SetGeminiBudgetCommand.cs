@@ -4,6 +4,7 @@ using System.IO;
 using System.Management.Automation;
 using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Ledger;
+using GeminiImage.Engine.Errors;
 
 namespace GeminiImage.Cmdlets.Commands;
 
@@ -46,7 +47,7 @@ public sealed class SetGeminiBudgetCommand : PSCmdlet
         {
             settings = BudgetSettings.Load(folder);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException || MalformedJson.Is(ex))
         {
             // A damaged budget.json is replaced by the new settings rather than blocking them.
             WriteWarning($"The budget file in '{folder}' could not be read ({ex.Message}); it will be replaced.");

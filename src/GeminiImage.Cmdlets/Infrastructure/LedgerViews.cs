@@ -260,7 +260,7 @@ internal static class PriceFiles
         {
             table = Engine.Pricing.PriceTable.Load(path);
         }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or FormatException or KeyNotFoundException)
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or KeyNotFoundException || Engine.Errors.MalformedJson.Is(ex))
         {
             throw new System.IO.InvalidDataException($"'{path}' is not a valid price file: {ex.Message}", ex);
         }

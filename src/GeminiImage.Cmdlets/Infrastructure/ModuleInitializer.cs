@@ -20,7 +20,11 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
 {
     public void OnImport() => DependencyResolver.Install();
 
-    public void OnRemove(PSModuleInfo psModuleInfo) => DependencyResolver.Uninstall();
+    /// <summary>
+    /// Keeps the resolver: after Remove-Module the session can still hold the module's objects and types (results, a chat,
+    /// the emulator), whose code loads engine and dependency assemblies on first use; unhooked, those loads would fail.
+    /// </summary>
+    public void OnRemove(PSModuleInfo psModuleInfo) { }
 }
 
 /// <summary>
@@ -53,16 +57,6 @@ internal static class DependencyResolver
         }
     }
 
-    public static void Uninstall()
-    {
-        lock (s_lock)
-        {
-            s_shim?.GetMethod("Uninstall")!.Invoke(null, null);
-            if (s_fallbackHooked) AppDomain.CurrentDomain.AssemblyResolve -= ResolveFromBin;
-            s_fallbackHooked = false;
-        }
-    }
-
     private static bool TryInstallShim()
     {
         try
@@ -83,13 +77,28 @@ internal static class DependencyResolver
     {
         var name = new AssemblyName(args.Name).Name;
         if (string.IsNullOrEmpty(name)) return null;
-        var path = Path.Combine(BinDirectory, name + ".dll");
-        if (!File.Exists(path)) return null;
+        var path = BinPath(name!);
+        if (path == null) return null;
         lock (s_loaded)
         {
             // .NET Framework has no binding redirects for a module: return our copy whatever version was asked for.
             if (!s_loaded.TryGetValue(name!, out var assembly)) s_loaded[name!] = assembly = Assembly.LoadFrom(path);
             return assembly;
         }
+    }
+
+    /// <summary>
+    /// The file for <paramref name="name"/>: on Windows the Windows build from runtimes/win/lib when the package has one
+    /// (System.Text.Encoding.CodePages: the copy in bin itself is the build for other systems), else bin/name.dll.
+    /// </summary>
+    internal static string? BinPath(string name)
+    {
+        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        {
+            var windows = Path.Combine(BinDirectory, "runtimes", "win", "lib", "netstandard2.0", name + ".dll");
+            if (File.Exists(windows)) return windows;
+        }
+        var path = Path.Combine(BinDirectory, name + ".dll");
+        return File.Exists(path) ? path : null;
     }
 }

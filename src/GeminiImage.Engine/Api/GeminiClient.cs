@@ -36,6 +36,7 @@ public sealed class GeminiClient
         _limiter = limiter ?? RequestLimiter.Shared;
         _http = options.Handler != null ? new HttpClient(options.Handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan } : SharedClient(options.Proxy, options.DirectConnection);
         _pipeline = BuildPipeline();
+        FrameworkNetworking.EnableModernTls();
     }
 
     public GeminiClientOptions Options => _options;
@@ -170,8 +171,9 @@ public sealed class GeminiClient
     {
         using var slot = await _limiter.AcquireAsync(cancellationToken).ConfigureAwait(false);
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        attempt.CancelAfter(_options.AttemptTimeout);
         using var request = build();
+        // .NET Framework: enough connections that HttpClient sends at once what the limiter lets through.
+        FrameworkNetworking.EnsureConnections(request.RequestUri!, _options.Proxy, _limiter.MaxConcurrency);
         // Credentials and gateway headers go only to the configured service (an upload session URL carries its own authority).
         if (_endpoint.Owns(request.RequestUri!))
         {
@@ -181,6 +183,8 @@ public sealed class GeminiClient
         request.Headers.TryAddWithoutValidation("X-Server-Timeout", ((int)Math.Ceiling(_options.AttemptTimeout.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture));
         _options.Debug?.Invoke($"{request.Method} {Scrub(request.RequestUri!.ToString())} ({request.Content?.Headers.ContentLength ?? 0:N0} bytes)");
         var watch = Stopwatch.StartNew();
+        // The attempt's clock starts here, as the request goes out, not while it waited for a slot.
+        attempt.CancelAfter(_options.AttemptTimeout);
         try
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token).ConfigureAwait(false);
@@ -197,6 +201,10 @@ public sealed class GeminiClient
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && attempt.IsCancellationRequested)
         {
             throw new AttemptTimeoutException(_options.AttemptTimeout);
+        }
+        catch (HttpRequestException ex) when (FrameworkNetworking.IsTlsFailure(ex))
+        {
+            throw new GeminiTlsException(Scrub($"The TLS handshake with {request.RequestUri!.Host} failed: {Innermost(ex).Message}"), ex);
         }
         catch (HttpRequestException ex)
         {
