@@ -59,7 +59,8 @@ public class FrameworkNetworkingTests
         {
             using var socket = await listener.AcceptTcpClientAsync();
             var stream = socket.GetStream();
-            await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"));
+            var answer = Encoding.ASCII.GetBytes("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+            await stream.WriteAsync(answer, 0, answer.Length);
             await Task.Delay(500);
         });
         using var handler = new HttpClientHandler();

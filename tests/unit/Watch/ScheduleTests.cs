@@ -190,7 +190,7 @@ public class ScheduleTests
 
     private sealed class Folder : IDisposable
     {
-        public string Root { get; } = Directory.CreateTempSubdirectory("schedule-host-").FullName;
+        public string Root { get; } = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "schedule-host-" + Guid.NewGuid().ToString("N"))).FullName;
         public string File(string relative)
         {
             var path = Path.Combine(Root, relative);
@@ -228,7 +228,7 @@ public class ScheduleTests
         var cache = f.Sub(".nuget/packages/powershell/7.6.9/tools/net10.0/any/unix");
         f.File(".nuget/packages/powershell/7.6.9/tools/net10.0/any/unix/pwsh");
         var installed = f.File("usr/local/bin/pwsh");
-        var path = string.Join(Path.PathSeparator, f.Sub("empty"), Path.GetDirectoryName(installed));
+        var path = f.Sub("empty") + Path.PathSeparator + Path.GetDirectoryName(installed);
         Assert.Equal(installed, ScheduleHost.Select("Core", cache, windows: false, path));
         Assert.Equal(ScheduleHost.UnavailableId, Assert.IsType<GeminiArgumentException>(Record.Exception(() => ScheduleHost.Select("Core", cache, false, f.Sub("empty")))).ErrorId);
         var toolStore = f.File(".dotnet/tools/.store/powershell/7.6.9/pwsh");
