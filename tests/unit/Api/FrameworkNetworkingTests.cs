@@ -20,7 +20,8 @@ public class FrameworkNetworkingTests
         var result = FrameworkNetworking.WithModernTls(current);
         Assert.True(result.HasFlag(SecurityProtocolType.Tls12));
         Assert.True(result.HasFlag(current), "what was allowed stays allowed");
-        Assert.True(result.HasFlag(SecurityProtocolType.Tls13), "TLS 1.3 where the runtime defines it");
+        const SecurityProtocolType tls13 = (SecurityProtocolType)12288;
+        Assert.Equal(Enum.IsDefined(typeof(SecurityProtocolType), tls13), result.HasFlag(tls13)); // TLS 1.3 where the runtime defines it
     }
 
     [Fact]
@@ -52,26 +53,30 @@ public class FrameworkNetworkingTests
     public async Task A_failed_TLS_handshake_is_a_TlsFailed_error_that_says_how_to_fix_it()
     {
         // A server that answers in plain HTTP where the client expects TLS.
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var server = Task.Run(async () =>
+        try
         {
-            using var socket = await listener.AcceptTcpClientAsync();
-            var stream = socket.GetStream();
-            var answer = Encoding.ASCII.GetBytes("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
-            await stream.WriteAsync(answer, 0, answer.Length);
-            await Task.Delay(500);
-        });
-        using var handler = new HttpClientHandler();
-        var client = new GeminiClient(new GeminiClientOptions
-        {
-            BaseUri = new Uri($"https://127.0.0.1:{port}/"), ApiKey = "k", Handler = handler, MaxRetries = 2, AttemptTimeout = TimeSpan.FromSeconds(10),
-        }, new RequestLimiter());
-        var error = await Assert.ThrowsAsync<GeminiTlsException>(() => client.SendAsync<object>(HttpMethod.Get, "v1beta/models", null, default));
-        Assert.Equal("GeminiImage.TlsFailed", error.ErrorId);
-        Assert.Contains("TLS", error.Message);
-        Assert.Contains("TLS 1.2", error.RecommendedAction);
-        await server;
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            var server = Task.Run(async () =>
+            {
+                using var socket = await listener.AcceptTcpClientAsync();
+                var stream = socket.GetStream();
+                var answer = Encoding.ASCII.GetBytes("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+                await stream.WriteAsync(answer, 0, answer.Length);
+                await Task.Delay(500);
+            });
+            using var handler = new HttpClientHandler();
+            var client = new GeminiClient(new GeminiClientOptions
+            {
+                BaseUri = new Uri($"https://127.0.0.1:{port}/"), ApiKey = "k", Handler = handler, MaxRetries = 2, AttemptTimeout = TimeSpan.FromSeconds(10),
+            }, new RequestLimiter());
+            var error = await Assert.ThrowsAsync<GeminiTlsException>(() => client.SendAsync<object>(HttpMethod.Get, "v1beta/models", null, default));
+            Assert.Equal("GeminiImage.TlsFailed", error.ErrorId);
+            Assert.Contains("TLS", error.Message);
+            Assert.Contains("TLS 1.2", error.RecommendedAction);
+            await server;
+        }
+        finally { listener.Stop(); }
     }
 }
