@@ -366,3 +366,45 @@ Import-Module '$ModulePath'
         @(Get-GeminiUsage | Where-Object Status -eq 'Pending').Count | Should -Be 0 -Because 'every reservation was settled'
     }
 }
+
+Describe 'Invoke-GeminiBatch exit codes for schedulers' {
+    BeforeAll {
+        $script:Work = New-TestFolder 'exit'
+        $rows = @(@{ Id = 'a'; Prompt = 'a kite' }, @{ Id = 'b'; Prompt = 'a boat' })
+        $script:GoodCsv = Join-Path $Work 'good.csv'
+        $rows | ForEach-Object { [pscustomobject]$_ } | Export-Csv -LiteralPath $GoodCsv -NoTypeInformation
+        $script:MixedCsv = Join-Path $Work 'mixed.csv'
+        @(@{ Id = 'a'; Prompt = 'a kite' }, @{ Id = 'blocked'; Prompt = '[emulator:block] no' }) | ForEach-Object { [pscustomobject]$_ } |
+            Export-Csv -LiteralPath $MixedCsv -NoTypeInformation
+        $script:Budgeted = New-TestFolder 'exit-home'
+        $exe, $lead = Get-TestPowerShell
+        $script:PwshExe = $exe; $script:PwshLead = @($lead | Where-Object { $_ })
+        # Runs a line in a child pwsh with -File or -Command, the documented way: `...; exit $LASTEXITCODE`.
+        function Get-ChildExitCode([string] $Line, [string] $Mode, [string] $DataHome) {
+            $text = "Import-Module '$ModulePath'; $Line -ErrorAction SilentlyContinue | Out-Null; exit `$LASTEXITCODE"
+            $env = @{ GEMINI_BASE_URL = $Emulator.BaseUri.ToString(); GEMINI_API_KEY = $Emulator.ApiKey; GEMINI_IMAGE_HOME = $DataHome }
+            if ($Mode -eq 'File') { return (Invoke-TestPwsh -Script $text -Environment $env).ExitCode }
+            $saved = @{}; foreach ($k in $env.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $env[$k]) }
+            try { $null = & $PwshExe @PwshLead -NoProfile -NonInteractive -Command $text 2>&1; $LASTEXITCODE }
+            finally { foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) } }
+        }
+    }
+    BeforeEach { $Emulator.Reset(); $Emulator.Latency = [timespan]::Zero }
+
+    It '<Case> exits <Code> through -<Mode>' -TestCases @(
+        @{ Case = 'every row succeeded'; Csv = 'GoodCsv'; Budget = $false; Code = 0; Mode = 'File' }
+        @{ Case = 'every row succeeded'; Csv = 'GoodCsv'; Budget = $false; Code = 0; Mode = 'Command' }
+        @{ Case = 'a row was blocked'; Csv = 'MixedCsv'; Budget = $false; Code = 1; Mode = 'File' }
+        @{ Case = 'a row was blocked'; Csv = 'MixedCsv'; Budget = $false; Code = 1; Mode = 'Command' }
+        @{ Case = 'the budget stopped the run'; Csv = 'GoodCsv'; Budget = $true; Code = 2; Mode = 'File' }
+        @{ Case = 'the budget stopped the run'; Csv = 'GoodCsv'; Budget = $true; Code = 2; Mode = 'Command' }
+        @{ Case = 'the CSV is missing'; Csv = $null; Budget = $false; Code = 2; Mode = 'File' }
+        @{ Case = 'the CSV is missing'; Csv = $null; Budget = $false; Code = 2; Mode = 'Command' }
+    ) {
+        $dataHome = New-TestFolder 'exit-data'
+        if ($Budget) { '{"Daily":0.001}' | Set-Content -LiteralPath (Join-Path $dataHome 'budget.json') }
+        $csv = if ($Csv) { Get-Variable -Name $Csv -ValueOnly } else { Join-Path $Work 'no-such.csv' }
+        $out = Join-Path $Work ([guid]::NewGuid().ToString('N'))
+        Get-ChildExitCode "Invoke-GeminiBatch -Path '$csv' -OutputDirectory '$out'" $Mode $dataHome | Should -Be $Code
+    }
+}

@@ -75,8 +75,14 @@ Describe 'Start-GeminiFolderWatch' {
         (Get-ChildItem -LiteralPath (Join-Path $f.In 'processed')).Name | Sort-Object | Should -Be @('good.jpg', 'good.png')
         Join-Path $f.In 'notes.txt' | Should -Exist
         $LASTEXITCODE | Should -Be 0
-        $log = Get-Content -LiteralPath (Join-Path $f.Log ('watch-{0:yyyy-MM-dd}.log' -f (Get-Date))) -Raw
-        $log | Should -Match 'OK +good\.jpg ->'
+        # One log per watched folder, every line with its UTC offset and the folder's name.
+        $logFile = @(Get-ChildItem -LiteralPath $f.Log -Filter ('watch-in-*-{0:yyyy-MM-dd}.log' -f (Get-Date)))
+        $logFile.Count | Should -Be 1
+        $log = Get-Content -LiteralPath $logFile[0].FullName -Raw
+        $log | Should -Match '(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d  OK +\[in\] good\.jpg ->'
+        $summary = Get-Content -LiteralPath (Join-Path $f.Log ($logFile[0].Name -replace '-\d{4}-\d\d-\d\d\.log$', '.runs.jsonl')) | Select-Object -Last 1 | ConvertFrom-Json
+        $summary.succeeded | Should -Be 2
+        $summary.exitCode | Should -Be 0
         $log | Should -Match 'Watch ended \(done\): 2 succeeded'
     }
 
@@ -192,5 +198,120 @@ Describe 'Start-GeminiFolderWatch in a scheduled (child) process' {
             @($sent | Where-Object { $_ -eq $hash[$n] }).Count | Should -Be 1 -Because "$n was finished before the kill"
         }
         $sent.Count | Should -BeLessOrEqual 4 -Because 'at most the one request in flight at the kill is sent again'
+    }
+}
+
+Describe 'Start-GeminiFolderWatch rides out trouble' {
+    BeforeEach { $Emulator.Reset(); $Emulator.Latency = [timespan]::Zero }
+    AfterEach { $Emulator.ClearFaults() }
+
+    It 'processes a file held open while being written once it is complete, and never fails it' -Skip:$OnWindows {
+        $f = New-WatchFolders
+        $w = Start-RunspaceWatch $f
+        try {
+            $img = Join-Path $Corpus 'good.jpg'
+            $target = Join-Path $f.In 'held.jpg'
+            $half = [int]((Get-Item -LiteralPath $img).Length / 2)
+            # A writer that is not .NET (no advisory lock): created empty, held open, filled in two parts with pauses.
+            $sh = Join-Path $f.Root 'writer.sh'
+            Set-Content -LiteralPath $sh -Value "exec 3>'$target'; sleep 2; head -c $half '$img' >&3; sleep 2; tail -c +$($half + 1) '$img' >&3; sleep 1; exec 3>&-"
+            $writer = Start-Process -FilePath /bin/sh -ArgumentList $sh -PassThru
+            Wait-Until { Test-Path -LiteralPath (Join-Path $f.In 'processed/held.jpg') } 40
+            $writer.WaitForExit()
+            Join-Path $f.In 'failed' | Should -Not -Exist
+            $Emulator.RequestCount | Should -Be 1
+            $Emulator.Requests[0].InputImageHashes[0] | Should -Be (Get-Sha256 $img) -Because 'the complete file was sent'
+        }
+        finally { $w.PowerShell.Stop(); $w.PowerShell.Dispose() }
+    }
+
+    It 'processes a second file with a reused name and other content; the same content again is skipped' {
+        $f = New-WatchFolders
+        Add-Image $f.In 'good.png'
+        Start-GeminiFolderWatch -Path $f.In -Prompt 'x' -OutputDirectory $f.Out -LogDirectory $f.Log -Once @Fast | Out-Null
+        Add-Image $f.In 'jpeg-named.png' 'good.png'      # a camera starting its numbering again
+        $r = Start-GeminiFolderWatch -Path $f.In -Prompt 'x' -OutputDirectory $f.Out -LogDirectory $f.Log -Once @Fast
+        $r.Status | Should -Be 'Succeeded'
+        $r.OutputPath | Should -Be (Join-Path $f.Out 'good-edited-2.png')
+        $Emulator.RequestCount | Should -Be 2
+        Copy-Item -LiteralPath (Join-Path $f.In 'processed/good-2.png') -Destination (Join-Path $f.In 'good.png')
+        $again = Start-GeminiFolderWatch -Path $f.In -Prompt 'x' -OutputDirectory $f.Out -LogDirectory $f.Log -Once @Fast
+        $again.Status | Should -Be 'Skipped'
+        $Emulator.RequestCount | Should -Be 2
+    }
+
+    It 'rides out a 60-second outage in a continuous watch' {
+        $f = New-WatchFolders
+        $fault = (Get-GeminiType 'GeminiImage.Emulator.EmulatorFault')::new('Unavailable503')
+        $fault.Count = 100000
+        $Emulator.EnqueueFault($fault)
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript({
+                param($ModulePath, $In, $Out, $Log)
+                Import-Module $ModulePath
+                Start-GeminiFolderWatch -Path $In -Prompt 'x' -OutputDirectory $Out -LogDirectory $Log -PollInterval 0:0:0.2 -StableFor 0:0:0.3 `
+                    -RescanInterval 0:0:2 -MaxRetries 0 -Timeout 0:3:0 -ErrorAction SilentlyContinue
+            }).AddArgument($ModulePath).AddArgument($f.In).AddArgument($f.Out).AddArgument($f.Log)
+        $handle = $ps.BeginInvoke()
+        try {
+            Add-Image $f.In 'good.png'
+            $outage = [Diagnostics.Stopwatch]::StartNew()
+            Start-Sleep -Seconds 60
+            $handle.IsCompleted | Should -BeFalse -Because 'the watch must not give up during the outage'
+            $Emulator.ClearFaults()
+            Wait-Until { Test-Path -LiteralPath (Join-Path $f.In 'processed/good.png') } 90
+            Join-Path $f.Out 'good-edited.png' | Should -Exist
+            $log = Get-Content -Raw -LiteralPath (Get-ChildItem -LiteralPath $f.Log -Filter 'watch-*.log')[0].FullName
+            $log | Should -Match 'Pausing'
+            $log | Should -Match 'Resuming'
+            $handle.IsCompleted | Should -BeFalse
+        }
+        finally { $ps.Stop(); $ps.Dispose() }
+    }
+
+    It 'stops on SIGTERM like Ctrl+C: logs it, releases the lock, exits 2' -Skip:$OnWindows {
+        $f = New-WatchFolders
+        $child = Invoke-ChildWatch $f -Tail '; exit $LASTEXITCODE' -NoWait
+        try {
+            Wait-Until { Test-Path -LiteralPath (Join-Path $f.In '.gemini-watch.lock') } 60
+            Start-Sleep -Milliseconds 500
+            & kill -TERM $child.Id
+            $child.WaitForExit(20000) | Should -BeTrue
+        }
+        finally { if (-not $child.HasExited) { $child.Kill() } }
+        Join-Path $f.In '.gemini-watch.lock' | Should -Not -Exist
+        $log = Get-Content -Raw -LiteralPath (Get-ChildItem -LiteralPath $f.Log -Filter 'watch-*.log')[0].FullName
+        $log | Should -Match 'Watch stopped by a termination signal'
+        $child.ExitCode | Should -Be 2
+    }
+}
+
+Describe 'Start-GeminiFolderWatch exit codes for schedulers' {
+    BeforeEach { $Emulator.Reset(); $Emulator.Latency = [timespan]::Zero }
+
+    It 'exits 2 when the folder is busy or missing, with -Once and without' -TestCases @(
+        @{ Case = 'busy'; Tail = '-Once; exit $LASTEXITCODE' }
+        @{ Case = 'busy'; Tail = '-Timeout 0:0:5; exit $LASTEXITCODE' }
+        @{ Case = 'missing'; Tail = '-Once; exit $LASTEXITCODE' }
+        @{ Case = 'missing'; Tail = '-Timeout 0:0:5; exit $LASTEXITCODE' }
+    ) {
+        $f = New-WatchFolders
+        $lock = $null
+        if ($Case -eq 'busy') { $lock = [IO.File]::Open((Join-Path $f.In '.gemini-watch.lock'), 'OpenOrCreate', 'ReadWrite', 'None') }
+        else { Remove-Item -LiteralPath $f.In }
+        try { Invoke-ChildWatch $f -Tail $Tail | Should -Be 2 }
+        finally { if ($lock) { $lock.Dispose() } }
+        $log = Get-Content -Raw -LiteralPath (Get-ChildItem -LiteralPath $f.Log -Filter 'watch-*.log')[0].FullName
+        $log | Should -Match 'Refused to start'
+    }
+
+    It 'a continuous watch that ends at its time limit exits 0 through -File' {
+        $f = New-WatchFolders
+        Add-Image $f.In 'good.png'
+        $env = @{ GEMINI_BASE_URL = $Emulator.BaseUri.AbsoluteUri; GEMINI_API_KEY = $Emulator.ApiKey }
+        $run = Invoke-TestPwsh -Environment $env -Script ("Import-Module '$ModulePath'; Start-GeminiFolderWatch -Path '$($f.In)' -Prompt 'x' " +
+            "-OutputDirectory '$($f.Out)' -LogDirectory '$($f.Log)' -PollInterval 0:0:0.1 -StableFor 0:0:0.3 -Timeout 0:0:8 | Out-Null; exit `$LASTEXITCODE")
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        Join-Path $f.In 'processed/good.png' | Should -Exist
     }
 }

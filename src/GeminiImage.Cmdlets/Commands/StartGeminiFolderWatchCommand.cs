@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Security;
+using System.Threading;
 using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Catalog;
 using GeminiImage.Engine.Configuration;
@@ -91,12 +92,18 @@ public sealed class StartGeminiFolderWatchCommand : GeminiApiCmdlet
     [Parameter]
     public TimeSpan RescanInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>A continuous watch stops on an outage or at the budget (exit code 2) instead of pausing and resuming.</summary>
+    [Parameter]
+    public SwitchParameter StopOnError { get; set; }
+
     /// <summary>A file holding only the API key, for unattended runs (the key stays off command lines).</summary>
     [Parameter]
     public string? ApiKeyFile { get; set; }
 
     protected override void EndProcessing()
     {
+        // "Stopped early" until the run gets to its end: a refused start (busy or missing folder) leaves 2.
+        SetExitCode(2);
         var options = new FolderWatchOptions
         {
             Folder = GetUnresolvedProviderPathFromPSPath(Path),
@@ -112,6 +119,7 @@ public sealed class StartGeminiFolderWatchCommand : GeminiApiCmdlet
             PollInterval = PollInterval,
             StableFor = StableFor,
             RescanInterval = RescanInterval,
+            StopOnError = StopOnError,
         };
         ImageRequest template;
         try
@@ -135,12 +143,16 @@ public sealed class StartGeminiFolderWatchCommand : GeminiApiCmdlet
         }
         catch (Exception ex) when (ex is GeminiImageException or IOException or UnauthorizedAccessException or ArgumentException)
         {
+            new WatchLog(options.LogDirectory, options.Folder).Fail($"Refused to start: {ex.Message}");
             ThrowTerminatingError(ErrorRecords.From(ex, Path));
             return;
         }
 
-        var service = CreateGenerationService(UsageOperation.Watch);
-        var watcher = new FolderWatcher(options, FolderWatcher.EditWith(service, template, QueueWarning))
+        FolderWatcher? watcherRef = null;
+        // Near-budget and downscale warnings go to the watch log too, not only to the console.
+        Action<string> warn = message => { if (watcherRef != null) watcherRef.Warn(message); else QueueWarning(message); };
+        var service = CreateGenerationService(UsageOperation.Watch, warning: warn);
+        var watcher = watcherRef = new FolderWatcher(options, FolderWatcher.EditWith(service, template, warn))
         {
             Verbose = QueueVerbose,
             Warning = QueueWarning,
@@ -159,17 +171,50 @@ public sealed class StartGeminiFolderWatchCommand : GeminiApiCmdlet
         }
 
         WriteVerbose($"Watching '{options.Folder}'; log: {watcher.Log.CurrentPath}");
-        var summary = Run(token => watcher.RunAsync(token));
+        FolderWatchSummary summary;
+        // SIGTERM (systemd, docker stop, kill): stop like Ctrl+C, so the watch logs that it stopped and releases the
+        // folder's lock, then the process exits with 2 (stopped early).
+        using var finished = new ManualResetEventSlim(false);
+        using (var signal = new TerminationSignal(() =>
+        {
+            watcher.StopCause = "by a termination signal (SIGTERM)";
+            StopProcessing();
+            finished.Wait(TimeSpan.FromSeconds(10));
+        }, exitCode: 2))
+        {
+            try
+            {
+                summary = Run(token => watcher.RunAsync(token));
+            }
+            catch (PipelineStoppedException)
+            {
+                finished.Set();
+                signal.Exit();
+                throw;
+            }
+            catch (GeminiImageException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.From(ex, Path));
+                return;
+            }
+            finally
+            {
+                finished.Set();
+            }
+        }
         if (summary.StopError != null)
         {
-            WriteWarning(summary.StopReason == WatchStopReason.BudgetReached
-                ? "The budget is reached: no more files are taken; the rest wait in the folder."
-                : "The service kept failing: the watch stopped; the files not done wait in the folder.");
+            WriteWarning(summary.StopReason switch
+            {
+                WatchStopReason.BudgetReached => "The budget is reached: no more files are taken; the rest wait in the folder.",
+                WatchStopReason.OutputUnavailable => "The output folder cannot be written: the watch stopped before paying for more; the rest wait in the folder.",
+                _ => "The service kept failing: the watch stopped; the files not done wait in the folder.",
+            });
             WriteError(ErrorRecords.From(summary.StopError, options.Folder));
         }
         WriteVerbose($"{summary.Succeeded} succeeded, {summary.Skipped} skipped, {summary.Failed} failed, {summary.Deferred} deferred; exit code {summary.ExitCode}.");
-        // For scheduled tasks: `Start-GeminiFolderWatch ... -Once; exit $LASTEXITCODE` gives the process this code.
-        if (Once) SessionState.PSVariable.Set("global:LASTEXITCODE", summary.ExitCode);
+        // For scheduled tasks and services: `Start-GeminiFolderWatch ...; exit $LASTEXITCODE` gives the process this code.
+        SetExitCode(summary.ExitCode);
     }
 
     /// <summary>Runs on the watcher's thread: only queues.</summary>

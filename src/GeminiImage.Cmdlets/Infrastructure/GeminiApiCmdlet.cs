@@ -128,7 +128,8 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
 
     /// <summary>The paid-call pipeline (budget, request, save, ledger) for this cmdlet.</summary>
     /// <remarks>Never uses the response cache (chat turns need the model's own turn for their history).</remarks>
-    protected GenerationService CreateGenerationService(UsageOperation operation, string? batchId = null) =>
+    /// <param name="warning">Where warnings go (default: the console).</param>
+    protected GenerationService CreateGenerationService(UsageOperation operation, string? batchId = null, Action<string>? warning = null) =>
         new(CreateClient(), new UsageContext
         {
             Cmdlet = MyInvocation.MyCommand.Name,
@@ -138,7 +139,7 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
             BatchPricing = operation == UsageOperation.BatchServer,
             ApiKey = EffectiveApiKey,
             NoPromptLogging = NoPromptLogging || SessionConfig.Current.NoPromptLogging,
-            Warning = QueueWarning,
+            Warning = warning ?? QueueWarning,
         });
 
     /// <summary>The paid-call pipeline with the response cache, for New-GeminiImage and Edit-GeminiImage.</summary>

@@ -38,6 +38,10 @@ public sealed class FolderWatchOptions
     public TimeSpan RescanInterval { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>With <see cref="Once"/>: how long to wait for files still being written before leaving them for the next run.</summary>
     public TimeSpan OnceSettleTime { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>A continuous watch stops (exit code 2) on an outage or the budget, instead of pausing and resuming.</summary>
+    public bool StopOnError { get; set; }
+    /// <summary>The longest pause of a continuous watch riding out an outage or a budget stop (pauses start at <see cref="RescanInterval"/> and double).</summary>
+    public TimeSpan MaxPause { get; set; } = TimeSpan.FromMinutes(10);
     /// <summary>Runs interrupted while processing a file (crashes, kills) before the file is moved to the failed folder.</summary>
     public int MaxAttempts { get; set; } = 3;
 

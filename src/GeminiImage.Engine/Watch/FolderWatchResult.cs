@@ -49,6 +49,10 @@ public enum WatchStopReason
     BudgetReached,
     /// <summary>The service kept failing (see <see cref="Resilience.FailureCircuit"/>).</summary>
     ServiceFailing,
+    /// <summary>The output folder cannot be written; stopped before paying for more.</summary>
+    OutputUnavailable,
+    /// <summary>Stopped by Ctrl+C or a termination signal (SIGTERM).</summary>
+    Stopped,
 }
 
 /// <summary>Totals of one run, and the process exit code a scheduled task should report.</summary>
@@ -59,9 +63,15 @@ public sealed class FolderWatchSummary
     public int Failed { get; set; }
     public int Deferred { get; set; }
     public WatchStopReason StopReason { get; set; }
+    /// <summary>How often a continuous watch paused for an outage or the budget and resumed.</summary>
+    public int Pauses { get; set; }
+    /// <summary>What the edits of this run cost (USD, known prices only).</summary>
+    public decimal Cost { get; set; }
+    public DateTime StartedUtc { get; set; } = DateTime.UtcNow;
     /// <summary>The error that stopped the run early (budget, service failing).</summary>
     public Exception? StopError { get; set; }
 
-    /// <summary>0: every file handled; 1: a file failed or was deferred; 2: the run stopped early (budget, service failing).</summary>
-    public int ExitCode => StopReason is WatchStopReason.BudgetReached or WatchStopReason.ServiceFailing ? 2 : Failed + Deferred > 0 ? 1 : 0;
+    /// <summary>0: every file handled; 1: a file failed or was deferred; 2: the run stopped early (budget, service failing, output folder, stopped).</summary>
+    public int ExitCode => StopReason is WatchStopReason.BudgetReached or WatchStopReason.ServiceFailing or WatchStopReason.OutputUnavailable or WatchStopReason.Stopped
+        ? 2 : Failed + Deferred > 0 ? 1 : 0;
 }

@@ -48,7 +48,7 @@ public sealed class FolderWatcher
         _stability = new FileStabilityTracker(options.StableFor);
         _excludedFolders = new[] { options.Processed, options.Failed, options.OutputDirectory, options.LogDirectory }
             .Where(d => !string.IsNullOrEmpty(d)).Select(PathUtil.Normalize).ToArray();
-        Log = new WatchLog(string.IsNullOrEmpty(options.LogDirectory) ? Path.Combine(DataFolder.Default, "logs") : options.LogDirectory, m => Warning?.Invoke(m));
+        Log = new WatchLog(string.IsNullOrEmpty(options.LogDirectory) ? Path.Combine(DataFolder.Default, "logs") : options.LogDirectory, options.Folder, m => Warning?.Invoke(m));
     }
 
     /// <summary>Called (on the watcher's thread) for every file handled.</summary>
@@ -57,6 +57,16 @@ public sealed class FolderWatcher
     public Action<string>? Warning { get; set; }
 
     public WatchLog Log { get; }
+
+    /// <summary>Why a cancellation stops the watch, for the log ("by the user", "by SIGTERM").</summary>
+    public string StopCause { get; set; } = "by the user";
+
+    /// <summary>A warning from the paid work (budget near, image downscaled): logged and passed on to <see cref="Warning"/>.</summary>
+    public void Warn(string message)
+    {
+        Log.Warn(message);
+        Warning?.Invoke(message);
+    }
 
     /// <summary>The usual processor: load the image through <see cref="InputImageLoader"/> (checks before spending), then one paid edit.</summary>
     public static WatchProcessor EditWith(GenerationService service, ImageRequest template, Action<string>? warning = null)
@@ -82,12 +92,26 @@ public sealed class FolderWatcher
     private static async Task<IReadOnlyList<GeminiImageResult>> RunAsync(GenerationService service, ImageRequest request, OutputPlan plan, string source, CancellationToken token) =>
         (await service.RunAsync(request, plan, source, token).ConfigureAwait(false)).Images;
 
-    /// <summary>Runs until cancelled, or until <see cref="FolderWatchOptions.Once"/> / <see cref="FolderWatchOptions.Timeout"/> ends it.</summary>
+    /// <summary>
+    /// Runs until cancelled, or until <see cref="FolderWatchOptions.Once"/> / <see cref="FolderWatchOptions.Timeout"/> ends it.
+    /// A continuous watch rides out outages and budget stops: it pauses (with growing pauses) and resumes, unless
+    /// <see cref="FolderWatchOptions.StopOnError"/>. A broken output folder always stops it, before anything is paid for.
+    /// </summary>
     public async Task<FolderWatchSummary> RunAsync(CancellationToken cancellationToken)
     {
-        _options.Validate();
-        var summary = new FolderWatchSummary();
-        using var state = WatchState.Open(_options.Folder);
+        var summary = new FolderWatchSummary { StartedUtc = DateTime.UtcNow };
+        WatchState state;
+        try
+        {
+            _options.Validate();
+            state = WatchState.Open(_options.Folder);
+        }
+        catch (Exception ex) when (ex is GeminiImageException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            Log.Fail($"Refused to start: {ex.Message}");
+            throw;
+        }
+        using var stateScope = state;
         state.Prune();
         Log.Info($"Watch started{(_options.Once ? " (once)" : "")}: '{_options.Folder}' -> '{_options.OutputDirectory}' (process {Process.GetCurrentProcess().Id})");
         foreach (var pair in state.Claims.Where(c => c.Value.Status == ClaimStatus.InProgress))
@@ -97,6 +121,7 @@ public sealed class FolderWatcher
         using var events = _options.Once ? null : StartEvents();
         Scan();
         var lastScan = clock.Elapsed;
+        var pause = _options.RescanInterval;
         try
         {
             while (true)
@@ -117,8 +142,12 @@ public sealed class FolderWatcher
                     {
                         Count(summary, result);
                         ItemCompleted?.Invoke(result);
+                        if (result.Status == WatchItemStatus.Succeeded) pause = _options.RescanInterval;
                     }
-                    if (summary.StopError != null) return Finish(summary);
+                    if (summary.StopError == null) continue;
+                    if (!CanPause(summary)) return Finish(summary);
+                    pause = await PauseAsync(summary, pause, clock, cancellationToken).ConfigureAwait(false);
+                    break;
                 }
                 if (_options.Once && (_candidates.IsEmpty || clock.Elapsed >= _options.OnceSettleTime))
                 {
@@ -131,10 +160,34 @@ public sealed class FolderWatcher
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            Log.Info($"Watch stopped by the user: {Totals(summary)}.");
+            summary.StopReason = WatchStopReason.Stopped;
+            Log.Info($"Watch stopped {StopCause}: {Totals(summary)}.");
+            WriteRunSummary(summary);
             throw;
         }
         return Finish(summary);
+    }
+
+    /// <summary>A continuous watch pauses on outages and budget stops (not on a broken output folder) unless told to stop.</summary>
+    private bool CanPause(FolderWatchSummary summary) =>
+        !_options.Once && !_options.StopOnError && summary.StopReason is WatchStopReason.BudgetReached or WatchStopReason.ServiceFailing;
+
+    /// <summary>Waits, then lets the watch try again; returns the next, longer pause.</summary>
+    private async Task<TimeSpan> PauseAsync(FolderWatchSummary summary, TimeSpan pause, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        if (_options.Timeout is { } timeout && clock.Elapsed + pause > timeout) pause = timeout - clock.Elapsed;
+        if (pause < TimeSpan.Zero) pause = TimeSpan.Zero;
+        summary.Pauses++;
+        Log.Warn($"Pausing {pause.TotalSeconds:0} s ({summary.StopError!.Message}); the watch then tries again by itself (-StopOnError stops instead).");
+        summary.StopError = null;
+        summary.StopReason = WatchStopReason.Completed;
+        await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+        _circuit.RecordSuccess();
+        _retryAfter.Clear();
+        _rescanRequested = true;
+        Log.Info("Resuming after the pause.");
+        var next = TimeSpan.FromTicks(pause.Ticks * 2);
+        return next > _options.MaxPause ? _options.MaxPause : next < _options.RescanInterval ? _options.RescanInterval : next;
     }
 
     private bool TimedOut(Stopwatch clock) => _options.Timeout is { } timeout && clock.Elapsed >= timeout;
@@ -146,10 +199,34 @@ public sealed class FolderWatcher
             WatchStopReason.Timeout => "the time limit was reached",
             WatchStopReason.BudgetReached => "the budget was reached; the remaining files wait in the folder",
             WatchStopReason.ServiceFailing => "the service kept failing",
+            WatchStopReason.OutputUnavailable => "the output folder cannot be written; the remaining files wait in the folder",
             _ => "done",
         };
         Log.Info($"Watch ended ({why}): {Totals(summary)}; exit code {summary.ExitCode}.");
+        WriteRunSummary(summary);
         return summary;
+    }
+
+    /// <summary>The one JSON line per run that monitoring reads.</summary>
+    private void WriteRunSummary(FolderWatchSummary summary)
+    {
+        var line = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            time = DateTimeOffset.Now.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
+            folder = _options.Folder,
+            mode = _options.Once ? "once" : "continuous",
+            stopReason = summary.StopReason.ToString(),
+            exitCode = summary.ExitCode,
+            succeeded = summary.Succeeded,
+            skipped = summary.Skipped,
+            failed = summary.Failed,
+            deferred = summary.Deferred,
+            pauses = summary.Pauses,
+            cost = summary.Cost,
+            seconds = Math.Round((DateTime.UtcNow - summary.StartedUtc).TotalSeconds, 1),
+            processId = Process.GetCurrentProcess().Id,
+        });
+        Log.Summary(line);
     }
 
     private static string Totals(FolderWatchSummary s) => $"{s.Succeeded} succeeded, {s.Skipped} skipped, {s.Failed} failed, {s.Deferred} deferred";
@@ -158,7 +235,7 @@ public sealed class FolderWatcher
     {
         switch (result.Status)
         {
-            case WatchItemStatus.Succeeded: summary.Succeeded++; break;
+            case WatchItemStatus.Succeeded: summary.Succeeded++; summary.Cost += result.Cost ?? 0m; break;
             case WatchItemStatus.Skipped: summary.Skipped++; break;
             case WatchItemStatus.Failed: summary.Failed++; break;
             case WatchItemStatus.Deferred: summary.Deferred++; break;
@@ -254,8 +331,14 @@ public sealed class FolderWatcher
                 continue;
             }
             if (_retryAfter.TryGetValue(path, out var after) && now < after) continue;
-            if (_stability.Observe(path, info.Length, info.LastWriteTimeUtc, now) && FileStabilityTracker.CanOpenExclusively(path))
-                ready.Add(path);
+            if (!_stability.Observe(path, info.Length, info.LastWriteTimeUtc, now)) continue;
+            // Still open for writing (a camera, a copy in progress): not finished, whatever the size says.
+            if (FileStabilityTracker.IsOpenForWriting(path) || !FileStabilityTracker.CanOpenExclusively(path))
+            {
+                _stability.Forget(path);
+                continue;
+            }
+            ready.Add(path);
         }
         return ready;
     }
@@ -278,19 +361,31 @@ public sealed class FolderWatcher
         var claim = state.Get(rel);
         var clock = Stopwatch.StartNew();
         var result = new FolderWatchResult { SourcePath = source };
+        var taken = new FileInfo(source);
+        var (takenSize, takenTime) = (taken.Length, taken.LastWriteTimeUtc);
 
         if (claim?.Status == ClaimStatus.Failed)
             return Fail(state, rel, source, result, claim.ErrorId ?? "GeminiImage.WatchFailed", claim.Error ?? "failed in an earlier run", null);
 
-        string? existing, outFile;
-        if (claim?.Status == ClaimStatus.Done && File.Exists(claim.OutputPath)) (existing, outFile) = (claim.OutputPath, null);
-        else (existing, outFile) = ResolveOutput(outDir, stem, Path.GetFileName(source));
+        string hash;
+        try { hash = HashOf(source); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Gone or locked meanwhile: look again on a later pass.
+            if (File.Exists(source)) Offer(source);
+            return null;
+        }
+        // This name with the same content as a file edited before (its output still exists), or a claim of this very content whose output
+        // was saved by a run that stopped before the move: not paid for again. Same name, other content: a new file.
+        var existing = state.ProcessedOutput(rel, hash)
+            ?? (claim != null && claim.Hash == hash && claim.OutputPath != null && File.Exists(claim.OutputPath) ? claim.OutputPath : null)
+            ?? (claim?.Status == ClaimStatus.Done && claim.Hash == null && File.Exists(claim.OutputPath) ? claim.OutputPath : null);
         if (existing != null)
         {
             result.Status = WatchItemStatus.Skipped;
             result.OutputPath = existing;
             result.MovedTo = Move(state, rel, source, Path.Combine(_options.Processed, relDir));
-            Log.Skip($"{rel}: its output '{existing}' already exists; not sent again. Source moved to '{result.MovedTo ?? source}'.");
+            Log.Skip($"{rel}: the same content was already edited into '{existing}'; not sent again. Source moved to '{result.MovedTo ?? source}'.");
             return result;
         }
 
@@ -298,7 +393,17 @@ public sealed class FolderWatcher
             return Fail(state, rel, source, result, "GeminiImage.WatchInterrupted",
                 $"Runs stopped {claim.Attempts} times while processing this file (the process was killed or crashed); it was moved aside so it does not hold up the folder.", null);
 
-        state.Claim(rel);
+        // Nothing is paid for while the output folder cannot take the result.
+        if (OutputProblem(outDir) is { } problem)
+        {
+            summary.StopReason = WatchStopReason.OutputUnavailable;
+            summary.StopError = new WatchOutputUnavailableException(outDir, problem);
+            Log.Fail($"{rel}: not sent: {summary.StopError.Message}");
+            return null;
+        }
+
+        var outFile = FreeOutputPath(outDir, stem);
+        state.Claim(rel, hash, outFile);
         Verbose?.Invoke($"Processing '{source}'.");
         try
         {
@@ -309,6 +414,7 @@ public sealed class FolderWatcher
             result.OutputPath = images.FirstOrDefault()?.Path;
             result.Cost = images.Any(i => i.Cost.HasValue) ? images.Sum(i => i.Cost ?? 0m) : null;
             state.Update(rel, ClaimStatus.Done, result.OutputPath);
+            if (result.OutputPath != null) state.RememberProcessed(rel, hash, result.OutputPath);
             result.Status = WatchItemStatus.Succeeded;
             result.Duration = clock.Elapsed;
             result.MovedTo = Move(state, rel, source, Path.Combine(_options.Processed, relDir));
@@ -317,7 +423,7 @@ public sealed class FolderWatcher
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Stopped by the user, not a crash: the file is simply taken again next time.
+            // Stopped, not a crash: the file is simply taken again next time.
             state.Release(rel);
             Log.Info($"{rel}: stopped while processing; it is taken again on the next run.");
             throw;
@@ -325,9 +431,18 @@ public sealed class FolderWatcher
         catch (BudgetExceededException ex)
         {
             state.Release(rel);
-            Log.Warn($"Budget reached, no more files are taken: {ex.Message}");
+            Log.Warn($"Budget reached, no more files are taken for now: {ex.Message}");
             summary.StopReason = WatchStopReason.BudgetReached;
             summary.StopError = ex;
+            return null;
+        }
+        catch (GeminiApiException ex) when (ex.HttpStatus == 429 && !ex.IsDailyQuota && !_options.Once)
+        {
+            // The per-minute quota (perhaps shared with another program): pace, do not count it as the service failing.
+            state.Release(rel);
+            _retryAfter[source] = DateTime.UtcNow + (ex.RetryDelay ?? TimeSpan.FromSeconds(10));
+            _candidates.TryAdd(source, DateTime.UtcNow);
+            Log.Warn($"{rel}: the per-minute quota is used up; tried again after {(_retryAfter[source] - DateTime.UtcNow).TotalSeconds:0} s.");
             return null;
         }
         catch (Exception ex) when (FailureCircuit.IsServiceFailure(ex))
@@ -351,10 +466,59 @@ public sealed class FolderWatcher
             }
             return result;
         }
+        catch (ImageFileException ex) when (StillChanging(source, takenSize, takenTime))
+        {
+            // Looked empty or cut off because it is still being written: nothing was sent; look again later.
+            state.Release(rel);
+            Offer(source);
+            Log.Info($"{rel}: still being written ({ex.ErrorId}); taken when it is complete.");
+            return null;
+        }
+        catch (ImageSaveException ex)
+        {
+            // Paid for, but the output folder broke: the image is in the fallback folder, and the watch stops so that
+            // no further file is paid for.
+            result.Duration = clock.Elapsed;
+            summary.StopReason = WatchStopReason.OutputUnavailable;
+            summary.StopError = new WatchOutputUnavailableException(outDir, ex.Message);
+            Log.Fail($"{rel}: the edit was paid for, but the image could not be saved to '{outDir}'; it was kept at '{ex.FallbackPath}'. The watch stops so that nothing more is paid for.");
+            return Fail(state, rel, source, result, ex.ErrorId, ex.Message, ex);
+        }
         catch (Exception ex) when (ex is GeminiImageException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
         {
             result.Duration = clock.Elapsed;
             return Fail(state, rel, source, result, (ex as GeminiImageException)?.ErrorId ?? ex.GetType().Name, ex.Message, ex);
+        }
+    }
+
+    /// <summary>Whether the file changed since it was taken, or a program still writes it.</summary>
+    private static bool StillChanging(string path, long size, DateTime lastWriteUtc)
+    {
+        var info = new FileInfo(path);
+        return !info.Exists || info.Length != size || info.LastWriteTimeUtc != lastWriteUtc || FileStabilityTracker.IsOpenForWriting(path);
+    }
+
+    private static string HashOf(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using var sha = System.Security.Cryptography.SHA256.Create();
+        return BitConverter.ToString(sha.ComputeHash(stream)).Replace("-", "").ToLowerInvariant();
+    }
+
+    /// <summary>Why <paramref name="directory"/> cannot take an output (a file in its place, no permission); null when it can.</summary>
+    private static string? OutputProblem(string directory)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+            var probe = Path.Combine(directory, ".gemini-write-test-" + Guid.NewGuid().ToString("N"));
+            File.WriteAllBytes(probe, Array.Empty<byte>());
+            File.Delete(probe);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return ex.Message;
         }
     }
 
@@ -404,31 +568,13 @@ public sealed class FolderWatcher
         }
     }
 
-    /// <summary>
-    /// The output this source already has (an earlier run saved it: its embedded provenance names the source), or else
-    /// the name to save to: stem, stem-2, ... skipping outputs made from other sources (photo.jpg and photo.png).
-    /// </summary>
-    internal static (string? Existing, string? NewPath) ResolveOutput(string directory, string stem, string sourceName)
+    /// <summary>The name to save to: stem, stem-2, ... the first that no output (of any image type) has yet.</summary>
+    internal static string FreeOutputPath(string directory, string stem)
     {
         for (var n = 1; ; n++)
         {
             var candidate = n == 1 ? stem : $"{stem}-{n}";
-            var found = s_outputExtensions.Select(ext => Path.Combine(directory, candidate + ext)).FirstOrDefault(File.Exists);
-            if (found == null) return (null, Path.Combine(directory, candidate + ".png"));
-            if (MadeFrom(found, sourceName)) return (found, null);
-        }
-    }
-
-    private static bool MadeFrom(string output, string sourceName)
-    {
-        try
-        {
-            var sources = ProvenanceReader.ReadProvenance(File.ReadAllBytes(output))?.SourceImages;
-            return sources != null && sources.Count > 0 && string.Equals(sources[0], sourceName, StringComparison.OrdinalIgnoreCase);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return false;
+            if (!s_outputExtensions.Any(ext => File.Exists(Path.Combine(directory, candidate + ext)))) return Path.Combine(directory, candidate + ".png");
         }
     }
 }

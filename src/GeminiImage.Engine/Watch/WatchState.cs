@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -29,6 +30,8 @@ public sealed class WatchClaim
     public DateTime StartedUtc { get; set; }
     public int? ProcessId { get; set; }
     public string? OutputPath { get; set; }
+    /// <summary>SHA-256 of the source when it was taken: a later file with the same name but other content is new.</summary>
+    public string? Hash { get; set; }
     public string? Error { get; set; }
     public string? ErrorId { get; set; }
 }
@@ -55,13 +58,15 @@ public sealed class WatchState : IDisposable
     private readonly FileStream? _lock;
     private readonly string _statePath;
     private Dictionary<string, WatchClaim> _claims;
+    private Dictionary<string, string> _processed;
+    private const int MaxRemembered = 10000;
 
     private WatchState(string folder, FileStream? lockStream)
     {
         Folder = folder;
         _lock = lockStream;
         _statePath = Path.Combine(folder, StateFileName);
-        _claims = Load(_statePath);
+        (_claims, _processed) = LoadBoth(_statePath);
     }
 
     public string Folder { get; }
@@ -89,7 +94,7 @@ public sealed class WatchState : IDisposable
     }
 
     /// <summary>The state without the lock, to read it (tests, diagnostics).</summary>
-    public static IReadOnlyDictionary<string, WatchClaim> Read(string folder) => Load(Path.Combine(folder, StateFileName));
+    public static IReadOnlyDictionary<string, WatchClaim> Read(string folder) => LoadBoth(Path.Combine(folder, StateFileName)).Claims;
 
     public IReadOnlyDictionary<string, WatchClaim> Claims
     {
@@ -102,7 +107,9 @@ public sealed class WatchState : IDisposable
     }
 
     /// <summary>Records that a file is being taken (before spending); returns the claim with its attempt count.</summary>
-    public WatchClaim Claim(string relativePath)
+    /// <param name="hash">The source's content hash, so a run that dies after saving knows the output belongs to this content.</param>
+    /// <param name="plannedOutput">Where the output will be saved.</param>
+    public WatchClaim Claim(string relativePath, string? hash = null, string? plannedOutput = null)
     {
         lock (_gate)
         {
@@ -113,6 +120,8 @@ public sealed class WatchState : IDisposable
                 Attempts = attempts + 1,
                 StartedUtc = DateTime.UtcNow,
                 ProcessId = System.Diagnostics.Process.GetCurrentProcess().Id,
+                Hash = hash,
+                OutputPath = plannedOutput,
             };
             _claims[relativePath] = claim;
             Save();
@@ -142,6 +151,26 @@ public sealed class WatchState : IDisposable
         }
     }
 
+    /// <summary>The output made earlier from a file of this name and content, when it still exists.</summary>
+    public string? ProcessedOutput(string relativePath, string hash)
+    {
+        lock (_gate) return _processed.TryGetValue(relativePath + "|" + hash, out var output) && File.Exists(output) ? output : null;
+    }
+
+    /// <summary>Remembers that this name and content were made into <paramref name="outputPath"/> (the most recent entries are kept).</summary>
+    public void RememberProcessed(string relativePath, string hash, string outputPath)
+    {
+        lock (_gate)
+        {
+            var key = relativePath + "|" + hash;
+            _processed.Remove(key);
+            _processed[key] = outputPath;
+            // Insertion order is kept by Dictionary when nothing is removed in between; drop the oldest first.
+            while (_processed.Count > MaxRemembered) _processed.Remove(_processed.Keys.First());
+            Save();
+        }
+    }
+
     /// <summary>Drops claims whose source is gone (moved by hand, deleted).</summary>
     public void Prune()
     {
@@ -157,22 +186,24 @@ public sealed class WatchState : IDisposable
 
     private void Save()
     {
-        var json = JsonSerializer.Serialize(new StateFile { Claims = _claims }, s_json);
+        var json = JsonSerializer.Serialize(new StateFile { Claims = _claims, Processed = _processed }, s_json);
         OutputWriter.WriteAtomic(Encoding.UTF8.GetBytes(json), _statePath, force: true);
     }
 
-    private static Dictionary<string, WatchClaim> Load(string path)
+    private static (Dictionary<string, WatchClaim> Claims, Dictionary<string, string> Processed) LoadBoth(string path)
     {
+        var empty = (new Dictionary<string, WatchClaim>(StringComparer.Ordinal), new Dictionary<string, string>(StringComparer.Ordinal));
         try
         {
-            if (!File.Exists(path)) return new Dictionary<string, WatchClaim>(StringComparer.Ordinal);
+            if (!File.Exists(path)) return empty;
             var state = JsonSerializer.Deserialize<StateFile>(File.ReadAllText(path), s_json);
-            return new Dictionary<string, WatchClaim>(state?.Claims ?? new Dictionary<string, WatchClaim>(), StringComparer.Ordinal);
+            return (new Dictionary<string, WatchClaim>(state?.Claims ?? new Dictionary<string, WatchClaim>(), StringComparer.Ordinal),
+                new Dictionary<string, string>(state?.Processed ?? new Dictionary<string, string>(), StringComparer.Ordinal));
         }
         catch (JsonException)
         {
-            // A damaged state file must not stop the watch; the output-exists check still prevents paying twice.
-            return new Dictionary<string, WatchClaim>(StringComparer.Ordinal);
+            // A damaged state file must not stop the watch; at worst a file is edited a second time.
+            return empty;
         }
     }
 
@@ -182,6 +213,8 @@ public sealed class WatchState : IDisposable
     {
         public int Version { get; set; } = 1;
         public Dictionary<string, WatchClaim> Claims { get; set; } = new();
+        /// <summary>"relative path|content hash" -> output, for files already edited and moved away.</summary>
+        public Dictionary<string, string> Processed { get; set; } = new();
     }
 }
 

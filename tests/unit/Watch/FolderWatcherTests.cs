@@ -82,31 +82,46 @@ public sealed class FolderWatcherTests : IDisposable
     }
 
     [Fact]
-    public async Task A_file_whose_output_exists_is_not_paid_for_twice_but_a_namesake_from_another_source_is_made()
+    public async Task Content_edited_before_is_not_paid_for_twice_but_a_namesake_with_other_content_is_made()
     {
-        Drop("a.png");
-        Drop("b.png");
-        Drop("b.jpg");
-        Directory.CreateDirectory(Out);
-        File.WriteAllBytes(Path.Combine(Out, "a-edited.webp"), MadeFrom("a.png"));     // saved by a run that died before the move
-        File.WriteAllBytes(Path.Combine(Out, "b-edited.png"), MadeFrom("b.jpg"));      // b.jpg is done; b.png is not
+        Drop("a.png", new byte[] { 1, 2, 3 });
+        await RunOnce(Watcher());
+        Assert.Equal(new[] { "a.png" }, _processed);
+
+        // The same content dropped again: skipped. A camera's reused name with other content: a new edit, numbered.
+        _processed.Clear();
+        File.Copy(Path.Combine(In, "processed", "a.png"), Path.Combine(In, "a.png"));
         var (summary, results) = await RunOnce(Watcher());
-        Assert.Equal(new[] { "b.png" }, _processed);
-        var byName = results.ToDictionary(r => r.Name);
-        Assert.Equal(WatchItemStatus.Skipped, byName["a.png"].Status);
-        Assert.Equal(Path.Combine(Out, "a-edited.webp"), byName["a.png"].OutputPath);
-        Assert.Equal(WatchItemStatus.Skipped, byName["b.jpg"].Status);
-        Assert.Equal(Path.Combine(Out, "b-edited-2.png"), byName["b.png"].OutputPath);
-        Assert.True(File.Exists(Path.Combine(In, "processed", "a.png")));
+        Assert.Empty(_processed);
+        Assert.Equal((WatchItemStatus.Skipped, Path.Combine(Out, "a-edited.png")), (results.Single().Status, results.Single().OutputPath));
+        Drop("a.png", new byte[] { 4, 5, 6 });
+        (summary, results) = await RunOnce(Watcher());
+        Assert.Equal(new[] { "a.png" }, _processed);
+        Assert.Equal(Path.Combine(Out, "a-edited-2.png"), results.Single().OutputPath);
         Assert.Equal(0, summary.ExitCode);
     }
 
     [Fact]
-    public void An_output_without_provenance_is_not_taken_for_this_source()
+    public async Task An_output_saved_by_a_run_that_died_before_recording_it_is_not_paid_for_again()
+    {
+        var source = Drop("a.png", new byte[] { 7, 7, 7 });
+        string hash;
+        using (var sha = System.Security.Cryptography.SHA256.Create()) hash = Convert.ToHexString(sha.ComputeHash(File.ReadAllBytes(source))).ToLowerInvariant();
+        Directory.CreateDirectory(Out);
+        var output = Path.Combine(Out, "a-edited.png");
+        File.WriteAllBytes(output, MadeFrom(source));
+        using (var state = WatchState.Open(In)) state.Claim("a.png", hash, output);   // the run "died" after saving
+        var (_, results) = await RunOnce(Watcher());
+        Assert.Empty(_processed);
+        Assert.Equal((WatchItemStatus.Skipped, output), (results.Single().Status, results.Single().OutputPath));
+    }
+
+    [Fact]
+    public void The_output_name_skips_names_taken_by_any_image_type()
     {
         Directory.CreateDirectory(Out);
-        File.WriteAllBytes(Path.Combine(Out, "a-edited.png"), new byte[] { 1 });
-        Assert.Equal((null, Path.Combine(Out, "a-edited-2.png")), FolderWatcher.ResolveOutput(Out, "a-edited", "a.png"));
+        File.WriteAllBytes(Path.Combine(Out, "a-edited.webp"), new byte[] { 1 });
+        Assert.Equal(Path.Combine(Out, "a-edited-2.png"), FolderWatcher.FreeOutputPath(Out, "a-edited"));
     }
 
     [Fact]
@@ -125,7 +140,7 @@ public sealed class FolderWatcherTests : IDisposable
         Assert.Equal(2, attempts);
         Assert.Equal(1, summary.Succeeded);
         Assert.Empty(WatchState.Read(In));
-        Assert.Contains("the previous run stopped while processing it", File.ReadAllText(Directory.GetFiles(Path.Combine(_root, "logs")).Single()));
+        Assert.Contains("the previous run stopped while processing it", File.ReadAllText(Directory.GetFiles(Path.Combine(_root, "logs"), "*.log").Single()));
     }
 
     [Fact]
@@ -194,5 +209,66 @@ public sealed class FolderWatcherTests : IDisposable
         Directory.CreateDirectory(In);
         var options = new FolderWatchOptions { Folder = In, OutputDirectory = In + Path.DirectorySeparatorChar };
         Assert.Throws<ArgumentException>(options.Validate);
+    }
+
+    [Fact]
+    public async Task A_broken_output_folder_stops_the_watch_before_anything_is_paid_for()
+    {
+        var source = Drop("a.png");
+        Directory.CreateDirectory(_root);
+        File.WriteAllBytes(Out, new byte[] { 0 });   // the output folder replaced by a file
+        var (summary, results) = await RunOnce(Watcher());
+        Assert.Empty(_processed);
+        Assert.Empty(results);
+        Assert.Equal((WatchStopReason.OutputUnavailable, 2), (summary.StopReason, summary.ExitCode));
+        Assert.IsType<WatchOutputUnavailableException>(summary.StopError);
+        Assert.True(File.Exists(source));
+    }
+
+    [Fact]
+    public async Task A_file_that_fails_as_truncated_while_still_growing_is_left_for_later()
+    {
+        var source = Drop("a.png");
+        var (summary, results) = await RunOnce(Watcher((path, _) =>
+        {
+            File.AppendAllText(path, "more");   // the writer is still at it
+            throw new InvalidImageException(path, "truncated or corrupt");
+        }));
+        Assert.Empty(results);
+        Assert.Equal(0, summary.Failed);
+        Assert.True(File.Exists(source));
+        Assert.False(Directory.Exists(Path.Combine(In, "failed")));
+    }
+
+    [Fact]
+    public async Task A_continuous_watch_pauses_through_an_outage_and_resumes()
+    {
+        Drop("a.png");
+        var calls = 0;
+        var watcher = new FolderWatcher(new FolderWatchOptions
+        {
+            Folder = In,
+            OutputDirectory = Out,
+            LogDirectory = Path.Combine(_root, "logs"),
+            PollInterval = TimeSpan.FromMilliseconds(10),
+            StableFor = TimeSpan.Zero,
+            RescanInterval = TimeSpan.FromMilliseconds(50),
+            MaxPause = TimeSpan.FromMilliseconds(200),
+            Timeout = TimeSpan.FromSeconds(20),
+        },
+        (source, plan, _) => ++calls <= 7 ? throw new GeminiConnectionException("connection refused") : Task.FromResult(Save(plan, source)),
+        new GeminiImage.Engine.Resilience.FailureCircuit(3));
+        var results = new List<FolderWatchResult>();
+        watcher.ItemCompleted = r => { results.Add(r); };
+        using var cts = new CancellationTokenSource();
+        watcher.ItemCompleted += r => { if (r.Status == WatchItemStatus.Succeeded) cts.Cancel(); };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => watcher.RunAsync(cts.Token));
+        Assert.Equal(8, calls);
+        Assert.Contains(results, r => r.Status == WatchItemStatus.Succeeded);
+        var log = File.ReadAllText(Directory.GetFiles(Path.Combine(_root, "logs"), "*.log").Single());
+        Assert.Contains("Pausing", log);
+        Assert.Contains("Watch stopped by the user", log);
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}  INFO  \[in\] Watch started", log);
+        Assert.Contains("\"stopReason\":\"Stopped\"", File.ReadAllText(watcher.Log.RunsPath));
     }
 }

@@ -65,4 +65,23 @@ public class StabilityTests
         var filter = new FileNameFilter(new[] { "*.jpg", "*.jpeg", "?.png" });
         Assert.Equal(expected, filter.IsMatch(name));
     }
+
+    [Fact]
+    public void On_linux_a_writer_holding_the_file_open_is_seen()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var path = Path.Combine(Path.GetTempPath(), $"stab-{Guid.NewGuid():N}.png");
+        try
+        {
+            using (var writer = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite))
+            {
+                writer.WriteByte(1);
+                Assert.True(FileStabilityTracker.IsOpenForWriting(path));
+            }
+            Assert.False(FileStabilityTracker.IsOpenForWriting(path));
+            using (new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+                Assert.False(FileStabilityTracker.IsOpenForWriting(path), "a reader is not a writer");
+        }
+        finally { File.Delete(path); }
+    }
 }
