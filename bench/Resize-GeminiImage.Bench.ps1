@@ -165,9 +165,11 @@ $recording = Get-ChildItem -LiteralPath $RecordingPath -Filter '*StreamResponseM
 if (-not $recording) { throw "No streamed image recording (*StreamResponseModalityImage*.json) in $RecordingPath" }
 $photo = Join-Path $WorkPath 'photo.png'
 $json = Get-Content -Raw -LiteralPath $recording.FullName | ConvertFrom-Json -Depth 64
+# Strict mode: a chunk may lack candidates, content or parts (e.g. the last one, with only usageMetadata).
+function Get-JsonMember([object] $Object, [string] $Name) { if ($null -ne $Object -and $Object.PSObject.Properties[$Name]) { $Object.$Name } }
 $inline = foreach ($segment in $json.interactions[0].response.bodySegments) {
-    foreach ($candidate in @($segment.PSObject.Properties['candidates'] | ForEach-Object Value)) {
-        foreach ($part in @($candidate.content.parts)) { if ($part.PSObject.Properties['inlineData']) { $part.inlineData } }
+    foreach ($candidate in @(Get-JsonMember $segment 'candidates')) {
+        foreach ($part in @(Get-JsonMember (Get-JsonMember $candidate 'content') 'parts')) { Get-JsonMember $part 'inlineData' }
     }
 }
 $png = @($inline | Where-Object mimeType -eq 'image/png')[0]
