@@ -46,6 +46,11 @@ Describe 'Clear-GeminiBudget' {
 
     It 'does nothing, quietly, when no budget is set' {
         Clear-GeminiBudget
-        { Clear-GeminiBudget -ErrorAction Stop } | Should -Not -Throw
+        foreach ($which in @{}, @{ Daily = $true }, @{ Monthly = $true }) {
+            # every stream (output, error, warning, verbose, debug, information) merged into the output
+            $said = @(Clear-GeminiBudget @which -ErrorAction Stop *>&1)
+            $said | Should -BeNullOrEmpty -Because "Clear-GeminiBudget $($which.Keys) has nothing to clear"
+            $BudgetFile | Should -Not -Exist
+        }
     }
 }

@@ -65,9 +65,19 @@ Describe 'Edit-GeminiImage' {
     It 'refuses to overwrite unless -Force' {
         $in = Copy-Corpus @('good.png')
         $src = Join-Path $in 'good.png'
-        Edit-GeminiImage 'one' -LiteralPath $src -Suffix '-v' | Out-Null
-        Edit-GeminiImage 'two' -LiteralPath $src -Suffix '-v' -Force | Out-Null
-        (Get-ChildItem -LiteralPath $in).Name | Sort-Object | Should -Be @('good-v.png', 'good.png')
+        $taken = Join-Path $in 'good-v.png'
+        (Edit-GeminiImage 'one' -LiteralPath $src -Suffix '-v').Path | Should -Be $taken
+        [System.IO.File]::WriteAllText($taken, 'keep me')   # a marker: any overwrite replaces it
+
+        $err = $null
+        $second = Edit-GeminiImage 'two' -LiteralPath $src -Suffix '-v' -ErrorVariable err -ErrorAction SilentlyContinue
+        $err | Should -BeNullOrEmpty
+        $second.Path | Should -Be (Join-Path $in 'good-v-2.png')
+        [System.IO.File]::ReadAllText($taken) | Should -Be 'keep me' -Because 'without -Force the existing output stays as it was'
+
+        (Edit-GeminiImage 'three' -LiteralPath $src -Suffix '-v' -Force).Path | Should -Be $taken
+        [System.IO.File]::ReadAllText($taken) | Should -Not -Be 'keep me' -Because '-Force overwrites'
+        (Get-ChildItem -LiteralPath $in).Name | Sort-Object | Should -Be @('good-v-2.png', 'good-v.png', 'good.png')
     }
 
     It 'resolves wildcards through -Path and brackets through -LiteralPath and piped FileInfo' {

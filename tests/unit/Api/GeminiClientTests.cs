@@ -71,11 +71,17 @@ public class GeminiClientTests
     [Fact]
     public async Task Honours_retry_delay_on_429()
     {
-        var body = """{"error":{"code":429,"message":"quota","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"1.2s"}]}}""";
+        // 2 s is beyond the first exponential backoff step (at most ~1.4 s with jitter), so the retry's own wait can
+        // only reach it by honouring RetryInfo; the elapsed time alone could not tell, as the limiter also pauses.
+        var body = """{"error":{"code":429,"message":"quota","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"2s"}]}}""";
         var handler = new ScriptedHandler().Then((HttpStatusCode)429, body).Then(HttpStatusCode.OK, TestData.Response("success-text-image.json"));
+        var log = new List<string>();
         var watch = Stopwatch.StartNew();
-        await Client(handler).GenerateContentAsync("gemini-2.5-flash-image", Request(), default);
-        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(1.2), $"waited only {watch.Elapsed}");
+        await Client(handler, log: log).GenerateContentAsync("gemini-2.5-flash-image", Request(), default);
+        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(2), $"waited only {watch.Elapsed}");
+        var retry = Assert.Single(log, m => m.StartsWith("Retry 1 of 3 after HTTP 429"));
+        var waited = double.Parse(System.Text.RegularExpressions.Regex.Match(retry, @"waiting (\d+\.\d) s").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(waited, 2.0, 2.3); // the server's delay plus at most 250 ms of jitter
     }
 
     [Fact]

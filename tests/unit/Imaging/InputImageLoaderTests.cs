@@ -156,6 +156,25 @@ public class InputImageLoaderTests
     }
 
     [Fact]
+    public void Pixel_count_limit_refuses_images_whose_sides_are_each_under_the_side_limit()
+    {
+        // 15000x15000 = 225 MP: each side is under the 20000 px side limit, so only the pixel-count rule refuses it.
+        using var temp = new TestImages.TempDir();
+        var heic = temp.Write("tall-and-wide.heic", FakeHeif("mif1", 15_000, 15_000));
+        var png = PngHeader(15_000, 15_000);
+
+        var e = Assert.Throws<ImageTooLargeException>(() => _loader.Prepare(heic));
+        Assert.Equal((15_000, 15_000), (e.Width, e.Height));
+        Assert.Contains("100 megapixels", e.Message);
+        // PNG through the same header check Prepare runs before decoding (never decoded here, even with the rule broken).
+        Assert.Throws<ImageTooLargeException>(() => ImageFiles.Identify(png, "tall-and-wide.png", ImageLimits.Default));
+
+        // The limit itself: exactly 100 MP passes, one row more does not.
+        Assert.Equal(10_000, ImageFiles.Identify(PngHeader(10_000, 10_000), "at-limit.png", ImageLimits.Default).Width);
+        Assert.Throws<ImageTooLargeException>(() => ImageFiles.Identify(PngHeader(10_000, 10_001), "over.png", ImageLimits.Default));
+    }
+
+    [Fact]
     public void Side_limit_is_configurable()
     {
         var e = Assert.Throws<ImageTooLargeException>(() => _loader.Prepare(TestImages.Get("big.png"), new ImageLimits { MaxSide = 4999 }));
@@ -217,6 +236,24 @@ public class InputImageLoaderTests
         var e = Assert.Throws<UnsupportedImageFormatException>(() => _loader.Prepare(temp.Write("x.avif", FakeHeif("avif", 100, 100))));
         Assert.Contains("AVIF", e.Message);
     }
+
+    /// <summary>A PNG signature, an IHDR declaring the size (RGBA, 8 bit) and IEND: enough for a header-only read.</summary>
+    private static byte[] PngHeader(int width, int height)
+    {
+        var bytes = new List<byte> { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A };
+        void Chunk(string type, byte[] body)
+        {
+            var typed = Encoding.ASCII.GetBytes(type).Concat(body).ToArray();
+            bytes.AddRange(BigEndian(body.Length));
+            bytes.AddRange(typed);
+            bytes.AddRange(BigEndian((int)Crc32.Compute(typed)));
+        }
+        Chunk("IHDR", BigEndian(width).Concat(BigEndian(height)).Concat(new byte[] { 8, 6, 0, 0, 0 }).ToArray());
+        Chunk("IEND", Array.Empty<byte>());
+        return bytes.ToArray();
+    }
+
+    private static byte[] BigEndian(int v) => new[] { (byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v };
 
     /// <summary>Just the boxes the sniffer reads: ftyp with a brand, and an ispe property.</summary>
     private static byte[] FakeHeif(string brand, int width, int height)
