@@ -21,6 +21,11 @@
       Bench    Build, then every bench/*.Bench.ps1 in a child pwsh (-ModulePath output/GeminiImage).
       Package  Build, then Publish-PSResource output/GeminiImage to a folder repository (tools/Publish-Module.ps1
                in a child pwsh with a temporary HOME): output/packages/GeminiImage.<version>.nupkg.
+      Mutate   Mutation testing (dotnet-stryker, pinned in dotnet-tools.json) of src/GeminiImage.Engine with the
+               xUnit project, configured by tests/unit/stryker-config.json. -MutateFolder limits it to engine
+               folders (e.g. Pricing,Cache), -TestFilter to some tests (dotnet test --filter syntax). HTML and JSON
+               report under output/mutation/<folders>/reports/; prints the score per folder. Slow, so not part of
+               Test or CI.
       Clean    Remove output/, TestResults/ and every bin/ and obj/ under src/ and tests/.
 
     The module version lives only in module/GeminiImage.psd1 (ModuleVersion); it is passed to
@@ -28,9 +33,13 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Mutate', 'Clean')]
     [string] $Task = 'Build',
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+    # Mutate only: engine folders to mutate (default: the whole engine), tests to run, parallel test sessions.
+    [string[]] $MutateFolder = @(),
+    [string] $TestFilter = '',
+    [ValidateRange(1, 64)] [int] $Concurrency = 1
 )
 
 Set-StrictMode -Version 3.0
@@ -297,6 +306,47 @@ function Invoke-Package {
     Write-Step "Package ready: $package"
 }
 
+# Mutation score per engine folder from Stryker's JSON report: detected (killed or timed out) / (detected + survived
+# + not covered), as Stryker counts it; compile errors and ignored mutants do not count.
+function Get-MutationScore([string] $ReportFile) {
+    $report = Get-Content -LiteralPath $ReportFile -Raw | ConvertFrom-Json -AsHashtable
+    $engine = (Join-Path $Root 'src/GeminiImage.Engine') + [System.IO.Path]::DirectorySeparatorChar
+    $rows = foreach ($file in $report.files.GetEnumerator()) {
+        $full = if ([System.IO.Path]::IsPathRooted($file.Key)) { $file.Key } else { Join-Path $report.projectRoot $file.Key }
+        $relative = [System.IO.Path]::GetRelativePath($engine, $full)
+        $folder = if ($relative.Contains([System.IO.Path]::DirectorySeparatorChar)) { $relative.Split([System.IO.Path]::DirectorySeparatorChar)[0] } else { '.' }
+        foreach ($m in $file.Value.mutants) { [pscustomobject]@{ Folder = $folder; Status = $m.status } }
+    }
+    $rows | Where-Object Status -in 'Killed', 'Timeout', 'Survived', 'NoCoverage' | Group-Object Folder | Sort-Object Name | ForEach-Object {
+        $detected = @($_.Group | Where-Object Status -in 'Killed', 'Timeout').Count
+        $survived = @($_.Group | Where-Object Status -eq 'Survived').Count
+        $uncovered = @($_.Group | Where-Object Status -eq 'NoCoverage').Count
+        [pscustomobject]@{
+            Folder = $_.Name; Mutants = $_.Count; Killed = $detected; Survived = $survived; NoCoverage = $uncovered
+            Score = [math]::Round(100.0 * $detected / $_.Count, 1)
+        }
+    }
+}
+
+function Invoke-Mutate {
+    $folders = @($MutateFolder | ForEach-Object { $_ -split ',' } | ForEach-Object Trim | Where-Object { $_ })
+    $label = if ($folders) { $folders -join '-' } else { 'Engine' }
+    $out = Join-Path $OutputDir "mutation/$label"
+    Write-Step "Mutate: src/GeminiImage.Engine$(if ($folders) { " ($($folders -join ', '))" }) with tests/unit -> $out"
+    Invoke-Native dotnet tool restore
+    $strykerArgs = @('dotnet-stryker', '--config-file', 'stryker-config.json', '--output', $out, '--concurrency', $Concurrency, '--skip-version-check')
+    foreach ($f in $folders) { $strykerArgs += @('--mutate', "**/GeminiImage.Engine/$f/**/*.cs") }
+    if ($TestFilter) { $strykerArgs += @('--test-case-filter', $TestFilter) }
+    # Stryker runs from the test project's folder, where it finds stryker-config.json (outside the solution context).
+    Push-Location -LiteralPath $UnitTestProject
+    try { Invoke-Native dotnet @strykerArgs }
+    finally { Pop-Location }
+    $json = Join-Path $out 'reports/mutation-report.json'
+    if (-not (Test-Path -LiteralPath $json)) { throw "Stryker wrote no report at $json" }
+    Get-MutationScore $json | Format-Table -AutoSize | Out-Host
+    Write-Step "Mutation report: $(Join-Path $out 'reports/mutation-report.html')"
+}
+
 function Invoke-Clean {
     Write-Step 'Clean'
     $targets = @($OutputDir, $ResultsDir)
@@ -318,6 +368,7 @@ switch ($Task) {
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }
     'Package' { Invoke-Package }
+    'Mutate' { Invoke-Mutate }
     'Clean' { Invoke-Clean }
 }
 exit 0
