@@ -334,6 +334,8 @@ function Invoke-Mutate {
     $out = Join-Path $OutputDir "mutation/$label"
     Write-Step "Mutate: src/GeminiImage.Engine$(if ($folders) { " ($($folders -join ', '))" }) with tests/unit -> $out"
     Invoke-Native dotnet tool restore
+    # Stryker analyses the projects without restoring them; a fresh clone has no obj/ yet.
+    Invoke-Native dotnet restore $UnitTestProject
     $strykerArgs = @('dotnet-stryker', '--config-file', 'stryker-config.json', '--output', $out, '--concurrency', $Concurrency, '--skip-version-check')
     foreach ($f in $folders) { $strykerArgs += @('--mutate', "**/GeminiImage.Engine/$f/**/*.cs") }
     if ($TestFilter) { $strykerArgs += @('--test-case-filter', $TestFilter) }
