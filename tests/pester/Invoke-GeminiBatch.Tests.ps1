@@ -341,6 +341,22 @@ Describe 'Invoke-GeminiBatch budgets under concurrency' {
         @($warns | Where-Object { "$_" -like '*near the daily budget*' }).Count | Should -BeLessOrEqual 1
     }
 
+    It 'costs per batch (Get-GeminiCost -GroupBy Batch) and a report per run that counts this run only' {
+        $out = Join-Path $Work 'out'
+        $first = @{ Id = 'a'; Prompt = 'first run' } | Invoke-GeminiBatch -OutputDirectory $out
+        Start-Sleep -Seconds 1   # one report per run, named by its start second
+        $second = @(@{ Id = 'a'; Prompt = 'first run' }, @{ Id = 'b'; Prompt = 'second run' }) | Invoke-GeminiBatch -OutputDirectory $out
+        $groups = Get-GeminiCost -GroupBy Batch | Where-Object { -not $_.IsTotal }
+        @($groups).Count | Should -Be 2
+        ($groups | Where-Object Key -eq $first.BatchId).Requests | Should -Be 1
+        ($groups | Where-Object Key -eq ($second | Where-Object Id -eq 'b').BatchId).Requests | Should -Be 1
+        @(Get-ChildItem -LiteralPath $out -Filter 'batch-report-*.json').Count | Should -Be 2
+        $latest = (Get-Content (Join-Path $out 'batch-report.json') -Raw | ConvertFrom-Json).summary
+        $latest.cost | Should -Be ($second | Where-Object Id -eq 'b').Cost -Because 'the resumed row was paid for by the first run'
+        $latest.successRate | Should -Be 1
+        $latest.attempted | Should -Be 1
+    }
+
     It 'two processes racing at a budget together stay within it' {
         $daily = [math]::Round($Estimate * 3.5, 4)
         Set-GeminiBudget -Daily $daily

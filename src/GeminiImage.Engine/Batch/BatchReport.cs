@@ -24,9 +24,15 @@ public sealed class BatchSummary
     public int NotRun { get; set; }
     /// <summary>Rows completed by an earlier run and skipped this time.</summary>
     public int Resumed { get; set; }
-    /// <summary>Succeeded ÷ rows that were attempted (invalid and not-run rows excluded).</summary>
+    /// <summary>Rows sent in this run (succeeded, failed or blocked); resumed rows are not counted.</summary>
+    public int Attempted { get; set; }
+    /// <summary>Succeeded ÷ rows that were attempted in this run (invalid, not-run and resumed rows excluded).</summary>
     public double SuccessRate { get; set; }
+    /// <summary>Succeeded (resumed included) ÷ all rows: how much of the whole batch is done.</summary>
+    public double SuccessRateOfTotal { get; set; }
+    /// <summary>What this run cost; rows completed by an earlier run count in <see cref="ResumedCost"/>.</summary>
     public decimal Cost { get; set; }
+    public decimal ResumedCost { get; set; }
     public DateTime StartedUtc { get; set; }
     public DateTime FinishedUtc { get; set; }
     public double DurationSeconds { get; set; }
@@ -36,7 +42,8 @@ public sealed class BatchSummary
     {
         var finished = DateTime.UtcNow;
         var succeeded = rows.Count(r => r.Status == BatchRowStatus.Succeeded);
-        var attempted = rows.Count(r => r.Status is BatchRowStatus.Succeeded or BatchRowStatus.Failed or BatchRowStatus.Blocked);
+        var fresh = rows.Where(r => !r.FromJournal).ToList();
+        var attempted = fresh.Count(r => r.Status is BatchRowStatus.Succeeded or BatchRowStatus.Failed or BatchRowStatus.Blocked);
         return new BatchSummary
         {
             BatchId = batchId,
@@ -48,8 +55,11 @@ public sealed class BatchSummary
             Invalid = rows.Count(r => r.Status == BatchRowStatus.Invalid),
             NotRun = rows.Count(r => r.Status == BatchRowStatus.NotRun),
             Resumed = rows.Count(r => r.FromJournal),
-            SuccessRate = attempted == 0 ? 0 : Math.Round((double)succeeded / attempted, 4),
-            Cost = rows.Sum(r => r.Cost ?? 0m),
+            Attempted = attempted,
+            SuccessRate = attempted == 0 ? 0 : Math.Round((double)fresh.Count(r => r.Status == BatchRowStatus.Succeeded) / attempted, 4),
+            SuccessRateOfTotal = rows.Count == 0 ? 0 : Math.Round((double)succeeded / rows.Count, 4),
+            Cost = fresh.Sum(r => r.Cost ?? 0m),
+            ResumedCost = rows.Where(r => r.FromJournal).Sum(r => r.Cost ?? 0m),
             StartedUtc = startedUtc,
             FinishedUtc = finished,
             DurationSeconds = Math.Round((finished - startedUtc).TotalSeconds, 3),
@@ -68,7 +78,10 @@ internal static class TextWriterAppend
     }
 }
 
-/// <summary>Writes batch-report.json (totals and every row) and batch-report.html (a thumbnail gallery) into the output folder.</summary>
+/// <summary>
+/// Writes batch-report.json (totals and every row) and batch-report.html (a thumbnail gallery) into the output folder,
+/// the latest run under these stable names, and a copy of each run's JSON as batch-report-yyyyMMdd-HHmmss.json.
+/// </summary>
 public static class BatchReport
 {
     public const string JsonFileName = "batch-report.json";
@@ -97,6 +110,9 @@ public static class BatchReport
             using var writer = new StreamWriter(stream, new UTF8Encoding(false), 65536);
             WriteHtml(writer, summary, ordered);
         });
+        // batch-report.json is always the latest run; each run also keeps its own, so a re-run does not erase the last.
+        var stamp = summary.StartedUtc.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        File.Copy(jsonPath, Path.Combine(summary.OutputDirectory, $"batch-report-{stamp}.json"), overwrite: true);
         return (jsonPath, htmlPath);
     }
 
@@ -123,8 +139,8 @@ public static class BatchReport
         Row("Blocked", summary.Blocked.ToString(inv));
         Row("Invalid", summary.Invalid.ToString(inv));
         Row("Not run", summary.NotRun.ToString(inv));
-        Row("Success rate", summary.SuccessRate.ToString("P1", inv));
-        Row("Cost", "$" + summary.Cost.ToString("0.0000", inv));
+        Row("Success rate", summary.SuccessRate.ToString("P1", inv) + " of rows sent, " + summary.SuccessRateOfTotal.ToString("P1", inv) + " of all rows");
+        Row("Cost", "$" + summary.Cost.ToString("0.0000", inv) + (summary.ResumedCost > 0 ? " this run (earlier runs: $" + summary.ResumedCost.ToString("0.0000", inv) + ")" : ""));
         Row("Duration", summary.DurationSeconds.ToString("0.0", inv) + " s");
         sb.Append("</table>\n<div class=\"grid\">\n");
         foreach (var r in rows)

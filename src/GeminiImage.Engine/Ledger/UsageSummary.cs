@@ -18,6 +18,8 @@ public enum UsageGroupBy
     /// <summary>Each tag of a record; untagged records under "(none)". A record with two tags counts in both groups.</summary>
     Tag,
     Cmdlet,
+    /// <summary>The batch id (local run or server job); records outside a batch under "(none)".</summary>
+    Batch,
 }
 
 /// <summary>Totals of one group of ledger records.</summary>
@@ -98,6 +100,7 @@ public sealed class UsageSummary
             case UsageGroupBy.Month: return new[] { day.ToString("yyyy-MM", CultureInfo.InvariantCulture) };
             case UsageGroupBy.Model: return new[] { r.Model };
             case UsageGroupBy.Cmdlet: return new[] { r.Cmdlet };
+            case UsageGroupBy.Batch: return new[] { string.IsNullOrEmpty(r.BatchId) ? "(none)" : r.BatchId! };
             case UsageGroupBy.Tag: return r.Tags.Count == 0 ? new[] { "(none)" } : r.Tags.Distinct(StringComparer.OrdinalIgnoreCase);
             default: throw new ArgumentOutOfRangeException(nameof(groupBy));
         }

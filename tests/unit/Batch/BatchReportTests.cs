@@ -31,8 +31,12 @@ public sealed class BatchReportTests : IDisposable
         Assert.Equal(1, s.Failed);
         Assert.Equal(1, s.Invalid);
         Assert.Equal(1, s.Resumed);
-        Assert.Equal(0.059m, s.Cost);
-        Assert.Equal(0.6667, s.SuccessRate);
+        // This run's cost and rate only: the resumed row was paid for and counted by the run that made it.
+        Assert.Equal(0.039m, s.Cost);
+        Assert.Equal(0.02m, s.ResumedCost);
+        Assert.Equal(2, s.Attempted);
+        Assert.Equal(0.5, s.SuccessRate);
+        Assert.Equal(0.5, s.SuccessRateOfTotal);
         Assert.True(s.DurationSeconds >= 3);
     }
 
@@ -42,6 +46,7 @@ public sealed class BatchReportTests : IDisposable
         var rows = Rows();
         var (json, html) = BatchReport.Write(BatchSummary.From(rows, DateTime.UtcNow, _dir, "b1", "Local"), rows);
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.Single(Directory.GetFiles(_dir, "batch-report-*.json"));   // this run's own copy beside the latest
         Assert.Equal(4, doc.RootElement.GetProperty("summary").GetProperty("total").GetInt32());
         var ids = doc.RootElement.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("id").GetString()).ToList();
         Assert.Equal(new[] { "old", "ok", "bad<id>", "inv" }, ids);
