@@ -190,7 +190,9 @@ public sealed class BatchResultsTests : IDisposable
         var s = BatchSummary.From(rows, started, "/out", "b7", "Server");
         Assert.Equal(("b7", "Server", "/out", started), (s.BatchId, s.Mode, s.OutputDirectory, s.StartedUtc));
         Assert.Equal((8, 3, 1, 1, 2, 1, 1), (s.Total, s.Succeeded, s.Failed, s.Blocked, s.Invalid, s.NotRun, s.Resumed));
-        Assert.Equal(0.6, s.SuccessRate); // 3 of the 5 attempted
+        Assert.Equal(0.5, s.SuccessRate); // 2 of the 4 sent in this run (the resumed row was sent by an earlier run)
+        Assert.Equal(0.375, s.SuccessRateOfTotal); // 3 of all 8 rows
+        Assert.Equal(4, s.Attempted);
         Assert.Equal(0.3m, s.Cost);
         Assert.InRange(s.DurationSeconds, 4.5, 120);
         Assert.True(s.FinishedUtc >= started);
