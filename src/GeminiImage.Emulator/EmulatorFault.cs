@@ -31,6 +31,8 @@ public enum EmulatorFaultKind
     HtmlError502,
     /// <summary>400 INVALID_ARGUMENT.</summary>
     BadRequest400,
+    /// <summary>The request is read, then the connection is closed without an answer (a reset by a proxy or the network).</summary>
+    DroppedConnection,
 }
 
 /// <summary>A fault to inject into upcoming generateContent requests (consumed in FIFO order).</summary>

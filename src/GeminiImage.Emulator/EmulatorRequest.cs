@@ -62,6 +62,12 @@ public sealed class EmulatorRequest
     /// <summary>HTTP status of the answer; 0 while the request is still in flight (or hung).</summary>
     public int StatusCode { get; internal set; }
 
+    /// <summary>Images in the answer as sent: 0 for errors, blocks, text-only answers and bodies that were cut or broken.</summary>
+    public int ImagesReturned { get; internal set; }
+
+    /// <summary>The usageMetadata of a whole generateContent answer (null for errors and broken bodies): what Google bills.</summary>
+    public EmulatorUsage? Usage { get; internal set; }
+
     /// <inheritdoc />
     public override string ToString() => $"{Method} {Path} -> {StatusCode}";
 }

@@ -45,7 +45,7 @@ internal sealed class FaultQueue
     }
 
     /// <summary>
-    /// The fault a prompt asks for: [emulator:block|safety|textonly|500|503|429[=seconds]|daily429|slow=ms|hang|malformed|truncated|502|400].
+    /// The fault a prompt asks for: [emulator:block|safety|textonly|500|503|429[=seconds]|daily429|slow=ms|hang|malformed|truncated|502|400|drop].
     /// </summary>
     public static EmulatorFault? FromDirective(string prompt)
     {
@@ -67,6 +67,7 @@ internal sealed class FaultQueue
             "truncated" => EmulatorFaultKind.TruncatedBody,
             "502" => EmulatorFaultKind.HtmlError502,
             "400" => EmulatorFaultKind.BadRequest400,
+            "drop" => EmulatorFaultKind.DroppedConnection,
             _ => null,
         };
         if (kind == null) return null;

@@ -437,6 +437,8 @@ public sealed class GeminiEmulator : IDisposable
             case EmulatorFaultKind.Unavailable503: throw GoogleError.Unavailable();
             case EmulatorFaultKind.BadRequest400: throw GoogleError.InvalidArgument("Request contains an invalid argument.");
             case EmulatorFaultKind.HtmlError502: return Reply.Text(502, HtmlBadGateway, "text/html; charset=UTF-8");
+            // Caught with the other broken-connection errors, which abort the connection without an answer.
+            case EmulatorFaultKind.DroppedConnection: throw new IOException("Emulator fault: connection dropped.");
             case EmulatorFaultKind.Hang:
                 using (var hang = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, _hangs.Token))
                     await Task.Delay(Timeout.Infinite, hang.Token).ConfigureAwait(false);
@@ -449,7 +451,12 @@ public sealed class GeminiEmulator : IDisposable
         var delay = Latency + (fault?.Kind == EmulatorFaultKind.Slow ? fault.Delay : TimeSpan.Zero);
         if (delay > TimeSpan.Zero) await Task.Delay(delay, _stop.Token).ConfigureAwait(false);
 
-        var json = ResponseBuilder.Build(call, outcome, NewSignature);
+        var json = ResponseBuilder.Build(call, outcome, NewSignature, out var sent);
+        if (fault?.Kind is not (EmulatorFaultKind.MalformedBody or EmulatorFaultKind.TruncatedBody))
+        {
+            entry.Usage = sent.Usage;
+            entry.ImagesReturned = sent.Images;
+        }
         if (fault?.Kind == EmulatorFaultKind.MalformedBody)
             return Reply.Text(200, "<<emulator: this is not JSON>> {\"candidates\": [", Reply.JsonType);
         if (fault?.Kind == EmulatorFaultKind.TruncatedBody)

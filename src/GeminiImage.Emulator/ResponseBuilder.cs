@@ -17,10 +17,18 @@ internal static class ResponseBuilder
 {
     private const string SafetyMessage = "Unable to show the generated image. The model could not generate the image based on the prompt provided. You will not be charged for blocked images. Try rephrasing the prompt. If you think this was an error, send feedback. Support code: 41275619.";
 
-    public static byte[] Build(GenerateCall call, Outcome outcome, Func<string> newSignature) =>
-        Reply.WriteJson(w => Write(w, call, outcome, newSignature));
+    public static byte[] Build(GenerateCall call, Outcome outcome, Func<string> newSignature) => Build(call, outcome, newSignature, out _);
 
-    public static void Write(Utf8JsonWriter w, GenerateCall call, Outcome outcome, Func<string> newSignature)
+    /// <param name="usage">The usageMetadata written, and how many images the answer holds.</param>
+    public static byte[] Build(GenerateCall call, Outcome outcome, Func<string> newSignature, out (EmulatorUsage Usage, int Images) usage)
+    {
+        (EmulatorUsage, int) written = default;
+        var json = Reply.WriteJson(w => written = Write(w, call, outcome, newSignature));
+        usage = written;
+        return json;
+    }
+
+    public static (EmulatorUsage Usage, int Images) Write(Utf8JsonWriter w, GenerateCall call, Outcome outcome, Func<string> newSignature)
     {
         if (outcome == Outcome.Image && !call.WantImage) outcome = Outcome.TextOnly;
         var model = call.Model;
@@ -110,6 +118,7 @@ internal static class ResponseBuilder
         w.WriteString("modelVersion", model.Id);
         w.WriteString("responseId", Wire.NewId(22));
         w.WriteEndObject();
+        return (new EmulatorUsage(promptText + promptImages, candidates, imageTokens, thoughts), imageTokens > 0 ? 1 : 0);
     }
 
     private static void WriteDetail(Utf8JsonWriter w, string modality, int tokens)

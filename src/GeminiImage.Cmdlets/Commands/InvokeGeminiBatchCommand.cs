@@ -192,6 +192,12 @@ public sealed class InvokeGeminiBatchCommand : GeminiApiCmdlet
             return;
         }
         using var journalScope = journal;
+        // Holding the folder now: what a killed run was half-way through writing goes.
+        var folders = new[] { output, System.IO.Path.Combine(output, BatchThumbnails.FolderName) }
+            .Concat(todo.Where(i => i.OutFile != null).Select(i => System.IO.Path.GetDirectoryName(i.OutFile)!))
+            .Distinct(StringComparer.Ordinal);
+        var stale = folders.Sum(OutputWriter.RemoveTemporaryFiles);
+        if (stale > 0) WriteVerbose($"Removed {stale} half-written file(s) left by an interrupted run.");
         var service = CreateGenerationService(UsageOperation.Batch, batchId);
         var limiter = RequestLimiter.Shared;
         var previousConcurrency = limiter.MaxConcurrency;

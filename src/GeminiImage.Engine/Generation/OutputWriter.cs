@@ -116,6 +116,25 @@ public static class OutputWriter
         }
     }
 
+    /// <summary>
+    /// Deletes the temporary files <see cref="WriteAtomic(string, Action{Stream}, bool, bool)"/> leaves when its process is killed
+    /// mid-write. Call it only while holding the folder (a batch run's journal lock), so no live write is touched.
+    /// </summary>
+    public static int RemoveTemporaryFiles(string directory)
+    {
+        var removed = 0;
+        if (!Directory.Exists(directory)) return 0;
+        foreach (var file in Directory.EnumerateFiles(directory, ".*.tmp"))
+        {
+            if (!s_temporaryName.IsMatch(Path.GetFileName(file))) continue;
+            TryDelete(file);
+            if (!File.Exists(file)) removed++;
+        }
+        return removed;
+    }
+
+    private static readonly Regex s_temporaryName = new(@"^\..+\.[0-9a-f]{32}\.tmp$", RegexOptions.CultureInvariant);
+
     /// <summary>The folder for images that could not be saved where asked.</summary>
     public static string FallbackDirectory => Path.Combine(GeminiEnvironment.DataHome, "fallback");
 

@@ -117,6 +117,39 @@ public class FaultTests
     }
 
     [Fact]
+    public async Task DroppedConnectionClosesWithoutAnAnswer()
+    {
+        using var client = new EmulatorClient();
+        client.Emulator.EnqueueFault(new EmulatorFault(EmulatorFaultKind.DroppedConnection));
+        var watch = Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => client.GenerateAsync(EmulatorClient.Body("x")));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+        Assert.Equal("DroppedConnection", client.Emulator.Requests[0].Fault);
+        Assert.Equal(0, client.Emulator.Requests[0].ImagesReturned);
+        Assert.Equal(HttpStatusCode.OK, (await client.GenerateAsync(EmulatorClient.Body("x [emulator:none]"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheLogKeepsTheUsageOfWholeAnswersOnly()
+    {
+        using var client = new EmulatorClient();
+        client.Emulator.EnqueueFault(new EmulatorFault(EmulatorFaultKind.TruncatedBody));
+        client.Emulator.EnqueueFault(new EmulatorFault(EmulatorFaultKind.TextOnly));
+        await client.GenerateAsync(EmulatorClient.Body("x"));
+        await client.GenerateAsync(EmulatorClient.Body("x"));
+        var whole = await EmulatorClient.JsonAsync(await client.GenerateAsync(EmulatorClient.Body("x")));
+        var log = client.Emulator.Requests;
+        Assert.Null(log[0].Usage);
+        Assert.Equal(0, log[1].ImagesReturned);
+        Assert.True(log[1].Usage!.TextOutputTokenCount > 0);
+        Assert.Equal(1, log[2].ImagesReturned);
+        var usage = whole.GetProperty("usageMetadata");
+        Assert.Equal(usage.GetProperty("promptTokenCount").GetInt32(), log[2].Usage!.PromptTokenCount);
+        Assert.Equal(usage.GetProperty("candidatesTokenCount").GetInt32(), log[2].Usage!.CandidatesTokenCount);
+        Assert.Equal(usage.GetProperty("candidatesTokensDetails")[0].GetProperty("tokenCount").GetInt32(), log[2].Usage!.ImageOutputTokenCount);
+    }
+
+    [Fact]
     public async Task SlowDelaysThenAnswers()
     {
         using var client = new EmulatorClient();
