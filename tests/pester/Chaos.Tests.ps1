@@ -73,7 +73,7 @@ Describe 'Chaos: a batch under mixed faults, killed and run again' {
         @"
 `$ErrorActionPreference = 'Continue'
 Import-Module '$ModulePath'
-Invoke-GeminiBatch -Path '$csv' -OutputDirectory '$out' -ThrottleLimit 6 -TimeoutSec 6 -ErrorAction SilentlyContinue | Out-Null
+Invoke-GeminiBatch -Path '$csv' -OutputDirectory '$out' -ThrottleLimit 6 -TimeoutSec 15 -ErrorAction SilentlyContinue | Out-Null
 "@ | Set-Content -LiteralPath $child
         $exe = [Environment]::ProcessPath
         $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
@@ -102,9 +102,11 @@ Invoke-GeminiBatch -Path '$csv' -OutputDirectory '$out' -ThrottleLimit 6 -Timeou
             if ($answered -eq (Get-SavedImageCount $out $fallback) -and ([DateTime]::UtcNow - $stableSince).TotalSeconds -ge 1.5) { break }
             Start-Sleep -Milliseconds 200
         }
+        $quiet = [DateTime]::UtcNow -lt $deadline
         $inFlight = @($Emulator.Requests | Where-Object StatusCode -eq 0).Count
         $process.Kill()
         $process.WaitForExit()
+        $quiet | Should -BeTrue -Because 'every image answered before the kill should have been saved within a minute'
         $inFlight | Should -BeGreaterThan 0 -Because 'the kill should find requests in flight'
 
         $firstRun = @($Emulator.Requests).Count
@@ -118,7 +120,7 @@ Invoke-GeminiBatch -Path '$csv' -OutputDirectory '$out' -ThrottleLimit 6 -Timeou
 
         # ---- run 2, here, to the end
         $Emulator.Latency = [timespan]::FromMilliseconds(50)
-        $results = @(Invoke-GeminiBatch -Path $csv -OutputDirectory $out -ThrottleLimit 6 -TimeoutSec 6 -ErrorAction SilentlyContinue)
+        $results = @(Invoke-GeminiBatch -Path $csv -OutputDirectory $out -ThrottleLimit 6 -TimeoutSec 15 -ErrorAction SilentlyContinue)
         $requests = @($Emulator.Requests)
 
         # every row ends clearly
@@ -132,11 +134,19 @@ Invoke-GeminiBatch -Path '$csv' -OutputDirectory '$out' -ThrottleLimit 6 -Timeou
 
         # nothing paid for is lost: every image answered is on disk or in the fallback folder
         $imageAnswers = @($requests | Where-Object ImagesReturned -gt 0)
+        $lost = foreach ($q in $imageAnswers) {
+            $id = 'c' + ($q.Prompt -replace '^.*picture (\d{3}) .*$', '$1')
+            if (-not (Test-Path -LiteralPath (Join-Path $out "$id.png"))) {
+                $r = $results | Where-Object Id -eq $id
+                "$id answered at $($q.Time.ToString('HH:mm:ss.fff')) (fault $($q.Fault)) but not on disk; row $($r.Status) $($r.ErrorId) $($r.Error)"
+            }
+        }
+        $lost | Should -BeNullOrEmpty
+        # nothing is paid twice: no row got two images, and no row that had succeeded was asked for again
+        $twice = @($imageAnswers | Group-Object Prompt | Where-Object Count -gt 1 | ForEach-Object { "$($_.Name): " + (($_.Group | ForEach-Object { "$($_.Time.ToString('HH:mm:ss.fff')) $($_.Fault)" }) -join ', ') })
+        $twice | Should -BeNullOrEmpty
         Get-SavedImageCount $out $fallback | Should -Be $imageAnswers.Count
 
-        # nothing is paid twice: no row got two images, and no row that had succeeded was asked for again
-        $twice = @($imageAnswers | Group-Object Prompt | Where-Object Count -gt 1)
-        $twice.Name | Should -BeNullOrEmpty
         $again = @($requests | Select-Object -Skip $firstRun | ForEach-Object { if ($_.Prompt -match 'picture (\d{3}) ') { 'c' + $Matches[1] } })
         @($again | Where-Object { $_ -in $succeededBefore }) | Should -BeNullOrEmpty
         @($results | Where-Object { $_.Id -in $succeededBefore -and -not $_.FromJournal }) | Should -BeNullOrEmpty

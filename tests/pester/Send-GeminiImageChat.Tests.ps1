@@ -62,6 +62,35 @@ Describe 'Image chat' {
         $Emulator.Requests[1].ThoughtSignatures | ForEach-Object { $Emulator.IssuedThoughtSignatures | Should -Contain $_ }
     }
 
+    It 'refuses a saved chat whose turn image lies outside its output folder; relative ones resolve inside it' {
+        $chat = Start-GeminiImageChat -OutputDirectory $Out
+        Send-GeminiImageChat -Chat $chat 'a lighthouse' | Out-Null
+        $file = Join-Path $Out 'chat.json'
+        Save-GeminiImageChat -Chat $chat -Path $file
+        $json = Get-Content -LiteralPath $file -Raw | ConvertFrom-Json
+        $secret = Join-Path (New-TestFolder 'elsewhere') 'secret.png'
+        Copy-Item (Join-Path $RepoRoot 'tests/unit/data/images/good.png') $secret
+
+        foreach ($bad in $secret, '../../secret.png') {
+            $json.turns[0].imagePath = $bad
+            $json | ConvertTo-Json -Depth 20 | Set-Content -LiteralPath $file
+            $err = $null
+            $imported = Import-GeminiImageChat -Path $file -ErrorVariable err -ErrorAction SilentlyContinue
+            $imported | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.PathOutsideRoot*'
+            $err[0].Exception.Message | Should -BeLike "Turn 1*'$bad'*"
+        }
+        (Import-GeminiImageChat -Path $file -AllowAbsolutePaths).Turns[0].ImagePath | Should -Be ([IO.Path]::GetFullPath((Join-Path $Out '../../secret.png')))
+
+        $json.turns[0].imagePath = 'kept.png'
+        $json.outputDirectory = 'images'
+        $json | ConvertTo-Json -Depth 20 | Set-Content -LiteralPath $file
+        $again = Import-GeminiImageChat -Path $file
+        $again.OutputDirectory | Should -Be (Join-Path $Out 'images')
+        $again.Turns[0].ImagePath | Should -Be (Join-Path $Out 'images/kept.png')
+        $Emulator.RequestCount | Should -Be 1
+    }
+
     It 'restarts from the latest image when the history grows past the limit, with a warning' {
         $chat = Start-GeminiImageChat -OutputDirectory $Out
         $chat.MaxRequestBytes = 1

@@ -199,6 +199,70 @@ Describe 'Start-GeminiFolderWatch in a scheduled (child) process' {
         }
         $sent.Count | Should -BeLessOrEqual 4 -Because 'at most the one request in flight at the kill is sent again'
     }
+    It 'refuses a second watcher on the same drop folder, naming the process that holds it' {
+        $f = New-WatchFolders
+        $child = Invoke-ChildWatch $f -Tail '' -NoWait
+        try {
+            Wait-Until { Test-Path -LiteralPath (Join-Path $f.In '.gemini-watch.owner') } 60
+            $refused = { Start-GeminiFolderWatch -Path $f.In -Prompt 'x' -OutputDirectory (Join-Path $f.Root 'other-out') -Once @Fast } |
+                Should -Throw -ErrorId 'GeminiImage.WatchFolderBusy*' -PassThru
+            $refused.Exception.Message | Should -BeLike "*process $($child.Id) on *"
+        }
+        finally { Stop-Process -Id $child.Id -Force; $child.WaitForExit() }
+        $Emulator.RequestCount | Should -Be 0
+    }
+
+    It 'refuses a -Suffix that would put the output outside the output folder' {
+        $f = New-WatchFolders
+        Add-Image $f.In 'good.png'
+        { Start-GeminiFolderWatch -Path $f.In -Prompt 'x' -OutputDirectory $f.Out -Suffix '/../../escaped' -Once @Fast -ErrorAction Stop } |
+            Should -Throw -ErrorId 'GeminiImage.PathOutsideRoot*'
+        $Emulator.RequestCount | Should -Be 0
+    }
+
+    It 'chaos: files dropped while the watcher is killed and restarted twice each end in processed or failed exactly once' {
+        $f = New-WatchFolders
+        $dropped = [Collections.Generic.List[string]]::new()
+        # Distinct pictures (not copies of one file), written straight into the drop folder.
+        $drop = {
+            param([int] $Count)
+            for ($i = 0; $i -lt $Count; $i++) {
+                $k = $dropped.Count
+                $name = 'drop{0:00}.png' -f $k
+                $image = [SixLabors.ImageSharp.Image[SixLabors.ImageSharp.PixelFormats.Rgba32]]::new(96, 64, [SixLabors.ImageSharp.PixelFormats.Rgba32]::new([byte](($k * 37) % 256), [byte](($k * 91) % 256), 120, 255))
+                try { [SixLabors.ImageSharp.ImageExtensions]::SaveAsPng($image, (Join-Path $f.In $name)) } finally { $image.Dispose() }
+                $dropped.Add($name)
+            }
+        }
+        $processedCount = { @(Get-ChildItem -LiteralPath (Join-Path $f.In 'processed') -File -ErrorAction SilentlyContinue).Count }
+        $Emulator.Latency = [timespan]'0:0:0.4'
+        $kinds = Get-GeminiType 'GeminiImage.Emulator.EmulatorFaultKind'
+        foreach ($k in 'ServerError500', 'DroppedConnection', 'Unavailable503') {
+            $Emulator.EnqueueFault((Get-GeminiType 'GeminiImage.Emulator.EmulatorFault')::new([Enum]::Parse($kinds, $k)))
+        }
+        Add-Image $f.In 'truncated.png' 'drop00-corrupt.png'; $dropped.Add('drop00-corrupt.png')
+        & $drop 6
+
+        foreach ($round in 1, 2) {
+            $child = Invoke-ChildWatch $f -Tail '' -NoWait
+            try {
+                $target = (& $processedCount) + 2
+                Wait-Until { (& $processedCount) -ge $target } 90
+                & $drop 4                                   # dropped while it works
+            }
+            finally { Stop-Process -Id $child.Id -Force; $child.WaitForExit() }
+            & $drop 4                                       # dropped while it is dead
+        }
+        Invoke-ChildWatch $f | Should -BeIn @(0, 1) -Because (Get-Content -Raw (Join-Path $f.Root 'child.err') -ErrorAction SilentlyContinue)
+
+        $processed = @(Get-ChildItem -LiteralPath (Join-Path $f.In 'processed') -File).Name
+        $failed = @(Get-ChildItem -LiteralPath (Join-Path $f.In 'failed') -File -ErrorAction SilentlyContinue | Where-Object Name -notlike '*.error.txt').Name
+        @(Get-ChildItem -LiteralPath $f.In -File | Where-Object Name -notlike '.*').Name | Should -BeNullOrEmpty -Because 'nothing is left behind'
+        ($processed + $failed | Sort-Object) | Should -Be ($dropped | Sort-Object) -Because 'every file ends in processed or failed exactly once (no -2 copies)'
+        $failed | Should -Be @('drop00-corrupt.png')
+        @(Get-ChildItem -LiteralPath $f.Out -File).Count | Should -Be $processed.Count
+        @(Get-ChildItem -LiteralPath $f.Out -Force -File | Where-Object Name -like '.*.tmp') | Should -BeNullOrEmpty
+    }
 }
 
 Describe 'Start-GeminiFolderWatch rides out trouble' {

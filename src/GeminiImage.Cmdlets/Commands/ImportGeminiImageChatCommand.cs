@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Management.Automation;
+using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Chat;
 using GeminiImage.Engine.Errors;
 
@@ -15,12 +16,22 @@ public sealed class ImportGeminiImageChatCommand : PSCmdlet
     [Alias("PSPath", "LP", "FullName", "LiteralPath")]
     public string Path { get; set; } = "";
 
+    /// <summary>Trust the file: accept turn images outside the chat's output folder (refused by default with GeminiImage.PathOutsideRoot).</summary>
+    [Parameter]
+    public SwitchParameter AllowAbsolutePaths { get; set; }
+
     protected override void ProcessRecord()
     {
         var path = GetUnresolvedProviderPathFromPSPath(Path);
         try
         {
-            WriteObject(ImageChat.FromJson(File.ReadAllText(path)));
+            var chat = ImageChat.FromJson(File.ReadAllText(path));
+            chat.ContainPaths(System.IO.Path.GetDirectoryName(path)!, AllowAbsolutePaths);
+            WriteObject(chat);
+        }
+        catch (PathOutsideRootException ex)
+        {
+            WriteError(ErrorRecords.From(ex, path));
         }
         catch (FileNotFoundException ex)
         {

@@ -87,6 +87,21 @@ public sealed class ImageChat
         });
     }
 
+    /// <summary>
+    /// Makes a chat read from a file (perhaps someone else's) safe to continue: a relative output folder resolves against
+    /// <paramref name="chatFolder"/>, and each turn's image, which may be read and sent again, must lie inside the output
+    /// folder (relative paths resolve there). Throws <see cref="Errors.PathOutsideRootException"/> naming the turn, unless
+    /// <paramref name="allowOutside"/>.
+    /// </summary>
+    public void ContainPaths(string chatFolder, bool allowOutside = false)
+    {
+        OutputDirectory = Path.GetFullPath(Path.Combine(chatFolder, string.IsNullOrEmpty(OutputDirectory) ? "." : OutputDirectory));
+        foreach (var turn in Turns.Where(t => !string.IsNullOrEmpty(t.ImagePath)))
+            turn.ImagePath = allowOutside
+                ? Path.GetFullPath(Path.Combine(OutputDirectory, turn.ImagePath!))
+                : PathContainment.Resolve(OutputDirectory, turn.ImagePath!, $"Turn {turn.Number}", acceptAbsoluteInside: true);
+    }
+
     public string ToJson() => JsonSerializer.Serialize(this, s_options);
 
     public static ImageChat FromJson(string json) =>

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using GeminiImage.Engine.Errors;
+using GeminiImage.Engine.Generation;
 
 namespace GeminiImage.Engine.Watch;
 
@@ -48,7 +50,7 @@ public sealed class FolderWatchOptions
     internal string Processed => ProcessedDirectory ?? Path.Combine(Folder, "processed");
     internal string Failed => FailedDirectory ?? Path.Combine(Folder, "failed");
 
-    /// <summary>Checks the folders; throws <see cref="ArgumentException"/> with a message for the user.</summary>
+    /// <summary>Checks the folders and the suffix; throws <see cref="ArgumentException"/> or <see cref="PathOutsideRootException"/> with a message for the user.</summary>
     public void Validate()
     {
         if (!Directory.Exists(Folder)) throw new DirectoryNotFoundException($"The folder to watch, '{Folder}', does not exist.");
@@ -57,6 +59,9 @@ public sealed class FolderWatchOptions
             throw new ArgumentException("The output folder must not be the watched folder itself: every result would be taken as a new input.");
         if (PathUtil.SameFolder(Processed, Folder) || PathUtil.SameFolder(Failed, Folder))
             throw new ArgumentException("The processed and failed folders must differ from the watched folder.");
+        // The suffix goes into every output name: it must not make it a path (out of the output folder) or a name Windows drops.
+        if (FileNames.Problem("photo" + Suffix + ".png") is { } rule)
+            throw new PathOutsideRootException(Suffix, OutputDirectory, rule, "Suffix");
         if (PollInterval <= TimeSpan.Zero || StableFor < TimeSpan.Zero || RescanInterval <= TimeSpan.Zero)
             throw new ArgumentException("Poll, stability and rescan intervals must be positive.");
     }

@@ -46,6 +46,8 @@ public sealed class WatchState : IDisposable
 {
     public const string StateFileName = ".gemini-watch.json";
     public const string LockFileName = ".gemini-watch.lock";
+    /// <summary>Who holds the lock ("process 1234 on HOST since ..."), for the error a second watcher gets.</summary>
+    public const string OwnerFileName = ".gemini-watch.owner";
 
     private static readonly JsonSerializerOptions s_json = new()
     {
@@ -71,10 +73,11 @@ public sealed class WatchState : IDisposable
 
     public string Folder { get; }
 
-    /// <summary>Opens the folder's state, holding its lock; throws <see cref="WatchFolderBusyException"/> when another watcher holds it.</summary>
+    /// <summary>Opens the folder's state, holding its lock; throws <see cref="WatchFolderBusyException"/> (naming the holder) when another watcher holds it.</summary>
     public static WatchState Open(string folder)
     {
         var lockPath = Path.Combine(folder, LockFileName);
+        var ownerPath = Path.Combine(folder, OwnerFileName);
         FileStream stream;
         try
         {
@@ -82,14 +85,20 @@ public sealed class WatchState : IDisposable
         }
         catch (IOException ex)
         {
+            // The lock itself cannot be read while held (on Unix too), so the holder is named in a file beside it.
             var holder = "";
-            try { holder = File.ReadAllText(lockPath).Trim(); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            try { holder = File.ReadAllText(ownerPath).Trim(); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
             throw new WatchFolderBusyException(folder, holder, ex);
         }
-        var owner = Encoding.UTF8.GetBytes($"process {System.Diagnostics.Process.GetCurrentProcess().Id} on {Environment.MachineName} since {DateTime.Now:yyyy-MM-dd HH:mm:ss}");
-        stream.SetLength(0);
-        stream.Write(owner, 0, owner.Length);
-        stream.Flush();
+        var owner = $"process {System.Diagnostics.Process.GetCurrentProcess().Id} on {Environment.MachineName} since {DateTime.Now:yyyy-MM-dd HH:mm:ss}";
+        try
+        {
+            OutputWriter.WriteAtomic(Encoding.UTF8.GetBytes(owner), ownerPath, force: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Naming the holder is a courtesy to a second watcher; the lock is what keeps it out.
+        }
         return new WatchState(folder, stream);
     }
 
@@ -207,7 +216,12 @@ public sealed class WatchState : IDisposable
         }
     }
 
-    public void Dispose() => _lock?.Dispose();
+    public void Dispose()
+    {
+        if (_lock == null) return;
+        try { File.Delete(Path.Combine(Folder, OwnerFileName)); } catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+        _lock.Dispose();
+    }
 
     private sealed class StateFile
     {

@@ -201,6 +201,24 @@ public sealed class FolderWatcherTests : IDisposable
         using var first = WatchState.Open(In);
         var ex = Assert.Throws<WatchFolderBusyException>(() => WatchState.Open(In));
         Assert.Equal("GeminiImage.WatchFolderBusy", ex.ErrorId);
+        // It says which process holds the folder.
+        Assert.Contains($"process {Environment.ProcessId} on {Environment.MachineName}", ex.Message);
+        first.Dispose();
+        Assert.False(File.Exists(Path.Combine(In, WatchState.OwnerFileName)));
+        using var next = WatchState.Open(In);
+    }
+
+    [Theory]
+    [InlineData("/../../escaped")]
+    [InlineData("\\..\\x")]
+    [InlineData("-a:b")]
+    public void A_suffix_that_would_make_the_output_a_path_is_refused(string suffix)
+    {
+        Directory.CreateDirectory(In);
+        var options = new FolderWatchOptions { Folder = In, OutputDirectory = Path.Combine(Path.GetDirectoryName(In)!, "out"), Suffix = suffix };
+        var ex = Assert.Throws<PathOutsideRootException>(options.Validate);
+        Assert.Equal("GeminiImage.PathOutsideRoot", ex.ErrorId);
+        Assert.Contains($"'{suffix}'", ex.Message);
     }
 
     [Fact]
