@@ -151,16 +151,20 @@ Invoke-GeminiBatch -Path '$csv' -OutputDirectory '$out' -ThrottleLimit 6 -Timeou
         @($again | Where-Object { $_ -in $succeededBefore }) | Should -BeNullOrEmpty
         @($results | Where-Object { $_.Id -in $succeededBefore -and -not $_.FromJournal }) | Should -BeNullOrEmpty
 
-        # the ledger equals what the emulator billed: one success per image answer, cost from its usageMetadata
+        # the ledger equals what the emulator billed: one success per image answer, at the cost of its usageMetadata;
+        # answers without an image (blocks, text only) are billed as blocked records
         $prices = Get-CatalogPrices
-        $billed = [decimal]0
+        $billed = @{ Image = [decimal]0; NoImage = [decimal]0 }
         foreach ($q in $requests | Where-Object Usage) {
             $u = $q.Usage; $p = $prices[$q.Model]
-            $billed += [math]::Round(([decimal]$u.PromptTokenCount * $p.Input + ([decimal]$u.TextOutputTokenCount + $u.ThoughtsTokenCount) * $p.TextOutput + [decimal]$u.ImageOutputTokenCount * $p.ImageOutput) / 1000000, 6)
+            $cost = [math]::Round(([decimal]$u.PromptTokenCount * $p.Input + ([decimal]$u.TextOutputTokenCount + $u.ThoughtsTokenCount) * $p.TextOutput + [decimal]$u.ImageOutputTokenCount * $p.ImageOutput) / 1000000, 6)
+            $billed[$(if ($q.ImagesReturned -gt 0) { 'Image' } else { 'NoImage' })] += $cost
         }
         $ledger = @(Get-GeminiUsage)
-        @($ledger | Where-Object Status -eq 'Success').Count | Should -Be $imageAnswers.Count
-        Get-DecimalSum $ledger | Should -Be $billed
+        $success = @($ledger | Where-Object Status -eq 'Success')
+        $success.Count | Should -Be $imageAnswers.Count
+        Get-DecimalSum $success | Should -Be $billed.Image
+        Get-DecimalSum @($ledger | Where-Object Status -eq 'Blocked') | Should -Be $billed.NoImage
 
         # no half-written file anywhere; every image and thumbnail reads whole
         Get-HalfWritten $out | Should -BeNullOrEmpty
