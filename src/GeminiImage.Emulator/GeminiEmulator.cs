@@ -30,6 +30,7 @@ public sealed class GeminiEmulator : IDisposable
     private readonly EmulatorOptions _options;
     /// <summary>"" or the API path prefix, e.g. "/gemini".</summary>
     private readonly string _prefix;
+    private readonly OAuthTokens _tokens = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly List<EmulatorRequest> _log = new();
     private readonly FaultQueue _faults = new();
@@ -51,6 +52,7 @@ public sealed class GeminiEmulator : IDisposable
         var root = new Uri(listener.Prefixes.First());
         _prefix = string.IsNullOrWhiteSpace(options.PathPrefix) ? "" : "/" + options.PathPrefix!.Trim('/');
         BaseUri = _prefix.Length == 0 ? root : new Uri(root, _prefix.TrimStart('/') + "/");
+        TokenUri = new Uri(root, "token");
         ApiKey = string.IsNullOrEmpty(options.ApiKey) ? "emu-" + Wire.Hex(Wire.RandomBytes(16)) : options.ApiKey!;
         ControlToken = Wire.Hex(Wire.RandomBytes(32));
         Latency = options.Latency;
@@ -105,6 +107,19 @@ public sealed class GeminiEmulator : IDisposable
 
     /// <summary>Base address, e.g. <c>http://127.0.0.1:54321/</c> (with the path prefix, if any); append <c>v1beta/…</c>.</summary>
     public Uri BaseUri { get; }
+
+    /// <summary>The OAuth 2.0 token endpoint (as oauth2.googleapis.com/token): put it in a service-account key file's <c>token_uri</c>.</summary>
+    public Uri TokenUri { get; }
+
+    /// <summary>How long the access tokens it issues live (default one hour); Vertex AI calls with an expired one get 401.</summary>
+    public TimeSpan TokenLifetime
+    {
+        get => _tokens.Lifetime;
+        set => _tokens.Lifetime = value;
+    }
+
+    /// <summary>Lets a service account (by client_email) exchange JWTs signed with the key whose public part this is.</summary>
+    public void TrustServiceAccount(string clientEmail, System.Security.Cryptography.RSAParameters publicKey) => _tokens.Trust(clientEmail, publicKey);
 
     /// <summary>The API key the emulator accepts: the configured one, or a random one made for this instance.</summary>
     public string ApiKey { get; }
@@ -243,10 +258,18 @@ public sealed class GeminiEmulator : IDisposable
                 // The path never holds the key; the query string might (?key=), so it is not logged.
                 entry = new EmulatorRequest { Time = DateTimeOffset.UtcNow, Method = request.HttpMethod, Path = path, HeaderNames = request.Headers.AllKeys.Where(k => k != null).Select(k => k!).ToArray() };
                 lock (_log) _log.Add(entry);
-                // Behind a prefix, as a gateway re-exposes the API, the bare paths do not exist.
-                if (_prefix.Length > 0 && !path.StartsWith(_prefix + "/", StringComparison.Ordinal))
-                    throw GoogleError.NotFound($"The requested URL {path} ({request.HttpMethod}) is not served here; the API is under {_prefix}/.");
-                reply = await HandleApiAsync(request, path.Substring(_prefix.Length), query, entry).ConfigureAwait(false);
+                // The token endpoint is its own host at Google; here it sits at the root, outside any prefix.
+                if (path == "/token" && request.HttpMethod == "POST")
+                {
+                    reply = _tokens.Exchange(Encoding.UTF8.GetString(await ReadBodyAsync(request, _stop.Token).ConfigureAwait(false)), TokenUri);
+                }
+                else
+                {
+                    // Behind a prefix, as a gateway re-exposes the API, the bare paths do not exist.
+                    if (_prefix.Length > 0 && !path.StartsWith(_prefix + "/", StringComparison.Ordinal))
+                        throw GoogleError.NotFound($"The requested URL {path} ({request.HttpMethod}) is not served here; the API is under {_prefix}/.");
+                    reply = await HandleApiAsync(request, path.Substring(_prefix.Length), query, entry).ConfigureAwait(false);
+                }
             }
         }
         catch (GoogleError e)
@@ -310,6 +333,14 @@ public sealed class GeminiEmulator : IDisposable
         var method = request.HttpMethod;
         // A resumable upload URL carries its own session id and needs no key, as at Google.
         var isUploadChunk = path == "/upload/v1beta/files" && query.ContainsKey("upload_id");
+        if (VertexModel(path) is { } vertex)
+        {
+            CheckVertexCredentials(request, query, entry);
+            entry.Model = vertex.Model;
+            if (method == "POST" && vertex.Method == "generateContent") return await GenerateAsync(request, vertex.Model, entry, stream: false, query).ConfigureAwait(false);
+            if (method == "POST" && vertex.Method == "streamGenerateContent") return await GenerateAsync(request, vertex.Model, entry, stream: true, query).ConfigureAwait(false);
+            throw GoogleError.NotFound($"Method {vertex.Method} is not served by the emulator's Vertex AI endpoint.");
+        }
         if (!isUploadChunk) CheckKey(request, query, entry);
 
         if (path.StartsWith("/v1beta/models/", StringComparison.Ordinal))
@@ -349,6 +380,37 @@ public sealed class GeminiEmulator : IDisposable
             return BatchOperation(method, path.Substring("/v1beta/batches/".Length));
         }
         throw GoogleError.NotFound($"The requested URL {path} ({method}) is not served by the Gemini emulator.");
+    }
+
+    /// <summary>
+    /// Vertex AI: <c>/{v1|v1beta1}/projects/{p}/locations/{l}/publishers/google/models/{m}:{method}</c>, or the express-mode
+    /// <c>/{v1|v1beta1}/publishers/google/models/{m}:{method}</c>; null for any other path.
+    /// </summary>
+    private static (string Model, string Method)? VertexModel(string path)
+    {
+        var parts = path.Trim('/').Split('/');
+        if (parts.Length < 5 || (parts[0] != "v1" && parts[0] != "v1beta1")) return null;
+        var at = parts[1] == "projects" && parts.Length == 9 && parts[3] == "locations" ? 5 : parts[1] == "publishers" && parts.Length == 5 ? 1 : -1;
+        if (at < 0 || parts[at] != "publishers" || parts[at + 1] != "google" || parts[at + 2] != "models") return null;
+        var last = parts[at + 3];
+        var colon = last.LastIndexOf(':');
+        return colon > 0 ? (last.Substring(0, colon), last.Substring(colon + 1)) : null;
+    }
+
+    /// <summary>Vertex AI takes an OAuth access token this emulator issued and that has not expired, or an express-mode key.</summary>
+    private void CheckVertexCredentials(HttpListenerRequest request, Dictionary<string, string> query, EmulatorRequest entry)
+    {
+        var authorization = request.Headers["Authorization"];
+        if (authorization != null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            entry.AuthStyle = "Bearer";
+            entry.ApiKeyPresent = true;
+            entry.ApiKeyValid = _tokens.IsValid(authorization.Substring(7).Trim());
+            if (!entry.ApiKeyValid)
+                throw GoogleError.Unauthenticated("Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.");
+            return;
+        }
+        CheckKey(request, query, entry);
     }
 
     private void CheckKey(HttpListenerRequest request, Dictionary<string, string> query, EmulatorRequest entry)

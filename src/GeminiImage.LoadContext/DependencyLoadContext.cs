@@ -20,6 +20,9 @@ namespace GeminiImage.LoadContext;
 internal sealed class DependencyLoadContext : AssemblyLoadContext
 {
     private static readonly Lazy<Dictionary<string, string>> s_platformAssemblies = new(ReadPlatformAssemblies);
+    // PowerShell ships its own Newtonsoft.Json (same assembly version 13.0.0.0 for every 13.x build): Google.Apis.Auth
+    // gets the build it was made with from bin/, and another module's copy can never be handed to it.
+    private static readonly HashSet<string> s_alwaysPrivate = new(StringComparer.OrdinalIgnoreCase) { "Newtonsoft.Json" };
     private readonly string _directory;
 
     public DependencyLoadContext(string directory) : base("GeminiImage", isCollectible: false) => _directory = directory;
@@ -29,7 +32,7 @@ internal sealed class DependencyLoadContext : AssemblyLoadContext
         var name = assemblyName.Name;
         if (string.IsNullOrEmpty(name) || name == typeof(DependencyLoadContext).Assembly.GetName().Name) return null;
         var path = Path.Combine(_directory, name + ".dll");
-        if (!File.Exists(path) || IsProvidedByHost(assemblyName)) return null;
+        if (!File.Exists(path) || (!s_alwaysPrivate.Contains(name) && IsProvidedByHost(assemblyName))) return null;
         // bin/core holds .NET Core builds of some dependencies (faster: hardware intrinsics); same assembly version.
         var core = Path.Combine(_directory, "core", name + ".dll");
         return LoadFromAssemblyPath(File.Exists(core) ? core : path);

@@ -116,6 +116,32 @@ $record = $cmdlets.GetType('GeminiImage.Cmdlets.Infrastructure.ErrorRecords')::F
         $run.Result.Id | Should -Be 'GeminiImage.UnexpectedError'
     }
 
+    It 'Google.Apis.Auth and Newtonsoft.Json load in the private context on a Vertex AI call' {
+        $script = @'
+param([string] $ModulePath, [string] $OutDir)
+$ErrorActionPreference = 'Stop'
+Import-Module $ModulePath
+$emu = Start-GeminiEmulator -NoSessionConfig
+$rsa = [System.Security.Cryptography.RSA]::Create(2048)
+$emu.TrustServiceAccount('iso@p.iam.gserviceaccount.com', $rsa.ExportParameters($false))
+$file = Join-Path $OutDir 'sa.json'
+@{ type = 'service_account'; project_id = 'p'; private_key = $rsa.ExportPkcs8PrivateKeyPem(); client_email = 'iso@p.iam.gserviceaccount.com'; token_uri = $emu.TokenUri.AbsoluteUri } | ConvertTo-Json | Set-Content $file
+Set-GeminiConfig -Backend Vertex -BaseUri $emu.BaseUri -CredentialFile $file
+$null = New-GeminiImage 'isolated' -OutputDirectory $OutDir -MaxRetries 0
+$emu.Stop()
+@([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -in 'Google.Apis.Auth', 'Google.Apis.Core', 'Newtonsoft.Json' } | ForEach-Object {
+    [pscustomobject]@{ Name = $_.GetName().Name; Context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name; Location = $_.Location }
+}) | ConvertTo-Json -Compress -AsArray
+'@
+        $run = Invoke-TestPwsh -Script $script -ArgumentList $ModulePath, (New-TestFolder 'iso-vertex')
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        foreach ($name in 'Google.Apis.Auth', 'Google.Apis.Core', 'Newtonsoft.Json') {
+            $ours = @($run.Result | Where-Object { $_.Name -eq $name -and $_.Context -eq 'GeminiImage' })
+            $ours.Count | Should -Be 1 -Because "$name must load privately: $($run.Output)"
+            $ours[0].Location | Should -BeLike "$ModulePath*"
+        }
+    }
+
     It 'Import-Module loads only the cmdlet assembly and the load-context shim' {
         $script = @'
 param([string] $ModulePath)

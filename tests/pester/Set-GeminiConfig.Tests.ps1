@@ -232,3 +232,170 @@ Describe 'Proxies' {
         finally { $noAuth.Dispose() }
     }
 }
+
+Describe 'Fallback endpoints' {
+    BeforeEach {
+        $script:Backup = Start-GeminiEmulator -NoSessionConfig
+        $env:GI_BACKUP_KEY = $Backup.ApiKey
+        Set-GeminiConfig -Profile backup -BaseUri $Backup.BaseUri -ApiKeyVariable GI_BACKUP_KEY
+    }
+    AfterEach {
+        $Backup.Stop()
+        Set-GeminiConfig -Reset
+        Remove-Item Env:GI_BACKUP_KEY, Env:GI_PRIMARY_KEY -ErrorAction SilentlyContinue
+    }
+
+    It 'fails over from a refused connection, and the result, the ledger and Get-GeminiCost name the endpoint' {
+        Set-GeminiConfig -Profile primary -BaseUri 'http://127.0.0.1:9/' -ApiKeyVariable GI_BACKUP_KEY -Fallback backup
+        $out = New-TestFolder 'failover'
+        $image = New-GeminiImage 'served by the backup' -Profile primary -OutputDirectory $out -MaxRetries 0 -Tag failover
+        $image.Path | Should -Exist
+        $image.Endpoint | Should -Be 'backup'
+        @($Backup.Requests).Count | Should -Be 1
+        $record = Get-GeminiUsage -Tag failover | Select-Object -Last 1
+        $record.Endpoint | Should -Be 'backup'
+        $record.Status | Should -Be 'Success'
+        (Get-GeminiCost -GroupBy Endpoint -Tag failover).Key | Should -Contain 'backup'
+    }
+
+    It 'fails over on 5xx after the retries, never on a 4xx, and skips the primary once its circuit is open' {
+        # A second emulator beside the backup (Start-GeminiEmulator keeps one per session).
+        $primary = (Get-GeminiType 'GeminiImage.Emulator.GeminiEmulator')::Start($null)
+        try {
+            $env:GI_PRIMARY_KEY = $primary.ApiKey
+            Set-GeminiConfig -Profile primary -BaseUri $primary.BaseUri -ApiKeyVariable GI_PRIMARY_KEY -Fallback backup
+            $out = New-TestFolder 'failover5xx'
+            $fault = (Get-GeminiType 'GeminiImage.Emulator.EmulatorFault')::new('Unavailable503')
+            $fault.Count = 100
+            $primary.EnqueueFault($fault)
+            $images = New-GeminiImage 'overloaded primary' -Profile primary -Count 5 -OutputDirectory $out -MaxRetries 1
+            @($images).Count | Should -Be 5
+            @($images.Endpoint | Select-Object -Unique) | Should -Be @('backup')
+            # Three calls (two attempts each) open the primary's circuit; the last two go straight to the backup.
+            @($primary.Requests).Count | Should -Be 6
+            @($Backup.Requests).Count | Should -Be 5
+
+            $primary.ClearFaults()
+            $err = $null
+            New-GeminiImage 'bad request [emulator:400]' -Profile primary -OutputDirectory $out -MaxRetries 0 -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.BadRequest*'
+            @($Backup.Requests).Count | Should -Be 5
+            (Get-GeminiUsage | Select-Object -Last 1).Endpoint | Should -Be 'primary'
+        }
+        finally { $primary.Stop() }
+    }
+
+    It 'counts every endpoint against one budget' {
+        Set-GeminiConfig -Profile primary -BaseUri 'http://127.0.0.1:9/' -ApiKeyVariable GI_BACKUP_KEY -Fallback backup
+        $out = New-TestFolder 'budget'
+        $null = New-GeminiImage 'first, via the backup' -Profile primary -OutputDirectory $out -MaxRetries 0
+        Set-GeminiBudget -Daily 0.01
+        try {
+            $err = $null
+            New-GeminiImage 'second' -Profile backup -OutputDirectory $out -MaxRetries 0 -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.BudgetExceeded*'
+            @($Backup.Requests).Count | Should -Be 1
+        }
+        finally { Clear-GeminiBudget }
+    }
+}
+
+Describe 'Vertex AI' {
+    BeforeAll {
+        function script:New-ServiceAccountKey([object] $Emulator, [string] $Folder, [string] $Project = 'emu-project', [switch] $Untrusted) {
+            $rsa = [System.Security.Cryptography.RSA]::Create(2048)
+            $email = "image-bot-$([guid]::NewGuid().ToString('N').Substring(0, 6))@$Project.iam.gserviceaccount.com"
+            if (-not $Untrusted) { $Emulator.TrustServiceAccount($email, $rsa.ExportParameters($false)) }
+            $key = [ordered]@{
+                type = 'service_account'; project_id = $Project; private_key_id = 'k1'
+                private_key = $rsa.ExportPkcs8PrivateKeyPem(); client_email = $email; client_id = '1234567890'
+                token_uri = $Emulator.TokenUri.AbsoluteUri
+            }
+            if (-not $Project) { $key.Remove('project_id') }
+            $path = Join-Path $Folder "$([guid]::NewGuid().ToString('N')).json"
+            $key | ConvertTo-Json | Set-Content -LiteralPath $path
+            [pscustomobject]@{ Path = $path; PrivateKey = $key.private_key }
+        }
+    }
+    BeforeEach {
+        $script:Vx = Start-GeminiEmulator -NoSessionConfig
+        $script:KeyDir = New-TestFolder 'sa'
+    }
+    AfterEach {
+        $Vx.Stop()
+        Set-GeminiConfig -Reset
+        Remove-Item Env:GOOGLE_APPLICATION_CREDENTIALS -ErrorAction SilentlyContinue
+    }
+
+    It 'exchanges a service-account key at the key file''s token_uri once, and calls the Vertex path' {
+        $sa = New-ServiceAccountKey $Vx $KeyDir
+        Set-GeminiConfig -Profile vertex -Backend Vertex -Project my-proj -Location global -BaseUri $Vx.BaseUri -CredentialFile $sa.Path
+        $out = New-TestFolder 'vertex'
+        $images = 1..3 | ForEach-Object { New-GeminiImage "vertex $_" -Profile vertex -OutputDirectory $out -MaxRetries 0 }
+        @($images).Count | Should -Be 3
+        $images[0].Endpoint | Should -Be 'vertex'
+        @($Vx.Requests | Where-Object Path -eq '/token').Count | Should -Be 1
+        $calls = @($Vx.Requests | Where-Object Path -ne '/token')
+        $calls.Count | Should -Be 3
+        $calls[0].Path | Should -Be '/v1/projects/my-proj/locations/global/publishers/google/models/gemini-2.5-flash-image:generateContent'
+        $calls | ForEach-Object { $_.AuthStyle | Should -Be 'Bearer'; $_.ApiKeyValid | Should -BeTrue }
+    }
+
+    It 'refreshes the token after it expires' {
+        $Vx.TokenLifetime = [TimeSpan]::FromSeconds(2)
+        $sa = New-ServiceAccountKey $Vx $KeyDir
+        Set-GeminiConfig -Backend Vertex -BaseUri $Vx.BaseUri -CredentialFile $sa.Path
+        $out = New-TestFolder 'refresh'
+        (New-GeminiImage 'first token' -OutputDirectory $out -MaxRetries 0).Path | Should -Exist
+        Start-Sleep -Seconds 3
+        (New-GeminiImage 'after expiry' -OutputDirectory $out -MaxRetries 0).Path | Should -Exist
+        @($Vx.Requests | Where-Object Path -eq '/token').Count | Should -Be 2
+        # The project came from the key file.
+        @($Vx.Requests)[-1].Path | Should -BeLike '/v1/projects/emu-project/locations/global/*'
+        @($Vx.Requests | Where-Object StatusCode -eq 401).Count | Should -Be 0
+    }
+
+    It 'uses application default credentials and an express-mode key' {
+        $sa = New-ServiceAccountKey $Vx $KeyDir
+        $env:GOOGLE_APPLICATION_CREDENTIALS = $sa.Path
+        Set-GeminiConfig -Backend Vertex -BaseUri $Vx.BaseUri
+        (New-GeminiImage 'adc' -OutputDirectory (New-TestFolder 'adc') -MaxRetries 0).Path | Should -Exist
+        @($Vx.Requests)[-1].AuthStyle | Should -Be 'Bearer'
+        Remove-Item Env:GOOGLE_APPLICATION_CREDENTIALS
+
+        $key = ConvertTo-SecureString $Vx.ApiKey -AsPlainText -Force
+        (New-GeminiImage 'express' -ApiKey $key -OutputDirectory (New-TestFolder 'express') -MaxRetries 0).Path | Should -Exist
+        @($Vx.Requests)[-1].Path | Should -Be '/v1/publishers/google/models/gemini-2.5-flash-image:generateContent'
+        @($Vx.Requests)[-1].AuthStyle | Should -Be 'Header'
+    }
+
+    It 'refuses bad credentials with stable ids, before any paid request and without the key file''s content' {
+        $out = New-TestFolder 'badcred'
+        $notJson = Join-Path $KeyDir 'not.json'
+        Set-Content -LiteralPath $notJson -Value '-----BEGIN PRIVATE KEY-----MIIEsecretsecret'
+        Set-GeminiConfig -Backend Vertex -Project p -BaseUri $Vx.BaseUri -CredentialFile $notJson
+        $e = { New-GeminiImage 'x' -OutputDirectory $out } | Should -Throw -ErrorId 'GeminiImage.InvalidCredentialFile*' -PassThru
+        "$e $($e.Exception)" | Should -Not -Match 'secretsecret'
+
+        $noKey = Join-Path $KeyDir 'nokey.json'
+        @{ type = 'service_account'; client_email = 'a@b.iam.gserviceaccount.com'; token_uri = $Vx.TokenUri.AbsoluteUri } | ConvertTo-Json | Set-Content -LiteralPath $noKey
+        Set-GeminiConfig -CredentialFile $noKey
+        { New-GeminiImage 'x' -OutputDirectory $out } | Should -Throw -ErrorId 'GeminiImage.InvalidCredentialFile*'
+
+        $refused = New-ServiceAccountKey $Vx $KeyDir -Untrusted
+        Set-GeminiConfig -CredentialFile $refused.Path
+        $err = $null
+        New-GeminiImage 'refused' -OutputDirectory $out -MaxRetries 0 -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.TokenRefused*'
+        $err[0].ToString() | Should -Match 'invalid_grant'
+        $body = ($refused.PrivateKey -split "`n")[1]
+        "$($err[0]) $($err[0].Exception)" | Should -Not -Match ([regex]::Escape($body))
+
+        $noProject = New-ServiceAccountKey $Vx $KeyDir -Project ''
+        Set-GeminiConfig -Reset
+        Set-GeminiConfig -Backend Vertex -BaseUri $Vx.BaseUri -CredentialFile $noProject.Path
+        { New-GeminiImage 'x' -OutputDirectory $out } | Should -Throw -ErrorId 'GeminiImage.VertexProjectRequired*'
+        @($Vx.Requests | Where-Object Path -ne '/token').Count | Should -Be 0
+        @(Get-ChildItem -LiteralPath $out -File).Count | Should -Be 0
+    }
+}

@@ -28,7 +28,7 @@ public sealed class GetGeminiCostCommand : PSCmdlet
 
     // A string, not the engine enum: an enum-typed property would load the engine at import, before the module's load context is set up.
     [Parameter(Position = 0)]
-    [ValidateSet("Day", "Week", "Month", "Model", "Tag", "Cmdlet", "Batch")]
+    [ValidateSet("Day", "Week", "Month", "Model", "Tag", "Cmdlet", "Batch", "Endpoint")]
     public string GroupBy { get; set; } = "Day";
 
     private UsageGroupBy Grouping => EnumParameter.Parse<UsageGroupBy>(GroupBy);

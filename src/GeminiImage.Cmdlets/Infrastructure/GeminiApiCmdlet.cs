@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Net;
 using System.Runtime.InteropServices;
@@ -99,7 +100,9 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
         try
         {
             connection = Connection;
-            client = new GeminiClient(ClientOptions(connection, timeout, retries, retryWait));
+            var options = ClientOptions(connection, timeout, retries, retryWait);
+            options.Fallback = FallbackChain(connection, timeout, retries, retryWait);
+            client = new GeminiClient(options);
         }
         catch (Engine.Errors.GeminiImageException ex)
         {
@@ -107,7 +110,23 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
             throw;
         }
         WriteVerbose($"Using {client.Describe()}{(connection.ProfileName == null ? "" : $" (profile '{connection.ProfileName}')")} through {connection.ProxyChoice}.");
+        for (var next = client.Options.Fallback; next != null; next = next.Options.Fallback)
+            WriteVerbose($"Fallback '{next.Options.Name}': {next.Describe()}.");
         return client;
+    }
+
+    /// <summary>The fallback profiles, in order, each failing over to the next; their own fallback lists are not followed.</summary>
+    private GeminiClient? FallbackChain(ConnectionSettings primary, int timeout, int retries, int retryWait)
+    {
+        GeminiClient? next = null;
+        foreach (var name in primary.Fallback.Reverse())
+        {
+            var settings = ConnectionSettings.Resolve(null, null, name, SecretReader.For(this), asFallback: true);
+            var options = ClientOptions(settings, timeout, retries, retryWait);
+            options.Fallback = next;
+            next = new GeminiClient(options);
+        }
+        return next;
     }
 
     private GeminiClientOptions ClientOptions(ConnectionSettings connection, int timeout, int retries, int retryWait)

@@ -39,6 +39,8 @@ public sealed class GeminiUsageView
     public string? MachineName { get; private set; }
     public string? UserName { get; private set; }
     public string? ResponseId { get; private set; }
+    /// <summary>The connection profile that served the call ("default" without profiles; null in records from before profiles).</summary>
+    public string? Endpoint { get; private set; }
     public string RecordId { get; private set; } = "";
 
     public static GeminiUsageView From(UsageRecord r) => new()
@@ -65,6 +67,7 @@ public sealed class GeminiUsageView
         MachineName = r.MachineName,
         UserName = r.UserName,
         ResponseId = r.ResponseId,
+        Endpoint = r.Endpoint,
         RecordId = r.RecordId,
     };
 }

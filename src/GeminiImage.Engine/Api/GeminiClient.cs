@@ -26,6 +26,8 @@ public sealed class GeminiClient
     private readonly RequestLimiter _limiter;
     private readonly ResiliencePipeline _pipeline;
     private readonly ApiEndpoint _endpoint;
+    /// <summary>Opens after repeated failures that fail over, so later calls go straight to the fallback.</summary>
+    private readonly FailureCircuit _circuit = new(3);
     private readonly RequestAuth _auth;
 
     public GeminiClient(GeminiClientOptions options, RequestLimiter? limiter = null)
@@ -47,8 +49,43 @@ public sealed class GeminiClient
     /// <summary>Where and how this client connects, for a verbose line (no secrets).</summary>
     public string Describe() => $"{_endpoint} with {_auth.Describe()}";
 
-    /// <summary>POST {version}/models/{model}:generateContent (or the Vertex AI publisher model), classified.</summary>
+    /// <summary>
+    /// POST {version}/models/{model}:generateContent (or the Vertex AI publisher model), classified; on a failure that
+    /// says this connection is down, the same request goes to <see cref="GeminiClientOptions.Fallback"/>.
+    /// </summary>
     public async Task<GenerateResult> GenerateContentAsync(string model, GenerateContentRequest request, CancellationToken cancellationToken)
+    {
+        var fallback = _options.Fallback;
+        if (fallback != null && _circuit.IsOpen)
+            return await fallback.GenerateContentAsync(model, request, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var result = await GenerateHereAsync(model, request, cancellationToken).ConfigureAwait(false);
+            _circuit.RecordSuccess();
+            result.Endpoint = _options.Name;
+            return result;
+        }
+        catch (Exception ex) when (fallback != null && FailsOver(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            var open = _circuit.RecordFailure(ex);
+            _options.Verbose?.Invoke($"'{_options.Name}' failed ({RetryClassifier.Describe(ex)}); sending the request to '{fallback.Options.Name}'" +
+                (open ? " (and the next ones: its circuit is open)." : "."));
+            return await fallback.GenerateContentAsync(model, request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            ex.Data[EndpointKey] = _options.Name;
+            throw;
+        }
+    }
+
+    /// <summary>The <see cref="Exception.Data"/> key that names the connection a failed call went to last.</summary>
+    public const string EndpointKey = "GeminiImage.Endpoint";
+
+    /// <summary>Only failures that say the service is unreachable or broken fail over; a 4xx (bad request, safety, daily quota) is the answer.</summary>
+    public static bool FailsOver(Exception ex) => ex is GeminiConnectionException || ex is GeminiApiException { HttpStatus: >= 500 };
+
+    private async Task<GenerateResult> GenerateHereAsync(string model, GenerateContentRequest request, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         var response = await SendAsync<GenerateContentResponse>(HttpMethod.Post, _endpoint.ModelPath(model, "generateContent"), request, cancellationToken).ConfigureAwait(false);

@@ -25,6 +25,13 @@ public sealed class GeminiClientOptions
     public string? Project { get; set; }
     /// <summary>Vertex AI location (default global).</summary>
     public string? Location { get; set; }
+    /// <summary>The connection's name (its profile, else "default"); results and ledger records carry it as their Endpoint.</summary>
+    public string? Name { get; set; }
+    /// <summary>
+    /// Where a generate call goes when this connection fails: a connection error, a 5xx after the retries, or this
+    /// connection's circuit open after repeated failures. 4xx answers never fail over.
+    /// </summary>
+    public GeminiClient? Fallback { get; set; }
     /// <summary>Extra headers a gateway needs, sent only to <see cref="BaseUri"/>; never logged.</summary>
     public IDictionary<string, string> Headers { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
     /// <summary>Send resumable uploads to <see cref="BaseUri"/> even when the service hands back an upload URL on another host.</summary>

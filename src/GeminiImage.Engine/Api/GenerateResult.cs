@@ -17,6 +17,8 @@ public sealed class ReturnedImage
 /// <summary>A generateContent response classified as the reference §4.7 suggests.</summary>
 public sealed class GenerateResult
 {
+    /// <summary>The connection (profile) that served the answer; null for answers that came another way.</summary>
+    public string? Endpoint { get; set; }
     public IReadOnlyList<ReturnedImage> Images { get; set; } = Array.Empty<ReturnedImage>();
     /// <summary>The model's non-thought text parts, joined.</summary>
     public string Text { get; set; } = "";

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -13,6 +14,8 @@ namespace GeminiImage.Engine.Configuration;
 /// </summary>
 public sealed class ConnectionSettings
 {
+    // One credential per key file (and its version) for the process, so that its token is fetched once and reused.
+    private static readonly ConcurrentDictionary<string, GoogleTokenAuth> s_tokenAuth = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _sources = new(StringComparer.Ordinal);
 
     public string? ProfileName { get; private set; }
@@ -41,7 +44,9 @@ public sealed class ConnectionSettings
     /// <param name="profileName">-Profile; null: the session's Use-GeminiProfile choice.</param>
     /// <param name="readSecret">Reads a SecretManagement secret by name (throws when that module is missing).</param>
     /// <param name="keyErrorsAsSource">For display: a key that cannot be read is reported in <see cref="Sources"/> instead of thrown.</param>
-    public static ConnectionSettings Resolve(ConnectionProfile? parameters, string? apiKeyParameter, string? profileName, Func<string, string?>? readSecret, bool keyErrorsAsSource = false)
+    /// <param name="asFallback">Resolving a fallback profile: its own fallback list is not followed.</param>
+    public static ConnectionSettings Resolve(ConnectionProfile? parameters, string? apiKeyParameter, string? profileName, Func<string, string?>? readSecret,
+        bool keyErrorsAsSource = false, bool asFallback = false)
     {
         var session = SessionConfig.Current;
         var name = profileName ?? session.Profile;
@@ -80,7 +85,7 @@ public sealed class ConnectionSettings
         var proxy = Pick(nameof(Proxy), l => l.Proxy);
         s.ProxyChoice = ProxyChoice.For(s.BaseUri, proxy, s._sources[nameof(Proxy)]);
         s._sources[nameof(Proxy)] = s.ProxyChoice.Source;
-        s.Fallback = Pick(nameof(Fallback), l => l.Fallback) ?? new List<string>();
+        s.Fallback = asFallback ? new List<string>() : Pick(nameof(Fallback), l => l.Fallback) ?? new List<string>();
         if (name != null && s.Fallback.Contains(name, StringComparer.OrdinalIgnoreCase))
             throw new GeminiArgumentException("GeminiImage.InvalidFallback", $"The fallback list names '{name}', the profile in use; a fallback must be another profile.");
         try
@@ -107,6 +112,8 @@ public sealed class ConnectionSettings
             var (key, from) = ReadReference(layer, readSecret);
             ApiKey = key; _sources[nameof(ApiKey)] = $"{source}: {from}"; return;
         }
+        // GEMINI_API_KEY / GOOGLE_API_KEY are Gemini Developer API keys; Vertex AI takes a key only when one is set for it.
+        if (Backend == GeminiBackend.Vertex) { _sources[nameof(ApiKey)] = "(none)"; return; }
         var env = Environment.GetEnvironmentVariable("GEMINI_API_KEY") is { Length: > 0 } ? "GEMINI_API_KEY"
             : Environment.GetEnvironmentVariable("GOOGLE_API_KEY") is { Length: > 0 } ? "GOOGLE_API_KEY" : null;
         ApiKey = env == null ? null : Environment.GetEnvironmentVariable(env);
@@ -142,9 +149,38 @@ public sealed class ConnectionSettings
         return (key!, "secret " + secret);
     }
 
+    /// <summary>
+    /// Vertex AI credentials: the service-account key file, else an express-mode API key (null here: key auth), else
+    /// application default credentials. A project comes from the settings or the credentials; without one (and without
+    /// an express key) nothing is sent.
+    /// </summary>
+    private RequestAuth? CreateAuth()
+    {
+        if (Backend != GeminiBackend.Vertex) return null;
+        GoogleTokenAuth auth;
+        if (CredentialFile != null)
+        {
+            var full = Path.GetFullPath(CredentialFile);
+            var version = File.Exists(full) ? File.GetLastWriteTimeUtc(full).Ticks : 0;
+            auth = s_tokenAuth.GetOrAdd($"{full}|{version}", _ => GoogleTokenAuth.FromServiceAccountFile(full));
+        }
+        else if (ApiKey != null) return null;
+        else auth = s_tokenAuth.GetOrAdd("(adc)|" + Environment.GetEnvironmentVariable("GOOGLE_APPLICATION_CREDENTIALS"), _ => GoogleTokenAuth.ApplicationDefault());
+        if (Project == null && auth.ProjectId != null) { Project = auth.ProjectId; _sources[nameof(Project)] = "credentials"; }
+        if (Project == null)
+            throw new GeminiArgumentException("GeminiImage.VertexProjectRequired",
+                "A Vertex AI call needs a Google Cloud project: set -Project (or use a key file with a project_id), or an express-mode API key.");
+        return auth;
+    }
+
+    /// <summary>The name results and ledger records carry as their Endpoint.</summary>
+    public string Name => ProfileName ?? "default";
+
     /// <summary>Copies the connection into client options (the credentials included).</summary>
     public void ApplyTo(GeminiClientOptions options)
     {
+        options.Auth = CreateAuth();
+        options.Name = Name;
         options.BaseUri = BaseUri;
         options.ApiKey = ApiKey;
         options.AuthStyle = AuthStyle;

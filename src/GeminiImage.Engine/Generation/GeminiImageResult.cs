@@ -24,6 +24,8 @@ public sealed class GeminiImageResult
     public TimeSpan Duration { get; set; }
     public string? ResponseId { get; set; }
     public string? ModelVersion { get; set; }
+    /// <summary>The connection profile that made the image ("default" without profiles).</summary>
+    public string? Endpoint { get; set; }
     /// <summary>The edited image, for edits.</summary>
     public string? SourcePath { get; set; }
     public string[] Tags { get; set; } = Array.Empty<string>();

@@ -339,6 +339,7 @@ public sealed class GenerationService
         // File names are made from the prompt: with prompt logging off only the folder is kept.
         record.OutputPath = OutputPathForLedger(images.FirstOrDefault()?.Path ?? (error as ImageSaveException)?.FallbackPath);
         record.ResponseId = result?.ResponseId;
+        record.Endpoint = result?.Endpoint ?? error?.Data[GeminiClient.EndpointKey] as string;
         if (reservationId != null) record.RecordId = reservationId;
         Append(record);
     }

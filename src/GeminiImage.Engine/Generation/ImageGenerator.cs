@@ -53,6 +53,7 @@ public sealed class ImageGenerator
                 Duration = result.Duration,
                 ResponseId = result.ResponseId,
                 ModelVersion = result.ModelVersion,
+                Endpoint = result.Endpoint,
                 SourcePath = sourcePath,
                 Tags = request.Tags.ToArray(),
                 CreatedUtc = now.ToUniversalTime(),

@@ -40,7 +40,7 @@ public sealed class UsageLedger : ISpendReservations
     private const string Redacted = "***";
     private const string Columns = "id, record_id, utc_time, cmdlet, operation, model, input_tokens, text_output_tokens, image_output_tokens, " +
         "thinking_tokens, image_count, cost_micros, saved_micros, status, error_id, tags, batch_id, row_id, output_path, prompt, " +
-        "machine_name, user_name, response_id";
+        "machine_name, user_name, response_id, endpoint";
 
     private static readonly JsonSerializerOptions s_json = new() { Converters = { new JsonStringEnumConverter() } };
 
@@ -332,9 +332,32 @@ PRAGMA user_version = 1;");
                 }
                 transaction.Commit();
             }
+            // Columns added after version 1 are checked by name, so they coexist with any later numbered migration.
+            EnsureColumn(connection, "endpoint", "TEXT NULL");
             // A newer module may have migrated further; later versions only add columns, so we can still read and write.
             _schemaReady = true;
         }
+    }
+
+    private static void EnsureColumn(SqliteConnection connection, string name, string type)
+    {
+        if (ColumnExists(connection, name)) return;
+        try
+        {
+            Execute(connection, null, $"ALTER TABLE usage ADD COLUMN {name} {type};");
+        }
+        catch (SqliteException) when (ColumnExists(connection, name))
+        {
+            // Another process added it first.
+        }
+    }
+
+    private static bool ColumnExists(SqliteConnection connection, string name)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('usage') WHERE name = @name";
+        command.Parameters.AddWithValue("@name", name);
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
     }
 
     private static long UserVersion(SqliteConnection connection, SqliteTransaction? transaction)
@@ -363,16 +386,16 @@ PRAGMA user_version = 1;");
         command.Transaction = transaction;
         command.CommandText = @"INSERT INTO usage (record_id, utc_time, cmdlet, operation, model,
 input_tokens, text_output_tokens, image_output_tokens, thinking_tokens, image_count, cost_micros, saved_micros, status, error_id, tags,
-batch_id, row_id, output_path, prompt, machine_name, user_name, response_id)
+batch_id, row_id, output_path, prompt, machine_name, user_name, response_id, endpoint)
 VALUES (@record_id, @utc_time, @cmdlet, @operation, @model, @input_tokens, @text_output_tokens, @image_output_tokens, @thinking_tokens,
 @image_count, @cost_micros, @saved_micros, @status, @error_id, @tags, @batch_id, @row_id, @output_path, @prompt, @machine_name,
-@user_name, @response_id)
+@user_name, @response_id, @endpoint)
 ON CONFLICT (record_id) DO UPDATE SET utc_time = excluded.utc_time, cmdlet = excluded.cmdlet, operation = excluded.operation,
 model = excluded.model, input_tokens = excluded.input_tokens, text_output_tokens = excluded.text_output_tokens,
 image_output_tokens = excluded.image_output_tokens, thinking_tokens = excluded.thinking_tokens, image_count = excluded.image_count,
 cost_micros = excluded.cost_micros, saved_micros = excluded.saved_micros, status = excluded.status, error_id = excluded.error_id,
 tags = excluded.tags, batch_id = excluded.batch_id, row_id = excluded.row_id, output_path = excluded.output_path, prompt = excluded.prompt,
-machine_name = excluded.machine_name, user_name = excluded.user_name, response_id = excluded.response_id
+machine_name = excluded.machine_name, user_name = excluded.user_name, response_id = excluded.response_id, endpoint = excluded.endpoint
 WHERE usage.status IN ('Pending', 'Unanswered');
 SELECT CASE WHEN changes() = 0 THEN 0 ELSE (SELECT id FROM usage WHERE record_id = @record_id) END;";
         var p = command.Parameters;
@@ -398,6 +421,7 @@ SELECT CASE WHEN changes() = 0 THEN 0 ELSE (SELECT id FROM usage WHERE record_id
         p.AddWithValue("@machine_name", DbValue(r.MachineName));
         p.AddWithValue("@user_name", DbValue(r.UserName));
         p.AddWithValue("@response_id", DbValue(r.ResponseId));
+        p.AddWithValue("@endpoint", DbValue(r.Endpoint));
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
@@ -431,6 +455,7 @@ SELECT CASE WHEN changes() = 0 THEN 0 ELSE (SELECT id FROM usage WHERE record_id
             MachineName = Text(20),
             UserName = Text(21),
             ResponseId = Text(22),
+            Endpoint = Text(23),
         };
     }
 
@@ -478,6 +503,7 @@ SELECT CASE WHEN changes() = 0 THEN 0 ELSE (SELECT id FROM usage WHERE record_id
         r.MachineName = Scrub(r.MachineName);
         r.UserName = Scrub(r.UserName);
         r.ResponseId = Scrub(r.ResponseId);
+        r.Endpoint = Scrub(r.Endpoint);
     }
 
     private string? Scrub(string? text)

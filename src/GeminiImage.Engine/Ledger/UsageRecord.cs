@@ -76,6 +76,9 @@ public sealed class UsageRecord
 
     public string? ResponseId { get; set; }
 
+    /// <summary>The connection profile that served (or last failed) the call; "default" without profiles.</summary>
+    public string? Endpoint { get; set; }
+
     /// <summary>Text plus image output tokens.</summary>
     public int OutputTokens => TextOutputTokens + ImageOutputTokens;
 }

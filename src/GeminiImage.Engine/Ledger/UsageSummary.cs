@@ -20,6 +20,8 @@ public enum UsageGroupBy
     Cmdlet,
     /// <summary>The batch id (local run or server job); records outside a batch under "(none)".</summary>
     Batch,
+    /// <summary>The connection profile that served each call; records from before profiles under "(none)".</summary>
+    Endpoint,
 }
 
 /// <summary>Totals of one group of ledger records.</summary>
@@ -101,6 +103,7 @@ public sealed class UsageSummary
             case UsageGroupBy.Model: return new[] { r.Model };
             case UsageGroupBy.Cmdlet: return new[] { r.Cmdlet };
             case UsageGroupBy.Batch: return new[] { string.IsNullOrEmpty(r.BatchId) ? "(none)" : r.BatchId! };
+            case UsageGroupBy.Endpoint: return new[] { r.Endpoint ?? "(none)" };
             case UsageGroupBy.Tag: return r.Tags.Count == 0 ? new[] { "(none)" } : r.Tags.Distinct(StringComparer.OrdinalIgnoreCase);
             default: throw new ArgumentOutOfRangeException(nameof(groupBy));
         }
