@@ -25,11 +25,12 @@ public sealed class ImportGeminiImageChatCommand : PSCmdlet
         var path = GetUnresolvedProviderPathFromPSPath(Path);
         try
         {
-            var chat = ImageChat.FromJson(File.ReadAllText(path));
-            chat.ContainPaths(System.IO.Path.GetDirectoryName(path)!, AllowAbsolutePaths);
+            var chat = ImageChat.Load(path, out var notes, trusted: AllowAbsolutePaths);
+            chat.ContainPaths(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, AllowAbsolutePaths);
+            foreach (var note in notes) WriteWarning(note);
             WriteObject(chat);
         }
-        catch (PathOutsideRootException ex)
+        catch (GeminiImageException ex)
         {
             WriteError(ErrorRecords.From(ex, path));
         }

@@ -158,6 +158,9 @@ public sealed class InvokeGeminiBatchCommand : GeminiApiCmdlet
 
     private void RunLocal(BatchPlan plan, List<BatchRowResult> invalid, string output)
     {
+        // A link planted where the batch writes its own files is refused before anything is sent.
+        try { BatchOutputFolder.Check(output); }
+        catch (UnsafePathException ex) { ThrowTerminatingError(ErrorRecords.From(ex, ex.Path)); }
         var done = BatchJournal.Load(output);
         if (Resume && done.Count == 0) WriteWarning($"There is no journal in '{output}' to resume; every row runs.");
         var resumed = plan.Items.Where(i => done.TryGetValue(i.Id, out var r) && r.IsComplete).Select(i => { var r = done[i.Id]; r.FromJournal = true; return r; }).ToList();
@@ -259,6 +262,8 @@ public sealed class InvokeGeminiBatchCommand : GeminiApiCmdlet
             SetExitCode(plan.Problems.Count > 0 ? 1 : 0);
             return;
         }
+        try { BatchOutputFolder.Check(output); }
+        catch (UnsafePathException ex) { ThrowTerminatingError(ErrorRecords.From(ex, ex.Path)); }
         var client = new ServerBatchClient(CreateClient());
         // Idempotent: rows an earlier run into this folder received, or a job there still holds, are not paid for again.
         var covered = Run(token => client.FindCoveredAsync(plan.Items, output, token));
@@ -325,7 +330,7 @@ public sealed class InvokeGeminiBatchCommand : GeminiApiCmdlet
             var (_, html) = BatchReport.Write(summary, results);
             return $"Report: {html} ({summary.Succeeded} succeeded, {summary.Failed} failed, {summary.Blocked} blocked, {summary.Invalid} invalid, {summary.NotRun} not run, ${summary.Cost:0.0000}).";
         }
-        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is UnsafePathException)
         {
             return $"The batch report could not be written: {ex.Message}";
         }

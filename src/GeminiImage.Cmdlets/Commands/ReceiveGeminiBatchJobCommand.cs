@@ -23,7 +23,17 @@ public sealed class ReceiveGeminiBatchJobCommand : BatchJobCmdlet
     {
         var id = ServerBatchClient.NameOf(Name).Substring("batches/".Length);
         var requested = string.IsNullOrWhiteSpace(OutputDirectory) ? null : GetUnresolvedProviderPathFromPSPath(OutputDirectory);
-        var manifest = BatchJobManifest.TryLoad(id, requested);
+        BatchJobManifest? manifest;
+        try
+        {
+            manifest = BatchJobManifest.TryLoad(id, requested);
+            if (manifest != null) BatchOutputFolder.Check(requested ?? manifest.OutputDirectory);
+        }
+        catch (GeminiImageException ex)
+        {
+            WriteError(ErrorRecords.From(ex, Name));
+            return;
+        }
         if (manifest == null)
         {
             WriteError(new ErrorRecord(new FileNotFoundException($"No manifest for {Name}: it was not submitted from this machine, or -OutputDirectory does not hold its {BatchJobManifest.FilePrefix}{id}.json."),

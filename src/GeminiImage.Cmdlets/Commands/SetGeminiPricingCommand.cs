@@ -35,7 +35,7 @@ public sealed class SetGeminiPricingCommand : PSCmdlet
             if (File.Exists(target) && ShouldProcess(target, "Remove the price override"))
             {
                 try { File.Delete(target); }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Engine.Errors.UnsafePathException)
                 {
                     WriteError(ErrorRecords.From(ex, target));
                     return;
@@ -71,8 +71,9 @@ public sealed class SetGeminiPricingCommand : PSCmdlet
             {
                 try
                 {
-                    Directory.CreateDirectory(DataFolder.Default);
-                    File.Copy(source, target, overwrite: true);
+                    Engine.IO.PrivateFolder.Ensure(DataFolder.Default);
+                    File.Copy(source, Engine.IO.SafePaths.NotLink(target), overwrite: true);
+                    Engine.IO.PrivateFolder.RestrictFile(target);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {

@@ -37,6 +37,7 @@ public static class ErrorRecords
     private static ErrorCategory CategoryOf(GeminiImageException exception) => exception switch
     {
         OutputExistsException => ErrorCategory.ResourceExists,
+        UnsafePathException => ErrorCategory.SecurityError,
         GeminiImage.Engine.Styles.GeminiStyleException { ErrorId: GeminiImage.Engine.Styles.GeminiStyleException.StyleExistsId } => ErrorCategory.ResourceExists,
         GeminiImage.Engine.Styles.GeminiStyleException { ErrorId: GeminiImage.Engine.Styles.GeminiStyleException.BuiltInId } => ErrorCategory.InvalidOperation,
         GeminiConnectionException => ErrorCategory.ConnectionError,

@@ -271,6 +271,10 @@ internal static class PriceFiles
         {
             throw new System.IO.InvalidDataException($"'{path}' is not a valid price file: {ex.Message}", ex);
         }
+        catch (Engine.Errors.GeminiArgumentException ex)
+        {
+            throw new System.IO.InvalidDataException(ex.Message, ex);
+        }
         if (table.OverriddenModels.Count == 0)
             throw new System.IO.InvalidDataException($"'{path}' is not a valid price file: it has no \"models\" object with at least one model.");
         foreach (var id in table.OverriddenModels)

@@ -226,6 +226,9 @@ public sealed class GeminiClient
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token).ConfigureAwait(false);
             _options.Debug?.Invoke($"HTTP {(int)response.StatusCode} after {watch.ElapsedMilliseconds} ms");
+            if ((int)response.StatusCode is >= 300 and < 400)
+                throw new GeminiApiException((int)response.StatusCode, null,
+                    $"The service at {request.RequestUri!.Host} answered HTTP {(int)response.StatusCode} with a redirect to '{response.Headers.Location}'. API calls never follow redirects, so the request and the key were not sent there; if the service really moved, point -BaseUri at the new address.");
             if (!response.IsSuccessStatusCode)
             {
                 var text = Scrub(await response.Content.ReadAsStringAsync().ConfigureAwait(false));
@@ -320,7 +323,8 @@ public sealed class GeminiClient
     private static HttpClient SharedClient(IWebProxy? proxy, bool direct) =>
         s_clients.GetOrAdd(direct ? "direct" : proxy == null ? "system" : $"{proxy.GetProxy(GeminiClientOptions.GoogleBaseUri)}|{(proxy.Credentials as NetworkCredential)?.UserName}|{(proxy.Credentials as NetworkCredential)?.Password.GetHashCode()}", _ =>
         {
-            var handler = new HttpClientHandler { AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate };
+            // No automatic redirects: .NET keeps custom headers (the key) when following one; a redirect is an error instead.
+            var handler = new HttpClientHandler { AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate, AllowAutoRedirect = false };
             if (proxy != null) { handler.Proxy = proxy; handler.UseProxy = true; }
             else if (direct) handler.UseProxy = false;
             // Timeouts are per attempt through cancellation; HttpClient's own 100 s default would cut 4K generations.

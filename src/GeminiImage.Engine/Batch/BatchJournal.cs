@@ -4,6 +4,7 @@ using System.IO;
 using System.Text;
 using System.Text.Json;
 using GeminiImage.Engine.Api;
+using GeminiImage.Engine.IO;
 
 namespace GeminiImage.Engine.Batch;
 
@@ -29,8 +30,14 @@ public sealed class BatchJournal : IDisposable
     public static BatchJournal Open(string directory)
     {
         Directory.CreateDirectory(directory);
-        var path = System.IO.Path.Combine(directory, FileName);
+        // A planted link would make the appended prompts land in whatever file it points at (a shell start-up file).
+        var path = SafePaths.Child(directory, FileName);
         var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        if (SafePaths.IsLink(path))
+        {
+            stream.Dispose();
+            SafePaths.NotLink(path);
+        }
         // A line cut short by a crash would glue onto the next record: end it first.
         if (stream.Length > 0)
         {
@@ -61,7 +68,7 @@ public sealed class BatchJournal : IDisposable
     public static Dictionary<string, BatchRowResult> Load(string directory)
     {
         var results = new Dictionary<string, BatchRowResult>(StringComparer.OrdinalIgnoreCase);
-        var path = System.IO.Path.Combine(directory, FileName);
+        var path = SafePaths.Child(directory, FileName);
         if (!File.Exists(path)) return results;
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         using var reader = new StreamReader(stream, Encoding.UTF8);

@@ -50,9 +50,21 @@ public sealed class BatchItem
         return request;
     }
 
-    /// <summary>Where this row's image goes: the explicit OutFile, or the row id as the file name in <paramref name="outputDirectory"/>.</summary>
-    public OutputPlan CreatePlan(string outputDirectory) =>
-        OutFile != null ? new OutputPlan { Directory = outputDirectory, OutFile = OutFile } : new OutputPlan { Directory = outputDirectory, Stem = FileNames.FromId(Id) };
+    /// <summary>
+    /// Where this row's image goes: the explicit OutFile, or the row id as the file name in <paramref name="outputDirectory"/>.
+    /// Throws <see cref="Errors.UnsafePathException"/> (before anything is sent) when the path passes through a link below
+    /// the output folder; an OutFile let outside by -AllowAbsolutePaths must at least not be a link itself.
+    /// </summary>
+    public OutputPlan CreatePlan(string outputDirectory)
+    {
+        var inside = OutFile == null || PathContainment.IsInside(outputDirectory, OutFile);
+        if (inside) IO.SafePaths.Inside(outputDirectory, OutFile ?? outputDirectory);
+        else IO.SafePaths.NotLink(OutFile!);
+        var root = inside ? outputDirectory : null;
+        return OutFile != null
+            ? new OutputPlan { Directory = outputDirectory, OutFile = OutFile, Root = root }
+            : new OutputPlan { Directory = outputDirectory, Stem = FileNames.FromId(Id), Root = root };
+    }
 
     /// <summary>Cost estimate before sending (batch price when <paramref name="batchPricing"/>).</summary>
     public decimal? Estimate(bool batchPricing) =>

@@ -7,6 +7,7 @@ using System.Linq;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using GeminiImage.Engine.IO;
 using GeminiImage.Engine.Api;
 
 namespace GeminiImage.Engine.Batch;
@@ -92,8 +93,8 @@ public static class BatchReport
     {
         var ordered = rows.OrderBy(r => r.RowNumber).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
         Directory.CreateDirectory(summary.OutputDirectory);
-        var jsonPath = Path.Combine(summary.OutputDirectory, JsonFileName);
-        var htmlPath = Path.Combine(summary.OutputDirectory, HtmlFileName);
+        var jsonPath = SafePaths.Child(summary.OutputDirectory, JsonFileName);
+        var htmlPath = SafePaths.Child(summary.OutputDirectory, HtmlFileName);
         WriteAtomic(jsonPath, stream =>
         {
             using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });

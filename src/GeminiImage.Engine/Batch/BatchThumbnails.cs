@@ -1,5 +1,7 @@
 using System;
+using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Generation;
+using GeminiImage.Engine.IO;
 using System.IO;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
@@ -18,18 +20,18 @@ public static class BatchThumbnails
     {
         try
         {
-            var folder = Path.Combine(outputDirectory, FolderName);
-            Directory.CreateDirectory(folder);
+            var folder = SafePaths.CreateFolder(outputDirectory, FolderName);
             var name = FileNames.FromId(id) + ".jpg";
-            // Rgb24 and a box filter: a quarter-size preview needs no more, and it runs while other rows wait on the network.
-            using (var image = Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(imagePath))
+            // The API's answer goes through the same bomb limits as any input (header, frames) before it is decoded.
+            // A box filter: a quarter-size preview needs no more, and it runs while other rows wait on the network.
+            using (var image = Imaging.ImageFiles.LoadUpright(imagePath, Imaging.ImageLimits.Default, out _))
             {
                 image.Mutate(x => x.Resize(new ResizeOptions { Size = new Size(Size, Size), Mode = ResizeMode.Max, Sampler = KnownResamplers.Box }));
                 OutputWriter.WriteAtomic(Path.Combine(folder, name), stream => image.Save(stream, new JpegEncoder { Quality = 75 }), force: true, durable: false);
             }
             return FolderName + "/" + name;
         }
-        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is UnknownImageFormatException || ex is ImageFormatException || ex is NotSupportedException)
+        catch (Exception ex) when (ex is ImageFileException || ex is UnsafePathException || ex is IOException || ex is UnauthorizedAccessException || ex is UnknownImageFormatException || ex is ImageFormatException || ex is NotSupportedException)
         {
             return null;
         }

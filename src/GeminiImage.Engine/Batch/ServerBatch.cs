@@ -13,6 +13,7 @@ using GeminiImage.Engine.Catalog;
 using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Generation;
 using GeminiImage.Engine.Imaging;
+using GeminiImage.Engine.IO;
 using GeminiImage.Engine.Ledger;
 
 namespace GeminiImage.Engine.Batch;
@@ -111,25 +112,32 @@ public sealed class BatchJobManifest
     {
         var id = Name.StartsWith("batches/", StringComparison.Ordinal) ? Name.Substring(8) : Name;
         var data = JsonSerializer.SerializeToUtf8Bytes(this, new JsonSerializerOptions(GeminiJson.Options) { WriteIndented = true });
-        foreach (var path in new[] { StorePath(id), Path.Combine(OutputDirectory, FilePrefix + FileNames.FromId(id) + ".json") })
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllBytes(path, data);
-        }
+        // Atomic and link-safe: a link planted at the output-folder copy is refused, never written through.
+        foreach (var path in new[] { StorePath(id), SafePaths.Child(OutputDirectory, FilePrefix + FileNames.FromId(id) + ".json") })
+            OutputWriter.WriteAtomic(data, path, force: true);
     }
 
-    /// <summary>From the data folder, else from <paramref name="outputDirectory"/>; null when neither has it.</summary>
+    /// <summary>
+    /// From the data folder (this machine's own record), else from <paramref name="outputDirectory"/>; null when neither has it.
+    /// A copy found in the output folder is untrusted: its OutFile values must stay inside that folder.
+    /// </summary>
     public static BatchJobManifest? TryLoad(string id, string? outputDirectory = null)
     {
-        var candidates = new List<string> { StorePath(id) };
-        if (outputDirectory != null) candidates.Insert(0, Path.Combine(outputDirectory, FilePrefix + FileNames.FromId(id) + ".json"));
-        foreach (var path in candidates)
-        {
-            if (!File.Exists(path)) continue;
-            try { return JsonSerializer.Deserialize<BatchJobManifest>(File.ReadAllBytes(path), GeminiJson.Options); }
-            catch (JsonException) { }
-        }
-        return null;
+        var own = Read(StorePath(id));
+        if (own != null || outputDirectory == null) return own;
+        var found = Read(SafePaths.Child(outputDirectory, FilePrefix + FileNames.FromId(id) + ".json"));
+        if (found == null) return null;
+        foreach (var row in found.Rows.Where(r => r.OutFile != null))
+            row.OutFile = PathContainment.Resolve(outputDirectory, row.OutFile!, $"Row {row.RowNumber} ({row.Id}) of the manifest in the output folder, OutFile", output: true, acceptAbsoluteInside: true);
+        found.OutputDirectory = outputDirectory;
+        return found;
+    }
+
+    private static BatchJobManifest? Read(string path)
+    {
+        if (!File.Exists(path)) return null;
+        try { return JsonSerializer.Deserialize<BatchJobManifest>(LimitedFile.ReadAllBytes(path, LimitedFile.MaxManifestBytes), GeminiJson.Options); }
+        catch (JsonException) { return null; }
     }
 
     public static ManifestRow RowOf(BatchItem item) => new()

@@ -6,6 +6,8 @@ using System.Text.Json;
 using GeminiImage.Engine.Api;
 using GeminiImage.Engine.Catalog;
 using GeminiImage.Engine.Generation;
+using GeminiImage.Engine.Imaging;
+using GeminiImage.Engine.IO;
 
 namespace GeminiImage.Engine.Chat;
 
@@ -29,6 +31,9 @@ public sealed class ImageChat
     /// <summary>Request size above which the chat restarts from its latest image (inline limit is 20 MB historically; base64 adds a third).</summary>
     public const long DefaultMaxRequestBytes = 14 * 1024 * 1024;
 
+    /// <summary>The smallest request limit an imported chat may set (0 would make every turn re-read an image from disk).</summary>
+    public const long MinImportedRequestBytes = 1024 * 1024;
+
     public string Id { get; set; } = Guid.NewGuid().ToString("N").Substring(0, 12);
     public string Model { get; set; } = ModelCatalog.DefaultModelId;
     public string? AspectRatio { get; set; }
@@ -42,6 +47,12 @@ public sealed class ImageChat
     public DateTime CreatedUtc { get; set; } = DateTime.UtcNow;
 
     public string? LatestImage => Turns.LastOrDefault(t => t.ImagePath != null)?.ImagePath;
+
+    /// <summary>The folder of the file an imported chat came from; its image paths are trusted only inside it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? ChatFolder { get; private set; }
+
+    private bool _trusted;
     public decimal TotalCost => Turns.Sum(t => t.Cost ?? 0m);
 
     /// <summary>Builds the request for the next turn. Returns a warning when the history had to be restarted.</summary>
@@ -61,9 +72,11 @@ public sealed class ImageChat
         if (EstimateBytes(request) > MaxRequestBytes && LatestImage is { } latest && File.Exists(latest))
         {
             // Start again from the latest image as a fresh user image: no signatures needed, far fewer bytes.
-            var data = File.ReadAllBytes(latest);
+            // The path may come from a file: it is read only inside the chat's own folder, and only as an image.
+            if (!_trusted) SafePaths.Inside(ChatFolder ?? OutputDirectory, latest);
+            var prepared = new InputImageLoader().Prepare(latest);
             request.History = Array.Empty<Content>();
-            request.InputImages = new[] { new InputImage(data, OutputWriter.MimeTypeFor(Path.GetExtension(latest)) is { Length: > 0 } mime ? mime : "image/png", latest) }.Concat(extraImages).ToList();
+            request.InputImages = new[] { new InputImage(prepared.Data, prepared.MimeType, latest) }.Concat(extraImages).ToList();
             warning = $"The chat history passed {MaxRequestBytes / (1024.0 * 1024):0.#} MB; continuing from the latest image ({Path.GetFileName(latest)}) without the earlier turns.";
         }
         return request;
@@ -106,6 +119,37 @@ public sealed class ImageChat
 
     public static ImageChat FromJson(string json) =>
         JsonSerializer.Deserialize<ImageChat>(json, s_options) ?? throw new InvalidDataException("The file does not hold a chat.");
+
+    /// <summary>
+    /// Reads a chat file as untrusted input: size-capped, the request limit clamped, and the output folder kept only
+    /// when it lies inside the file's own folder (otherwise that folder is used). <paramref name="notes"/> says what changed.
+    /// </summary>
+    /// <param name="trusted">The user trusts the file (-AllowAbsolutePaths): its output folder and image paths are kept as written.</param>
+    public static ImageChat Load(string path, out IReadOnlyList<string> notes, bool trusted = false)
+    {
+        var chat = FromJson(LimitedFile.ReadAllText(path, LimitedFile.MaxChatBytes));
+        var changed = new List<string>();
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        chat.ChatFolder = folder;
+        chat._trusted = trusted;
+        var clamped = Math.Min(Math.Max(chat.MaxRequestBytes, MinImportedRequestBytes), DefaultMaxRequestBytes);
+        if (clamped != chat.MaxRequestBytes)
+        {
+            changed.Add($"The chat file's request limit of {chat.MaxRequestBytes} bytes was changed to {clamped}.");
+            chat.MaxRequestBytes = clamped;
+        }
+        try
+        {
+            if (!trusted) chat.OutputDirectory = SafePaths.Inside(folder, string.IsNullOrWhiteSpace(chat.OutputDirectory) ? folder : chat.OutputDirectory);
+        }
+        catch (Errors.UnsafePathException)
+        {
+            changed.Add($"The chat file names the output folder '{chat.OutputDirectory}', outside its own folder; images go to '{folder}' instead (set OutputDirectory on the chat to change it).");
+            chat.OutputDirectory = folder;
+        }
+        notes = changed;
+        return chat;
+    }
 
     public override string ToString() => $"Chat {Id}: {Turns.Count} turn(s), {Model}";
 

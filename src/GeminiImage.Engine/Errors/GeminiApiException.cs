@@ -40,6 +40,7 @@ public class GeminiApiException : GeminiImageException
         _ when HttpStatus == 413 => "GeminiImage.RequestTooLarge",
         _ when HttpStatus == 400 => "GeminiImage.BadRequest",
         _ when HttpStatus == 503 => "GeminiImage.ServiceUnavailable",
+        _ when HttpStatus is >= 300 and < 400 => "GeminiImage.Redirected",
         _ => "GeminiImage.ServiceError",
     };
 

@@ -226,7 +226,7 @@ public sealed class GenerationService
                     CreatedUtc = now.ToUniversalTime(),
                 };
                 // The bytes exactly as saved the first time (provenance included): the same file again.
-                item.Path = OutputWriter.SaveAtomic(image.Data, plan.PathFor(request.Prompt, image.MimeType, i, now), plan.Force);
+                item.Path = OutputWriter.SaveAtomic(image.Data, plan.PathFor(request.Prompt, image.MimeType, i, now), plan.Force, plan.Root);
                 item.Duration = watch.Elapsed;
                 saved.Add(item);
             }

@@ -60,7 +60,7 @@ public sealed class ImageGenerator
             };
             var path = plan.PathFor(request.Prompt, image.MimeType, i, now);
             var bytes = WithProvenance(image, item, request);
-            item.Path = OutputWriter.SaveAtomic(bytes, path, plan.Force);
+            item.Path = OutputWriter.SaveAtomic(bytes, path, plan.Force, plan.Root);
             written?.Add(bytes);
             saved.Add(item);
         }

@@ -17,6 +17,8 @@ public sealed class OutputPlan
     public int SavedSoFar { get; set; }
     /// <summary>Text for automatic names instead of the prompt sent (a style's expanded template would drown the user's words).</summary>
     public string? NameHint { get; set; }
+    /// <summary>The folder the user named that every output must stay inside, passing through no link (batch and watch outputs); null: no such check.</summary>
+    public string? Root { get; set; }
 
     /// <summary>The path for the image at <paramref name="index"/> of one call.</summary>
     public string PathFor(string prompt, string mimeType, int index, DateTime localTime)

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using GeminiImage.Engine.Configuration;
 using GeminiImage.Engine.Errors;
+using GeminiImage.Engine.IO;
 
 namespace GeminiImage.Engine.Generation;
 
@@ -64,12 +65,20 @@ public static class OutputWriter
     /// <summary>
     /// Writes to a temporary name in the target folder, then renames, so a reader never sees half a file.
     /// If the target cannot be written the image goes to the fallback folder and <see cref="ImageSaveException"/> says where.
+    /// With <paramref name="root"/> (the folder the user named) the path must stay inside it and pass through no link;
+    /// otherwise the image also goes to the fallback folder and <see cref="UnsafePathException"/> says where.
     /// </summary>
-    public static string SaveAtomic(byte[] data, string path, bool force)
+    public static string SaveAtomic(byte[] data, string path, bool force, string? root = null)
     {
         try
         {
+            if (root != null) SafePaths.Inside(root, path);
             return WriteAtomic(data, path, force);
+        }
+        catch (UnsafePathException ex)
+        {
+            var fallback = SaveToFallback(data, Path.GetFileName(path));
+            throw new UnsafePathException(ex.Path, ex.Message + (fallback != null ? $" The image was kept at '{fallback}'." : " The image could not be kept in the fallback folder either."));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException or OutputExistsException)
         {
@@ -91,6 +100,8 @@ public static class OutputWriter
     /// <param name="durable">Flush through to the disk before the rename (paid images); derived files (reports, thumbnails) can skip it.</param>
     public static string WriteAtomic(string path, Action<Stream> write, bool force, bool durable = true)
     {
+        // A planted link is refused even with force: the rename would not follow it, but nothing here may write through one.
+        SafePaths.NotLink(path);
         if (!force && File.Exists(path)) throw new OutputExistsException(path);
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
@@ -140,16 +151,27 @@ public static class OutputWriter
 
     private static string? SaveToFallback(byte[] data, string fileName)
     {
-        foreach (var directory in new[] { FallbackDirectory, Path.Combine(Path.GetTempPath(), "GeminiImage-fallback") })
+        // Both folders are private to the user (never a temp folder shared by everyone), checked to be their own.
+        foreach (var candidate in new[] { FallbackDirectory, Path.Combine(Ledger.DataFolder.Temp, "fallback") })
         {
             try
             {
-                Directory.CreateDirectory(directory);
-                var path = UniquePath(directory, Path.GetFileNameWithoutExtension(fileName), Path.GetExtension(fileName));
-                File.WriteAllBytes(path, data);
-                return path;
+                var directory = PrivateFolder.Ensure(candidate);
+                for (var attempt = 0; attempt < 100; attempt++)
+                {
+                    var path = UniquePath(directory, Path.GetFileNameWithoutExtension(fileName), Path.GetExtension(fileName));
+                    try
+                    {
+                        // CreateNew: a name taken (or a link planted) since UniquePath looked is never written through.
+                        using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                            stream.Write(data, 0, data.Length);
+                        PrivateFolder.RestrictFile(path);
+                        return path;
+                    }
+                    catch (IOException) when (File.Exists(path)) { }
+                }
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or UnsafePathException) { }
         }
         return null;
     }

@@ -3,10 +3,13 @@ using System.IO;
 using GeminiImage.Engine.Errors;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Memory;
+using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
@@ -62,6 +65,12 @@ internal static class ImageFiles
         }
         if (info == null) throw new UnsupportedImageFormatException(path, $"'{path}' is not a recognized image format.");
         CheckBombLimits(path, info.Width, info.Height, limits);
+        // Every frame that will be decoded costs a whole canvas: count them from the structure before decoding any.
+        var decodedFrames = ImageFrames.FirstFrameOnly(data) ? 1 : ImageFrames.Count(data);
+        if (decodedFrames > 1 && (long)info.Width * info.Height * decodedFrames > limits.MaxPixels)
+            throw new ImageTooLargeException(path,
+                $"'{path}' declares {decodedFrames} frames of {info.Width}x{info.Height} pixels, over the limit of {limits.MaxPixels / 1_000_000.0:0.#} megapixels in all; refusing to decode it.",
+                info.Width, info.Height);
         return info;
     }
 
@@ -75,7 +84,10 @@ internal static class ImageFiles
                 width, height);
     }
 
-    /// <summary>Checks the container for truncation, then decodes every pixel (frames included) so corrupt data fails here.</summary>
+    /// <summary>
+    /// Checks the container for truncation, then decodes every pixel so corrupt data fails here. GIF and TIFF are decoded
+    /// to their first frame only (the only one used); animated WebP frames were counted against the limits by <see cref="Identify"/>.
+    /// </summary>
     public static Image<Rgba32> Decode(byte[] data, IImageFormat format, string path)
     {
         try
@@ -86,6 +98,8 @@ internal static class ImageFiles
             else if (format == WebpFormat.Instance) WebpChunks.Validate(data);
 
             using var stream = new MemoryStream(data, writable: false);
+            if (format == GifFormat.Instance) return Image.Load<Rgba32>(stream, new GifDecoder { DecodingMode = FrameDecodingMode.First });
+            if (format == TiffFormat.Instance) return Image.Load<Rgba32>(stream, new TiffDecoder { DecodingMode = FrameDecodingMode.First });
             return Image.Load<Rgba32>(stream);
         }
         catch (InvalidMemoryOperationException e)

@@ -52,11 +52,12 @@ public sealed class InputImageLoader
         var info = ImageFiles.Identify(data, path, limits);
         using var image = ImageFiles.Decode(data, format, path);
         var warnings = new List<string>();
+        var frames = ImageFrames.Count(data); // GIF and TIFF decode to one frame; the file may hold more
 
         var passThroughMime = ImageFiles.PassThroughMimeType(format);
         var orientation = ImageFiles.GetOrientation(info);
         var longSide = Math.Max(info.Width, info.Height);
-        if (passThroughMime != null && image.Frames.Count == 1 && orientation == 1
+        if (passThroughMime != null && frames == 1 && image.Frames.Count == 1 && orientation == 1
             && longSide <= limits.MaxLongSide && data.LongLength <= limits.MaxEncodedBytes)
         {
             return Create(path, data, passThroughMime, info.Width, info.Height, warnings);
@@ -66,8 +67,8 @@ public sealed class InputImageLoader
         using var firstFrame = image.Frames.Count > 1 ? image.Frames.CloneFrame(0) : null;
         var upright = firstFrame ?? image;
         var name = Path.GetFileName(path);
-        if (image.Frames.Count > 1)
-            warnings.Add($"'{name}' is animated ({image.Frames.Count} frames); only the first frame is used.");
+        if (frames > 1)
+            warnings.Add($"'{name}' is animated ({frames} frames); only the first frame is used.");
         if (passThroughMime == null)
             warnings.Add($"'{name}' was converted from {format.Name} to PNG.");
         if (orientation != 1) upright.Mutate(x => x.AutoOrient());

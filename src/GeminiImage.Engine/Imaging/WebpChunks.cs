@@ -98,7 +98,7 @@ internal static class WebpChunks
     }
 
     /// <summary>(FourCC, offset of the chunk header, payload size) for each chunk inside the RIFF body.</summary>
-    private static List<(string FourCc, int Offset, int Size)> Chunks(byte[] data)
+    internal static List<(string FourCc, int Offset, int Size)> Chunks(byte[] data)
     {
         var result = new List<(string, int, int)>();
         var end = (int)Math.Min(data.Length, 8L + ReadUInt32(data, 4));

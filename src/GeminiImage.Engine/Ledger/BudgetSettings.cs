@@ -31,8 +31,8 @@ public sealed class BudgetSettings
     /// <summary>Writes the settings to a data folder.</summary>
     public void Save(string? dataFolder = null)
     {
-        var folder = dataFolder ?? DataFolder.Default;
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(this, s_json), new UTF8Encoding(false));
+        var path = Path.Combine(IO.PrivateFolder.Ensure(dataFolder ?? DataFolder.Default), FileName);
+        Generation.OutputWriter.WriteAtomic(new UTF8Encoding(false).GetBytes(JsonSerializer.Serialize(this, s_json)), path, force: true);
+        IO.PrivateFolder.RestrictFile(path);
     }
 }

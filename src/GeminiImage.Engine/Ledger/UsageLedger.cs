@@ -35,6 +35,12 @@ public sealed class UsageLedger : ISpendReservations
     /// <summary>File name of the JSON-lines file that holds records the database could not take.</summary>
     public const string PendingFileName = "usage-pending.jsonl";
 
+    /// <summary>Pending records refused when folding (bad id, impossible cost or counts), kept in the data folder for inspection.</summary>
+    public const string RejectedFileName = "usage-pending.rejected.jsonl";
+
+    /// <summary>No single call costs this much; a pending record claiming more (or less than nothing) is forged or corrupt.</summary>
+    private const decimal MaxRecordCostUsd = 1000m;
+
     private const int SchemaVersion = 1;
     private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
     private const string Redacted = "***";
@@ -271,11 +277,12 @@ public sealed class UsageLedger : ISpendReservations
     private SqliteConnection Open()
     {
         SqliteNativeLoader.EnsureInitialized();
-        Directory.CreateDirectory(DataFolder);
+        IO.PrivateFolder.Ensure(DataFolder);
         var connection = new SqliteConnection(_connectionString);
         try
         {
             connection.Open();
+            IO.PrivateFolder.RestrictFile(DatabasePath);
             Execute(connection, null, $"PRAGMA busy_timeout = {(long)_busyTimeout.TotalMilliseconds};");
             EnsureSchema(connection);
             return connection;
@@ -520,13 +527,18 @@ SELECT CASE WHEN changes() = 0 THEN 0 ELSE (SELECT id FROM usage WHERE record_id
         {
             try
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                using var stream = OpenExclusive(path, FileMode.Append, FileAccess.Write);
-                var bytes = Encoding.UTF8.GetBytes(line);
-                stream.Write(bytes, 0, bytes.Length);
+                // Only into a folder that is the user's own and private: other users must neither read nor plant records.
+                IO.PrivateFolder.Ensure(Path.GetDirectoryName(path)!);
+                IO.SafePaths.NotLink(path);
+                using (var stream = OpenExclusive(path, FileMode.Append, FileAccess.Write))
+                {
+                    var bytes = Encoding.UTF8.GetBytes(line);
+                    stream.Write(bytes, 0, bytes.Length);
+                }
+                IO.PrivateFolder.RestrictFile(path);
                 return new AppendResult(false, path, 0, error);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or Errors.UnsafePathException)
             {
                 error = new AggregateException(error, e);
             }
@@ -543,10 +555,15 @@ SELECT CASE WHEN changes() = 0 THEN 0 ELSE (SELECT id FROM usage WHERE record_id
             try
             {
                 if (!File.Exists(path) || new FileInfo(path).Length == 0) continue;
+                // Records are folded only from a private folder of our own (the temp one is a predictable name).
+                IO.PrivateFolder.Ensure(Path.GetDirectoryName(path)!);
+                IO.SafePaths.NotLink(path);
                 // Exclusive while we read, insert and truncate, so a record appended meanwhile by another process is not lost.
                 using var stream = OpenExclusive(path, FileMode.Open, FileAccess.ReadWrite);
                 var kept = new List<string>();
+                var rejected = new List<string>();
                 var records = new List<UsageRecord>();
+                var seen = new HashSet<string>(StringComparer.Ordinal);
                 using (var reader = new StreamReader(stream, Encoding.UTF8, false, 4096, leaveOpen: true))
                 {
                     string? line;
@@ -555,9 +572,11 @@ SELECT CASE WHEN changes() = 0 THEN 0 ELSE (SELECT id FROM usage WHERE record_id
                         if (line.Trim().Length == 0) continue;
                         var record = TryParse(line);
                         if (record == null) kept.Add(line); // never silently drop what we could not read
-                        else records.Add(record);
+                        else if (!IsPlausible(record)) rejected.Add(line);
+                        else if (seen.Add(record.RecordId)) records.Add(record);
                     }
                 }
+                if (rejected.Count > 0) KeepRejected(rejected);
                 using (var transaction = connection.BeginTransaction())
                 {
                     foreach (var record in records)
@@ -575,6 +594,25 @@ SELECT CASE WHEN changes() = 0 THEN 0 ELSE (SELECT id FROM usage WHERE record_id
             catch (Exception) { }
         }
         return folded;
+    }
+
+    /// <summary>A well-formed record id, no negative or absurd cost, no negative counts: what a real append writes.</summary>
+    private static bool IsPlausible(UsageRecord r) =>
+        r.RecordId.Length == 32 && r.RecordId.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f')
+        && (r.CostUsd is null or (>= 0m and <= MaxRecordCostUsd))
+        && (r.SavedCostUsd is null or (>= 0m and <= MaxRecordCostUsd))
+        && r.InputTokens >= 0 && r.TextOutputTokens >= 0 && r.ImageOutputTokens >= 0 && r.ThinkingTokens >= 0
+        && r.ImageCount is >= 0 and <= 1000;
+
+    private void KeepRejected(IEnumerable<string> lines)
+    {
+        try
+        {
+            var path = Path.Combine(IO.PrivateFolder.Ensure(DataFolder), RejectedFileName);
+            File.AppendAllText(IO.SafePaths.NotLink(path), string.Concat(lines.Select(l => l + "\n")), new UTF8Encoding(false));
+            IO.PrivateFolder.RestrictFile(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Errors.UnsafePathException) { }
     }
 
     private static UsageRecord? TryParse(string line)

@@ -49,7 +49,7 @@ public sealed class PriceTable
         catalog ??= ModelCatalog.Default;
         var file = path ?? Path.Combine(Ledger.DataFolder.Default, FileName);
         if (path == null && !File.Exists(file)) return FromCatalog(catalog);
-        using var stream = File.OpenRead(file);
+        using var stream = new MemoryStream(IO.LimitedFile.ReadAllBytes(file, IO.LimitedFile.MaxPriceBytes));
         return Parse(stream, catalog);
     }
 

@@ -69,7 +69,7 @@ public sealed class StyleFile
     public static List<GeminiStyle> Read(string path, StyleSource source)
     {
         string json;
-        try { json = File.ReadAllText(path, Encoding.UTF8); }
+        try { json = IO.LimitedFile.ReadAllText(path, IO.LimitedFile.MaxStyleBytes); }
         catch (FileNotFoundException ex) { throw new GeminiStyleException(GeminiStyleException.StyleFileId, $"The style file '{path}' does not exist.", ex); }
         catch (DirectoryNotFoundException ex) { throw new GeminiStyleException(GeminiStyleException.StyleFileId, $"The style file '{path}' does not exist.", ex); }
         return Parse(json, path, source);

@@ -10,6 +10,7 @@ using System.Threading.Tasks;
 using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Generation;
 using GeminiImage.Engine.Imaging;
+using GeminiImage.Engine.IO;
 using GeminiImage.Engine.Ledger;
 using GeminiImage.Engine.Resilience;
 
@@ -37,6 +38,7 @@ public sealed class FolderWatcher
     private readonly Dictionary<string, DateTime> _retryAfter = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _signal = new(0);
     private readonly string[] _excludedFolders;
+    private readonly ConcurrentDictionary<string, byte> _reportedLinks = new(StringComparer.Ordinal);
     private volatile bool _rescanRequested;
 
     public FolderWatcher(FolderWatchOptions options, WatchProcessor processor, FailureCircuit? circuit = null)
@@ -297,7 +299,7 @@ public sealed class FolderWatcher
                     if (IsCandidate(file)) _candidates.TryAdd(file, DateTime.UtcNow);
                 if (!_options.Recurse) continue;
                 foreach (var sub in Directory.EnumerateDirectories(folder))
-                    if (!Path.GetFileName(sub).StartsWith(".", StringComparison.Ordinal) && !IsExcluded(sub)) folders.Push(sub);
+                    if (!Path.GetFileName(sub).StartsWith(".", StringComparison.Ordinal) && !IsExcluded(sub) && !IsLinkReported(sub)) folders.Push(sub);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -314,7 +316,30 @@ public sealed class FolderWatcher
         if (name.StartsWith(".", StringComparison.Ordinal) || name.EndsWith(".error.txt", StringComparison.OrdinalIgnoreCase)) return false;
         if (!_filter.IsMatch(name) || IsExcluded(path)) return false;
         var parent = Path.GetDirectoryName(path)!;
-        return _options.Recurse ? PathUtil.IsWithin(parent, _options.Folder) : PathUtil.SameFolder(parent, _options.Folder);
+        var within = _options.Recurse ? PathUtil.IsWithin(parent, _options.Folder) : PathUtil.SameFolder(parent, _options.Folder);
+        return within && !IsLinkReported(path);
+    }
+
+    /// <summary>
+    /// True when <paramref name="path"/> is, or lies under, a link inside the watched folder: such files are never read or
+    /// moved (they may belong to someone else). Each one is reported once, as GeminiImage.UnsafePath.
+    /// </summary>
+    private bool IsLinkReported(string path)
+    {
+        try
+        {
+            SafePaths.Inside(_options.Folder, path);
+            return false;
+        }
+        catch (UnsafePathException ex)
+        {
+            if (_reportedLinks.TryAdd(ex.Path, 0))
+            {
+                Log.Warn($"{UnsafePathException.Id}: {ex.Message}");
+                Warning?.Invoke($"{UnsafePathException.Id}: {ex.Message}");
+            }
+            return true;
+        }
     }
 
     /// <summary>The candidates that are completely written, in name order; forgets the ones that went away.</summary>
@@ -354,6 +379,8 @@ public sealed class FolderWatcher
     private async Task<FolderWatchResult?> ProcessAsync(WatchState state, string source, FolderWatchSummary summary, CancellationToken cancellationToken)
     {
         Forget(source);
+        // Checked again at the moment of use: a file can be swapped for a link after it was listed.
+        if (IsLinkReported(source)) return null;
         var rel = Rel(source);
         var relDir = Path.GetDirectoryName(rel) ?? "";
         var outDir = Path.Combine(_options.OutputDirectory, relDir);
@@ -384,7 +411,7 @@ public sealed class FolderWatcher
         {
             result.Status = WatchItemStatus.Skipped;
             result.OutputPath = existing;
-            result.MovedTo = Move(state, rel, source, Path.Combine(_options.Processed, relDir));
+            result.MovedTo = Move(state, rel, source, _options.Processed, relDir);
             Log.Skip($"{rel}: the same content was already edited into '{existing}'; not sent again. Source moved to '{result.MovedTo ?? source}'.");
             return result;
         }
@@ -407,7 +434,7 @@ public sealed class FolderWatcher
         Verbose?.Invoke($"Processing '{source}'.");
         try
         {
-            var plan = new OutputPlan { Directory = outDir, OutFile = outFile };
+            var plan = new OutputPlan { Directory = outDir, OutFile = outFile, Root = _options.OutputDirectory };
             var images = await _processor(source, plan, cancellationToken).ConfigureAwait(false);
             _circuit.RecordSuccess();
             result.Images = images;
@@ -417,7 +444,7 @@ public sealed class FolderWatcher
             if (result.OutputPath != null) state.RememberProcessed(rel, hash, result.OutputPath);
             result.Status = WatchItemStatus.Succeeded;
             result.Duration = clock.Elapsed;
-            result.MovedTo = Move(state, rel, source, Path.Combine(_options.Processed, relDir));
+            result.MovedTo = Move(state, rel, source, _options.Processed, relDir);
             Log.Ok($"{rel} -> '{result.OutputPath}'" + (result.Cost.HasValue ? $" (${result.Cost.Value:0.000}" : " (cost unknown") + $", {clock.Elapsed.TotalSeconds:0.0} s)");
             return result;
         }
@@ -529,8 +556,7 @@ public sealed class FolderWatcher
         result.ErrorId = errorId;
         result.Error = message;
         result.Exception = ex;
-        var failedDir = Path.Combine(_options.Failed, Path.GetDirectoryName(rel) ?? "");
-        result.MovedTo = Move(state, rel, source, failedDir);
+        result.MovedTo = Move(state, rel, source, _options.Failed, Path.GetDirectoryName(rel) ?? "");
         if (result.MovedTo != null) WriteErrorText(result.MovedTo + ".error.txt", source, errorId, message, (ex as GeminiImageException)?.RecommendedAction);
         Log.Fail($"{rel}: {errorId}: {message}" + (result.MovedTo != null ? $" Moved to '{result.MovedTo}'." : ""));
         return result;
@@ -546,21 +572,23 @@ public sealed class FolderWatcher
         if (action != null) text.AppendLine($"What to do: {action}");
         text.AppendLine("To try again, fix the file and move it back into the watched folder.");
         try { OutputWriter.WriteAtomic(new UTF8Encoding(false).GetBytes(text.ToString()), path, force: true); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or UnsafePathException) { }
     }
 
     /// <summary>Moves the source (numbering the name when taken) and drops its claim; on failure keeps the claim so a later scan retries the move.</summary>
-    private string? Move(WatchState state, string rel, string source, string directory)
+    private string? Move(WatchState state, string rel, string source, string root, string relativeDirectory)
     {
+        var directory = Path.Combine(root, relativeDirectory);
         try
         {
-            Directory.CreateDirectory(directory);
+            // Never into (or through) a link planted in the processed or failed folder.
+            directory = SafePaths.CreateFolder(root, relativeDirectory);
             var target = OutputWriter.UniquePath(directory, Path.GetFileNameWithoutExtension(source), Path.GetExtension(source));
             File.Move(source, target);
             state.Release(rel);
             return target;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or UnsafePathException)
         {
             Log.Warn($"{rel}: could not be moved to '{directory}' ({ex.Message}); the move is retried on the next scan.");
             Warning?.Invoke($"'{source}' could not be moved to '{directory}': {ex.Message}");

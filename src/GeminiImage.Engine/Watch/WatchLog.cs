@@ -81,9 +81,9 @@ public sealed class WatchLog
             try
             {
                 System.IO.Directory.CreateDirectory(Directory);
-                File.AppendAllText(path, text, new UTF8Encoding(false));
+                File.AppendAllText(IO.SafePaths.NotLink(path), text, new UTF8Encoding(false));
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Errors.UnsafePathException)
             {
                 // The watch goes on without its log; say so once.
                 if (!_warned) _warning?.Invoke($"The watch log in '{Directory}' cannot be written: {ex.Message}");

@@ -76,8 +76,10 @@ public sealed class WatchState : IDisposable
     /// <summary>Opens the folder's state, holding its lock; throws <see cref="WatchFolderBusyException"/> (naming the holder) when another watcher holds it.</summary>
     public static WatchState Open(string folder)
     {
-        var lockPath = Path.Combine(folder, LockFileName);
-        var ownerPath = Path.Combine(folder, OwnerFileName);
+        // These files live in the watched folder, where others may drop files: a planted link is refused, not truncated through.
+        var lockPath = IO.SafePaths.Child(folder, LockFileName);
+        var ownerPath = IO.SafePaths.Child(folder, OwnerFileName);
+        IO.SafePaths.Child(folder, StateFileName);
         FileStream stream;
         try
         {

@@ -1,0 +1,81 @@
+using System;
+using System.IO;
+using System.Runtime.InteropServices;
+using GeminiImage.Engine.Errors;
+
+namespace GeminiImage.Engine.IO;
+
+/// <summary>
+/// Folders only the current user may enter: the data folder (ledger, budgets, prompts) and the per-user temp folder
+/// (pending records, fallback images). On Linux and macOS a folder owned by another user (planted under a predictable
+/// name) is refused, then the folder becomes 0700 and the files in it 0600. On Windows these folders
+/// live in the per-user profile (LocalAppData, TEMP), whose inherited ACL already admits only the user.
+/// </summary>
+public static class PrivateFolder
+{
+    private const uint OwnerOnlyFolder = 0x1C0; // 0700
+    private const uint OwnerOnlyFile = 0x180;   // 0600
+    private const int NotPermitted = 1;         // EPERM on Linux and macOS
+
+    private static readonly bool s_unix = !RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+
+    /// <summary>
+    /// Creates <paramref name="folder"/> if needed and makes it and its direct contents owner-only; returns its full path.
+    /// </summary>
+    /// <exception cref="UnsafePathException">The folder is a link, or belongs to another user.</exception>
+    public static string Ensure(string folder)
+    {
+        var full = Path.GetFullPath(folder);
+        if (SafePaths.IsLink(full))
+            throw new UnsafePathException(full, $"The private folder '{full}' is a symbolic link; it is not used, since another user may have planted it.");
+        Directory.CreateDirectory(full);
+        if (!s_unix) return full;
+        var owner = OwnerOf(full);
+        // Without a readable owner, chmod still proves it for everyone but root: only the owner may change the mode.
+        if ((owner.HasValue && owner.Value != geteuid()) || (chmod(full, OwnerOnlyFolder) != 0 && Marshal.GetLastWin32Error() == NotPermitted))
+            throw new UnsafePathException(full, $"The private folder '{full}' belongs to another user (uid {owner?.ToString() ?? "?"}); it is not used.");
+        foreach (var entry in Directory.EnumerateFileSystemEntries(full))
+        {
+            if (SafePaths.IsLink(entry)) continue; // chmod would follow it
+            chmod(entry, Directory.Exists(entry) ? OwnerOnlyFolder : OwnerOnlyFile);
+        }
+        return full;
+    }
+
+    /// <summary>Makes one file owner-only (0600) where the platform has modes; links are left alone.</summary>
+    public static void RestrictFile(string path)
+    {
+        if (s_unix && !SafePaths.IsLink(path)) chmod(path, OwnerOnlyFile);
+    }
+
+    /// <summary>The owner's uid from lstat, or null where the layout of struct stat is not known here.</summary>
+    private static uint? OwnerOf(string path)
+    {
+        int offset;
+        if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
+            offset = RuntimeInformation.OSArchitecture == Architecture.X64 ? 28 : RuntimeInformation.OSArchitecture == Architecture.Arm64 ? 24 : -1;
+        else if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX) && RuntimeInformation.OSArchitecture == Architecture.Arm64)
+            offset = 16;
+        else
+            offset = -1;
+        if (offset < 0) return null;
+        var buffer = new byte[256]; // larger than struct stat on every platform above
+        try
+        {
+            return lstat(path, buffer) == 0 ? BitConverter.ToUInt32(buffer, offset) : null;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException || e is DllNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "lstat", SetLastError = true)]
+    private static extern int lstat([MarshalAs(UnmanagedType.LPStr)] string path, byte[] buffer);
+
+    [DllImport("libc", EntryPoint = "geteuid")]
+    private static extern uint geteuid();
+
+    [DllImport("libc", EntryPoint = "chmod", SetLastError = true)]
+    private static extern int chmod([MarshalAs(UnmanagedType.LPStr)] string path, uint mode);
+}
