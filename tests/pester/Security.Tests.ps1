@@ -253,6 +253,34 @@ Describe 'Untrusted files' {
     }
 }
 
+Describe 'Text and names taken from prompts and ids' {
+    BeforeEach { $Emulator.Reset() }
+
+    It 'refuses a line break in schedule text, so a prompt cannot add a cron line' {
+        $root = New-TestFolder 'cron'
+        $in = New-Item -ItemType Directory -Path (Join-Path $root 'in')
+        $file = Join-Path $root 'schedule.txt'
+        $savedPath = $env:PATH
+        try {
+            if (-not $IsWindows) { $null = Use-InstalledPwsh }
+            { Register-GeminiFolderWatchTask -Name 'sec-watch' -Every 0:10:0 -Path $in.FullName -Prompt "a cat`n* * * * * touch /tmp/PWNED" -OutputDirectory (Join-Path $root 'out') -OutFile $file -WarningAction SilentlyContinue } |
+                Should -Throw -ErrorId 'GeminiImage.UnsafeScheduleText*'
+        }
+        finally { $env:PATH = $savedPath }
+        $file | Should -Not -Exist
+    }
+
+    It 'never names a file after a reserved device, and gives distinct ids distinct files' {
+        $out = New-TestFolder 'names'
+        $results = @{ Id = 'CON'; Prompt = 'one' }, @{ Id = 'a/b'; Prompt = 'two' }, @{ Id = 'a_b'; Prompt = 'three' } |
+            Invoke-GeminiBatch -OutputDirectory $out
+        @($results | Where-Object Status -eq Succeeded).Count | Should -Be 3
+        @($results.Path | Sort-Object -Unique).Count | Should -Be 3
+        $results.Path | ForEach-Object { [IO.Path]::GetFileNameWithoutExtension($_) } | Should -Not -Contain 'CON'
+        @(Get-ChildItem -LiteralPath (Join-Path $out 'thumbnails') -Filter '*.jpg').Count | Should -Be 3
+    }
+}
+
 Describe 'The network side' {
     It 'refuses the emulator control API without the instance token and uses a random key' {
         $Emulator.Reset()

@@ -407,8 +407,9 @@ public sealed class ServerBatchClient
         foreach (var file in Directory.EnumerateFiles(outputDirectory, BatchJobManifest.FilePrefix + "*.json"))
         {
             BatchJobManifest? manifest;
-            try { manifest = JsonSerializer.Deserialize<BatchJobManifest>(File.ReadAllBytes(file), GeminiJson.Options); }
-            catch (Exception ex) when (ex is JsonException or IOException) { continue; }
+            if (SafePaths.IsLink(file)) continue;
+            try { manifest = JsonSerializer.Deserialize<BatchJobManifest>(LimitedFile.ReadAllBytes(file, LimitedFile.MaxManifestBytes), GeminiJson.Options); }
+            catch (Exception ex) when (ex is JsonException or IOException or GeminiArgumentException) { continue; }
             if (manifest == null || !manifest.Rows.Any(r => open.Contains(r.Id))) continue;
             var id = manifest.Name.StartsWith("batches/", StringComparison.Ordinal) ? manifest.Name.Substring(8) : manifest.Name;
             // Rows already received from this job (even failed ones) are not held by it any more.
