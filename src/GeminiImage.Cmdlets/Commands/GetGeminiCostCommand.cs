@@ -94,7 +94,7 @@ public sealed class GetGeminiCostCommand : PSCmdlet
             SpendReport.WriteHtml(path, daily, tables, title);
             WriteVerbose($"Wrote the spend report to {path}.");
         }
-        catch (Exception ex) when (ex is System.IO.IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        catch (Exception ex) when (ex is System.IO.IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException or Engine.Errors.UnsafePathException)
         {
             WriteError(ErrorRecords.From(ex, path));
         }
