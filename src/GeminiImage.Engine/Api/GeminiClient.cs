@@ -228,7 +228,7 @@ public sealed class GeminiClient
             _options.Debug?.Invoke($"HTTP {(int)response.StatusCode} after {watch.ElapsedMilliseconds} ms");
             if ((int)response.StatusCode is >= 300 and < 400)
                 throw new GeminiApiException((int)response.StatusCode, null,
-                    $"The service at {request.RequestUri!.Host} answered HTTP {(int)response.StatusCode} with a redirect to '{response.Headers.Location}'. API calls never follow redirects, so the request and the key were not sent there; if the service really moved, point -BaseUri at the new address.");
+                    $"The service at {request.RequestUri!.Host} answered HTTP {(int)response.StatusCode} with a redirect to '{Scrub(response.Headers.Location?.ToString() ?? "")}'. API calls never follow redirects, so the request and the key were not sent there; if the service really moved, point -BaseUri at the new address.");
             if (!response.IsSuccessStatusCode)
             {
                 var text = Scrub(await response.Content.ReadAsStringAsync().ConfigureAwait(false));
