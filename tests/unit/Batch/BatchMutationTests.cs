@@ -298,7 +298,7 @@ public sealed class ServerBatchJobTests : IDisposable
         var output = Path.Combine(_dir, "out");
         var item = new BatchItem(new BatchRow { RowNumber = 2, Id = "fox", Prompt = "a fox" }, "fox", ModelCatalog.Default.Get("gemini-3-pro-image"))
         {
-            AspectRatio = "4:3", ImageSize = "4K", Tags = new[] { "t" }, ImagePaths = new[] { "/in/a.png" }, OutFile = "/out/fox.png",
+            AspectRatio = "4:3", ImageSize = "4K", Tags = new[] { "t" }, ImagePaths = new[] { "/in/a.png" }, OutFile = Path.Combine(output, "fox.png"),
         };
         new BatchJobManifest { Name = "batches/j1", Model = "gemini-3-pro-image", InputMode = "File", OutputDirectory = output, Rows = { BatchJobManifest.RowOf(item) } }.Save();
 
@@ -314,13 +314,13 @@ public sealed class ServerBatchJobTests : IDisposable
         Assert.Null(BatchJobManifest.TryLoad("j1"));
         var manifest = BatchJobManifest.TryLoad("j1", output)!;
         var row = Assert.Single(manifest.Rows);
-        Assert.Equal(("fox", 2, "a fox", "4:3", "4K", "/out/fox.png"), (row.Id, row.RowNumber, row.Prompt, row.AspectRatio, row.ImageSize, row.OutFile));
+        Assert.Equal(("fox", 2, "a fox", "4:3", "4K", Path.Combine(output, "fox.png")), (row.Id, row.RowNumber, row.Prompt, row.AspectRatio, row.ImageSize, row.OutFile));
         Assert.Equal(new[] { "t" }, row.Tags);
         Assert.Equal(new[] { "/in/a.png" }, row.ImagePaths);
 
         var back = manifest.ToItem(row);
         Assert.Equal(("fox", "gemini-3-pro-image", "a fox", "4K"), (back.Id, back.Model.Id, back.Prompt, back.ImageSize));
-        Assert.Equal(("4:3", "/out/fox.png"), (back.AspectRatio, back.OutFile));
+        Assert.Equal(("4:3", Path.Combine(output, "fox.png")), (back.AspectRatio, back.OutFile));
         Assert.Equal(new[] { "/in/a.png" }, back.ImagePaths);
         Assert.Equal(2, back.Row.RowNumber);
 
