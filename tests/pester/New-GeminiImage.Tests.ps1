@@ -20,10 +20,12 @@ Describe 'New-GeminiImage' {
     }
 
     It 'writes a <Size> PNG for aspect ratio <Ratio>' -TestCases @(
-        @{ Ratio = '16:9'; Size = '1344x768' }
+        # The default model, gemini-3.1-flash-image, at its default size (1K).
+        @{ Ratio = '16:9'; Size = '1376x768' }
         @{ Ratio = '1:1'; Size = '1024x1024' }
-        @{ Ratio = '9:16'; Size = '768x1344' }
-        @{ Ratio = '21:9'; Size = '1536x672' }
+        @{ Ratio = '9:16'; Size = '768x1376' }
+        @{ Ratio = '21:9'; Size = '1584x672' }
+        @{ Ratio = '8:1'; Size = '2944x368' }
     ) {
         $image = New-GeminiImage 'a red fox in the snow' -AspectRatio $Ratio -OutputDirectory $Out
         $image.Path | Should -Exist
@@ -38,10 +40,10 @@ Describe 'New-GeminiImage' {
         # By name: engine types live in the module's private load context, where PowerShell type literals do not look.
         $image.PSObject.TypeNames[0] | Should -Be 'GeminiImage.Engine.Generation.GeminiImageResult'
         $image.Prompt | Should -Be 'a red fox in the snow'
-        $image.Model | Should -Be 'gemini-2.5-flash-image'
-        $image.OutputTokens | Should -BeGreaterOrEqual 1290
+        $image.Model | Should -Be 'gemini-3.1-flash-image'
+        $image.OutputTokens | Should -BeGreaterOrEqual 1120
         $image.InputTokens | Should -BeGreaterThan 0
-        $image.Cost | Should -BeGreaterThan 0.038
+        $image.Cost | Should -BeGreaterThan 0.067
         $image.FinishReason | Should -Be 'STOP'
         $image.ResponseId | Should -Not -BeNullOrEmpty
         $image.Duration | Should -BeOfType ([timespan])
@@ -74,8 +76,8 @@ Describe 'New-GeminiImage' {
         ) | Export-Csv -Path $csv -NoTypeInformation
         $images = Import-Csv $csv | New-GeminiImage
         $images.Count | Should -Be 2
-        Get-PngSize (Join-Path $Out 'wide.png') | Should -Be '1344x768'
-        Get-PngSize (Join-Path $Out 'tall.png') | Should -Be '768x1344'
+        Get-PngSize (Join-Path $Out 'wide.png') | Should -Be '1376x768'
+        Get-PngSize (Join-Path $Out 'tall.png') | Should -Be '768x1376'
         $Emulator.Requests.AspectRatio | Should -Be @('16:9', '9:16')
     }
 
@@ -170,12 +172,89 @@ Describe 'New-GeminiImage' {
     }
 }
 
+Describe 'New-GeminiImage and the model lifecycle' {
+    BeforeEach {
+        $script:Out = New-TestFolder 'life'
+        $Emulator.Reset()
+    }
+
+    It 'without -Model goes to the default, gemini-3.1-flash-image' {
+        $image = New-GeminiImage 'default model fox' -AspectRatio 16:9 -OutputDirectory $Out
+        $Emulator.Requests[0].Path | Should -Be '/v1beta/models/gemini-3.1-flash-image:generateContent'
+        $image.Model | Should -Be 'gemini-3.1-flash-image'
+        Get-PngSize $image.Path | Should -Be '1376x768'
+    }
+
+    It 'refuses a shut-down id before sending, naming the replacement and the command to switch' {
+        $err = $null
+        New-GeminiImage 'old preview' -Model gemini-3-pro-image-preview -OutputDirectory $Out -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.ModelShutDown*'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err[0].Exception.Message | Should -Match 'gemini-3-pro-image instead'
+        $err[0].Exception.Message | Should -Match 'Set-GeminiConfig -Model gemini-3-pro-image'
+        $Emulator.RequestCount | Should -Be 0
+        Get-ChildItem $Out | Should -BeNullOrEmpty
+    }
+
+    It 'the emulator answers 404 with Google''s wording for a shut-down id' {
+        $client = [System.Net.Http.HttpClient]::new()
+        try {
+            $request = [System.Net.Http.HttpRequestMessage]::new('POST', "$($Emulator.BaseUri)v1beta/models/gemini-3.1-flash-image-preview:generateContent")
+            $request.Headers.Add('x-goog-api-key', $Emulator.ApiKey)
+            $request.Content = [System.Net.Http.StringContent]::new('{"contents":[{"parts":[{"text":"x"}]}]}', [System.Text.Encoding]::UTF8, 'application/json')
+            $response = $client.SendAsync($request).GetAwaiter().GetResult()
+            [int]$response.StatusCode | Should -Be 404
+            $body = $response.Content.ReadAsStringAsync().GetAwaiter().GetResult() | ConvertFrom-Json
+            $body.error.status | Should -Be 'NOT_FOUND'
+            $body.error.message | Should -Be 'models/gemini-3.1-flash-image-preview is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.'
+        }
+        finally { $client.Dispose() }
+    }
+
+    It 'a 404 for a model the catalog believes live says it may have been retired and how to list live models' {
+        $Emulator.RetiredModels = [string[]]@('gemini-3-pro-image')
+        $err = $null
+        New-GeminiImage 'retired pro' -Model gemini-3-pro-image -OutputDirectory $Out -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.ModelNotFound*'
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err[0].Exception.Message | Should -Match 'may have been retired'
+        $err[0].Exception.Message | Should -Match 'Get-GeminiModel -Online'
+        $Emulator.RequestCount | Should -Be 1
+    }
+
+    It 'a typo of a known id is refused with "did you mean", before sending' {
+        $err = $null
+        New-GeminiImage 'typo' -Model gemini-3.1-flash-imgae -OutputDirectory $Out -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.UnknownModel*'
+        $err[0].Exception.Message | Should -Match "Did you mean 'gemini-3.1-flash-image'"
+        $Emulator.RequestCount | Should -Be 0
+    }
+
+    It 'a deprecated model works and warns with its shutdown date and replacement' {
+        $warn = $null
+        # A fresh session: the warning comes once per session.
+        $child = Invoke-TestPwsh -Script @"
+Import-Module '$ModulePath'
+`$out = New-GeminiImage 'old flash' -Model gemini-2.5-flash-image -BaseUri '$($Emulator.BaseUri)' -ApiKey (ConvertTo-SecureString '$($Emulator.ApiKey)' -AsPlainText -Force) -OutputDirectory '$Out' -WarningVariable w -WarningAction SilentlyContinue
+`$out2 = New-GeminiImage 'old flash 2' -Model gemini-2.5-flash-image -BaseUri '$($Emulator.BaseUri)' -ApiKey (ConvertTo-SecureString '$($Emulator.ApiKey)' -AsPlainText -Force) -OutputDirectory '$Out' -WarningVariable w2 -WarningAction SilentlyContinue
+[pscustomobject]@{ Model = `$out.Model; Warnings = @(`$w | ForEach-Object { "`$_" }); Second = @(`$w2).Count } | ConvertTo-Json -Compress
+"@
+        $child.Result.Model | Should -Be 'gemini-2.5-flash-image'
+        $child.Result.Warnings.Count | Should -Be 1
+        $child.Result.Warnings[0] | Should -Match '2026-10-02'
+        $child.Result.Warnings[0] | Should -Match 'gemini-3.1-flash-image'
+        $child.Result.Second | Should -Be 0
+    }
+}
+
 Describe 'Tab completion' {
     It 'completes models and aspect ratios' {
         function Complete([string] $Line) { (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText }
         $models = Complete 'New-GeminiImage x -Model gemini-3'
         $models | Should -Contain 'gemini-3-pro-image'
         $models | Should -Not -Contain 'gemini-2.5-flash-image'
+        # Shut-down ids are not offered.
+        $models | Should -Not -Contain 'gemini-3-pro-image-preview'
         Complete 'New-GeminiImage x -AspectRatio 16' | Should -Be @('16:9')
         Complete 'New-GeminiImage x -Model gemini-3.1-flash-image -AspectRatio 1:' | Should -Contain '1:8'
         $sizes = Complete 'New-GeminiImage x -Model gemini-3-pro-image -ImageSize '

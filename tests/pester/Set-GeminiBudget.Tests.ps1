@@ -41,7 +41,7 @@ Describe 'Set-GeminiBudget' {
     }
 
     It 'stops a pipeline at the budget: the rows that fit are sent, the rest fail without a request' {
-        Set-GeminiBudget -Daily 0.1   # one flash image is about $0.039
+        Set-GeminiBudget -Daily 0.15   # one 1K image of the default gemini-3.1-flash-image is about $0.067
         $err = $null
         $images = 'one', 'two', 'three', 'four' | New-GeminiImage -OutputDirectory $Out -ErrorVariable err -ErrorAction SilentlyContinue
         @($images).Count | Should -Be 2

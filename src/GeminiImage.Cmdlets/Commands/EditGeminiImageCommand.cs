@@ -91,6 +91,7 @@ public sealed class EditGeminiImageCommand : GeminiApiCmdlet
             _styleResolved = true;
         }
         var model = StyleApplier.Model(Model, _style);
+        ModelLifecycle.WarnOnce(model, WriteWarning);
         if (_referenceImages == null)
         {
             try { _referenceImages = InputImages.Load(this, ReferenceImage); }

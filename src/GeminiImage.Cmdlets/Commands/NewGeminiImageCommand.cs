@@ -88,7 +88,7 @@ public sealed class NewGeminiImageCommand : GeminiApiCmdlet
             return;
         }
         var model = StyleApplier.Model(Model, style);
-        if (!model.IsKnown) WriteWarning($"Model '{model.Id}' is not in the catalog: its aspect ratios are not checked and its cost is unknown.");
+        ModelLifecycle.WarnOnce(model, WriteWarning);
         var request = new ImageRequest
         {
             Prompt = Prompt,

@@ -8,11 +8,15 @@ using GeminiImage.Engine.Configuration;
 
 namespace GeminiImage.Cmdlets.Infrastructure;
 
-/// <summary>Completes -Model from the catalog.</summary>
+/// <summary>Completes -Model from the catalog, leaving out shut-down models.</summary>
 public sealed class ModelCompleter : IArgumentCompleter
 {
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        Completions.Matching(ModelCatalog.Default.Models.Select(m => m.Id), wordToComplete, id => $"{id} ({ModelCatalog.Default.Get(id).Nickname})");
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var catalog = ModelCatalog.Default;
+        return Completions.Matching(catalog.Models.Where(m => m.Status != ModelStatus.ShutDown).Select(m => m.Id), wordToComplete,
+            id => $"{id} ({catalog.Get(id).Nickname}, {catalog.Get(id).Status.ToString().ToLowerInvariant()})");
+    }
 }
 
 /// <summary>Completes -AspectRatio with the ratios of the model already typed (or the default model).</summary>
