@@ -247,6 +247,103 @@ Import-Module '$ModulePath'
     }
 }
 
+Describe 'New-GeminiImage request options of today''s models' {
+    BeforeEach {
+        $script:Out = New-TestFolder 'opts'
+        $Emulator.Reset()
+    }
+
+    It 'sends -ThinkingLevel, -IncludeThoughts, -GoogleSearch, -SearchType, -ImageOnly and -NoStore exactly as the API names them' {
+        $null = New-GeminiImage 'a poster of today''s weather in Paris' -ThinkingLevel High -IncludeThoughts -GoogleSearch -SearchType Web, Image -ImageOnly -NoStore -OutputDirectory $Out
+        $body = $Emulator.Requests[0].RawJson | ConvertFrom-Json -AsHashtable
+        $body.generationConfig.thinkingConfig.thinkingLevel | Should -BeExactly 'HIGH'
+        $body.generationConfig.thinkingConfig.includeThoughts | Should -BeTrue
+        $body.generationConfig.responseModalities | Should -Be @('IMAGE')
+        $body.tools[0].googleSearch.searchTypes.Keys | Sort-Object | Should -Be @('imageSearch', 'webSearch')
+        $body.store | Should -BeFalse
+        $body.ContainsKey('store') | Should -BeTrue
+    }
+
+    It 'sends none of them when not asked' {
+        $null = New-GeminiImage 'plain fox' -OutputDirectory $Out
+        $body = $Emulator.Requests[0].RawJson | ConvertFrom-Json -AsHashtable
+        $body.ContainsKey('tools') | Should -BeFalse
+        $body.ContainsKey('store') | Should -BeFalse
+        $body.generationConfig.ContainsKey('thinkingConfig') | Should -BeFalse
+        $body.generationConfig.responseModalities | Should -Be @('TEXT', 'IMAGE')
+    }
+
+    It 'Set-GeminiConfig -NoStore sends store: false for the session' {
+        try {
+            Set-GeminiConfig -NoStore
+            (Get-GeminiConfig).NoStore | Should -BeTrue
+            $null = New-GeminiImage 'session no store' -OutputDirectory $Out
+            ($Emulator.Requests[0].RawJson | ConvertFrom-Json -AsHashtable).store | Should -BeFalse
+        }
+        finally { Set-GeminiConfig -NoStore:$false }
+        $null = New-GeminiImage 'stored again' -OutputDirectory $Out
+        ($Emulator.Requests[1].RawJson | ConvertFrom-Json -AsHashtable).ContainsKey('store') | Should -BeFalse
+    }
+
+    It 'puts grounding sources, queries and the search entry point on the result, and prices the queries as their own ledger line' {
+        $image = New-GeminiImage 'a poster of the tallest tower in Paris' -GoogleSearch -OutputDirectory $Out -Tag grounded
+        $image.GroundingSources.Count | Should -BeGreaterThan 0
+        $image.GroundingSources[0].Uri | Should -Match '^https://'
+        $image.SearchQueries.Count | Should -Be 1
+        $image.SearchEntryPoint | Should -Match '<div'
+        $usage = @(Get-GeminiUsage -Tag grounded)
+        $usage.Count | Should -Be 2
+        $search = $usage | Where-Object Operation -eq 'Search'
+        $search.CostUsd | Should -Be 0.014 -Because 'one query at $14 per 1,000'
+        $search.ResponseId | Should -Be $image.ResponseId
+        $generate = $usage | Where-Object Operation -eq 'Generate'
+        $image.Cost | Should -Be ($generate.CostUsd + $search.CostUsd) -Because 'the image costs its tokens plus its searches, each counted once'
+    }
+
+    It '-IncludeThoughts puts the thought text on the result and saves the interim images beside the image' {
+        $image = New-GeminiImage 'a thoughtful fox' -IncludeThoughts -OutputDirectory $Out
+        $image.Thoughts | Should -Match 'Composing the image'
+        $image.ThoughtImagePaths.Count | Should -Be 1
+        $image.ThoughtImagePaths[0] | Should -Exist
+        $image.ThoughtImagePaths[0] | Should -BeLike '*.thought*.png'
+        $image.ThinkingTokens | Should -BeGreaterThan 0
+        # Without the switch nothing about thoughts is kept.
+        $plain = New-GeminiImage 'a quiet fox' -OutputDirectory $Out
+        $plain.ThoughtImagePaths.Count | Should -Be 0
+        @(Get-ChildItem $Out -Filter '*.thought*').Count | Should -Be 1
+    }
+
+    It '<Name> is refused before any request with <Id>' -TestCases @(
+        @{ Name = 'a thinking level the model does not take'; Params = @{ Model = 'gemini-3.1-flash-image'; ThinkingLevel = 'Medium' }; Id = 'GeminiImage.InvalidThinkingLevel' }
+        @{ Name = 'a thinking level on gemini-3-pro-image'; Params = @{ Model = 'gemini-3-pro-image'; ThinkingLevel = 'High' }; Id = 'GeminiImage.InvalidThinkingLevel' }
+        @{ Name = '-GoogleSearch on the Lite model'; Params = @{ Model = 'gemini-3.1-flash-lite-image'; GoogleSearch = $true }; Id = 'GeminiImage.GoogleSearchNotSupported' }
+        @{ Name = 'image search on gemini-3-pro-image'; Params = @{ Model = 'gemini-3-pro-image'; SearchType = 'Image' }; Id = 'GeminiImage.GoogleSearchNotSupported' }
+        @{ Name = '-ImageSize 4K on the Lite model'; Params = @{ Model = 'gemini-3.1-flash-lite-image'; ImageSize = '4K' }; Id = 'GeminiImage.InvalidImageSize' }
+        @{ Name = '-ImageSize 512 on gemini-3-pro-image'; Params = @{ Model = 'gemini-3-pro-image'; ImageSize = '512' }; Id = 'GeminiImage.InvalidImageSize' }
+    ) {
+        $err = $null
+        $a = $Params
+        New-GeminiImage 'refused' @a -OutputDirectory $Out -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike "$Id*"
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $Emulator.RequestCount | Should -Be 0
+    }
+
+    It 'the same options reach Edit-GeminiImage, Send-GeminiImageChat and Invoke-GeminiBatch' {
+        $src = New-GeminiImage 'a base image' -OutputDirectory $Out
+        $null = $src | Edit-GeminiImage 'make it grounded' -GoogleSearch -NoStore -OutputDirectory $Out
+        $chat = Start-GeminiImageChat -OutputDirectory $Out
+        $null = Send-GeminiImageChat -Chat $chat 'a chat turn' -ThinkingLevel Minimal -NoStore
+        $null = @([pscustomobject]@{ Id = 'r1'; Prompt = 'a batch row' }) | Invoke-GeminiBatch -OutputDirectory (Join-Path $Out 'batch') -ImageOnly -NoStore
+        $bodies = @($Emulator.Requests | Select-Object -Skip 1 | ForEach-Object { $_.RawJson | ConvertFrom-Json -AsHashtable })
+        $bodies.Count | Should -Be 3
+        $bodies | ForEach-Object { $_.store | Should -BeFalse }
+        $bodies[0].tools[0].ContainsKey('googleSearch') | Should -BeTrue
+        $bodies[1].generationConfig.thinkingConfig.thinkingLevel | Should -BeExactly 'MINIMAL'
+        $bodies[2].generationConfig.responseModalities | Should -Be @('IMAGE')
+    }
+}
+
 Describe 'Tab completion' {
     It 'completes models and aspect ratios' {
         function Complete([string] $Line) { (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText }

@@ -27,6 +27,13 @@ public sealed class AspectRatioCompleter : IArgumentCompleter
             r => $"{r} ({Completions.ModelFrom(fakeBoundParameters).AspectRatios[r]})");
 }
 
+/// <summary>Completes -ThinkingLevel with the levels of the model already typed.</summary>
+public sealed class ThinkingLevelCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        Completions.Matching(Completions.ModelFrom(fakeBoundParameters).ThinkingLevels, wordToComplete, l => l);
+}
+
 /// <summary>Completes -ImageSize with the sizes of the model already typed.</summary>
 public sealed class ImageSizeCompleter : IArgumentCompleter
 {

@@ -69,4 +69,38 @@ public class ModelsTests
         Assert.Contains("generateContent", model.GetProperty("supportedGenerationMethods").EnumerateArray().Select(m => m.GetString()));
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("v1beta/models?pageToken=garbage")).StatusCode);
     }
+
+    private static string OptionsBody(string config, string extra) =>
+        "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"a poster of today's weather\"}]}],\"generationConfig\":{\"responseModalities\":[\"TEXT\",\"IMAGE\"]" + config + "}" + extra + "}";
+
+    [Fact]
+    public async Task GroundingThinkingAndStoreAreAcceptedAndAnswered()
+    {
+        using var client = new EmulatorClient();
+        var body = OptionsBody(",\"thinkingConfig\":{\"thinkingLevel\":\"HIGH\",\"includeThoughts\":true}",
+            ",\"tools\":[{\"googleSearch\":{\"searchTypes\":{\"webSearch\":{},\"imageSearch\":{}}}}],\"store\":false");
+        var response = await client.GenerateAsync(body, "gemini-3.1-flash-image");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var json = await EmulatorClient.JsonAsync(response);
+        var candidate = json.GetProperty("candidates")[0];
+        var grounding = candidate.GetProperty("groundingMetadata");
+        Assert.NotEmpty(grounding.GetProperty("webSearchQueries").EnumerateArray());
+        Assert.NotEmpty(grounding.GetProperty("imageSearchQueries").EnumerateArray());
+        Assert.StartsWith("<style>", grounding.GetProperty("searchEntryPoint").GetProperty("renderedContent").GetString());
+        Assert.Contains(grounding.GetProperty("groundingChunks").EnumerateArray(), c => c.TryGetProperty("image", out _));
+        Assert.Contains(candidate.GetProperty("content").GetProperty("parts").EnumerateArray(), p => p.TryGetProperty("thought", out _) && p.TryGetProperty("inlineData", out _));
+        Assert.True(json.GetProperty("usageMetadata").GetProperty("toolUsePromptTokenCount").GetInt32() > 0);
+    }
+
+    [Theory]
+    [InlineData("gemini-3.1-flash-lite-image", "", ",\"tools\":[{\"googleSearch\":{}}]")]
+    [InlineData("gemini-3-pro-image", "", ",\"tools\":[{\"googleSearch\":{\"searchTypes\":{\"imageSearch\":{}}}}]")]
+    [InlineData("gemini-3.1-flash-image", ",\"thinkingConfig\":{\"thinkingLevel\":\"MEDIUM\"}", "")]
+    [InlineData("gemini-3.1-flash-image", "", ",\"store\":\"no\"")]
+    public async Task WhatTheModelCannotDoIsA400(string model, string config, string extra)
+    {
+        using var client = new EmulatorClient();
+        var response = await client.GenerateAsync(OptionsBody(config, extra), model);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
 }
