@@ -83,7 +83,7 @@ Describe 'Set-GeminiPricing' {
         Set-GeminiPricing -Reset
         $Override | Should -Not -Exist
         (Get-GeminiPricing gemini-2.5-flash-image).Source | Should -Be 'Catalog'
-        (New-GeminiImage 'back to catalog' -OutputDirectory $Work).Cost | Should -BeLessThan 0.05
+        (New-GeminiImage 'back to catalog' -Model gemini-2.5-flash-image -OutputDirectory $Work -WarningAction SilentlyContinue).Cost | Should -BeLessThan 0.05
         { Set-GeminiPricing -Reset -ErrorAction Stop } | Should -Not -Throw -Because 'resetting twice is fine'
     }
 }
