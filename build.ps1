@@ -26,6 +26,10 @@
                folders (e.g. Pricing,Cache), -TestFilter to some tests (dotnet test --filter syntax). HTML and JSON
                report under output/mutation/<folders>/reports/; prints the score per folder. Slow, so not part of
                Test or CI.
+      LiveTest Build, then tools/LiveTest.ps1 in a child pwsh: the live contract check for maintainers against Google
+               (skipped with a message when GEMINI_API_KEY is unset; never run by CI). Diffs the live models against the
+               catalog, prints the estimated spend (under $0.50) first, runs the cheapest generation once per stable image
+               model, checks the answers' shapes and prints a drift report last; exit code 1 on any drift.
       Clean    Remove output/, TestResults/ and every bin/ and obj/ under src/ and tests/.
 
     The module version lives only in module/GeminiImage.psd1 (ModuleVersion); it is passed to
@@ -33,7 +37,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Mutate', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Mutate', 'LiveTest', 'Clean')]
     [string] $Task = 'Build',
     [string] $Configuration = 'Release',
     # Mutate only: engine folders to mutate (default: the whole engine), tests to run, parallel test sessions.
@@ -349,6 +353,18 @@ function Invoke-Mutate {
     Write-Step "Mutation report: $(Join-Path $out 'reports/mutation-report.html')"
 }
 
+function Invoke-LiveTest {
+    if ([string]::IsNullOrEmpty($env:GEMINI_API_KEY) -and [string]::IsNullOrEmpty($env:GOOGLE_API_KEY)) {
+        # Say so before spending a build on it.
+        Write-Host 'LiveTest skipped: GEMINI_API_KEY is not set (the live contract check calls Google with your key).'
+        return
+    }
+    Invoke-Build
+    Write-Step 'LiveTest (child pwsh; calls Google and spends a little)'
+    $code = Invoke-ChildPwsh (Join-Path $Root 'tools/LiveTest.ps1') @('-ModulePath', $ModuleDir) -NoThrow
+    if ($code -ne 0) { Write-Host "ERROR: the live contract check found drift or failures (exit code $code)"; exit 1 }
+}
+
 function Invoke-Clean {
     Write-Step 'Clean'
     $targets = @($OutputDir, $ResultsDir)
@@ -371,6 +387,7 @@ switch ($Task) {
     'Bench' { Invoke-Bench }
     'Package' { Invoke-Package }
     'Mutate' { Invoke-Mutate }
+    'LiveTest' { Invoke-LiveTest }
     'Clean' { Invoke-Clean }
 }
 exit 0

@@ -25,6 +25,8 @@
         'Set-GeminiConfig'
         'Use-GeminiProfile'
         'Get-GeminiModel'
+        'Set-GeminiModel'
+        'Remove-GeminiModel'
         'Start-GeminiImageChat'
         'Send-GeminiImageChat'
         'Save-GeminiImageChat'

@@ -32,10 +32,13 @@ else {
 }
 
 try {
+    # The default model (gemini-3.1-flash-image, "Nano Banana 2") with its lifecycle, from the catalog.
+    Get-GeminiModel (Get-GeminiConfig).Model | Format-Table | Out-String -Width 80 | Write-Host
     $images = @(
         New-GeminiImage 'A photorealistic red fox sitting in fresh snow at sunrise' -OutputDirectory $OutputPath -Tag demo
         New-GeminiImage 'A watercolor lighthouse on a rocky coast, wide panorama' -AspectRatio 16:9 -OutputDirectory $OutputPath -Tag demo
-        New-GeminiImage 'A flat vector icon of a banana wearing sunglasses' -AspectRatio 1:1 -OutputDirectory $OutputPath -Tag demo
+        # 512 px is the cheapest size, offered by gemini-3.1-flash-image only.
+        New-GeminiImage 'A flat vector icon of a banana wearing sunglasses' -AspectRatio 1:1 -ImageSize 512 -OutputDirectory $OutputPath -Tag demo
     )
     $edited = $images[0] | Edit-GeminiImage 'make it night, with the northern lights' -Tag demo
 

@@ -35,6 +35,8 @@ internal sealed class BatchJob
     public bool FileInput { get; set; }
     public string? ResponsesFile { get; set; }
     public bool Processing { get; set; }
+    /// <summary>The operation error of a failed job.</summary>
+    public GoogleError? Error { get; set; }
 
     public bool Done => State == BatchStore.Succeeded || State == BatchStore.Failed || State == BatchStore.Cancelled || State == BatchStore.Expired;
 }
@@ -149,6 +151,16 @@ internal sealed class BatchStore
         }
         try
         {
+            // "[emulator:batchfail]" in any prompt fails the whole job, as a job can fail at Google (Operation.error).
+            if (job.Rows.Any(r => r.RequestJson.IndexOf("[emulator:batchfail]", StringComparison.Ordinal) >= 0))
+            {
+                lock (job.Gate)
+                {
+                    job.Error = new GoogleError(13, "INTERNAL", "Batch job failed: an internal error occurred while processing the input. Please retry the job.");
+                    Touch(job, Failed);
+                    return job.State;
+                }
+            }
             foreach (var row in job.Rows)
             {
                 if (job.State != Running) break;
@@ -287,6 +299,14 @@ internal sealed class BatchStore
             w.WriteString("name", "batches/" + job.Id);
             w.WriteEndObject();
             w.WriteBoolean("done", job.Done);
+            if (job.Error != null)
+            {
+                // Operation.error is a google.rpc.Status with the canonical (gRPC) code, not the HTTP one.
+                w.WriteStartObject("error");
+                w.WriteNumber("code", job.Error.Code);
+                w.WriteString("message", job.Error.Message);
+                w.WriteEndObject();
+            }
             w.WriteEndObject();
         }
     }

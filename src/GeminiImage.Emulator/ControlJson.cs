@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Text.Json;
 
 namespace GeminiImage.Emulator;
@@ -40,12 +41,14 @@ internal static class ControlJson
         w.WriteEndArray();
     }
 
-    /// <summary>Applies {"latencyMs":500,"requestsPerMinuteLimit":10,"holdBatches":true}; absent members keep their value.</summary>
+    /// <summary>Applies {"latencyMs":500,"requestsPerMinuteLimit":10,"holdBatches":true,"retiredModels":["id"]}; absent members keep their value.</summary>
     public static void ApplySettings(GeminiEmulator emulator, JsonElement e)
     {
         if (e.TryProp("latencyMs", out var latency)) emulator.Latency = System.TimeSpan.FromMilliseconds(latency.GetDouble());
         if (e.TryProp("requestsPerMinuteLimit", out var rpm)) emulator.RequestsPerMinuteLimit = rpm.GetInt32();
         if (e.TryProp("holdBatches", out var hold)) emulator.HoldBatches = hold.GetBoolean();
+        if (e.TryProp("listModelsPageLimit", out var pageLimit)) emulator.ListModelsPageLimit = pageLimit.GetInt32();
+        if (e.TryProp("retiredModels", out var retired)) emulator.RetiredModels = retired.EnumerateArray().Select(m => m.GetString() ?? "").ToList();
     }
 
     public static Reply Settings(GeminiEmulator emulator) => Reply.Json(200, w =>
@@ -54,6 +57,10 @@ internal static class ControlJson
         w.WriteNumber("latencyMs", emulator.Latency.TotalMilliseconds);
         w.WriteNumber("requestsPerMinuteLimit", emulator.RequestsPerMinuteLimit);
         w.WriteBoolean("holdBatches", emulator.HoldBatches);
+        w.WriteNumber("listModelsPageLimit", emulator.ListModelsPageLimit);
+        w.WriteStartArray("retiredModels");
+        foreach (var id in emulator.RetiredModels) w.WriteStringValue(id);
+        w.WriteEndArray();
         w.WriteEndObject();
     });
 }

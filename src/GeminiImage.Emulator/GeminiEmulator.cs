@@ -38,9 +38,11 @@ public sealed class GeminiEmulator : IDisposable
     private readonly BatchStore _batches;
     private readonly ConcurrentDictionary<string, byte> _signatures = new();
     private readonly Queue<DateTimeOffset> _window = new();
+    private readonly HashSet<string> _retired = new(StringComparer.OrdinalIgnoreCase);
     private CancellationTokenSource _hangs = new();
     private long _latencyTicks;
     private int _requestsPerMinuteLimit;
+    private int _listModelsPageLimit;
     private volatile bool _holdBatches;
     private int _stopped;
     private int _inFlight;
@@ -145,6 +147,13 @@ public sealed class GeminiEmulator : IDisposable
         set => Volatile.Write(ref _requestsPerMinuteLimit, Math.Max(0, value));
     }
 
+    /// <summary>Most models per models.list page whatever pageSize asks (0 = Google's own limit of 1000), to exercise paging.</summary>
+    public int ListModelsPageLimit
+    {
+        get => Volatile.Read(ref _listModelsPageLimit);
+        set => Volatile.Write(ref _listModelsPageLimit, Math.Max(0, value));
+    }
+
     /// <summary>When true, new batches stay PENDING until <see cref="AdvanceBatch"/> moves them on.</summary>
     public bool HoldBatches
     {
@@ -181,6 +190,7 @@ public sealed class GeminiEmulator : IDisposable
         _files.Clear();
         _batches.Clear();
         lock (_window) _window.Clear();
+        lock (_retired) _retired.Clear();
         var hangs = Interlocked.Exchange(ref _hangs, new CancellationTokenSource());
         hangs.Cancel();
         hangs.Dispose();
@@ -343,9 +353,14 @@ public sealed class GeminiEmulator : IDisposable
         }
         if (!isUploadChunk) CheckKey(request, query, entry);
 
+        if (path == "/v1beta/models" && method == "GET")
+        {
+            return ModelList.List(query, IsRetired, ListModelsPageLimit);
+        }
         if (path.StartsWith("/v1beta/models/", StringComparison.Ordinal))
         {
             var rest = path.Substring("/v1beta/models/".Length);
+            if (method == "GET" && rest.IndexOf(':') < 0) return ModelList.Get(rest, IsRetired);
             var colon = rest.LastIndexOf(':');
             if (colon > 0 && method == "POST")
             {
@@ -478,8 +493,7 @@ public sealed class GeminiEmulator : IDisposable
 
     private async Task<Reply> GenerateAsync(HttpListenerRequest request, string model, EmulatorRequest entry, bool stream, Dictionary<string, string> query)
     {
-        if (!ModelCatalog.Default.TryGet(model, out var info))
-            throw GoogleError.ModelNotFound(StripPrefix(model, "models/"), stream ? "streamGenerateContent" : "generateContent");
+        var info = LiveModel(model, stream ? "streamGenerateContent" : "generateContent");
         var body = await ReadBodyAsync(request, _stop.Token).ConfigureAwait(false);
         entry.RawJson = Encoding.UTF8.GetString(body);
         using var doc = ParseJson(body);
@@ -543,6 +557,37 @@ public sealed class GeminiEmulator : IDisposable
         Array.Copy(json, 0, array, 1, json.Length);
         array[array.Length - 1] = (byte)']';
         return new Reply(200, array);
+    }
+
+    /// <summary>The catalog model Google would serve today; shut-down and retired ids get Google's 404.</summary>
+    private ModelInfo LiveModel(string model, string method)
+    {
+        var id = StripPrefix(model, "models/");
+        if (!ModelCatalog.Default.TryGet(id, out var info) || info.Status == ModelStatus.ShutDown || IsRetired(info.Id))
+            throw GoogleError.ModelNotFound(id, method);
+        return info;
+    }
+
+    private bool IsRetired(string id)
+    {
+        lock (_retired) return _retired.Contains(id);
+    }
+
+    /// <summary>
+    /// Model ids answered with 404 although the catalog lists them live: what happens when Google retires a model
+    /// after the catalog was shipped.
+    /// </summary>
+    public IReadOnlyCollection<string> RetiredModels
+    {
+        get { lock (_retired) return _retired.ToArray(); }
+        set
+        {
+            lock (_retired)
+            {
+                _retired.Clear();
+                foreach (var id in value ?? Array.Empty<string>()) _retired.Add(StripPrefix(id, "models/"));
+            }
+        }
     }
 
     private void CheckRateLimit(string model)
@@ -662,8 +707,7 @@ public sealed class GeminiEmulator : IDisposable
 
     private async Task<Reply> CreateBatchAsync(HttpListenerRequest request, string model, EmulatorRequest entry)
     {
-        if (!ModelCatalog.Default.TryGet(model, out var info))
-            throw GoogleError.ModelNotFound(StripPrefix(model, "models/"), "batchGenerateContent");
+        var info = LiveModel(model, "batchGenerateContent");
         var body = await ReadBodyAsync(request, _stop.Token).ConfigureAwait(false);
         entry.RawJson = Encoding.UTF8.GetString(body);
         using var doc = ParseJson(body);

@@ -25,6 +25,7 @@ internal sealed class InputImage
 /// <summary>A parsed and validated GenerateContentRequest (reference §3), checked the way Google checks it.</summary>
 internal sealed class GenerateCall
 {
+    private static readonly string[] s_thinkingLevels = { "THINKING_LEVEL_UNSPECIFIED", "MINIMAL", "LOW", "MEDIUM", "HIGH" };
     private static readonly string[] s_requestFields = { "contents", "generationConfig", "systemInstruction", "safetySettings", "tools", "toolConfig", "cachedContent", "serviceTier", "model", "store" };
     private static readonly string[] s_configFields = { "stopSequences", "responseMimeType", "responseSchema", "responseJsonSchema", "responseModalities", "candidateCount", "maxOutputTokens", "temperature", "topP", "topK", "seed", "presencePenalty", "frequencyPenalty", "responseLogprobs", "logprobs", "enableEnhancedCivicAnswers", "speechConfig", "thinkingConfig", "imageConfig", "mediaResolution" };
 
@@ -44,6 +45,13 @@ internal sealed class GenerateCall
     /// <summary>The aspect ratio actually produced (requested, or derived from the first edit image, else 1:1).</summary>
     public string AspectRatio { get; private set; } = "1:1";
     public bool IncludeThoughts { get; private set; }
+    public string? ThinkingLevel { get; private set; }
+    /// <summary>The googleSearch tool was sent.</summary>
+    public bool GoogleSearch { get; private set; }
+    /// <summary>googleSearch.searchTypes asked for image search.</summary>
+    public bool ImageSearch { get; private set; }
+    /// <summary>The request-level store setting, when sent.</summary>
+    public bool? Store { get; private set; }
     public bool WantText { get; private set; } = true;
     public bool WantImage { get; private set; } = true;
     public int TextChars { get; private set; }
@@ -93,6 +101,13 @@ internal sealed class GenerateCall
         Wire.CheckFields(root, "", s_requestFields);
         var call = new GenerateCall(model);
         call.ReadConfig(root);
+        call.ReadTools(root);
+        if (root.TryProp("store", out var store))
+        {
+            if (store.ValueKind != JsonValueKind.True && store.ValueKind != JsonValueKind.False)
+                throw GoogleError.InvalidArgument($"Invalid value at 'store' (TYPE_BOOL), {store.GetRawText()}");
+            call.Store = store.ValueKind == JsonValueKind.True;
+        }
         call.ReadContents(root, files, isKnownSignature);
         call.ChooseShape();
         return call;
@@ -121,8 +136,45 @@ internal sealed class GenerateCall
         {
             Wire.CheckFields(thinking, "generation_config.thinking_config", "includeThoughts", "thinkingBudget", "thinkingLevel");
             IncludeThoughts = thinking.Bool("includeThoughts");
-            if (!Model.Thinking && (IncludeThoughts || thinking.Str("thinkingLevel") != null))
+            ThinkingLevel = thinking.Str("thinkingLevel")?.ToUpperInvariant();
+            if (!Model.Thinking && (IncludeThoughts || ThinkingLevel != null))
                 throw GoogleError.InvalidArgument("Thinking is not enabled for models/" + Model.Id);
+            if (ThinkingLevel != null && !Model.ThinkingLevels.Contains(ThinkingLevel))
+                throw GoogleError.InvalidArgument(s_thinkingLevels.Contains(ThinkingLevel)
+                    ? $"Thinking level {ThinkingLevel} is not supported by models/{Model.Id}."
+                    : $"Invalid value at 'generation_config.thinking_config.thinking_level' (type.googleapis.com/google.ai.generativelanguage.v1beta.ThinkingConfig.ThinkingLevel), \"{ThinkingLevel}\"");
+        }
+    }
+
+    /// <summary>tools: only googleSearch is served; searchTypes webSearch / imageSearch (reference §1.1).</summary>
+    private void ReadTools(JsonElement root)
+    {
+        if (!root.TryProp("tools", out var tools)) return;
+        if (tools.ValueKind != JsonValueKind.Array)
+            throw GoogleError.InvalidArgument("Invalid JSON payload received. Proto field is not repeating, cannot start list.");
+        var index = 0;
+        foreach (var tool in tools.EnumerateArray())
+        {
+            Wire.CheckFields(tool, $"tools[{index}]", "googleSearch", "functionDeclarations", "codeExecution", "urlContext", "googleSearchRetrieval", "googleMaps", "fileSearch", "computerUse");
+            if (tool.TryProp("googleSearch", out var search))
+            {
+                Wire.CheckFields(search, $"tools[{index}].google_search", "searchTypes", "timeRangeFilter");
+                GoogleSearch = true;
+                if (search.TryProp("searchTypes", out var types))
+                {
+                    Wire.CheckFields(types, $"tools[{index}].google_search.search_types", "webSearch", "imageSearch");
+                    ImageSearch = types.TryProp("imageSearch", out _);
+                }
+                if (!Model.SupportsGoogleSearch)
+                    throw GoogleError.InvalidArgument($"Search grounding is not supported for models/{Model.Id}.");
+                if (ImageSearch && !Model.SearchTypes.Contains("image"))
+                    throw GoogleError.InvalidArgument($"Image search is not supported for models/{Model.Id}.");
+            }
+            else
+            {
+                throw GoogleError.InvalidArgument($"The emulator serves only the googleSearch tool (tools[{index}]).");
+            }
+            index++;
         }
     }
 
@@ -252,7 +304,16 @@ internal sealed class GenerateCall
     public static int TextTokens(string text) => TextTokens(text.Length);
 
     /// <summary>Plausible, deterministic thinking-token count for thinking models.</summary>
-    public int ThoughtTokens => Model.Thinking ? 120 + (int)(Fnv(Prompt) % 280) : 0;
+    public int ThoughtTokens => !Model.Thinking ? 0 : (120 + (int)(Fnv(Prompt) % 280)) * (ThinkingLevel == "HIGH" ? 4 : 1);
+
+    /// <summary>The queries grounding "ran" for this prompt (deterministic).</summary>
+    public IReadOnlyList<string> SearchQueries => GoogleSearch ? new[] { Shorten(Prompt, 60) } : Array.Empty<string>();
+
+    private static string Shorten(string text, int max)
+    {
+        var line = text.Replace('\n', ' ').Trim();
+        return line.Length <= max ? line : line.Substring(0, max);
+    }
 
     private static uint Fnv(string s)
     {

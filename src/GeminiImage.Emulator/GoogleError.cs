@@ -84,8 +84,18 @@ internal sealed class GoogleError : Exception
         });
     }
 
-    public static GoogleError ModelNotFound(string model, string method) => new(404, "NOT_FOUND",
-        $"models/{model} is not found for API version v1beta, or is not supported for {method}. Call ListModels to see the list of available models and their supported methods.");
+    /// <summary>Google's 404 for an unknown or retired model, with the DebugInfo detail of the recorded real answer.</summary>
+    public static GoogleError ModelNotFound(string model, string method)
+    {
+        var message = $"models/{model} is not found for API version v1beta, or is not supported for {method}. Call ListModels to see the list of available models and their supported methods.";
+        return new(404, "NOT_FOUND", message, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("@type", "type.googleapis.com/google.rpc.DebugInfo");
+            w.WriteString("detail", $"[ORIGINAL ERROR] generic::not_found: {message} [google.rpc.error_details_ext] {{ message: \"{message}\" }}");
+            w.WriteEndObject();
+        });
+    }
 
     public static GoogleError NotFound(string message) => new(404, "NOT_FOUND", message);
 

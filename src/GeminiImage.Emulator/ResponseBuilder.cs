@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Text.Json;
 
 namespace GeminiImage.Emulator;
@@ -59,6 +60,20 @@ internal static class ResponseBuilder
                     w.WriteString("text", $"**Composing the image**\n\nI'm working out the layout, palette and lighting for: {Shorten(call.Prompt)}");
                     w.WriteBoolean("thought", true);
                     w.WriteEndObject();
+                    if (outcome == Outcome.Image && call.WantImage)
+                    {
+                        // An interim draft, as Gemini 3 image models show while thinking: a quarter-size rendering.
+                        var size = call.PixelSize;
+                        var draft = ImageSynth.Render(Math.Max(16, size.Width / 4), Math.Max(16, size.Height / 4), model.OutputMimeType, "draft: " + call.Prompt,
+                            call.EditImages.ConvertAll(i => i.Data), call.EditImages.ConvertAll(i => i.Hash));
+                        w.WriteStartObject();
+                        w.WriteStartObject("inlineData");
+                        w.WriteString("mimeType", model.OutputMimeType);
+                        w.WriteBase64String("data", draft);
+                        w.WriteEndObject();
+                        w.WriteBoolean("thought", true);
+                        w.WriteEndObject();
+                    }
                 }
                 string? text = outcome == Outcome.TextOnly
                     ? $"I can describe it instead of drawing it: {Shorten(call.Prompt)}"
@@ -92,16 +107,20 @@ internal static class ResponseBuilder
             w.WriteEndObject();
             w.WriteString("finishReason", outcome == Outcome.ImageSafety ? "IMAGE_SAFETY" : "STOP");
             if (outcome == Outcome.ImageSafety) w.WriteString("finishMessage", SafetyMessage);
+            if (call.GoogleSearch) WriteGrounding(w, call);
             w.WriteNumber("index", 0);
             w.WriteEndObject();
             w.WriteEndArray();
         }
 
         var candidates = imageTokens + textTokens;
+        // Search results the model read count as tool-use prompt tokens (reference §4.3).
+        var toolUse = call.GoogleSearch && outcome != Outcome.PromptBlocked ? 180 * call.SearchQueries.Count : 0;
         w.WriteStartObject("usageMetadata");
         w.WriteNumber("promptTokenCount", promptText + promptImages);
         if (candidates > 0) w.WriteNumber("candidatesTokenCount", candidates);
-        w.WriteNumber("totalTokenCount", promptText + promptImages + candidates + thoughts);
+        if (toolUse > 0) w.WriteNumber("toolUsePromptTokenCount", toolUse);
+        w.WriteNumber("totalTokenCount", promptText + promptImages + candidates + thoughts + toolUse);
         w.WriteStartArray("promptTokensDetails");
         WriteDetail(w, "TEXT", promptText);
         if (promptImages > 0) WriteDetail(w, "IMAGE", promptImages);
@@ -119,6 +138,47 @@ internal static class ResponseBuilder
         w.WriteString("responseId", Wire.NewId(22));
         w.WriteEndObject();
         return (new EmulatorUsage(promptText + promptImages, candidates, imageTokens, thoughts), imageTokens > 0 ? 1 : 0);
+    }
+
+    /// <summary>candidates[0].groundingMetadata as Google Search grounding returns it (python-genai GroundingMetadata).</summary>
+    private static void WriteGrounding(Utf8JsonWriter w, GenerateCall call)
+    {
+        var query = call.SearchQueries.FirstOrDefault() ?? "";
+        var slug = Uri.EscapeDataString(query);
+        w.WriteStartObject("groundingMetadata");
+        w.WriteStartObject("searchEntryPoint");
+        w.WriteString("renderedContent", $"<style>.container {{ display: flex; }} .chip {{ border-radius: 16px; }}</style><div class=\"container\"><a class=\"chip\" href=\"https://www.google.com/search?q={slug}\">{System.Net.WebUtility.HtmlEncode(query)}</a></div>");
+        w.WriteEndObject();
+        w.WriteStartArray("groundingChunks");
+        w.WriteStartObject();
+        w.WriteStartObject("web");
+        w.WriteString("uri", "https://vertexaisearch.cloud.google.com/grounding-api-redirect/emulator-" + Wire.NewId(16));
+        w.WriteString("title", "example.com");
+        w.WriteString("domain", "example.com");
+        w.WriteEndObject();
+        w.WriteEndObject();
+        if (call.ImageSearch)
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("image");
+            w.WriteString("sourceUri", "https://images.example.org/gallery/" + slug);
+            w.WriteString("imageUri", "https://images.example.org/full/" + Wire.NewId(12) + ".jpg");
+            w.WriteString("title", "Reference photo: " + query);
+            w.WriteString("domain", "images.example.org");
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("webSearchQueries");
+        foreach (var q in call.SearchQueries) w.WriteStringValue(q);
+        w.WriteEndArray();
+        if (call.ImageSearch)
+        {
+            w.WriteStartArray("imageSearchQueries");
+            foreach (var q in call.SearchQueries) w.WriteStringValue(q);
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
     }
 
     private static void WriteDetail(Utf8JsonWriter w, string modality, int tokens)

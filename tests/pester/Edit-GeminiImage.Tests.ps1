@@ -141,7 +141,7 @@ Describe 'Composition with New-GeminiImage -ReferenceImage' {
     It 'refuses more images than the model takes, naming the limit, before any request' {
         $in = Copy-Corpus @('good.jpg', 'good.png', 'good.webp', 'small.bmp')
         $err = $null
-        New-GeminiImage 'too many' -ReferenceImage (Get-ChildItem $in).FullName -OutputDirectory $in -ErrorVariable err -ErrorAction SilentlyContinue
+        New-GeminiImage 'too many' -Model gemini-2.5-flash-image -ReferenceImage (Get-ChildItem $in).FullName -OutputDirectory $in -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.TooManyImages*'
         $err[0].Exception.Message | Should -Match 'at most 3'
         $Emulator.RequestCount | Should -Be 0

@@ -101,14 +101,14 @@ Describe 'Get-GeminiCost over a mix of emulated calls' {
 
     It 'groups by model' {
         $groups = Get-GeminiCost -GroupBy Model | Where-Object { -not $_.IsTotal }
-        @($groups.Key) | Should -Be @('gemini-2.5-flash-image', 'gemini-3-pro-image')
+        @($groups.Key) | Should -Be @('gemini-3-pro-image', 'gemini-3.1-flash-image')
         foreach ($g in $groups) {
             $mine = @($Expected | Where-Object Model -eq $g.Key)
             $g.Requests | Should -Be $mine.Count
             $g.CostUsd | Should -Be (Get-ExpectedSum $mine)
         }
         ($groups | Where-Object Key -eq 'gemini-3-pro-image').Images | Should -Be 2
-        ($groups | Where-Object Key -eq 'gemini-2.5-flash-image').Images | Should -Be 3
+        ($groups | Where-Object Key -eq 'gemini-3.1-flash-image').Images | Should -Be 3
     }
 
     It 'groups by tag: a record counts under each of its tags, untagged under (none), the total once' {

@@ -38,9 +38,9 @@ Describe 'Get-GeminiStyle' {
     }
 
     It 'explicit parameters override the style''s defaults' {
-        Set-GeminiStyle -Name hero -Template 'Hero shot: {prompt}' -AspectRatio 4:5 -Model gemini-3-pro-image-preview -ImageSize 2K
+        Set-GeminiStyle -Name hero -Template 'Hero shot: {prompt}' -AspectRatio 4:5 -Model gemini-3-pro-image -ImageSize 2K
         New-GeminiImage 'a bike' -Style hero -OutputDirectory $Out | Out-Null
-        $Emulator.Requests[0].Model | Should -Be 'gemini-3-pro-image-preview'
+        $Emulator.Requests[0].Model | Should -Be 'gemini-3-pro-image'
         $Emulator.Requests[0].AspectRatio | Should -Be '4:5'
         $Emulator.Requests[0].ImageSize | Should -Be '2K'
 

@@ -41,8 +41,8 @@ Describe 'Get-GeminiUsage' {
         $records[0].Operation | Should -Be 'Generate'
         $records[0].Status | Should -Be 'Success'
         $records[0].Images | Should -Be 1
-        $records[0].ImageOutputTokens | Should -Be 1290
-        $records[0].CostUsd | Should -BeGreaterThan 0.038
+        $records[0].ImageOutputTokens | Should -Be 1120
+        $records[0].CostUsd | Should -BeGreaterThan 0.067
         $records[0].TimeUtc.Kind | Should -Be 'Utc'
         $records[0].Tags | Should -Be 'red'
         $records[0].OutputPath | Should -Exist
@@ -76,7 +76,7 @@ Describe 'Get-GeminiUsage' {
         @(Get-GeminiUsage -Tag RED).Count | Should -Be 3
         @(Get-GeminiUsage -Tag arctic).Prompt | Should -Be 'second fox'
         @(Get-GeminiUsage -Tag red -Last 2).Prompt | Should -Be @('second fox', 'fox crossing [emulator:block]')
-        Get-GeminiUsage -Model gemini-3.1-flash-image | Should -BeNullOrEmpty
+        Get-GeminiUsage -Model gemini-3.1-flash-lite-image | Should -BeNullOrEmpty
     }
 
     It 'filters by -Since and -Until, reading a date without a zone as local time' {
@@ -96,7 +96,7 @@ Describe 'Get-GeminiUsage' {
         $rows = Import-Csv -LiteralPath $csv
         @($rows).Count | Should -Be 5
         $rows[1].Tags | Should -Be 'red,arctic'
-        $rows[1].Model | Should -Be 'gemini-2.5-flash-image'
+        $rows[1].Model | Should -Be 'gemini-3.1-flash-image'
         [decimal]$rows[0].CostUsd | Should -Be (Get-GeminiUsage)[0].CostUsd
         (Get-Content -LiteralPath $csv -Raw) | Should -Not -Match 'System\.Collections'
     }
@@ -104,7 +104,7 @@ Describe 'Get-GeminiUsage' {
     It 'shows time, model, status, images, cost and the start of the prompt in its table view' {
         $text = Get-GeminiUsage | Out-String -Width 200
         $text | Should -Match 'Time\s+Model\s+Status\s+Images\s+Cost\s+Prompt'
-        $text | Should -Match '\d{4}-\d\d-\d\d \d\d:\d\d\s+gemini-2\.5-flash-image\s+Success\s+1\s+\$0\.\d{4}\s+first fox'
+        $text | Should -Match '\d{4}-\d\d-\d\d \d\d:\d\d\s+gemini-3\.1-flash-image\s+Success\s+1\s+\$0\.\d{4}\s+first fox'
         $text | Should -Match 'Blocked\s+0'
     }
 

@@ -303,7 +303,27 @@ Describe 'Invoke-GeminiBatch -Mode Server' {
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.BatchJobNotCompleted*'
         @($results).Count | Should -Be 3
         @($results.Status | Select-Object -Unique) | Should -Be @('NotRun')
-        $Emulator.Requests.Path | Should -Not -Contain '/v1beta/models/gemini-2.5-flash-image:generateContent'
+        $Emulator.Requests.Path | Should -Not -Contain '/v1beta/models/gemini-3.1-flash-image:generateContent'
+    }
+
+    It 'a failed job says why: Wait-GeminiBatchJob, Get-GeminiBatchJob and its rows show the operation error' {
+        $csv = New-TaskCsv $Work @(
+            @{ Id = 'f1'; Prompt = 'a vase [emulator:batchfail]' }
+            @{ Id = 'f2'; Prompt = 'a cup' }
+        )
+        $job = Invoke-GeminiBatch -Path $csv -OutputDirectory $Out -Mode Server
+        $err = $null
+        $done = $job | Wait-GeminiBatchJob -PollIntervalSec 0.2 -MaxWaitSec 20 -ErrorVariable err -ErrorAction SilentlyContinue
+        $done.State | Should -Be 'Failed'
+        $done.Error | Should -Match '^code 13: Batch job failed'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.BatchJobFailed*'
+        $err[0].Exception.Message | Should -Match 'ended as Failed: code 13: Batch job failed'
+        $warn = $null
+        $null = Get-GeminiBatchJob $job.Name -WarningVariable warn -WarningAction SilentlyContinue
+        "$warn" | Should -Match 'ended as Failed: code 13'
+        $rows = @(Receive-GeminiBatchJob -Name $job.Name -ErrorAction SilentlyContinue)
+        $rows.Count | Should -Be 2
+        $rows | ForEach-Object { $_.Error | Should -Match 'Failed without a result for this row \(code 13: Batch job failed' }
     }
 }
 

@@ -80,6 +80,7 @@ function Get-CatalogPrices {
     $prices = @{}
     foreach ($m in $catalog.models) {
         $source = if ($m.ContainsKey('sameAs')) { $byId[$m.sameAs] } else { $m }
+        if ($null -eq $source.prices) { continue }   # an unconfirmed model with unknown prices
         $prices[$m.id] = [pscustomobject]@{
             Input = [decimal]$source.prices.input; TextOutput = [decimal]$source.prices.textOutput; ImageOutput = [decimal]$source.prices.imageOutput
         }

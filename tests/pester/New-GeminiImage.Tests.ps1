@@ -20,10 +20,12 @@ Describe 'New-GeminiImage' {
     }
 
     It 'writes a <Size> PNG for aspect ratio <Ratio>' -TestCases @(
-        @{ Ratio = '16:9'; Size = '1344x768' }
+        # The default model, gemini-3.1-flash-image, at its default size (1K).
+        @{ Ratio = '16:9'; Size = '1376x768' }
         @{ Ratio = '1:1'; Size = '1024x1024' }
-        @{ Ratio = '9:16'; Size = '768x1344' }
-        @{ Ratio = '21:9'; Size = '1536x672' }
+        @{ Ratio = '9:16'; Size = '768x1376' }
+        @{ Ratio = '21:9'; Size = '1584x672' }
+        @{ Ratio = '8:1'; Size = '2944x368' }
     ) {
         $image = New-GeminiImage 'a red fox in the snow' -AspectRatio $Ratio -OutputDirectory $Out
         $image.Path | Should -Exist
@@ -38,10 +40,10 @@ Describe 'New-GeminiImage' {
         # By name: engine types live in the module's private load context, where PowerShell type literals do not look.
         $image.PSObject.TypeNames[0] | Should -Be 'GeminiImage.Engine.Generation.GeminiImageResult'
         $image.Prompt | Should -Be 'a red fox in the snow'
-        $image.Model | Should -Be 'gemini-2.5-flash-image'
-        $image.OutputTokens | Should -BeGreaterOrEqual 1290
+        $image.Model | Should -Be 'gemini-3.1-flash-image'
+        $image.OutputTokens | Should -BeGreaterOrEqual 1120
         $image.InputTokens | Should -BeGreaterThan 0
-        $image.Cost | Should -BeGreaterThan 0.038
+        $image.Cost | Should -BeGreaterThan 0.067
         $image.FinishReason | Should -Be 'STOP'
         $image.ResponseId | Should -Not -BeNullOrEmpty
         $image.Duration | Should -BeOfType ([timespan])
@@ -74,8 +76,8 @@ Describe 'New-GeminiImage' {
         ) | Export-Csv -Path $csv -NoTypeInformation
         $images = Import-Csv $csv | New-GeminiImage
         $images.Count | Should -Be 2
-        Get-PngSize (Join-Path $Out 'wide.png') | Should -Be '1344x768'
-        Get-PngSize (Join-Path $Out 'tall.png') | Should -Be '768x1344'
+        Get-PngSize (Join-Path $Out 'wide.png') | Should -Be '1376x768'
+        Get-PngSize (Join-Path $Out 'tall.png') | Should -Be '768x1376'
         $Emulator.Requests.AspectRatio | Should -Be @('16:9', '9:16')
     }
 
@@ -170,12 +172,186 @@ Describe 'New-GeminiImage' {
     }
 }
 
+Describe 'New-GeminiImage and the model lifecycle' {
+    BeforeEach {
+        $script:Out = New-TestFolder 'life'
+        $Emulator.Reset()
+    }
+
+    It 'without -Model goes to the default, gemini-3.1-flash-image' {
+        $image = New-GeminiImage 'default model fox' -AspectRatio 16:9 -OutputDirectory $Out
+        $Emulator.Requests[0].Path | Should -Be '/v1beta/models/gemini-3.1-flash-image:generateContent'
+        $image.Model | Should -Be 'gemini-3.1-flash-image'
+        Get-PngSize $image.Path | Should -Be '1376x768'
+    }
+
+    It 'refuses a shut-down id before sending, naming the replacement and the command to switch' {
+        $err = $null
+        New-GeminiImage 'old preview' -Model gemini-3-pro-image-preview -OutputDirectory $Out -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.ModelShutDown*'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err[0].Exception.Message | Should -Match 'gemini-3-pro-image instead'
+        $err[0].Exception.Message | Should -Match 'Set-GeminiConfig -Model gemini-3-pro-image'
+        $Emulator.RequestCount | Should -Be 0
+        Get-ChildItem $Out | Should -BeNullOrEmpty
+    }
+
+    It 'the emulator answers 404 with Google''s wording for a shut-down id' {
+        $client = [System.Net.Http.HttpClient]::new()
+        try {
+            $request = [System.Net.Http.HttpRequestMessage]::new('POST', "$($Emulator.BaseUri)v1beta/models/gemini-3.1-flash-image-preview:generateContent")
+            $request.Headers.Add('x-goog-api-key', $Emulator.ApiKey)
+            $request.Content = [System.Net.Http.StringContent]::new('{"contents":[{"parts":[{"text":"x"}]}]}', [System.Text.Encoding]::UTF8, 'application/json')
+            $response = $client.SendAsync($request).GetAwaiter().GetResult()
+            [int]$response.StatusCode | Should -Be 404
+            $body = $response.Content.ReadAsStringAsync().GetAwaiter().GetResult() | ConvertFrom-Json
+            $body.error.status | Should -Be 'NOT_FOUND'
+            $body.error.message | Should -Be 'models/gemini-3.1-flash-image-preview is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.'
+        }
+        finally { $client.Dispose() }
+    }
+
+    It 'a 404 for a model the catalog believes live says it may have been retired and how to list live models' {
+        $Emulator.RetiredModels = [string[]]@('gemini-3-pro-image')
+        $err = $null
+        New-GeminiImage 'retired pro' -Model gemini-3-pro-image -OutputDirectory $Out -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.ModelNotFound*'
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err[0].Exception.Message | Should -Match 'may have been retired'
+        $err[0].Exception.Message | Should -Match 'Get-GeminiModel -Online'
+        $Emulator.RequestCount | Should -Be 1
+    }
+
+    It 'a typo of a known id is refused with "did you mean", before sending' {
+        $err = $null
+        New-GeminiImage 'typo' -Model gemini-3.1-flash-imgae -OutputDirectory $Out -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.UnknownModel*'
+        $err[0].Exception.Message | Should -Match "Did you mean 'gemini-3.1-flash-image'"
+        $Emulator.RequestCount | Should -Be 0
+    }
+
+    It 'a deprecated model works and warns with its shutdown date and replacement' {
+        $warn = $null
+        # A fresh session: the warning comes once per session.
+        $child = Invoke-TestPwsh -Script @"
+Import-Module '$ModulePath'
+`$out = New-GeminiImage 'old flash' -Model gemini-2.5-flash-image -BaseUri '$($Emulator.BaseUri)' -ApiKey (ConvertTo-SecureString '$($Emulator.ApiKey)' -AsPlainText -Force) -OutputDirectory '$Out' -WarningVariable w -WarningAction SilentlyContinue
+`$out2 = New-GeminiImage 'old flash 2' -Model gemini-2.5-flash-image -BaseUri '$($Emulator.BaseUri)' -ApiKey (ConvertTo-SecureString '$($Emulator.ApiKey)' -AsPlainText -Force) -OutputDirectory '$Out' -WarningVariable w2 -WarningAction SilentlyContinue
+[pscustomobject]@{ Model = `$out.Model; Warnings = @(`$w | ForEach-Object { "`$_" }); Second = @(`$w2).Count } | ConvertTo-Json -Compress
+"@
+        $child.Result.Model | Should -Be 'gemini-2.5-flash-image'
+        $child.Result.Warnings.Count | Should -Be 1
+        $child.Result.Warnings[0] | Should -Match '2026-10-02'
+        $child.Result.Warnings[0] | Should -Match 'gemini-3.1-flash-image'
+        $child.Result.Second | Should -Be 0
+    }
+}
+
+Describe 'New-GeminiImage request options of today''s models' {
+    BeforeEach {
+        $script:Out = New-TestFolder 'opts'
+        $Emulator.Reset()
+    }
+
+    It 'sends -ThinkingLevel, -IncludeThoughts, -GoogleSearch, -SearchType, -ImageOnly and -NoStore exactly as the API names them' {
+        $null = New-GeminiImage 'a poster of today''s weather in Paris' -ThinkingLevel High -IncludeThoughts -GoogleSearch -SearchType Web, Image -ImageOnly -NoStore -OutputDirectory $Out
+        $body = $Emulator.Requests[0].RawJson | ConvertFrom-Json -AsHashtable
+        $body.generationConfig.thinkingConfig.thinkingLevel | Should -BeExactly 'HIGH'
+        $body.generationConfig.thinkingConfig.includeThoughts | Should -BeTrue
+        $body.generationConfig.responseModalities | Should -Be @('IMAGE')
+        $body.tools[0].googleSearch.searchTypes.Keys | Sort-Object | Should -Be @('imageSearch', 'webSearch')
+        $body.store | Should -BeFalse
+        $body.ContainsKey('store') | Should -BeTrue
+    }
+
+    It 'sends none of them when not asked' {
+        $null = New-GeminiImage 'plain fox' -OutputDirectory $Out
+        $body = $Emulator.Requests[0].RawJson | ConvertFrom-Json -AsHashtable
+        $body.ContainsKey('tools') | Should -BeFalse
+        $body.ContainsKey('store') | Should -BeFalse
+        $body.generationConfig.ContainsKey('thinkingConfig') | Should -BeFalse
+        $body.generationConfig.responseModalities | Should -Be @('TEXT', 'IMAGE')
+    }
+
+    It 'Set-GeminiConfig -NoStore sends store: false for the session' {
+        try {
+            Set-GeminiConfig -NoStore
+            (Get-GeminiConfig).NoStore | Should -BeTrue
+            $null = New-GeminiImage 'session no store' -OutputDirectory $Out
+            ($Emulator.Requests[0].RawJson | ConvertFrom-Json -AsHashtable).store | Should -BeFalse
+        }
+        finally { Set-GeminiConfig -NoStore:$false }
+        $null = New-GeminiImage 'stored again' -OutputDirectory $Out
+        ($Emulator.Requests[1].RawJson | ConvertFrom-Json -AsHashtable).ContainsKey('store') | Should -BeFalse
+    }
+
+    It 'puts grounding sources, queries and the search entry point on the result, and prices the queries as their own ledger line' {
+        $image = New-GeminiImage 'a poster of the tallest tower in Paris' -GoogleSearch -OutputDirectory $Out -Tag grounded
+        $image.GroundingSources.Count | Should -BeGreaterThan 0
+        $image.GroundingSources[0].Uri | Should -Match '^https://'
+        $image.SearchQueries.Count | Should -Be 1
+        $image.SearchEntryPoint | Should -Match '<div'
+        $usage = @(Get-GeminiUsage -Tag grounded)
+        $usage.Count | Should -Be 2
+        $search = $usage | Where-Object Operation -eq 'Search'
+        $search.CostUsd | Should -Be 0.014 -Because 'one query at $14 per 1,000'
+        $search.ResponseId | Should -Be $image.ResponseId
+        $generate = $usage | Where-Object Operation -eq 'Generate'
+        $image.Cost | Should -Be ($generate.CostUsd + $search.CostUsd) -Because 'the image costs its tokens plus its searches, each counted once'
+    }
+
+    It '-IncludeThoughts puts the thought text on the result and saves the interim images beside the image' {
+        $image = New-GeminiImage 'a thoughtful fox' -IncludeThoughts -OutputDirectory $Out
+        $image.Thoughts | Should -Match 'Composing the image'
+        $image.ThoughtImagePaths.Count | Should -Be 1
+        $image.ThoughtImagePaths[0] | Should -Exist
+        $image.ThoughtImagePaths[0] | Should -BeLike '*.thought*.png'
+        $image.ThinkingTokens | Should -BeGreaterThan 0
+        # Without the switch nothing about thoughts is kept.
+        $plain = New-GeminiImage 'a quiet fox' -OutputDirectory $Out
+        $plain.ThoughtImagePaths.Count | Should -Be 0
+        @(Get-ChildItem $Out -Filter '*.thought*').Count | Should -Be 1
+    }
+
+    It '<Name> is refused before any request with <Id>' -TestCases @(
+        @{ Name = 'a thinking level the model does not take'; Params = @{ Model = 'gemini-3.1-flash-image'; ThinkingLevel = 'Medium' }; Id = 'GeminiImage.InvalidThinkingLevel' }
+        @{ Name = 'a thinking level on gemini-3-pro-image'; Params = @{ Model = 'gemini-3-pro-image'; ThinkingLevel = 'High' }; Id = 'GeminiImage.InvalidThinkingLevel' }
+        @{ Name = '-GoogleSearch on the Lite model'; Params = @{ Model = 'gemini-3.1-flash-lite-image'; GoogleSearch = $true }; Id = 'GeminiImage.GoogleSearchNotSupported' }
+        @{ Name = 'image search on gemini-3-pro-image'; Params = @{ Model = 'gemini-3-pro-image'; SearchType = 'Image' }; Id = 'GeminiImage.GoogleSearchNotSupported' }
+        @{ Name = '-ImageSize 4K on the Lite model'; Params = @{ Model = 'gemini-3.1-flash-lite-image'; ImageSize = '4K' }; Id = 'GeminiImage.InvalidImageSize' }
+        @{ Name = '-ImageSize 512 on gemini-3-pro-image'; Params = @{ Model = 'gemini-3-pro-image'; ImageSize = '512' }; Id = 'GeminiImage.InvalidImageSize' }
+    ) {
+        $err = $null
+        $a = $Params
+        New-GeminiImage 'refused' @a -OutputDirectory $Out -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike "$Id*"
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $Emulator.RequestCount | Should -Be 0
+    }
+
+    It 'the same options reach Edit-GeminiImage, Send-GeminiImageChat and Invoke-GeminiBatch' {
+        $src = New-GeminiImage 'a base image' -OutputDirectory $Out
+        $null = $src | Edit-GeminiImage 'make it grounded' -GoogleSearch -NoStore -OutputDirectory $Out
+        $chat = Start-GeminiImageChat -OutputDirectory $Out
+        $null = Send-GeminiImageChat -Chat $chat 'a chat turn' -ThinkingLevel Minimal -NoStore
+        $null = @([pscustomobject]@{ Id = 'r1'; Prompt = 'a batch row' }) | Invoke-GeminiBatch -OutputDirectory (Join-Path $Out 'batch') -ImageOnly -NoStore
+        $bodies = @($Emulator.Requests | Select-Object -Skip 1 | ForEach-Object { $_.RawJson | ConvertFrom-Json -AsHashtable })
+        $bodies.Count | Should -Be 3
+        $bodies | ForEach-Object { $_.store | Should -BeFalse }
+        $bodies[0].tools[0].ContainsKey('googleSearch') | Should -BeTrue
+        $bodies[1].generationConfig.thinkingConfig.thinkingLevel | Should -BeExactly 'MINIMAL'
+        $bodies[2].generationConfig.responseModalities | Should -Be @('IMAGE')
+    }
+}
+
 Describe 'Tab completion' {
     It 'completes models and aspect ratios' {
         function Complete([string] $Line) { (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText }
         $models = Complete 'New-GeminiImage x -Model gemini-3'
         $models | Should -Contain 'gemini-3-pro-image'
         $models | Should -Not -Contain 'gemini-2.5-flash-image'
+        # Shut-down ids are not offered.
+        $models | Should -Not -Contain 'gemini-3-pro-image-preview'
         Complete 'New-GeminiImage x -AspectRatio 16' | Should -Be @('16:9')
         Complete 'New-GeminiImage x -Model gemini-3.1-flash-image -AspectRatio 1:' | Should -Contain '1:8'
         $sizes = Complete 'New-GeminiImage x -Model gemini-3-pro-image -ImageSize '

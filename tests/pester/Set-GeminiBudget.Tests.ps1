@@ -41,7 +41,7 @@ Describe 'Set-GeminiBudget' {
     }
 
     It 'stops a pipeline at the budget: the rows that fit are sent, the rest fail without a request' {
-        Set-GeminiBudget -Daily 0.1   # one flash image is about $0.039
+        Set-GeminiBudget -Daily 0.15   # one 1K image of the default gemini-3.1-flash-image is about $0.067
         $err = $null
         $images = 'one', 'two', 'three', 'four' | New-GeminiImage -OutputDirectory $Out -ErrorVariable err -ErrorAction SilentlyContinue
         @($images).Count | Should -Be 2
@@ -49,11 +49,11 @@ Describe 'Set-GeminiBudget' {
         $err | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'GeminiImage.BudgetExceeded*' }
         @($err.TargetObject) | Should -Be @('three', 'four')
         $Emulator.RequestCount | Should -Be 2
-        (Get-GeminiBudget).SpentToday | Should -BeLessOrEqual 0.1
+        (Get-GeminiBudget).SpentToday | Should -BeLessOrEqual 0.15
     }
 
     It 'warns once when spending passes the threshold, and again after the budget is set anew' {
-        Set-GeminiBudget -Daily 1 -WarnAt 0.05   # warn from $0.05: the second call passes it
+        Set-GeminiBudget -Daily 1 -WarnAt 0.1   # warn from $0.10: the second call (about $0.067 each) passes it
         $counts = foreach ($i in 1..4) {
             $w = $null
             $null = New-GeminiImage "warn $i" -OutputDirectory $Out -WarningVariable w -WarningAction SilentlyContinue
@@ -62,7 +62,7 @@ Describe 'Set-GeminiBudget' {
         $counts | Should -Be @(0, 1, 0, 0)
         $Emulator.RequestCount | Should -Be 4 -Because 'a warning does not stop the call'
 
-        Set-GeminiBudget -WarnAt 0.1
+        Set-GeminiBudget -WarnAt 0.2
         $w = $null
         $null = New-GeminiImage 'warn again' -OutputDirectory $Out -WarningVariable w -WarningAction SilentlyContinue
         @($w | Where-Object { "$_" -match 'near the daily budget' }).Count | Should -Be 1

@@ -22,17 +22,17 @@ Describe 'Set-GeminiPricing' {
         Set-Content -LiteralPath $file -Value @'
 {
   // comments are allowed
-  "models": { "gemini-2.5-flash-image": { "input": 0, "textOutput": 0, "imageOutput": 100 } },
+  "models": { "gemini-3.1-flash-image": { "input": 0, "textOutput": 0, "imageOutput": 100 } },
 }
 '@
         $before = New-GeminiImage 'priced by the catalog' -OutputDirectory $Work
         Set-GeminiPricing -Path $file
         $Override | Should -Exist
-        (Get-GeminiPricing gemini-2.5-flash-image).Source | Should -Be 'Override'
+        (Get-GeminiPricing gemini-3.1-flash-image).Source | Should -Be 'Override'
         $after = New-GeminiImage 'priced by the override' -OutputDirectory $Work
-        $after.Cost | Should -Be 0.129 -Because '1290 image tokens at $100 per 1M, input and text free'
+        $after.Cost | Should -Be 0.112 -Because '1120 image tokens (1K) at $100 per 1M, input and text free'
         $records = Get-GeminiUsage
-        $records[1].CostUsd | Should -Be 0.129
+        $records[1].CostUsd | Should -Be 0.112
         $records[0].CostUsd | Should -Be $before.Cost -Because 'costs already recorded are not recomputed'
     }
 
@@ -83,7 +83,7 @@ Describe 'Set-GeminiPricing' {
         Set-GeminiPricing -Reset
         $Override | Should -Not -Exist
         (Get-GeminiPricing gemini-2.5-flash-image).Source | Should -Be 'Catalog'
-        (New-GeminiImage 'back to catalog' -OutputDirectory $Work).Cost | Should -BeLessThan 0.05
+        (New-GeminiImage 'back to catalog' -Model gemini-2.5-flash-image -OutputDirectory $Work -WarningAction SilentlyContinue).Cost | Should -BeLessThan 0.05
         { Set-GeminiPricing -Reset -ErrorAction Stop } | Should -Not -Throw -Because 'resetting twice is fine'
     }
 }
@@ -105,10 +105,10 @@ Describe 'A broken price override' {
 
     It 'budgets use the override prices' {
         $file = Join-Path $env:GEMINI_IMAGE_HOME 'prices.json'
-        Set-Content -LiteralPath $file -Value '{ "models": { "gemini-2.5-flash-image": { "imageOutput": 10000 } } }'
+        Set-Content -LiteralPath $file -Value '{ "models": { "gemini-3.1-flash-image": { "imageOutput": 10000 } } }'
         Set-GeminiBudget -Daily 1
         $err = $null
-        # 1290 image tokens at $10,000 per million is $12.90: over the $1 budget only at the override's price.
+        # 1120 image tokens at $10,000 per million is $11.20: over the $1 budget only at the override's price.
         New-GeminiImage 'expensive now' -OutputDirectory (New-TestFolder 'pricey') -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.BudgetExceeded*'
         $Emulator.RequestCount | Should -Be 0

@@ -16,7 +16,7 @@ namespace GeminiImage.Cmdlets.Commands;
 /// <summary>Edit-GeminiImage: edits each input image on its own with one prompt.</summary>
 [Cmdlet(VerbsData.Edit, "GeminiImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(GeminiImageResult))]
-public sealed class EditGeminiImageCommand : GeminiApiCmdlet
+public sealed class EditGeminiImageCommand : GeminiPromptCmdlet
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
@@ -91,6 +91,7 @@ public sealed class EditGeminiImageCommand : GeminiApiCmdlet
             _styleResolved = true;
         }
         var model = StyleApplier.Model(Model, _style);
+        ModelLifecycle.WarnOnce(model, WriteWarning);
         if (_referenceImages == null)
         {
             try { _referenceImages = InputImages.Load(this, ReferenceImage); }
@@ -122,6 +123,7 @@ public sealed class EditGeminiImageCommand : GeminiApiCmdlet
                 ImageSize = string.IsNullOrWhiteSpace(ImageSize) ? null : ImageSize,
                 InputImages = new[] { image }.Concat(_referenceImages!).ToList(),
                 Tags = Tag ?? Array.Empty<string>(),
+                Options = CreatePromptOptions(),
             };
             StyleApplier.Apply(request, _style, WriteWarning);
             request.Validate();

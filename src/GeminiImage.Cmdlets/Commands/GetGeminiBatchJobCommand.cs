@@ -28,7 +28,12 @@ public sealed class GetGeminiBatchJobCommand : GeminiApiCmdlet
             }
             foreach (var name in Name)
             {
-                try { WriteObject(Run(token => _client.GetAsync(name, token))); }
+                try
+                {
+                    var job = Run(token => _client.GetAsync(name, token));
+                    WriteObject(job);
+                    if (job.Error != null) WriteWarning($"The batch job {job.Name} ended as {job.State}: {job.Error}");
+                }
                 catch (GeminiImageException ex) { WriteError(ErrorRecords.From(ex, name)); }
             }
         }

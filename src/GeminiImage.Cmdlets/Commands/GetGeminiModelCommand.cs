@@ -2,29 +2,69 @@ using System.Linq;
 using System.Management.Automation;
 using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Catalog;
+using GeminiImage.Engine.Errors;
 
 namespace GeminiImage.Cmdlets.Commands;
 
-/// <summary>Get-GeminiModel: the image models in the catalog, with their ratios, sizes, limits and prices.</summary>
-[Cmdlet(VerbsCommon.Get, "GeminiModel")]
-[OutputType(typeof(ModelInfo))]
-public sealed class GetGeminiModelCommand : PSCmdlet
+/// <summary>
+/// Get-GeminiModel: the image models in the catalog, with their lifecycle, ratios, sizes, limits and prices;
+/// with -Online, the models the API key can use today (models.list), marked against the catalog.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "GeminiModel", DefaultParameterSetName = CatalogSet)]
+[OutputType(typeof(ModelInfo), ParameterSetName = new[] { CatalogSet })]
+[OutputType(typeof(OnlineModel), ParameterSetName = new[] { OnlineSet })]
+public sealed class GetGeminiModelCommand : GeminiApiCmdlet
 {
+    private const string CatalogSet = "Catalog";
+    private const string OnlineSet = "Online";
+
     [Parameter(Position = 0, ValueFromPipeline = true)]
     [Alias("Id", "Model")]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(ModelCompleter))]
     public string[] Name { get; set; } = { "*" };
 
+    /// <summary>Ask Google (GET v1beta/models, every page) which models the key can use.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = OnlineSet)]
+    public SwitchParameter Online { get; set; }
+
     protected override void ProcessRecord()
     {
+        if (Online)
+        {
+            ListOnline();
+            return;
+        }
+        var catalog = ModelCatalog.Default;
+        if (catalog.OverrideError != null) WriteWarning(catalog.OverrideError + " The shipped catalog is shown.");
         foreach (var pattern in Name.Select(ModelCatalog.StripPrefix))
         {
             var wildcard = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
-            var matches = ModelCatalog.Default.Models.Where(m => wildcard.IsMatch(m.Id)).ToList();
+            var matches = catalog.Models.Where(m => wildcard.IsMatch(m.Id)).ToList();
             if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
-                WriteError(new ErrorRecord(new ItemNotFoundException($"The catalog has no model '{pattern}'."), "GeminiImage.ModelNotFound", ErrorCategory.ObjectNotFound, pattern));
+            {
+                var hint = catalog.Suggest(pattern) is { } s ? $" Did you mean '{s}'?" : "";
+                WriteError(new ErrorRecord(new ItemNotFoundException($"The catalog has no model '{pattern}'.{hint} Get-GeminiModel -Online lists what your key can use."), "GeminiImage.ModelNotFound", ErrorCategory.ObjectNotFound, pattern));
+            }
             WriteObject(matches, enumerateCollection: true);
+        }
+    }
+
+    private void ListOnline()
+    {
+        var catalog = ModelCatalog.Default;
+        var client = CreateClient();
+        try
+        {
+            var live = Run(token => ModelLister.ListAsync(client, catalog, token, page => QueueVerbose($"Read page {page} of models.list.")));
+            var patterns = Name.Select(n => new WildcardPattern(ModelCatalog.StripPrefix(n), WildcardOptions.IgnoreCase)).ToList();
+            WriteObject(live.Where(m => patterns.Any(p => p.IsMatch(m.Id))), enumerateCollection: true);
+            foreach (var missing in ModelLister.Missing(live, catalog))
+                WriteVerbose($"The catalog lists {missing.Id} as {missing.Status.ToString().ToLowerInvariant()}, but the key does not see it: it may have been retired.");
+        }
+        catch (GeminiImageException ex)
+        {
+            WriteError(ErrorRecords.From(ex, "models"));
         }
     }
 }

@@ -20,7 +20,7 @@ namespace GeminiImage.Cmdlets.Commands;
 /// <summary>Invoke-GeminiBatch: many rows (prompt, images, settings) locally with bounded concurrency, or as a server-side batch job.</summary>
 [Cmdlet(VerbsLifecycle.Invoke, "GeminiBatch", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PipelineSet)]
 [OutputType(typeof(BatchRowResult), typeof(GeminiBatchJob))]
-public sealed class InvokeGeminiBatchCommand : GeminiApiCmdlet
+public sealed class InvokeGeminiBatchCommand : GeminiPromptCmdlet
 {
     private const string PipelineSet = "Pipeline";
     private const string PathSet = "Path";
@@ -126,6 +126,7 @@ public sealed class InvokeGeminiBatchCommand : GeminiApiCmdlet
             AspectRatio = string.IsNullOrWhiteSpace(AspectRatio) ? null : AspectRatio,
             ImageSize = string.IsNullOrWhiteSpace(ImageSize) ? null : ImageSize,
             Tags = Tag ?? Array.Empty<string>(),
+            Options = CreatePromptOptions(),
         };
         var plan = BatchPlan.Validate(rows, defaults, inputDirectory, output, allowAbsolutePaths: AllowAbsolutePaths);
         var invalid = plan.Problems.Select(p => InvalidResult(p)).ToList();

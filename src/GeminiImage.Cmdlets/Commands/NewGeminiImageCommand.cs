@@ -17,7 +17,7 @@ namespace GeminiImage.Cmdlets.Commands;
 /// <summary>New-GeminiImage: text to image (and composition with -ReferenceImage).</summary>
 [Cmdlet(VerbsCommon.New, "GeminiImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(GeminiImageResult))]
-public sealed class NewGeminiImageCommand : GeminiApiCmdlet
+public sealed class NewGeminiImageCommand : GeminiPromptCmdlet
 {
     // One client and service for the whole pipeline: -ReferenceImage and -Cache do not bind per record.
     private GenerationService? _service;
@@ -88,7 +88,7 @@ public sealed class NewGeminiImageCommand : GeminiApiCmdlet
             return;
         }
         var model = StyleApplier.Model(Model, style);
-        if (!model.IsKnown) WriteWarning($"Model '{model.Id}' is not in the catalog: its aspect ratios are not checked and its cost is unknown.");
+        ModelLifecycle.WarnOnce(model, WriteWarning);
         var request = new ImageRequest
         {
             Prompt = Prompt,
@@ -99,6 +99,7 @@ public sealed class NewGeminiImageCommand : GeminiApiCmdlet
             Seed = Seed,
             SystemInstruction = Text.NullIfBlank(SystemInstruction),
             Tags = Tag ?? Array.Empty<string>(),
+            Options = CreatePromptOptions(),
         };
         try
         {

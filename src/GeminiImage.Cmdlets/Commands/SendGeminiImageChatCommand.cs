@@ -11,7 +11,7 @@ namespace GeminiImage.Cmdlets.Commands;
 /// <summary>Send-GeminiImageChat: sends the next instruction of a chat with its whole history; returns the new image.</summary>
 [Cmdlet(VerbsCommunications.Send, "GeminiImageChat", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(GeminiImageResult))]
-public sealed class SendGeminiImageChatCommand : GeminiApiCmdlet
+public sealed class SendGeminiImageChatCommand : GeminiPromptCmdlet
 {
     private GenerationService? _service;
 
@@ -49,6 +49,7 @@ public sealed class SendGeminiImageChatCommand : GeminiApiCmdlet
         {
             request = Chat.NextRequest(Prompt, Text.NullIfBlank(AspectRatio), Text.NullIfBlank(ImageSize), InputImages.Load(this, ReferenceImage), out var warning);
             if (warning != null) WriteWarning(warning);
+            request.Options = CreatePromptOptions();
             request.Validate();
         }
         catch (GeminiImageException ex)

@@ -106,6 +106,10 @@ public sealed class SetGeminiConfigCommand : PSCmdlet
     [Parameter]
     public SwitchParameter NoPromptLogging { get; set; }
 
+    /// <summary>Send store: false on every generate request of the session (-NoStore:$false turns it off).</summary>
+    [Parameter]
+    public SwitchParameter NoStore { get; set; }
+
     /// <summary>Response cache for New-GeminiImage and Edit-GeminiImage: ReadWrite, ReadOnly or Off (default).</summary>
     // A string, not the engine enum: an enum-typed property would load the engine at import, before the module's load context is set up.
     [Parameter]
@@ -152,6 +156,7 @@ public sealed class SetGeminiConfigCommand : PSCmdlet
         if (RequestsPerMinute >= 0) RequestLimiter.Shared.RequestsPerMinute = RequestsPerMinute;
         if (MaxConcurrency > 0) RequestLimiter.Shared.MaxConcurrency = MaxConcurrency;
         if (MyInvocation.BoundParameters.ContainsKey(nameof(NoPromptLogging))) config.NoPromptLogging = NoPromptLogging;
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(NoStore))) config.NoStore = NoStore;
         if (MyInvocation.BoundParameters.ContainsKey(nameof(Cache))) config.Cache = EnumParameter.Parse<GeminiImage.Engine.Cache.CacheMode>(Cache);
         if (CacheMaxMB > 0) config.CacheMaxMB = CacheMaxMB;
         if (PassThru) WriteObject(GeminiConfigView.Current(this, Profile));

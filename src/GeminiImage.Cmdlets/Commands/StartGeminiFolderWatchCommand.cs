@@ -20,7 +20,7 @@ namespace GeminiImage.Cmdlets.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "GeminiFolderWatch", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(FolderWatchResult))]
-public sealed class StartGeminiFolderWatchCommand : GeminiApiCmdlet
+public sealed class StartGeminiFolderWatchCommand : GeminiPromptCmdlet
 {
     // ---- what to watch --------------------------------------------------------------------------
 
@@ -135,6 +135,7 @@ public sealed class StartGeminiFolderWatchCommand : GeminiApiCmdlet
                 ImageSize = string.IsNullOrWhiteSpace(ImageSize) ? null : ImageSize,
                 InputImages = InputImages.Load(this, ReferenceImage),
                 Tags = Tag ?? Array.Empty<string>(),
+                Options = CreatePromptOptions(),
             };
             // Checked once up front: a bad aspect ratio would otherwise fail every file.
             template.Validate();

@@ -40,6 +40,8 @@ public sealed class WaitGeminiBatchJobCommand : BatchJobCmdlet
                 {
                     WriteProgress(new ProgressRecord(2, activity, job.State) { RecordType = ProgressRecordType.Completed });
                     WriteObject(job);
+                    // A failed job says why (the operation's error), not only "Failed".
+                    if (job.State == "Failed") WriteError(ErrorRecords.From(new BatchJobFailedException(job.Name, job.Error), Name));
                     return;
                 }
                 if (MaxWaitSec > 0 && watch.Elapsed.TotalSeconds >= MaxWaitSec)

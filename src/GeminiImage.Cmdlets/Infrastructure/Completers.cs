@@ -8,11 +8,15 @@ using GeminiImage.Engine.Configuration;
 
 namespace GeminiImage.Cmdlets.Infrastructure;
 
-/// <summary>Completes -Model from the catalog.</summary>
+/// <summary>Completes -Model from the catalog, leaving out shut-down models.</summary>
 public sealed class ModelCompleter : IArgumentCompleter
 {
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        Completions.Matching(ModelCatalog.Default.Models.Select(m => m.Id), wordToComplete, id => $"{id} ({ModelCatalog.Default.Get(id).Nickname})");
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var catalog = ModelCatalog.Default;
+        return Completions.Matching(catalog.Models.Where(m => m.Status != ModelStatus.ShutDown).Select(m => m.Id), wordToComplete,
+            id => $"{id} ({catalog.Get(id).Nickname}, {catalog.Get(id).Status.ToString().ToLowerInvariant()})");
+    }
 }
 
 /// <summary>Completes -AspectRatio with the ratios of the model already typed (or the default model).</summary>
@@ -21,6 +25,13 @@ public sealed class AspectRatioCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
         Completions.Matching(Completions.ModelFrom(fakeBoundParameters).AspectRatios.Keys, wordToComplete,
             r => $"{r} ({Completions.ModelFrom(fakeBoundParameters).AspectRatios[r]})");
+}
+
+/// <summary>Completes -ThinkingLevel with the levels of the model already typed.</summary>
+public sealed class ThinkingLevelCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        Completions.Matching(Completions.ModelFrom(fakeBoundParameters).ThinkingLevels, wordToComplete, l => l);
 }
 
 /// <summary>Completes -ImageSize with the sizes of the model already typed.</summary>

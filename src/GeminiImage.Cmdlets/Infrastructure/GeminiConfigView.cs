@@ -35,6 +35,7 @@ public sealed class GeminiConfigView
     public int MaxConcurrency { get; private set; }
     public Uri? Proxy { get; private set; }
     public bool NoPromptLogging { get; private set; }
+    public bool NoStore { get; private set; }
     public string DataHome { get; private set; } = "";
     /// <summary>ReadWrite, ReadOnly or Off (text, so that this type does not load the engine at import).</summary>
     public string Cache { get; private set; } = "";
@@ -72,6 +73,7 @@ public sealed class GeminiConfigView
             MaxConcurrency = RequestLimiter.Shared.MaxConcurrency,
             Proxy = connection.Proxy == null ? null : new Uri(Engine.Api.ProxyChoice.Redact(connection.Proxy.ToString())),
             NoPromptLogging = session.NoPromptLogging,
+            NoStore = session.NoStore,
             DataHome = GeminiEnvironment.DataHome,
             Cache = SettingsResolver.ResolveCacheMode(null).ToString(),
             CacheMaxMB = SettingsResolver.ResolveCacheMaxMB(),

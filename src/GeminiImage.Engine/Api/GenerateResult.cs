@@ -22,6 +22,12 @@ public sealed class GenerateResult
     public IReadOnlyList<ReturnedImage> Images { get; set; } = Array.Empty<ReturnedImage>();
     /// <summary>The model's non-thought text parts, joined.</summary>
     public string Text { get; set; } = "";
+    /// <summary>Thought text parts, joined (only with includeThoughts).</summary>
+    public string Thoughts { get; set; } = "";
+    /// <summary>Interim (draft) images from thought parts (only with includeThoughts); not results and not billed as final images.</summary>
+    public IReadOnlyList<ReturnedImage> ThoughtImages { get; set; } = Array.Empty<ReturnedImage>();
+    /// <summary>Search grounding sources and queries; null when the answer was not grounded.</summary>
+    public Grounding? Grounding { get; set; }
     public string? FinishReason { get; set; }
     public string? FinishMessage { get; set; }
     public string? BlockReason { get; set; }
@@ -70,15 +76,22 @@ public static class ResponseClassifier
         result.FinishReason = candidate.FinishReason;
         result.FinishMessage = candidate.FinishMessage;
         result.ModelContent = candidate.Content;
+        result.Grounding = Grounding.From(candidate.GroundingMetadata);
         // Thought parts (draft images and reasoning) are not results.
-        var parts = candidate.Content?.Parts?.Where(p => p.Thought != true).ToList() ?? new List<Part>();
-        result.Images = parts
-            .Where(p => p.InlineData != null && p.InlineData.MimeType.StartsWith("image/", StringComparison.OrdinalIgnoreCase) && p.InlineData.Data.Length > 0)
-            .Select(p => new ReturnedImage(p.InlineData!.Data, p.InlineData.MimeType))
-            .ToList();
+        var all = candidate.Content?.Parts ?? new List<Part>();
+        var parts = all.Where(p => p.Thought != true).ToList();
+        var thoughts = all.Where(p => p.Thought == true).ToList();
+        result.Images = ImagesOf(parts);
         result.Text = string.Join("", parts.Where(p => p.Text != null).Select(p => p.Text)).Trim();
+        result.ThoughtImages = ImagesOf(thoughts);
+        result.Thoughts = string.Join("\n\n", thoughts.Where(p => !string.IsNullOrWhiteSpace(p.Text)).Select(p => p.Text!.Trim()));
         return result;
     }
+
+    private static List<ReturnedImage> ImagesOf(IEnumerable<Part> parts) => parts
+        .Where(p => p.InlineData != null && p.InlineData.MimeType.StartsWith("image/", StringComparison.OrdinalIgnoreCase) && p.InlineData.Data.Length > 0)
+        .Select(p => new ReturnedImage(p.InlineData!.Data, p.InlineData.MimeType))
+        .ToList();
 
     /// <summary>Splits usageMetadata per the reference's cost formula: text output = candidates − image details.</summary>
     public static TokenUsage ToUsage(UsageMetadata? u)

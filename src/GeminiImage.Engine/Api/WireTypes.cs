@@ -10,8 +10,34 @@ namespace GeminiImage.Engine.Api;
 public sealed class GenerateContentRequest
 {
     public List<Content> Contents { get; set; } = new();
+    /// <summary>e.g. <c>[{"googleSearch":{}}]</c> for Search grounding.</summary>
+    public List<Tool>? Tools { get; set; }
     public Content? SystemInstruction { get; set; }
     public GenerationConfig? GenerationConfig { get; set; }
+    /// <summary>Request-level storage setting ("Logs and datasets"); false asks Google not to store the request. Omitted: the project default.</summary>
+    public bool? Store { get; set; }
+}
+
+public sealed class Tool
+{
+    public GoogleSearch? GoogleSearch { get; set; }
+}
+
+/// <summary>The googleSearch tool; no searchTypes means web search only.</summary>
+public sealed class GoogleSearch
+{
+    public SearchTypes? SearchTypes { get; set; }
+}
+
+public sealed class SearchTypes
+{
+    public EmptyObject? WebSearch { get; set; }
+    public EmptyObject? ImageSearch { get; set; }
+}
+
+/// <summary>Serializes as <c>{}</c> (a proto message with no fields set).</summary>
+public sealed class EmptyObject
+{
 }
 
 public sealed class Content
@@ -87,6 +113,43 @@ public sealed class Candidate
     public string? FinishReason { get; set; }
     public string? FinishMessage { get; set; }
     public int? Index { get; set; }
+    public GroundingMetadata? GroundingMetadata { get; set; }
+}
+
+/// <summary>candidates[].groundingMetadata with Google Search (and image search) grounding.</summary>
+public sealed class GroundingMetadata
+{
+    public List<string>? WebSearchQueries { get; set; }
+    public List<string>? ImageSearchQueries { get; set; }
+    public SearchEntryPoint? SearchEntryPoint { get; set; }
+    public List<GroundingChunk>? GroundingChunks { get; set; }
+}
+
+public sealed class SearchEntryPoint
+{
+    /// <summary>HTML and CSS that Google requires apps to show with grounded results ("Search Suggestions").</summary>
+    public string? RenderedContent { get; set; }
+}
+
+public sealed class GroundingChunk
+{
+    public GroundingChunkWeb? Web { get; set; }
+    public GroundingChunkImage? Image { get; set; }
+}
+
+public sealed class GroundingChunkWeb
+{
+    public string? Uri { get; set; }
+    public string? Title { get; set; }
+    public string? Domain { get; set; }
+}
+
+public sealed class GroundingChunkImage
+{
+    public string? SourceUri { get; set; }
+    public string? ImageUri { get; set; }
+    public string? Title { get; set; }
+    public string? Domain { get; set; }
 }
 
 public sealed class PromptFeedback

@@ -36,6 +36,7 @@ public sealed class BatchItem
     public IReadOnlyList<string> Tags { get; set; } = Array.Empty<string>();
     /// <summary>Paths of this row outside the input or output folder, let through by -AllowAbsolutePaths ("Image '/x.png'").</summary>
     public IReadOnlyList<string> OutsidePaths { get; set; } = Array.Empty<string>();
+    public PromptOptions Options { get; set; } = new();
 
     /// <summary>The request without input images (for estimates) or with them loaded by <paramref name="loader"/>.</summary>
     public ImageRequest CreateRequest(InputImageLoader? loader)
@@ -43,7 +44,7 @@ public sealed class BatchItem
         var request = new ImageRequest
         {
             Prompt = Prompt, Model = Model, AspectRatio = AspectRatio, ImageSize = ImageSize, Tags = Tags,
-            SystemInstruction = Style?.SystemInstruction, Temperature = Style?.Temperature,
+            SystemInstruction = Style?.SystemInstruction, Temperature = Style?.Temperature, Options = Options,
         };
         if (loader != null && ImagePaths.Count > 0)
             request.InputImages = ImagePaths.Select(p => { var prepared = loader.Prepare(p); return new InputImage(prepared.Data, prepared.MimeType, p); }).ToList();
@@ -97,6 +98,8 @@ public sealed class BatchDefaults
     public string? AspectRatio { get; set; }
     public string? ImageSize { get; set; }
     public IReadOnlyList<string> Tags { get; set; } = Array.Empty<string>();
+    /// <summary>Thinking, Search grounding, image-only output and storage opt-out for every row.</summary>
+    public PromptOptions Options { get; set; } = new();
 }
 
 /// <summary>The outcome of checking every row before anything is spent.</summary>
@@ -178,6 +181,7 @@ public sealed class BatchPlan
                         AspectRatio = r.AspectRatio ?? style?.AspectRatio ?? defaults.AspectRatio,
                         ImageSize = r.ImageSize ?? (model.SupportsImageSize ? style?.ImageSize ?? defaults.ImageSize : null),
                         Tags = r.Tags.Count > 0 ? r.Tags : defaults.Tags,
+                        Options = defaults.Options,
                         ImagePaths = r.Images.Select(p => Place("Image", inputDirectory, p, output: false)).ToList(),
                         OutFile = r.OutFile == null ? null : Place("OutFile", outputDirectory, r.OutFile, output: true),
                     };

@@ -41,6 +41,8 @@ public sealed class GeminiBatchJob
     /// <summary>Where Receive-GeminiBatchJob saves the images (known for jobs submitted from this machine).</summary>
     public string? OutputDirectory { get; set; }
     public string? ResponsesFile { get; set; }
+    /// <summary>The operation's error (google.rpc.Status) of a failed job: "code 13: message"; null otherwise.</summary>
+    public string? Error { get; set; }
 
     public override string ToString() => Name;
 
@@ -63,6 +65,7 @@ public sealed class GeminiBatchJob
             FailedCount = m.BatchStats?.FailedRequestCount ?? 0,
             PendingCount = m.BatchStats?.PendingRequestCount ?? 0,
             ResponsesFile = m.Output?.ResponsesFile,
+            Error = OperationError(op.Error),
         };
         if (BatchJobManifest.TryLoad(job.Id) is { } manifest)
         {
@@ -70,6 +73,16 @@ public sealed class GeminiBatchJob
             job.OutputDirectory = manifest.OutputDirectory;
         }
         return job;
+    }
+
+    /// <summary>Operation.error is a google.rpc.Status: a canonical code, a message, maybe details.</summary>
+    private static string? OperationError(System.Text.Json.JsonElement? error)
+    {
+        if (error is not { ValueKind: System.Text.Json.JsonValueKind.Object } e) return null;
+        var code = e.TryGetProperty("code", out var c) && c.ValueKind == System.Text.Json.JsonValueKind.Number ? c.GetInt32() : (int?)null;
+        var message = e.TryGetProperty("message", out var m) && m.ValueKind == System.Text.Json.JsonValueKind.String ? m.GetString() : null;
+        if (code == null && string.IsNullOrEmpty(message)) return e.GetRawText();
+        return code == null ? message : $"code {code}: {message}";
     }
 
     private static string Pascal(string s) => s.Length == 0 ? s : s.Substring(0, 1) + s.Substring(1).ToLowerInvariant();
@@ -384,7 +397,7 @@ public sealed class ServerBatchClient
             result = BatchRowResult.For(manifest.ToItem(row), BatchRowStatus.NotRun);
             result.BatchId = job.Id;
             result.Cost = 0m;
-            result.Error = $"The batch job ended as {job.State} without a result for this row.";
+            result.Error = $"The batch job ended as {job.State} without a result for this row" + (job.Error != null ? $" ({job.Error})." : ".");
             result.ErrorId = "GeminiImage.BatchRowNotRun";
             onResult(result);
         }

@@ -69,6 +69,8 @@ public static class CacheKey
             }
         }
         Field(request.History.Count == 0 ? null : JsonSerializer.Serialize(request.History, GeminiJson.Options));
+        // Only when set, so that keys of plain requests stay what they were.
+        if (request.Options.AffectsOutput) Field(request.Options.KeyText);
         WriteInt(buffer, variant);
 
         using var hash = SHA256.Create();

@@ -10,6 +10,8 @@ public sealed class ModelPrices
     public decimal Input { get; set; }
     public decimal TextOutput { get; set; }
     public decimal ImageOutput { get; set; }
+    /// <summary>USD per 1,000 Google Search queries made by grounding; null when the model has no grounding price.</summary>
+    public decimal? SearchPer1000 { get; set; }
 }
 
 /// <summary>One image model as described by the catalog (see Catalog/models.json).</summary>
@@ -30,6 +32,42 @@ public sealed class ModelInfo
     public ModelPrices? Prices { get; set; }
     /// <summary>False for a model id the catalog does not know: it still works, but costs are unknown.</summary>
     public bool IsKnown { get; set; } = true;
+
+    /// <summary>The status the catalog records; <see cref="Status"/> applies today's date to it.</summary>
+    public ModelStatus CatalogStatus { get; set; } = ModelStatus.Stable;
+    public DateTime? ReleaseDate { get; set; }
+    /// <summary>The day Google stops serving the model (announced), or the earliest day it may (see <see cref="ShutdownDateIsEarliest"/>).</summary>
+    public DateTime? ShutdownDate { get; set; }
+    /// <summary>True when <see cref="ShutdownDate"/> is Google's "earliest possible" date rather than a fixed one.</summary>
+    public bool ShutdownDateIsEarliest { get; set; }
+    /// <summary>The model to use instead once this one is deprecated or shut down.</summary>
+    public string? Replacement { get; set; }
+    /// <summary>Reported by third parties only, not by Google's own pages.</summary>
+    public bool Unconfirmed { get; set; }
+    /// <summary>Accepted <c>thinkingConfig.thinkingLevel</c> values (upper case); empty when the level cannot be set.</summary>
+    public IReadOnlyList<string> ThinkingLevels { get; set; } = Array.Empty<string>();
+    /// <summary>Google Search grounding types the model accepts ("web", "image"); empty when it has no grounding.</summary>
+    public IReadOnlyList<string> SearchTypes { get; set; } = Array.Empty<string>();
+    /// <summary>"catalog" (shipped with the module), "override" (the user's models.json) or "unknown".</summary>
+    public string Source { get; set; } = "catalog";
+
+    /// <summary>The lifecycle status on the catalog clock's today.</summary>
+    public ModelStatus Status => StatusOn(CatalogClock.Today);
+
+    /// <summary>
+    /// The status on <paramref name="today"/>: shut down when the catalog says so or an announced shutdown date has come;
+    /// deprecated when any shutdown date is known (an "earliest" date that has passed still only means "may stop any day").
+    /// </summary>
+    public ModelStatus StatusOn(DateTime today)
+    {
+        if (!IsKnown) return ModelStatus.Unknown;
+        if (CatalogStatus == ModelStatus.ShutDown) return ModelStatus.ShutDown;
+        if (ShutdownDate is { } date && !ShutdownDateIsEarliest && today.Date >= date.Date) return ModelStatus.ShutDown;
+        if (ShutdownDate.HasValue || CatalogStatus == ModelStatus.Deprecated) return ModelStatus.Deprecated;
+        return CatalogStatus;
+    }
+
+    public bool SupportsGoogleSearch => SearchTypes.Count > 0;
 
     public bool SupportsImageSize => ImageSizes.Count > 0;
 

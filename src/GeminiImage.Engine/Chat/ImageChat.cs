@@ -28,8 +28,12 @@ public sealed class ChatTurn
 /// </summary>
 public sealed class ImageChat
 {
-    /// <summary>Request size above which the chat restarts from its latest image (inline limit is 20 MB historically; base64 adds a third).</summary>
-    public const long DefaultMaxRequestBytes = 14 * 1024 * 1024;
+    /// <summary>
+    /// Estimated request size (base64 included) above which the chat restarts from its latest image. Google raised the
+    /// inline request limit from 20 MB to 100 MB in January 2026 ("with varying limits based on data types"); 60 MB keeps
+    /// a wide margin for those per-type limits, the JSON and the signatures, while letting a 4K chat keep several turns.
+    /// </summary>
+    public const long DefaultMaxRequestBytes = 60L * 1024 * 1024;
 
     /// <summary>The smallest request limit an imported chat may set (0 would make every turn re-read an image from disk).</summary>
     public const long MinImportedRequestBytes = 1024 * 1024;

@@ -21,6 +21,8 @@ public sealed class SessionConfig
     public int? MaxRetryWaitSec { get; set; }
     public Uri? Proxy { get => Connection.Proxy; set => Connection.Proxy = value; }
     public bool NoPromptLogging { get; set; }
+    /// <summary>Send <c>store: false</c> on every generate request of the session (Set-GeminiConfig -NoStore).</summary>
+    public bool NoStore { get; set; }
     /// <summary>Response cache mode for the generating cmdlets (null: GEMINI_IMAGE_CACHE, else Off).</summary>
     public CacheMode? Cache { get; set; }
     /// <summary>Size bound of the response cache in MB (null: GEMINI_IMAGE_CACHE_MAX_MB, else 1024).</summary>
@@ -28,7 +30,7 @@ public sealed class SessionConfig
 
     public void Reset()
     {
-        ApiKey = null; Connection = new ConnectionProfile(); Profile = null; Model = null; TimeoutSec = null; MaxRetries = null; MaxRetryWaitSec = null; NoPromptLogging = false;
+        ApiKey = null; Connection = new ConnectionProfile(); Profile = null; Model = null; TimeoutSec = null; MaxRetries = null; MaxRetryWaitSec = null; NoPromptLogging = false; NoStore = false;
         Cache = null; CacheMaxMB = null;
     }
 }

@@ -61,7 +61,7 @@ public class GeminiApiException : GeminiImageException
         _ when HttpStatus == 403 => "Check that the API key belongs to a project with the Gemini API enabled and billing linked (image models are paid-tier only).",
         _ when IsDailyQuota => "The daily quota is used up; it resets at midnight Pacific time. Try again then, or raise the quota in Google AI Studio.",
         _ when HttpStatus == 429 => "Slow down: lower Set-GeminiConfig -RequestsPerMinute or -MaxConcurrency, or wait and try again.",
-        _ when HttpStatus == 404 => "Check the model id: Get-GeminiModel lists the known image models.",
+        _ when HttpStatus == 404 => "Check the model id: Get-GeminiModel lists the catalog, Get-GeminiModel -Online the models your key can use.",
         _ when HttpStatus == 503 => "The model is overloaded; try again later or use another model.",
         _ => null,
     };

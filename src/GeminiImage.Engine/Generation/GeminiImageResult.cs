@@ -30,6 +30,16 @@ public sealed class GeminiImageResult
     public string? SourcePath { get; set; }
     public string[] Tags { get; set; } = Array.Empty<string>();
     public bool FromCache { get; set; }
+    /// <summary>The model's thought text (with -IncludeThoughts).</summary>
+    public string Thoughts { get; set; } = "";
+    /// <summary>Interim thought images saved beside the image (with -IncludeThoughts), "&lt;name&gt;.thought-1.png" ...</summary>
+    public string[] ThoughtImagePaths { get; set; } = Array.Empty<string>();
+    /// <summary>Google Search grounding sources (with -GoogleSearch).</summary>
+    public Api.GroundingSource[] GroundingSources { get; set; } = Array.Empty<Api.GroundingSource>();
+    /// <summary>The search queries the model ran (each billed at the model's per-1,000 search price).</summary>
+    public string[] SearchQueries { get; set; } = Array.Empty<string>();
+    /// <summary>searchEntryPoint.renderedContent: the HTML Google requires apps to show with grounded results.</summary>
+    public string? SearchEntryPoint { get; set; }
     public DateTime CreatedUtc { get; set; }
 
     public override string ToString() => Path;

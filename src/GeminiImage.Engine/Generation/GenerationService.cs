@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using GeminiImage.Engine.Api;
 using GeminiImage.Engine.Cache;
+using GeminiImage.Engine.Catalog;
 using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Ledger;
 using GeminiImage.Engine.Pricing;
@@ -128,6 +129,7 @@ public sealed class GenerationService
     public async Task<GenerationOutcome> RunAsync(ImageRequest request, OutputPlan plan, string? sourcePath, CancellationToken cancellationToken, string? rowId = null, int cacheVariant = 0)
     {
         request.Validate();
+        ModelLifecycle.WarnOnce(request.Model, _usage.Warning);
         _ = Prices;
         string? cacheKey = null;
         if (CacheMode != CacheMode.Off)
@@ -165,8 +167,9 @@ public sealed class GenerationService
         try
         {
             var cost = Cost(request, result);
+            var search = SearchCost(request, result);
             var written = cacheKey != null && CacheMode == CacheMode.ReadWrite ? new List<byte[]>() : null;
-            var images = ImageGenerator.Save(request, result, plan, sourcePath, cost, written);
+            var images = ImageGenerator.Save(request, result, plan, sourcePath, search is { } s ? cost + s : cost, written);
             Record(request, result, images, null, rowId, reservationId);
             if (written != null) Store(cacheKey!, request, result, images, written, cost);
             return new GenerationOutcome(result, images);
@@ -308,6 +311,13 @@ public sealed class GenerationService
     private decimal? Cost(ImageRequest request, GenerateResult result) =>
         Prices.Compute(request.Model.Id, result.Usage, _usage.BatchPricing);
 
+    /// <summary>The grounding queries' cost (not part of the token cost, so never counted twice); null without queries.</summary>
+    private decimal? SearchCost(ImageRequest request, GenerateResult result)
+    {
+        var queries = result.Grounding?.SearchQueries.Count ?? 0;
+        return queries == 0 ? null : Prices.ComputeSearch(request.Model.Id, queries);
+    }
+
     private string? OutputPathForLedger(string? path) =>
         path == null || !_usage.NoPromptLogging ? path : System.IO.Path.GetDirectoryName(path);
 
@@ -342,6 +352,23 @@ public sealed class GenerationService
         record.Endpoint = result?.Endpoint ?? error?.Data[GeminiClient.EndpointKey] as string;
         if (reservationId != null) record.RecordId = reservationId;
         Append(record);
+        // Search queries are billed whatever became of the image: their own line, same response.
+        if (result?.Grounding is { SearchQueries.Count: > 0 } grounding)
+            Append(new UsageRecord
+            {
+                Cmdlet = record.Cmdlet,
+                Operation = UsageOperation.Search,
+                Model = record.Model,
+                CostUsd = SearchCost(request, result),
+                Status = UsageStatus.Success,
+                Tags = record.Tags,
+                BatchId = record.BatchId,
+                RowId = rowId,
+                Prompt = _usage.NoPromptLogging ? null : $"{grounding.SearchQueries.Count} Google Search quer{(grounding.SearchQueries.Count == 1 ? "y" : "ies")}: {string.Join(" | ", grounding.SearchQueries)}",
+                MachineName = record.MachineName,
+                UserName = record.UserName,
+                ResponseId = record.ResponseId,
+            });
     }
 
     private void Append(UsageRecord record)

@@ -4,6 +4,8 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using GeminiImage.Engine.Api;
+using GeminiImage.Engine.Catalog;
+using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Imaging;
 using GeminiImage.Engine.Pricing;
 
@@ -21,8 +23,25 @@ public sealed class ImageGenerator
         CostCalculator.EstimateUsage(request.Model, request.ImageSize, 1, request.InputImages.Count + request.History.Sum(c => c.Parts?.Count(p => p.InlineData != null) ?? 0), request.Prompt.Length);
 
     /// <summary>Sends the request. Throws <see cref="Errors.GeminiNoImageException"/> when no image came back.</summary>
-    public Task<GenerateResult> SendAsync(ImageRequest request, CancellationToken cancellationToken) =>
-        _client.GenerateContentAsync(request.Model.Id, request.ToWireRequest(), cancellationToken);
+    public async Task<GenerateResult> SendAsync(ImageRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _client.GenerateContentAsync(request.Model.Id, request.ToWireRequest(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (GeminiApiException ex) when (ex.HttpStatus == 404 && request.Model.IsKnown)
+        {
+            throw ModelRetired(request.Model, ex);
+        }
+    }
+
+    /// <summary>A 404 for a model the catalog believes live: most likely Google retired it after this catalog was made.</summary>
+    internal static GeminiApiException ModelRetired(ModelInfo model, GeminiApiException notFound) =>
+        new(notFound.HttpStatus, notFound.ApiStatus,
+            $"Google answered 404 Not Found for {model.Id}, which the catalog lists as {model.Status.ToString().ToLowerInvariant()}: the model may have been retired. " +
+            "List the models your key can use with Get-GeminiModel -Online, then switch with Set-GeminiConfig -Model <id> " +
+            $"(or mark it retired: Set-GeminiModel -Id {model.Id} -Status ShutDown). Google said: {notFound.Message}",
+            notFound);
 
     /// <summary>Saves the images of a successful result; a save failure leaves the image in the fallback folder and throws.</summary>
     /// <param name="written">Receives the exact bytes written for each image (with provenance), for the response cache.</param>
@@ -31,6 +50,7 @@ public sealed class ImageGenerator
         result.ThrowIfNoImage();
         var now = DateTime.Now;
         var saved = new List<GeminiImageResult>();
+        string[]? thoughtPaths = null;
         for (var i = 0; i < result.Images.Count; i++)
         {
             var image = result.Images[i];
@@ -57,14 +77,30 @@ public sealed class ImageGenerator
                 SourcePath = sourcePath,
                 Tags = request.Tags.ToArray(),
                 CreatedUtc = now.ToUniversalTime(),
+                Thoughts = result.Thoughts,
+                GroundingSources = result.Grounding?.Sources.ToArray() ?? Array.Empty<GroundingSource>(),
+                SearchQueries = result.Grounding?.SearchQueries.ToArray() ?? Array.Empty<string>(),
+                SearchEntryPoint = result.Grounding?.SearchEntryPoint,
             };
             var path = plan.PathFor(request.Prompt, image.MimeType, i, now);
             var bytes = WithProvenance(image, item, request);
             item.Path = OutputWriter.SaveAtomic(bytes, path, plan.Force, plan.Root);
             written?.Add(bytes);
+            // Interim thought images are kept only when asked for, once per response, beside its first image.
+            thoughtPaths ??= request.Options.IncludeThoughts ? SaveThoughtImages(result, item.Path) : Array.Empty<string>();
+            item.ThoughtImagePaths = thoughtPaths;
             saved.Add(item);
         }
         return saved;
+    }
+
+    private static string[] SaveThoughtImages(GenerateResult result, string imagePath)
+    {
+        var folder = System.IO.Path.GetDirectoryName(imagePath)!;
+        var stem = System.IO.Path.GetFileNameWithoutExtension(imagePath) + ".thought";
+        return result.ThoughtImages
+            .Select(t => OutputWriter.SaveAtomic(t.Data, OutputWriter.UniquePath(folder, stem, OutputWriter.ExtensionFor(t.MimeType)), force: false))
+            .ToArray();
     }
 
     /// <summary>The prompt, model, settings, cost and sources travel inside the file (PNG iTXt, JPEG/WebP XMP).</summary>

@@ -31,12 +31,15 @@ public sealed class ImageRequest
     /// <summary>Earlier turns of a chat, model turns exactly as received.</summary>
     public IReadOnlyList<Content> History { get; set; } = Array.Empty<Content>();
     public IReadOnlyList<string> Tags { get; set; } = Array.Empty<string>();
+    /// <summary>Thinking, Search grounding, image-only output, storage opt-out.</summary>
+    public PromptOptions Options { get; set; } = new();
 
     /// <summary>Checks everything that can be checked before spending money.</summary>
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(Prompt))
             throw new GeminiArgumentException("GeminiImage.EmptyPrompt", "The prompt is empty.");
+        ModelLifecycle.EnsureUsable(Model);
         if (AspectRatio != null && !Model.AspectRatios.ContainsKey(AspectRatio))
             throw new GeminiArgumentException("GeminiImage.InvalidAspectRatio",
                 $"Aspect ratio '{AspectRatio}' is not supported by {Model.Id}. Supported: {string.Join(", ", Model.AspectRatios.Keys)}.");
@@ -53,6 +56,7 @@ public sealed class ImageRequest
                 $"{Model.Id} takes at most {Model.MaxInputImages} input images; this request has {InputImages.Count}.");
         if (Temperature is < 0 or > 2)
             throw new GeminiArgumentException("GeminiImage.InvalidTemperature", "Temperature must be between 0 and 2.");
+        Options.Validate(Model);
     }
 
     /// <summary>The generateContent body: prompt text first, then the images, in one user turn after the history.</summary>
@@ -63,7 +67,7 @@ public sealed class ImageRequest
         var contents = History.ToList();
         contents.Add(new Content { Role = "user", Parts = parts });
         var imageConfig = AspectRatio == null && ImageSize == null ? null : new ImageConfig { AspectRatio = AspectRatio, ImageSize = ImageSize };
-        return new GenerateContentRequest
+        var request = new GenerateContentRequest
         {
             Contents = contents,
             SystemInstruction = string.IsNullOrWhiteSpace(SystemInstruction) ? null : new Content { Parts = new List<Part> { Part.FromText(SystemInstruction!) } },
@@ -75,5 +79,7 @@ public sealed class ImageRequest
                 Seed = Seed,
             },
         };
+        Options.ApplyTo(request);
+        return request;
     }
 }

@@ -59,6 +59,7 @@ public sealed class UsageLedger : ISpendReservations
         [UsageOperation.BatchServer] = "batch-server",
         [UsageOperation.Watch] = "watch",
         [UsageOperation.CacheHit] = "cache-hit",
+        [UsageOperation.Search] = "search",
     };
 
     private readonly string _connectionString;

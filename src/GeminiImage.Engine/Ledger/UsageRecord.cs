@@ -13,6 +13,8 @@ public enum UsageOperation
     BatchServer,
     Watch,
     CacheHit,
+    /// <summary>The Google Search queries of a grounded call, priced per 1,000 as their own cost line.</summary>
+    Search,
 }
 
 /// <summary>How the call ended.</summary>

@@ -16,7 +16,7 @@ namespace GeminiImage.Engine.Pricing;
 /// <code>
 /// {
 ///   "models": {
-///     "gemini-3-pro-image": { "input": 2.00, "textOutput": 12.0, "imageOutput": 120.0 },
+///     "gemini-3-pro-image": { "input": 2.00, "textOutput": 12.0, "imageOutput": 120.0, "searchPer1000": 14.0 },
 ///     "my-tuned-image-model": { "input": 0.5, "textOutput": 3, "imageOutput": 60 }
 ///   }
 /// }
@@ -70,6 +70,7 @@ public sealed class PriceTable
                     Input = Read(model, "input", baseline?.Input),
                     TextOutput = Read(model, "textOutput", baseline?.TextOutput),
                     ImageOutput = Read(model, "imageOutput", baseline?.ImageOutput),
+                    SearchPer1000 = model.Value.TryGetProperty("searchPer1000", out var search) ? search.GetDecimal() : baseline?.SearchPer1000,
                 };
             }
         }
@@ -89,6 +90,10 @@ public sealed class PriceTable
 
     /// <summary>Cost in USD of one response, or null when the model's prices are unknown.</summary>
     public decimal? Compute(string modelId, TokenUsage usage, bool batch = false) => CostCalculator.Compute(usage, Get(modelId), batch);
+
+    /// <summary>Cost in USD of Google Search queries made by grounding, at the per-1,000 price; null when the model has none.</summary>
+    public decimal? ComputeSearch(string modelId, int queries) =>
+        Get(modelId)?.SearchPer1000 is { } per1000 ? Math.Round(queries * per1000 / 1000m, 6) : null;
 
     private static decimal Read(JsonProperty model, string name, decimal? fallback)
     {

@@ -86,6 +86,7 @@ public sealed class FolderWatcher
                 ImageSize = template.ImageSize,
                 InputImages = new[] { new InputImage(prepared.Data, prepared.MimeType, source) }.Concat(template.InputImages).ToList(),
                 Tags = template.Tags,
+                Options = template.Options,
             };
             return RunAsync(service, request, plan, source, token);
         };

@@ -14,7 +14,7 @@ public class BatchPlanTests
     [Theory]
     [InlineData("empty prompt", null, null, null, null, "GeminiImage.EmptyPrompt")]
     [InlineData("bad ratio", "a fox", "7:3", null, null, "GeminiImage.InvalidAspectRatio")]
-    [InlineData("size on a fixed-size model", "a fox", null, "2K", null, "GeminiImage.InvalidImageSize")]
+    [InlineData("size on a fixed-size model", "a fox", null, "2K", "gemini-2.5-flash-image", "GeminiImage.InvalidImageSize")]
     [InlineData("unknown model", "a fox", null, null, "imagen-9", "GeminiImage.UnknownModel")]
     public void RefusesBadRows(string scenario, string? prompt, string? ratio, string? size, string? model, string errorId)
     {

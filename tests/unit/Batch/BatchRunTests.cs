@@ -84,7 +84,9 @@ public sealed class BatchRunTests : IDisposable
         var usage = new Engine.Pricing.TokenUsage { InputTokens = r1.InputTokens, TextOutputTokens = r1.TextOutputTokens, ImageOutputTokens = r1.ImageOutputTokens, ThinkingTokens = r1.ThinkingTokens };
         var fullPrice = Engine.Pricing.PriceTable.Load().Compute(r1.Model, usage, batch: false);
         Assert.True(r1.CostUsd > 0);
-        Assert.Equal(fullPrice / 2, r1.CostUsd);
+        // Half price, rounded to the micro-dollar like every ledger cost.
+        Assert.Equal(Engine.Pricing.PriceTable.Load().Compute(r1.Model, usage, batch: true), r1.CostUsd);
+        Assert.InRange(r1.CostUsd!.Value, fullPrice!.Value / 2 - 0.000001m, fullPrice.Value / 2 + 0.000001m);
         Assert.Equal(UsageStatus.Failed, ledger.Single(r => r.RowId == "r2").Status);
     }
 }

@@ -58,7 +58,7 @@ internal sealed class EmulatorClient : IDisposable
     /// <summary>The first non-thought inlineData image of a GenerateContentResponse.</summary>
     public static byte[] ImageOf(JsonElement response) =>
         response.GetProperty("candidates")[0].GetProperty("content").GetProperty("parts").EnumerateArray()
-            .First(p => p.TryGetProperty("inlineData", out _)).GetProperty("inlineData").GetProperty("data").GetBytesFromBase64();
+            .First(p => p.TryGetProperty("inlineData", out _) && !p.TryGetProperty("thought", out _)).GetProperty("inlineData").GetProperty("data").GetBytesFromBase64();
 
     public static byte[] SolidPng(int width, int height, Rgb24 colour)
     {

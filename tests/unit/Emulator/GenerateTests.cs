@@ -107,9 +107,13 @@ public class GenerateTests
         var parts = content.GetProperty("parts");
         Assert.True(parts[0].GetProperty("thought").GetBoolean());
         Assert.False(parts[0].TryGetProperty("thoughtSignature", out _));
-        var signatures = parts.EnumerateArray().Skip(1).Select(p => p.GetProperty("thoughtSignature").GetString()!).ToList();
+        // With includeThoughts an interim draft image comes as a thought part too, before the answer.
+        Assert.True(parts[1].GetProperty("thought").GetBoolean());
+        Assert.Equal("image/jpeg", parts[1].GetProperty("inlineData").GetProperty("mimeType").GetString());
+        var answer = parts.EnumerateArray().Where(p => !p.TryGetProperty("thought", out _)).ToList();
+        var signatures = answer.Select(p => p.GetProperty("thoughtSignature").GetString()!).ToList();
         Assert.Equal(2, signatures.Distinct().Count());
-        Assert.Equal("image/jpeg", parts[2].GetProperty("inlineData").GetProperty("mimeType").GetString());
+        Assert.Equal("image/jpeg", answer[1].GetProperty("inlineData").GetProperty("mimeType").GetString());
         using (var image = Image.Load(EmulatorClient.ImageOf(json), out var format))
         {
             Assert.IsType<JpegFormat>(format);
@@ -134,7 +138,8 @@ public class GenerateTests
         var stripped = history.Replace(signatures[0], "").Replace($",\"thoughtSignature\":\"\"", "");
         var rejected = await client.GenerateAsync(stripped, "gemini-3-pro-image");
         Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);
-        Assert.Contains("missing a thought_signature in content position 2, part position 2", await rejected.Content.ReadAsStringAsync());
+        // Parts 1 and 2 are thoughts (text, draft image); the answer text is part 3.
+        Assert.Contains("missing a thought_signature in content position 2, part position 3", await rejected.Content.ReadAsStringAsync());
     }
 
     private static int GenerateTextTokens(string allText) => allText.Length / 4 + 1;

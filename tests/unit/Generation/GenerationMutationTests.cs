@@ -253,7 +253,7 @@ public sealed class GenerationServiceTests : IDisposable
         Assert.True(File.Exists(image.Path));
         Assert.Equal(Out, Path.GetDirectoryName(image.Path));
         Assert.True(image.Width > 0 && image.Height > 0);
-        var expected = PriceTable.FromCatalog().Compute("gemini-2.5-flash-image", outcome.Result.Usage);
+        var expected = PriceTable.FromCatalog().Compute(ModelCatalog.DefaultModelId, outcome.Result.Usage);
         Assert.Equal(expected, image.Cost);
         Assert.Equal(new[] { "campaign" }, image.Tags);
 
@@ -281,13 +281,13 @@ public sealed class GenerationServiceTests : IDisposable
         var full = Service();
         var half = Service(new UsageContext { Cmdlet = "Invoke-GeminiBatch", Operation = UsageOperation.BatchServer, BatchPricing = true, BatchId = "b1" });
         var usage = ImageGenerator.EstimateUsage(Request());
-        Assert.Equal(PriceTable.FromCatalog().Compute("gemini-2.5-flash-image", usage), full.Estimate(Request()));
-        Assert.Equal(PriceTable.FromCatalog().Compute("gemini-2.5-flash-image", usage, batch: true), half.Estimate(Request()));
+        Assert.Equal(PriceTable.FromCatalog().Compute(ModelCatalog.DefaultModelId, usage), full.Estimate(Request()));
+        Assert.Equal(PriceTable.FromCatalog().Compute(ModelCatalog.DefaultModelId, usage, batch: true), half.Estimate(Request()));
         Assert.True(half.Estimate(Request()) < full.Estimate(Request()));
 
         var outcome = await half.RunAsync(Request(), Plan(), null, CancellationToken.None);
         var record = Assert.Single(half.Ledger.Query());
-        Assert.Equal(PriceTable.FromCatalog().Compute("gemini-2.5-flash-image", outcome.Result.Usage, batch: true), record.CostUsd);
+        Assert.Equal(PriceTable.FromCatalog().Compute(ModelCatalog.DefaultModelId, outcome.Result.Usage, batch: true), record.CostUsd);
         Assert.Equal((UsageOperation.BatchServer, "b1"), (record.Operation, record.BatchId));
     }
 
@@ -346,7 +346,8 @@ public sealed class GenerationServiceTests : IDisposable
     [Fact]
     public async Task Spending_near_a_budget_warns_and_still_sends()
     {
-        new BudgetSettings { Daily = 0.045m, WarnAt = 0.5m }.Save(Home);
+        // One 1K image of the default gemini-3.1-flash-image is about $0.067: past half of $0.09, within it.
+        new BudgetSettings { Daily = 0.09m, WarnAt = 0.5m }.Save(Home);
         var service = Service();
         await service.RunAsync(Request(), Plan(), null, CancellationToken.None);
         Assert.Equal(1, _emulator.RequestCount);
@@ -368,9 +369,10 @@ public sealed class GenerationServiceTests : IDisposable
     [Fact]
     public async Task Overridden_prices_are_the_ones_estimated_and_recorded()
     {
-        File.WriteAllText(Path.Combine(Home, PriceTable.FileName), """{"models":{"gemini-2.5-flash-image":{"input":0,"textOutput":0,"imageOutput":1000}}}""");
+        File.WriteAllText(Path.Combine(Home, PriceTable.FileName), """{"models":{"gemini-3.1-flash-image":{"input":0,"textOutput":0,"imageOutput":1000}}}""");
         var service = Service();
-        Assert.Equal(1.29m, service.Estimate(Request()));
+        // 1120 image tokens of a 1K image of the default model at $1,000 per million.
+        Assert.Equal(1.12m, service.Estimate(Request()));
         var outcome = await service.RunAsync(Request(), Plan(), null, CancellationToken.None);
         Assert.Equal(outcome.Result.Usage.ImageOutputTokens * 1000m / 1_000_000m, Assert.Single(service.Ledger.Query()).CostUsd);
     }

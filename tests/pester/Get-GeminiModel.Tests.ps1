@@ -1,0 +1,76 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    $script:Emulator = Start-TestEmulator
+    $script:Key = ConvertTo-SecureString $Emulator.ApiKey -AsPlainText -Force
+}
+AfterAll {
+    Stop-GeminiEmulator
+}
+
+Describe 'Get-GeminiModel (catalog)' {
+    It 'shows each model''s status and dates' {
+        $flash = Get-GeminiModel gemini-3.1-flash-image
+        "$($flash.Status)" | Should -Be 'Stable'
+        $flash.ReleaseDate.ToString('yyyy-MM-dd') | Should -Be '2026-05-28'
+        $old = Get-GeminiModel gemini-2.5-flash-image
+        "$($old.Status)" | Should -Be 'Deprecated'
+        $old.ShutdownDate.ToString('yyyy-MM-dd') | Should -Be '2026-10-02'
+        $old.ShutdownDateIsEarliest | Should -BeTrue
+        $old.Replacement | Should -Be 'gemini-3.1-flash-image'
+        $preview = Get-GeminiModel gemini-3-pro-image-preview
+        "$($preview.Status)" | Should -Be 'ShutDown'
+        $preview.Replacement | Should -Be 'gemini-3-pro-image'
+        (Get-GeminiModel gemini-nano-banana-2.1).Unconfirmed | Should -BeTrue
+    }
+
+    It 'the table shows status and shutdown date within 80 columns' {
+        $text = Get-GeminiModel | Format-Table | Out-String -Width 80
+        $text | Should -Match 'gemini-2\.5-flash-image\s+Deprecated\s+2026-10-02'
+        $text | Should -Match 'gemini-3-pro-image-preview\s+ShutDown\s+2026-06-25'
+        foreach ($line in $text -split "`r?`n") { $line.Length | Should -BeLessOrEqual 80 }
+    }
+
+    It 'a near miss says "did you mean"' {
+        $err = $null
+        Get-GeminiModel gemini-3-pro-imgae -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.ModelNotFound*'
+        $err[0].Exception.Message | Should -Match "Did you mean 'gemini-3-pro-image'"
+    }
+}
+
+Describe 'Get-GeminiModel -Online' {
+    BeforeEach {
+        $Emulator.Reset()
+        $Emulator.ListModelsPageLimit = 0
+    }
+
+    It 'walks every page of GET v1beta/models and marks image models against the catalog' {
+        $Emulator.ListModelsPageLimit = 4
+        $live = Get-GeminiModel -Online -BaseUri $Emulator.BaseUri -ApiKey $Key
+        $requests = @($Emulator.Requests | Where-Object Path -eq '/v1beta/models')
+        $requests.Count | Should -BeGreaterOrEqual 2
+        $live.Count | Should -BeGreaterThan 4
+        ($live.Id | Select-Object -Unique).Count | Should -Be $live.Count
+        $flash = $live | Where-Object Id -eq 'gemini-3.1-flash-image'
+        $flash.IsImageModel | Should -BeTrue
+        $flash.InCatalog | Should -BeTrue
+        "$($flash.CatalogStatus)" | Should -Be 'Stable'
+        $text = $live | Where-Object Id -eq 'gemini-2.5-flash'
+        $text.IsImageModel | Should -BeFalse
+        $text.InCatalog | Should -BeFalse
+        # Shut-down models are not served any more.
+        $live.Id | Should -Not -Contain 'gemini-3-pro-image-preview'
+    }
+
+    It 'says which catalog models the key no longer sees' {
+        $Emulator.RetiredModels = [string[]]@('gemini-3-pro-image')
+        $verbose = Get-GeminiModel -Online -BaseUri $Emulator.BaseUri -ApiKey $Key -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        ($verbose.Message -join "`n") | Should -Match 'gemini-3-pro-image as stable, but the key does not see it'
+    }
+
+    It 'filters by name' {
+        $live = Get-GeminiModel -Online 'gemini-3*image' -BaseUri $Emulator.BaseUri -ApiKey $Key
+        $live.Id | Should -Contain 'gemini-3-pro-image'
+        $live.Id | Should -Not -Contain 'gemini-2.5-flash-image'
+    }
+}
