@@ -205,12 +205,18 @@ Describe 'Untrusted files' {
         Send-GeminiImageChat -Chat $chat 'a lighthouse' | Out-Null
         $file = Join-Path $chatDir 'chat.json'
         Save-GeminiImageChat -Chat $chat -Path $file
-        $json = Get-Content -LiteralPath $file -Raw | ConvertFrom-Json -AsHashtable
+        $saved = Get-Content -LiteralPath $file -Raw
+        $json = $saved | ConvertFrom-Json -AsHashtable
         $json.turns[0].imagePath = $secret
+        $json | ConvertTo-Json -Depth 50 | Set-Content -LiteralPath $file
+        $err = $null
+        Import-GeminiImageChat -Path $file -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.PathOutsideRoot*'
+
+        $json = $saved | ConvertFrom-Json -AsHashtable
         $json.maxRequestBytes = 0
         $json.outputDirectory = $other
         $json | ConvertTo-Json -Depth 50 | Set-Content -LiteralPath $file
-
         $warnings = $null
         $again = Import-GeminiImageChat -Path $file -WarningVariable warnings -WarningAction SilentlyContinue
         $again.MaxRequestBytes | Should -BeGreaterOrEqual 1MB
