@@ -32,7 +32,8 @@ public sealed class ResizeSource : IDisposable
         // A CMYK JPEG is decoded to RGB: its CMYK colour profile no longer describes the pixels, so it must not travel on.
         var icc = image.Metadata.IccProfile?.Header.DataColorSpace;
         if (icc != null && icc != IccColorSpaceType.Rgb && icc != IccColorSpaceType.Gray) image.Metadata.IccProfile = null;
-        return new ResizeSource(path, image, data, frames);
+        // GIF and TIFF decode only their first frame (a bomb guard), so the frames in the file are counted from its structure.
+        return new ResizeSource(path, image, data, Math.Max(frames, ImageFrames.Count(data)));
     }
 
     /// <summary>The file it was read from.</summary>

@@ -17,7 +17,7 @@ public class ImageChatTests : IDisposable
     private ImageChat ChatWithHistory(int megabytes)
     {
         var latest = Path.Combine(_dir, "latest.png");
-        File.WriteAllBytes(latest, new byte[] { 0x89, 0x50, 0x4E, 0x47 });
+        File.Copy(GeminiImage.Tests.Imaging.TestImages.Get("good.png"), latest, overwrite: true);
         var chat = new ImageChat { OutputDirectory = _dir };
         chat.History.Add(new Content { Role = "user", Parts = new List<Part> { Part.FromText("start") } });
         chat.History.Add(new Content { Role = "model", Parts = new List<Part> { Part.FromImage(new byte[megabytes * 1024 * 1024], "image/png") } });
