@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
-using System.Text.Json.Nodes;
 using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Catalog;
 using GeminiImage.Engine.Errors;
@@ -112,10 +111,10 @@ public sealed class SetGeminiModelCommand : PSCmdlet
         if (PassThru && ModelCatalog.Default.TryGet(id, out var model)) WriteObject(model);
     }
 
-    private Dictionary<string, JsonNode?> Members(string id)
+    private Dictionary<string, object?> Members(string id)
     {
         var bound = MyInvocation.BoundParameters;
-        var members = new Dictionary<string, JsonNode?>();
+        var members = new Dictionary<string, object?>();
         if (SameAs != null) members["sameAs"] = ModelCatalog.StripPrefix(SameAs);
         else if (!ModelCatalog.Embedded.TryGet(id, out _) && !ModelCatalogOverride.Ids().Contains(id, StringComparer.OrdinalIgnoreCase) && AspectRatio == null)
             throw new GeminiArgumentException("GeminiImage.InvalidModelCatalog", $"'{id}' is a new model: give -SameAs <known model> (then change what differs), or its full shape (-AspectRatio, -ImageSize, -ImageTokens, -MaxInputImages and prices).");
@@ -125,17 +124,17 @@ public sealed class SetGeminiModelCommand : PSCmdlet
         if (ShutdownDate is { } shutdown) members["shutdownDate"] = shutdown.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         if (bound.ContainsKey(nameof(ShutdownDateIsEarliest)) || ShutdownDate != null) members["shutdownDateKind"] = ShutdownDateIsEarliest ? "earliest" : "announced";
         if (Replacement != null) members["replacement"] = ModelCatalog.StripPrefix(Replacement);
-        if (AspectRatio != null) members["aspectRatios"] = Object(AspectRatio, v => JsonValue.Create(Convert.ToString(v, CultureInfo.InvariantCulture)));
-        if (ImageSize != null) members["imageSizes"] = Object(ImageSize, v => JsonValue.Create(Convert.ToDouble(v, CultureInfo.InvariantCulture)));
-        if (ImageTokens != null) members["imageTokens"] = Object(ImageTokens, v => JsonValue.Create(Convert.ToInt32(v, CultureInfo.InvariantCulture)));
+        if (AspectRatio != null) members["aspectRatios"] = Object(AspectRatio, v => Convert.ToString(v, CultureInfo.InvariantCulture));
+        if (ImageSize != null) members["imageSizes"] = Object(ImageSize, v => Convert.ToDouble(v, CultureInfo.InvariantCulture));
+        if (ImageTokens != null) members["imageTokens"] = Object(ImageTokens, v => Convert.ToInt32(v, CultureInfo.InvariantCulture));
         if (bound.ContainsKey(nameof(MaxInputImages))) members["maxInputImages"] = MaxInputImages;
-        if (ThinkingLevel != null) members["thinkingLevels"] = new JsonArray(ThinkingLevel.Select(l => (JsonNode?)JsonValue.Create(l.ToUpperInvariant())).ToArray());
-        if (SearchType != null) members["searchTypes"] = new JsonArray(SearchType.Select(t => (JsonNode?)JsonValue.Create(t.ToLowerInvariant())).ToArray());
+        if (ThinkingLevel != null) members["thinkingLevels"] = ThinkingLevel.Select(l => l.ToUpperInvariant()).ToArray();
+        if (SearchType != null) members["searchTypes"] = SearchType.Select(t => t.ToLowerInvariant()).ToArray();
         if (InputPrice != null || TextOutputPrice != null || ImageOutputPrice != null || SearchPricePer1000 != null)
         {
             // Prices are one member: start from what the model has now, change what was given.
             var current = ModelCatalog.Default.TryGet(SameAs ?? id, out var known) ? known.Prices : null;
-            var prices = new JsonObject
+            var prices = new Dictionary<string, object?>
             {
                 ["input"] = InputPrice ?? current?.Input,
                 ["textOutput"] = TextOutputPrice ?? current?.TextOutput,
@@ -148,9 +147,9 @@ public sealed class SetGeminiModelCommand : PSCmdlet
         return members;
     }
 
-    private static JsonObject Object(Hashtable table, Func<object?, JsonNode?> value)
+    private static Dictionary<string, object?> Object(Hashtable table, Func<object?, object?> value)
     {
-        var result = new JsonObject();
+        var result = new Dictionary<string, object?>();
         foreach (DictionaryEntry e in table) result[Convert.ToString(e.Key, CultureInfo.InvariantCulture)!] = value(e.Value is PSObject p ? p.BaseObject : e.Value);
         return result;
     }

@@ -20,6 +20,10 @@ public static class ModelCatalogOverride
     /// The file's text with <paramref name="members"/> set on the entry <paramref name="id"/> (created when missing; a null
     /// value removes a member). Throws <c>GeminiImage.InvalidModelCatalog</c> when the result would not load.
     /// </summary>
+    /// <summary>As <see cref="PlanSet(string, IReadOnlyDictionary{string, JsonNode?}, string?)"/>, from plain values (strings, numbers, arrays, dictionaries), so callers need no JSON types.</summary>
+    public static string PlanSet(string id, IReadOnlyDictionary<string, object?> members, string? path = null) =>
+        PlanSet(id, members.ToDictionary(m => m.Key, m => m.Value == null ? null : System.Text.Json.JsonSerializer.SerializeToNode(m.Value, m.Value.GetType())), path);
+
     public static string PlanSet(string id, IReadOnlyDictionary<string, JsonNode?> members, string? path = null)
     {
         var (document, models) = Read(path);
