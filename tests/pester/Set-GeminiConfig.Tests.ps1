@@ -29,7 +29,7 @@ Describe 'Gateways' {
         $image = New-GeminiImage 'a kite over a gateway' -OutputDirectory $out -MaxRetries 0
         $image.Path | Should -Exist
         $request = @($emulator.Requests)[-1]
-        $request.Path | Should -Be '/gw/v1beta/models/gemini-2.5-flash-image:generateContent'
+        $request.Path | Should -Be '/gw/v1beta/models/gemini-3.1-flash-image:generateContent'
         $request.AuthStyle | Should -Be 'Bearer'
         $request.ApiKeyValid | Should -BeTrue
     }
@@ -67,7 +67,7 @@ Describe 'Gateways' {
         $emulator = Start-GeminiEmulator -PathPrefix /p
         $err = $null
         New-GeminiImage 'v1alpha please' -ApiVersion v1alpha -Header @{ 'X-Team' = 'design' } -OutputDirectory (New-TestFolder 'ver') -MaxRetries 0 -ErrorVariable err -ErrorAction SilentlyContinue
-        @($emulator.Requests)[-1].Path | Should -Be '/p/v1alpha/models/gemini-2.5-flash-image:generateContent'
+        @($emulator.Requests)[-1].Path | Should -Be '/p/v1alpha/models/gemini-3.1-flash-image:generateContent'
         @($emulator.Requests)[-1].HeaderNames | Should -Contain 'X-Team'
         (Get-GeminiConfig).ApiVersion | Should -Be 'v1beta'
     }
@@ -181,7 +181,7 @@ Describe 'Proxies' {
         $script:Explicit = [RecordingProxy]::new($true)
         $script:FromEnv = [RecordingProxy]::new($false)
         $script:Emu = Start-GeminiEmulator
-        $script:Target = $Emu.BaseUri.AbsoluteUri + 'v1beta/models/gemini-2.5-flash-image:generateContent'
+        $script:Target = $Emu.BaseUri.AbsoluteUri + 'v1beta/models/gemini-3.1-flash-image:generateContent'
     }
     AfterEach {
         $Explicit.Dispose(); $FromEnv.Dispose()
@@ -337,7 +337,7 @@ Describe 'Vertex AI' {
         @($Vx.Requests | Where-Object Path -eq '/token').Count | Should -Be 1
         $calls = @($Vx.Requests | Where-Object Path -ne '/token')
         $calls.Count | Should -Be 3
-        $calls[0].Path | Should -Be '/v1/projects/my-proj/locations/global/publishers/google/models/gemini-2.5-flash-image:generateContent'
+        $calls[0].Path | Should -Be '/v1/projects/my-proj/locations/global/publishers/google/models/gemini-3.1-flash-image:generateContent'
         $calls | ForEach-Object { $_.AuthStyle | Should -Be 'Bearer'; $_.ApiKeyValid | Should -BeTrue }
     }
 
@@ -365,7 +365,7 @@ Describe 'Vertex AI' {
 
         $key = ConvertTo-SecureString $Vx.ApiKey -AsPlainText -Force
         (New-GeminiImage 'express' -ApiKey $key -OutputDirectory (New-TestFolder 'express') -MaxRetries 0).Path | Should -Exist
-        @($Vx.Requests)[-1].Path | Should -Be '/v1/publishers/google/models/gemini-2.5-flash-image:generateContent'
+        @($Vx.Requests)[-1].Path | Should -Be '/v1/publishers/google/models/gemini-3.1-flash-image:generateContent'
         @($Vx.Requests)[-1].AuthStyle | Should -Be 'Header'
     }
 
