@@ -355,6 +355,23 @@ Describe 'Vertex AI' {
         @($Vx.Requests | Where-Object StatusCode -eq 401).Count | Should -Be 0
     }
 
+    It 'fetches the token through the same proxy as the calls' {
+        if (-not ('RecordingProxy' -as [type])) {
+            Add-Type -Path (Join-Path $RepoRoot 'tests/fixtures/RecordingProxy/RecordingProxy.cs')
+        }
+        $proxy = [RecordingProxy]::new($false)
+        try {
+            $sa = New-ServiceAccountKey $Vx $KeyDir
+            Set-GeminiConfig -Backend Vertex -BaseUri $Vx.BaseUri -CredentialFile $sa.Path -Proxy $proxy.Uri
+            (New-GeminiImage 'behind the proxy' -OutputDirectory (New-TestFolder 'vxproxy') -MaxRetries 0).Path | Should -Exist
+            $targets = @($proxy.Targets)
+            $targets | Should -Contain $Vx.TokenUri.AbsoluteUri
+            @($targets | Where-Object { $_ -like '*:generateContent' }).Count | Should -Be 1
+            @($Vx.Requests | Where-Object Path -eq '/token').Count | Should -Be 1
+        }
+        finally { $proxy.Dispose() }
+    }
+
     It 'uses application default credentials and an express-mode key' {
         $sa = New-ServiceAccountKey $Vx $KeyDir
         $env:GOOGLE_APPLICATION_CREDENTIALS = $sa.Path

@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
+using System.Net;
 using System.Net.Http;
 using System.Text.Json;
 using System.Threading;
@@ -8,6 +10,7 @@ using System.Threading.Tasks;
 using GeminiImage.Engine.Errors;
 using Google.Apis.Auth.OAuth2;
 using Google.Apis.Auth.OAuth2.Responses;
+using Google.Apis.Http;
 
 namespace GeminiImage.Engine.Api;
 
@@ -21,11 +24,38 @@ public sealed class GoogleTokenAuth : RequestAuth
     private readonly ITokenAccess _credential;
     private readonly string _what;
 
-    private GoogleTokenAuth(ITokenAccess credential, string what, string? projectId)
+    private readonly GoogleCredential _scoped;
+    private readonly ConcurrentDictionary<string, GoogleTokenAuth> _routes = new();
+
+    private GoogleTokenAuth(GoogleCredential credential, string what, string? projectId)
     {
+        _scoped = credential;
         _credential = credential;
         _what = what;
         ProjectId = projectId;
+    }
+
+    private GoogleTokenAuth(GoogleTokenAuth template, ITokenAccess credential)
+    {
+        _scoped = template._scoped;
+        _credential = credential;
+        _what = template._what;
+        ProjectId = template.ProjectId;
+    }
+
+    /// <summary>
+    /// The same credentials with token requests sent the way API calls go: through <paramref name="proxy"/>, or around
+    /// every proxy when <paramref name="direct"/> (NO_PROXY). Null and false: the system's settings, as Google.Apis.Auth does.
+    /// </summary>
+    /// <remarks>Each route keeps its own credential (and so its token) for the life of these credentials.</remarks>
+    public GoogleTokenAuth Through(IWebProxy? proxy, bool direct)
+    {
+        if (proxy == null && !direct) return this;
+        var address = (proxy as WebProxy)?.Address?.AbsoluteUri ?? proxy?.GetType().FullName ?? "direct";
+        var user = (proxy?.Credentials as NetworkCredential)?.UserName;
+        // A WebProxy without an address bypasses every host: a direct connection.
+        return _routes.GetOrAdd($"{address}|{user}", _ =>
+            new GoogleTokenAuth(this, _scoped.CreateWithHttpClientFactory(HttpClientFactory.ForProxy(proxy ?? new WebProxy()))));
     }
 
     /// <summary>The project the key file belongs to (project_id), used when no project is set.</summary>

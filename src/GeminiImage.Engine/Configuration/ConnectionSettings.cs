@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Net;
 using GeminiImage.Engine.Api;
 using GeminiImage.Engine.Errors;
 
@@ -154,7 +155,7 @@ public sealed class ConnectionSettings
     /// application default credentials. A project comes from the settings or the credentials; without one (and without
     /// an express key) nothing is sent.
     /// </summary>
-    private RequestAuth? CreateAuth()
+    private RequestAuth? CreateAuth(IWebProxy? proxy)
     {
         if (Backend != GeminiBackend.Vertex) return null;
         GoogleTokenAuth auth;
@@ -170,16 +171,17 @@ public sealed class ConnectionSettings
         if (Project == null)
             throw new GeminiArgumentException("GeminiImage.VertexProjectRequired",
                 "A Vertex AI call needs a Google Cloud project: set -Project (or use a key file with a project_id), or an express-mode API key.");
-        return auth;
+        // Token requests take the API calls' route: a company proxy that is the only way out carries both.
+        return auth.Through(proxy, ProxyChoice.Direct);
     }
 
     /// <summary>The name results and ledger records carry as their Endpoint.</summary>
     public string Name => ProfileName ?? "default";
 
-    /// <summary>Copies the connection into client options (the credentials included).</summary>
+    /// <summary>Copies the connection into client options (the credentials included); set <c>options.Proxy</c> first.</summary>
     public void ApplyTo(GeminiClientOptions options)
     {
-        options.Auth = CreateAuth();
+        options.Auth = CreateAuth(options.Proxy);
         options.Name = Name;
         options.BaseUri = BaseUri;
         options.ApiKey = ApiKey;
