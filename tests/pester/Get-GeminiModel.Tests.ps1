@@ -30,6 +30,19 @@ Describe 'Get-GeminiModel (catalog)' {
         foreach ($line in $text -split "`r?`n") { $line.Length | Should -BeLessOrEqual 80 }
     }
 
+    It 'takes the Model property of piped objects: Get-GeminiConfig | Get-GeminiModel shows the configured model' {
+        try {
+            Set-GeminiConfig -Model gemini-3-pro-image
+            $err = $null
+            $model = Get-GeminiConfig | Get-GeminiModel -ErrorVariable err
+            $err | Should -BeNullOrEmpty
+            $model.Id | Should -Be 'gemini-3-pro-image'
+        }
+        finally { Set-GeminiConfig -Reset }
+        # A model object pipes too (by its Id).
+        (Get-GeminiModel gemini-2.5-flash-image | Get-GeminiModel).Id | Should -Be 'gemini-2.5-flash-image'
+    }
+
     It 'a near miss says "did you mean"' {
         $err = $null
         Get-GeminiModel gemini-3-pro-imgae -ErrorVariable err -ErrorAction SilentlyContinue

@@ -101,6 +101,20 @@ Describe 'Get-GeminiUsage' {
         (Get-Content -LiteralPath $csv -Raw) | Should -Not -Match 'System\.Collections'
     }
 
+    It 'pipes into the image cmdlets by Path, and sums by Cost like image results' {
+        # Records of calls that saved a file (with -NoPromptLogging the ledger keeps only the folder).
+        $records = Get-GeminiUsage | Where-Object { $_.Path -and $_.Prompt }
+        @($records).Count | Should -Be 3
+        $err = $null
+        $info = $records | Get-GeminiImageInfo -ErrorVariable err
+        $err | Should -BeNullOrEmpty
+        @($info.Path) | Should -Be @($records.OutputPath)
+        $sum = (Get-GeminiUsage | Measure-Object Cost -Sum).Sum
+        $sum | Should -BeGreaterThan 0
+        $sum | Should -Be ((Get-GeminiUsage).CostUsd | Measure-Object -Sum).Sum
+        (Get-GeminiCost).Cost | Should -Be (Get-GeminiCost).CostUsd
+    }
+
     It 'shows time, model, status, images, cost and the start of the prompt in its table view' {
         $text = Get-GeminiUsage | Out-String -Width 200
         $text | Should -Match 'Time\s+Model\s+Status\s+Images\s+Cost\s+Prompt'

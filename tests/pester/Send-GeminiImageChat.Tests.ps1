@@ -47,6 +47,37 @@ Describe 'Image chat' {
         $Emulator.Requests[1].InputImageCount | Should -Be 1
     }
 
+    It 'pipes: image results into Start-GeminiImageChat (keeping their model), a chat into Send, a file name into Import' {
+        $start = New-GeminiImage 'a red bicycle' -Model gemini-3-pro-image -OutputDirectory $Out
+        $err = $null
+        $chat = $start | Start-GeminiImageChat -OutputDirectory $Out -ErrorVariable err
+        $err | Should -BeNullOrEmpty
+        $chat.PendingImages.Count | Should -Be 1
+        $chat.Model | Should -Be 'gemini-3-pro-image'
+        $turn = $chat | Send-GeminiImageChat 'make it blue'
+        $turn.Path | Should -Exist
+        $Emulator.Requests[1].InputImageCount | Should -Be 1
+        $file = Join-Path $Out 'piped.json'
+        Save-GeminiImageChat -Chat $chat -Path $file
+        (Get-Item -LiteralPath $file | Import-GeminiImageChat).Turns.Count | Should -Be 1
+        ($file | Import-GeminiImageChat).Turns.Count | Should -Be 1
+    }
+
+    It 'refuses a JSON file that is not a chat with GeminiImage.InvalidChatFile' -TestCases @(
+        @{ Json = '{"a":1}' }
+        @{ Json = '[1,2]' }
+        @{ Json = '"text"' }
+    ) {
+        $file = Join-Path $Out 'other.json'
+        Set-Content -LiteralPath $file -Value $Json
+        $err = $null
+        $chat = Import-GeminiImageChat -Path $file -ErrorVariable err -ErrorAction SilentlyContinue
+        $chat | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.InvalidChatFile*'
+        "$($err[0].CategoryInfo.Category)" | Should -Be 'InvalidData'
+        $err[0].TargetObject | Should -Be $file
+    }
+
     It 'saves and imports a chat that goes on where it stopped' {
         $chat = Start-GeminiImageChat -Model gemini-3-pro-image -OutputDirectory $Out
         Send-GeminiImageChat -Chat $chat 'a lighthouse' | Out-Null

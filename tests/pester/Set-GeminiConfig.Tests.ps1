@@ -161,6 +161,18 @@ function Get-Secret {
         { Set-GeminiConfig -Profile 'bad name!' } | Should -Throw -ErrorId 'GeminiImage.InvalidProfileName*'
         Join-Path $env:GEMINI_IMAGE_HOME 'profiles.json' | Get-Content -Raw -ErrorAction SilentlyContinue | Should -Not -Match 'AIzaNOPE'
     }
+
+    It 'refuses a base URI that is not an absolute http(s) address, when set and when passed, before sending' {
+        $err = { Set-GeminiConfig -BaseUri 'not a uri' } | Should -Throw -ErrorId 'GeminiImage.InvalidBaseUri*' -PassThru
+        "$($err.CategoryInfo.Category)" | Should -Be 'InvalidArgument'
+        "$($err.TargetObject)" | Should -Be 'not a uri'
+        (Get-GeminiConfig).BaseUri.IsAbsoluteUri | Should -BeTrue -Because 'the refused value is not kept'
+        { Set-GeminiConfig -Profile p1 -BaseUri 'ftp://files.example/' } | Should -Throw -ErrorId 'GeminiImage.InvalidBaseUri*'
+        $out = New-TestFolder 'baseuri'
+        $err = $null
+        { New-GeminiImage 'x' -BaseUri 'relative/path' -OutputDirectory $out } | Should -Throw -ErrorId 'GeminiImage.InvalidBaseUri*'
+        @(Get-ChildItem -LiteralPath $out).Count | Should -Be 0
+    }
 }
 
 Describe 'Proxies' {

@@ -98,6 +98,17 @@ Describe 'Start-GeminiFolderWatch' {
         Join-Path $f.In 'processed/good.png' | Should -Exist
     }
 
+    It 'results pipe into Resize-GeminiImage by their Path (the edited image)' {
+        $f = New-WatchFolders
+        Add-Image $f.In 'good.png'
+        $err = $null
+        $resized = Start-GeminiFolderWatch -Path $f.In -Prompt 'x' -OutputDirectory $f.Out -LogDirectory $f.Log -Once @Fast |
+            Resize-GeminiImage -Width 100 -ErrorVariable err
+        $err | Should -BeNullOrEmpty
+        $resized.Path | Should -Be (Join-Path $f.Out 'good-edited-100w.png')
+        $resized.Path | Should -Exist
+    }
+
     It 'moves a corrupt file to the failed folder with its error text, as a non-terminating error' {
         $f = New-WatchFolders
         Add-Image $f.In 'truncated.png'; Add-Image $f.In 'good.webp'

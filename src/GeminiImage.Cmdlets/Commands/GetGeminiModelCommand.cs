@@ -18,7 +18,7 @@ public sealed class GetGeminiModelCommand : GeminiApiCmdlet
     private const string CatalogSet = "Catalog";
     private const string OnlineSet = "Online";
 
-    [Parameter(Position = 0, ValueFromPipeline = true)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Id", "Model")]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(ModelCompleter))]

@@ -12,7 +12,7 @@ namespace GeminiImage.Cmdlets.Commands;
 [OutputType(typeof(ImageChat))]
 public sealed class ImportGeminiImageChatCommand : PSCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("PSPath", "LP", "FullName", "LiteralPath")]
     public string Path { get; set; } = "";
 

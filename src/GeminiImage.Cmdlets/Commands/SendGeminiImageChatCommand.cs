@@ -15,7 +15,7 @@ public sealed class SendGeminiImageChatCommand : GeminiPromptCmdlet
 {
     private GenerationService? _service;
 
-    [Parameter(Mandatory = true)]
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [ValidateNotNull]
     public ImageChat Chat { get; set; } = null!;
 

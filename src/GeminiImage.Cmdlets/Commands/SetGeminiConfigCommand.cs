@@ -146,7 +146,7 @@ public sealed class SetGeminiConfigCommand : PSCmdlet
         }
         catch (GeminiImage.Engine.Errors.GeminiImageException ex)
         {
-            ThrowTerminatingError(ErrorRecords.From(ex, Profile));
+            ThrowTerminatingError(ErrorRecords.From(ex, ex.ErrorId == "GeminiImage.InvalidBaseUri" ? BaseUri : Profile));
         }
         if (ApiKey != null && Profile == null) config.ApiKey = GeminiApiCmdlet.Plain(ApiKey);
         if (!string.IsNullOrWhiteSpace(Model)) config.Model = Model;
@@ -178,7 +178,7 @@ public sealed class SetGeminiConfigCommand : PSCmdlet
     private void SetConnection(ConnectionProfile layer)
     {
         var bound = MyInvocation.BoundParameters;
-        if (BaseUri != null) layer.BaseUri = BaseUri;
+        if (BaseUri != null) layer.BaseUri = GeminiImage.Engine.Api.ApiEndpoint.CheckBaseUri(BaseUri);
         if (Proxy != null) layer.Proxy = Proxy;
         if (AuthStyle != null) layer.AuthStyle = EnumParameter.Parse<GeminiImage.Engine.Api.AuthStyle>(AuthStyle);
         if (ApiVersion != null) layer.ApiVersion = Text.NullIfBlank(ApiVersion);

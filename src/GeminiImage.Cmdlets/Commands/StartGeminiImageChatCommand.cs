@@ -14,11 +14,12 @@ namespace GeminiImage.Cmdlets.Commands;
 public sealed class StartGeminiImageChatCommand : PSCmdlet
 {
     /// <summary>Images to start from; they go with the first prompt.</summary>
-    [Parameter(Position = 0)]
-    [Alias("Path")]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Path", "FullName")]
     public string[]? Image { get; set; }
 
-    [Parameter]
+    /// <summary>Default: the model of the last piped image result, else Set-GeminiConfig's.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ModelCompleter))]
     public string? Model { get; set; }
 
@@ -33,6 +34,14 @@ public sealed class StartGeminiImageChatCommand : PSCmdlet
     [Parameter]
     public string? OutputDirectory { get; set; }
 
+    // Piped images (New-GeminiImage | Start-GeminiImageChat) all go with the first prompt.
+    private readonly System.Collections.Generic.List<string> _images = new();
+
+    protected override void ProcessRecord()
+    {
+        if (Image != null) _images.AddRange(Image);
+    }
+
     protected override void EndProcessing()
     {
         var model = ModelCatalog.Default.Get(SettingsResolver.ResolveModel(Model));
@@ -45,13 +54,13 @@ public sealed class StartGeminiImageChatCommand : PSCmdlet
         };
         try
         {
-            chat.PendingImages.AddRange(InputImages.Load(this, Image).Select(InputImageState.From));
+            chat.PendingImages.AddRange(InputImages.Load(this, _images.ToArray()).Select(InputImageState.From));
             // Check ratio, size and image count now rather than at the first paid turn.
             chat.NextRequest("check", null, null, System.Array.Empty<Engine.Generation.InputImage>(), out _).Validate();
         }
         catch (GeminiImageException ex)
         {
-            ThrowTerminatingError(ErrorRecords.From(ex, Image));
+            ThrowTerminatingError(ErrorRecords.From(ex, _images.ToArray()));
         }
         WriteObject(chat);
     }

@@ -28,12 +28,16 @@ public sealed class GeminiUsageView
     public int ThinkingTokens { get; private set; }
     /// <summary>USD; null when the model's prices were unknown.</summary>
     public decimal? CostUsd { get; private set; }
+    /// <summary><see cref="CostUsd"/> under the name image results use, so <c>Measure-Object Cost -Sum</c> works on both.</summary>
+    public decimal? Cost => CostUsd;
     public decimal? SavedCostUsd { get; private set; }
     /// <summary>The record's tags joined with commas ("" when untagged).</summary>
     public string Tags { get; private set; } = "";
     public string? BatchId { get; private set; }
     public string? RowId { get; private set; }
     public string? OutputPath { get; private set; }
+    /// <summary><see cref="OutputPath"/> as <c>Path</c>, so records pipe into Get-GeminiImageInfo and Resize-GeminiImage.</summary>
+    public string? Path => OutputPath;
     /// <summary>The prompt, or null when it was sent with -NoPromptLogging.</summary>
     public string? Prompt { get; private set; }
     public string? MachineName { get; private set; }
@@ -86,6 +90,8 @@ public sealed class GeminiCostView
     public long OutputTokens { get; private set; }
     public long ThinkingTokens { get; private set; }
     public decimal CostUsd { get; private set; }
+    /// <summary><see cref="CostUsd"/> under the name image results use.</summary>
+    public decimal Cost => CostUsd;
     public decimal SavedCostUsd { get; private set; }
     /// <summary>Cost divided by images; null when the group made no image.</summary>
     public decimal? AverageCostPerImage { get; private set; }

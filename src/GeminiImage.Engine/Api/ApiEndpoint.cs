@@ -20,6 +20,7 @@ public sealed class ApiEndpoint
         Backend = backend;
         Project = string.IsNullOrWhiteSpace(project) ? null : project!.Trim();
         Location = string.IsNullOrWhiteSpace(location) ? "global" : location!.Trim();
+        CheckBaseUri(baseUri);
         var path = baseUri.AbsolutePath.TrimEnd('/');
         var last = path.Substring(path.LastIndexOf('/') + 1);
         string? baseVersion = null;
@@ -32,6 +33,15 @@ public sealed class ApiEndpoint
         if (!string.IsNullOrWhiteSpace(apiVersion) && !s_version.IsMatch(apiVersion!.Trim()))
             throw new GeminiArgumentException("GeminiImage.InvalidApiVersion", $"'{apiVersion}' is not an API version; use one such as v1beta, v1 or v1beta1.");
         Version = !string.IsNullOrWhiteSpace(apiVersion) ? apiVersion!.Trim() : baseVersion ?? (backend == GeminiBackend.Vertex ? "v1" : "v1beta");
+    }
+
+    /// <summary>Throws <c>GeminiImage.InvalidBaseUri</c> unless <paramref name="baseUri"/> is an absolute http or https address.</summary>
+    public static Uri CheckBaseUri(Uri baseUri)
+    {
+        if (!baseUri.IsAbsoluteUri || (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
+            throw new GeminiArgumentException("GeminiImage.InvalidBaseUri",
+                $"'{baseUri.OriginalString}' is not a service address; give an absolute http or https address such as https://generativelanguage.googleapis.com or http://127.0.0.1:8080.");
+        return baseUri;
     }
 
     /// <summary>The Google host for a Vertex AI location: global, the us/eu multi-regions, or a region.</summary>

@@ -121,8 +121,23 @@ public sealed class ImageChat
 
     public string ToJson() => JsonSerializer.Serialize(this, s_options);
 
-    public static ImageChat FromJson(string json) =>
-        JsonSerializer.Deserialize<ImageChat>(json, s_options) ?? throw new InvalidDataException("The file does not hold a chat.");
+    /// <summary>Reads a chat; throws <see cref="InvalidDataException"/> unless the JSON is an object with a chat's id, model and turns.</summary>
+    public static ImageChat FromJson(string json)
+    {
+        // Any JSON object would otherwise deserialize to an empty chat with a fresh id.
+        using (var document = JsonDocument.Parse(json))
+        {
+            var root = document.RootElement;
+            var missing = root.ValueKind != JsonValueKind.Object
+                ? s_requiredProperties
+                : s_requiredProperties.Where(name => !root.EnumerateObject().Any(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))).ToArray();
+            if (missing.Length > 0)
+                throw new InvalidDataException($"The file does not hold a chat written by Save-GeminiImageChat: it has no {string.Join(", ", missing)}.");
+        }
+        return JsonSerializer.Deserialize<ImageChat>(json, s_options) ?? throw new InvalidDataException("The file does not hold a chat.");
+    }
+
+    private static readonly string[] s_requiredProperties = { "id", "model", "turns" };
 
     /// <summary>
     /// Reads a chat file as untrusted input: size-capped, the request limit clamped, and the output folder kept only

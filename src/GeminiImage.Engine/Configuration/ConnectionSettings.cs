@@ -76,7 +76,7 @@ public sealed class ConnectionSettings
 
         s.Backend = PickValue(nameof(Backend), l => l.Backend) ?? GeminiBackend.Developer;
         s.Location = Pick(nameof(Location), l => l.Location);
-        s.BaseUri = Pick(nameof(BaseUri), l => l.BaseUri) ?? (s.Backend == GeminiBackend.Vertex ? ApiEndpoint.VertexHost(s.Location) : GeminiClientOptions.GoogleBaseUri);
+        s.BaseUri = ApiEndpoint.CheckBaseUri(Pick(nameof(BaseUri), l => l.BaseUri) ?? (s.Backend == GeminiBackend.Vertex ? ApiEndpoint.VertexHost(s.Location) : GeminiClientOptions.GoogleBaseUri));
         s.AuthStyle = PickValue(nameof(AuthStyle), l => l.AuthStyle) ?? AuthStyle.Header;
         s.ApiVersion = Pick(nameof(ApiVersion), l => l.ApiVersion);
         s.Headers = Pick(nameof(Headers), l => l.Headers) ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);

@@ -28,6 +28,8 @@ public sealed class FolderWatchResult
     public string? MovedTo { get; set; }
     /// <summary>The edited image.</summary>
     public string? OutputPath { get; set; }
+    /// <summary>The edited image, as <see cref="OutputPath"/>: one name for a file across the module, so results pipe into the image cmdlets.</summary>
+    public string? Path => OutputPath;
     public IReadOnlyList<GeminiImageResult> Images { get; set; } = Array.Empty<GeminiImageResult>();
     public decimal? Cost { get; set; }
     public TimeSpan Duration { get; set; }
