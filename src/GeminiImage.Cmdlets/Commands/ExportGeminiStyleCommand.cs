@@ -54,7 +54,11 @@ public sealed class ExportGeminiStyleCommand : PSCmdlet
                     var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
                     var matches = all.Where(s => pattern.IsMatch(s.Name)).ToList();
                     if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
-                        throw new GeminiStyleException(GeminiStyleException.NotFoundId, $"There is no style named '{name}'.");
+                    {
+                        // The name is the input at fault, not the file; nothing is written.
+                        WriteError(ErrorRecords.From(new GeminiStyleException(GeminiStyleException.NotFoundId, $"There is no style named '{name}'."), name));
+                        return;
+                    }
                     styles.AddRange(matches.Where(m => !styles.Any(s => s.Name == m.Name)));
                 }
             }

@@ -58,9 +58,10 @@ public sealed class GeminiStyle
         if (Template.IndexOf(Placeholder, StringComparison.Ordinal) < 0)
             throw Invalid($"The template of style '{Name}' has no {Placeholder} placeholder; add {Placeholder} where the prompt goes, e.g. 'Watercolour painting of {Placeholder}'.");
         var catalog = ModelCatalog.Default;
-        if (AspectRatio != null && !Contains(catalog.AllAspectRatios, AspectRatio))
+        // Blank means "not set" (Set-GeminiStyle -AspectRatio '' clears a default; Normalize makes it null when saved).
+        if (!string.IsNullOrWhiteSpace(AspectRatio) && !Contains(catalog.AllAspectRatios, AspectRatio!))
             throw Invalid($"Style '{Name}': aspect ratio '{AspectRatio}' is not supported by any model. Supported: {string.Join(", ", catalog.AllAspectRatios)}.");
-        if (ImageSize != null && !Contains(catalog.AllImageSizes, ImageSize))
+        if (!string.IsNullOrWhiteSpace(ImageSize) && !Contains(catalog.AllImageSizes, ImageSize!))
             throw Invalid($"Style '{Name}': image size '{ImageSize}' is not supported by any model. Supported: {string.Join(", ", catalog.AllImageSizes)}.");
         if (Temperature is < 0 or > 2)
             throw Invalid($"Style '{Name}': temperature must be between 0 and 2.");

@@ -31,6 +31,8 @@ public sealed class StyleFile
     };
 
     public int Version { get; set; } = CurrentVersion;
+    /// <summary>Required: JSON without a "styles" list is some other file, not an empty style file.</summary>
+    [JsonRequired]
     public List<GeminiStyle> Styles { get; set; } = new();
 
     /// <summary>Parses and validates a document; every style must be valid and names unique (case-insensitive).</summary>
