@@ -1,0 +1,187 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    . (Join-Path $PSScriptRoot 'HelpExamples.ps1')
+    $script:OldHome = $env:GEMINI_IMAGE_HOME
+    $env:GEMINI_IMAGE_HOME = New-TestFolder 'start-emulator-home'
+    $script:SavedTemp = $env:TEMP
+}
+AfterAll {
+    Stop-GeminiEmulator
+    Set-GeminiConfig -Reset
+    $env:TEMP = $script:SavedTemp
+    $env:GEMINI_IMAGE_HOME = $script:OldHome
+}
+
+# Each test starts its own emulator: starting one is what this file tests (and a start replaces the previous one).
+Describe 'Start-GeminiEmulator' {
+    BeforeEach {
+        Set-GeminiConfig -Reset
+        $script:Work = New-TestFolder 'start-emulator'
+    }
+    AfterEach { Stop-GeminiEmulator }
+
+    It 'returns the running emulator and points the session at it, with a key and a control token of its own' {
+        $verbose = $null
+        $emulator = Start-GeminiEmulator -Verbose 4>&1 | Tee-Object -Variable all | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        $verbose = @($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+        @($emulator).Count | Should -Be 1
+        $emulator.GetType().FullName | Should -Be 'GeminiImage.Emulator.GeminiEmulator'
+        $emulator.BaseUri.AbsoluteUri | Should -Match '^http://127\.0\.0\.1:\d+/$'
+        $emulator.ApiKey | Should -Not -BeNullOrEmpty
+        $emulator.ControlToken | Should -Not -BeNullOrEmpty
+        $emulator.ControlToken | Should -Not -Be $emulator.ApiKey
+        $emulator.RequestCount | Should -Be 0
+        "$verbose" | Should -BeLike "*$($emulator.BaseUri)*Stop-GeminiEmulator*"
+
+        $config = Get-GeminiConfig
+        $config.BaseUri | Should -Be $emulator.BaseUri
+        $config.ApiKey | Should -Be ('****' + $emulator.ApiKey.Substring($emulator.ApiKey.Length - 4))
+        $image = New-GeminiImage 'a lighthouse' -OutputDirectory $Work
+        $image.Path | Should -Exist
+        $emulator.RequestCount | Should -Be 1
+        $emulator.Requests[0].Prompt | Should -Be 'a lighthouse'
+    }
+
+    It 'makes a new key and token for every instance, and a new start replaces the previous emulator' {
+        $first = Start-GeminiEmulator
+        $second = Start-GeminiEmulator
+        $second.ApiKey | Should -Not -Be $first.ApiKey
+        $second.ControlToken | Should -Not -Be $first.ControlToken
+        (Get-GeminiConfig).BaseUri | Should -Be $second.BaseUri
+        $client = [System.Net.Sockets.TcpClient]::new()
+        try { { $client.Connect('127.0.0.1', $first.BaseUri.Port) } | Should -Throw }
+        finally { $client.Dispose() }
+    }
+
+    It '-NoSessionConfig starts it without changing the session' {
+        $emulator = Start-GeminiEmulator -NoSessionConfig
+        (Get-GeminiConfig).BaseUri | Should -Be 'https://generativelanguage.googleapis.com/'
+        # it answers whoever is given its address and key
+        Set-GeminiConfig -BaseUri $emulator.BaseUri -ApiKey (ConvertTo-SecureString $emulator.ApiKey -AsPlainText -Force)
+        (New-GeminiImage 'by address' -OutputDirectory $Work).Path | Should -Exist
+        $emulator.RequestCount | Should -Be 1
+    }
+
+    It '-Port listens on the port given' {
+        $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
+        $emulator = Start-GeminiEmulator -Port $port
+        $emulator.BaseUri.Port | Should -Be $port
+        (New-GeminiImage 'on a port' -OutputDirectory $Work).Path | Should -Exist
+    }
+
+    It '-Port on a busy port fails with a GeminiImage.* error naming the port' -Skip {
+        # Skipped, bug (issue 15, "Wrong"): a busy port surfaces as a raw HttpListenerException (NotSpecified).
+        $busy = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $busy.Start()
+        try {
+            $err = { Start-GeminiEmulator -Port $busy.LocalEndpoint.Port } | Should -Throw -ErrorId 'GeminiImage.*' -PassThru
+            $err.TargetObject | Should -Be $busy.LocalEndpoint.Port
+        }
+        finally { $busy.Stop() }
+    }
+
+    It '-LatencyMs delays each answer by at least that long' {
+        $emulator = Start-GeminiEmulator -LatencyMs 400
+        $emulator.Latency | Should -Be ([timespan]::FromMilliseconds(400))
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        New-GeminiImage 'a slow one' -OutputDirectory $Work | Out-Null
+        $watch.ElapsedMilliseconds | Should -BeGreaterOrEqual 400
+    }
+
+    It '-RequestsPerMinuteLimit answers 429 with RetryInfo above the limit, as Google does' {
+        # Raw HTTP, not New-GeminiImage: the module's client would honour the RetryInfo for the whole process,
+        # and make the next test (or test file) wait for it.
+        $emulator = Start-GeminiEmulator -RequestsPerMinuteLimit 1
+        $emulator.RequestsPerMinuteLimit | Should -Be 1
+        $request = @{
+            Method = 'Post'; SkipHttpErrorCheck = $true; ContentType = 'application/json'
+            Uri = "$($emulator.BaseUri)v1beta/models/gemini-3.1-flash-image:generateContent"
+            Headers = @{ 'x-goog-api-key' = $emulator.ApiKey }
+            Body = '{"contents":[{"role":"user","parts":[{"text":"a red kite"}]}]}'
+        }
+        (Invoke-WebRequest @request).StatusCode | Should -Be 200
+        $limited = Invoke-WebRequest @request
+        $limited.StatusCode | Should -Be 429
+        $problem = ($limited.Content | ConvertFrom-Json).error
+        $problem.status | Should -Be 'RESOURCE_EXHAUSTED'
+        @($problem.details.'@type') | Should -Contain 'type.googleapis.com/google.rpc.RetryInfo'
+        $emulator.RequestCount | Should -Be 2
+    }
+
+    It 'accepts only its own key unless -AcceptAnyKey' {
+        $emulator = Start-GeminiEmulator
+        Set-GeminiConfig -ApiKey (ConvertTo-SecureString 'AIzaSOME-other-key-000' -AsPlainText -Force)
+        $err = $null
+        New-GeminiImage 'wrong key' -OutputDirectory $Work -MaxRetries 0 -ErrorVariable err -ErrorAction SilentlyContinue
+        $err | Should -HaveCount 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.*'
+        $err[0].FullyQualifiedErrorId | Should -Match 'Key|Auth'
+        Get-ChildItem -LiteralPath $Work | Should -BeNullOrEmpty
+
+        $null = Start-GeminiEmulator -AcceptAnyKey
+        Set-GeminiConfig -ApiKey (ConvertTo-SecureString 'AIzaSOME-other-key-000' -AsPlainText -Force)
+        (New-GeminiImage 'any key' -OutputDirectory $Work -MaxRetries 0).Path | Should -Exist
+    }
+
+    It '-PathPrefix serves the API under the prefix and the session''s address includes it' {
+        $emulator = Start-GeminiEmulator -PathPrefix /gemini
+        $emulator.BaseUri.AbsolutePath | Should -Be '/gemini/'
+        (Get-GeminiConfig).BaseUri | Should -Be $emulator.BaseUri
+        (New-GeminiImage 'behind a prefix' -OutputDirectory $Work).Path | Should -Exist
+        $emulator.Requests[0].Path | Should -BeLike '/gemini/v1beta/models/*:generateContent'
+    }
+
+    It 'refuses <Case> before starting anything' -ForEach @(
+        @{ Case = 'a port above 65535'; Splat = @{ Port = 70000 } }
+        @{ Case = 'a negative latency'; Splat = @{ LatencyMs = -1 } }
+        @{ Case = 'an unknown auth mode'; Splat = @{ AuthMode = 'Basic' } }
+    ) {
+        { Start-GeminiEmulator @Splat } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+        (Get-GeminiConfig).BaseUri | Should -Be 'https://generativelanguage.googleapis.com/'
+    }
+
+    It 'help example 1 makes a 1376x768 placeholder in the temp folder and stops again' {
+        $env:TEMP = $Work   # on Linux TEMP is often unset; the example assumes it
+        $r = Invoke-HelpExample Start-GeminiEmulator 1 -In $Work
+        $r.Errors | Should -BeNullOrEmpty
+        $image = @($r.Output | Where-Object { $_.PSObject.Properties['Path'] -and $_.Path -like '*.png' })
+        $image | Should -HaveCount 1
+        Split-Path $image[0].Path | Should -Be $Work
+        $image[0].Width | Should -Be 1376
+        $image[0].Height | Should -Be 768
+        (Get-GeminiConfig).BaseUri | Should -Be 'https://generativelanguage.googleapis.com/'
+    }
+
+    It 'help example 2 shows a blocked prompt, an overloaded model after one retry, and one image' {
+        $r = Invoke-HelpExample Start-GeminiEmulator 2 -In $Work
+        $r.Errors | Should -BeNullOrEmpty
+        @($r.Output | Where-Object { $_ -is [string] }) | Should -Be @('GeminiImage.PromptBlocked', 'GeminiImage.ServiceUnavailable')
+        $images = @($r.Output | Where-Object { $_ -isnot [string] })
+        $images | Should -HaveCount 1
+        $images[0].Prompt | Should -Be 'a fox'
+        @(Get-ChildItem -LiteralPath (Join-Path $Work 'out') -Filter *.png).FullName | Should -Be @($images[0].Path)
+        ($r.Verbose -join "`n") | Should -Match 'retr'
+    }
+
+    It 'help example 3 times out after two seconds and counts the request' {
+        $r = Invoke-HelpExample Start-GeminiEmulator 3 -In $Work
+        $r.Errors | Should -HaveCount 1
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.Timeout,*'
+        $r.Output | Should -Be @(1)
+    }
+
+    It 'help example 5 queues a fault through the control API and reads the request count back' {
+        $env:TEMP = $Work
+        $r = Invoke-HelpExample Start-GeminiEmulator 5 -In $Work
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Output | Should -Be @('GeminiImage.ServiceUnavailable', 1)
+        Get-ChildItem -LiteralPath $Work -Filter *.png | Should -BeNullOrEmpty
+    }
+
+    It 'the control API refuses a call without the token' {
+        $emulator = Start-GeminiEmulator
+        { Invoke-RestMethod -Uri "$($emulator.BaseUri)emulator/health" } | Should -Throw '*401*'
+        (Invoke-TestEmulatorControl $emulator health).requestCount | Should -Be 0
+    }
+}
