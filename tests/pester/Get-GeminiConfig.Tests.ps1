@@ -140,13 +140,12 @@ Describe 'Get-GeminiConfig' {
         $text | Should -Not -Match ([regex]::Escape($Emulator.ApiKey))
     }
 
-    It 'help example 3 shows the default model''s details' -Skip {
-        # Skipped, bug (issue 15, "Broken"): the GeminiConfigView binds to Get-GeminiModel -Name as a whole object, so
-        # this fails with "The catalog has no model 'GeminiImage.Cmdlets.Infrastructure.GeminiConfigView'".
+    It 'help example 3 shows the default model''s details' {
         Use-Emulator
         $r = Invoke-HelpExample Get-GeminiConfig 3 -In $Work
         $r.Errors | Should -BeNullOrEmpty
-        $r.Output.Name | Should -Be (Get-GeminiConfig).Model
+        $r.Output | Should -HaveCount 1
+        $r.Output[0].Id | Should -Be (Get-GeminiConfig).Model
     }
 
     It 'help example 5 names the data folder (Invoke-Item itself opens a window and is not run)' {
