@@ -16,7 +16,7 @@ namespace GeminiImage.Cmdlets.Commands;
 /// <summary>Edit-GeminiImage: edits each input image on its own with one prompt.</summary>
 [Cmdlet(VerbsData.Edit, "GeminiImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(GeminiImageResult))]
-public sealed class EditGeminiImageCommand : GeminiPromptCmdlet
+public sealed class EditGeminiImageCommand : GeminiGenerationCmdlet
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
@@ -24,9 +24,6 @@ public sealed class EditGeminiImageCommand : GeminiPromptCmdlet
     // Files this invocation wrote: Get-ChildItem may still be enumerating the folder they land in.
     private readonly HashSet<string> _written = new(StringComparer.OrdinalIgnoreCase);
     private IReadOnlyList<InputImage>? _referenceImages;
-    private GenerationService? _service;
-    private GeminiStyle? _style;
-    private bool _styleResolved;
 
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -40,23 +37,6 @@ public sealed class EditGeminiImageCommand : GeminiPromptCmdlet
     [Alias("PSPath", "LP", "FullName")]
     public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
-    /// <summary>Further images (a style, an object to place) sent with every edit, after the edited image.</summary>
-    [Parameter]
-    public string[]? ReferenceImage { get; set; }
-
-    [Parameter]
-    [ArgumentCompleter(typeof(ModelCompleter))]
-    public string? Model { get; set; }
-
-    /// <summary>Default: keep the source's shape.</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(AspectRatioCompleter))]
-    public string? AspectRatio { get; set; }
-
-    [Parameter]
-    [ArgumentCompleter(typeof(ImageSizeCompleter))]
-    public string? ImageSize { get; set; }
-
     /// <summary>Default: next to each source image.</summary>
     [Parameter]
     public string? OutputDirectory { get; set; }
@@ -65,36 +45,20 @@ public sealed class EditGeminiImageCommand : GeminiPromptCmdlet
     public string Suffix { get; set; } = "-edited";
 
     [Parameter]
-    public string[]? Tag { get; set; }
-
-    [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>A prompt style: its template wraps the prompt and its defaults fill parameters not given.</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(StyleCompleter))]
-    public string? Style { get; set; }
-
-    /// <summary>Use the response cache for this call (ReadWrite); -Cache:$false turns it off whatever Set-GeminiConfig says.</summary>
-    [Parameter]
-    public SwitchParameter Cache { get; set; }
-
-    private GenerationService Service => _service ??= CreateCachingGenerationService(UsageOperation.Edit, CacheParameter(Cache));
+    private GenerationService Service => GenerationServiceFor(UsageOperation.Edit);
 
     protected override void ProcessRecord()
     {
-        if (!_styleResolved)
-        {
-            // One prompt for every image: an unknown or broken style stops the command before any request.
-            try { _style = StyleApplier.Resolve(Style); }
-            catch (GeminiImageException ex) { ThrowTerminatingError(ErrorRecords.From(ex, Style)); }
-            _styleResolved = true;
-        }
-        var model = StyleApplier.Model(Model, _style);
-        ModelLifecycle.WarnOnce(model, WriteWarning);
+        // One prompt for every image: an unknown or broken style stops the command before any request.
+        GeminiStyle? style = null;
+        try { style = ResolveStyle(); }
+        catch (GeminiImageException ex) { ThrowTerminatingError(ErrorRecords.From(ex, Style)); }
+        var model = ResolveModel(style);
         if (_referenceImages == null)
         {
-            try { _referenceImages = InputImages.Load(this, ReferenceImage); }
+            try { _referenceImages = LoadReferenceImages(); }
             catch (GeminiImageException ex) { ThrowTerminatingError(ErrorRecords.From(ex, ReferenceImage)); }
         }
 
@@ -105,28 +69,17 @@ public sealed class EditGeminiImageCommand : GeminiPromptCmdlet
                 WriteVerbose($"Skipping '{source}': this command wrote it.");
                 continue;
             }
-            EditOne(source, model);
+            EditOne(source, model, style);
         }
     }
 
-    private void EditOne(string source, ModelInfo model)
+    private void EditOne(string source, ModelInfo model, GeminiStyle? style)
     {
         ImageRequest request;
         try
         {
             var image = InputImages.LoadOne(this, source);
-            request = new ImageRequest
-            {
-                Prompt = Prompt,
-                Model = model,
-                AspectRatio = string.IsNullOrWhiteSpace(AspectRatio) ? null : AspectRatio,
-                ImageSize = string.IsNullOrWhiteSpace(ImageSize) ? null : ImageSize,
-                InputImages = new[] { image }.Concat(_referenceImages!).ToList(),
-                Tags = Tag ?? Array.Empty<string>(),
-                Options = CreatePromptOptions(),
-            };
-            StyleApplier.Apply(request, _style, WriteWarning);
-            request.Validate();
+            request = BuildRequest(Prompt, model, new[] { image }.Concat(_referenceImages!).ToList(), style);
         }
         catch (Exception ex) when (ex is GeminiImageException or IOException or UnauthorizedAccessException)
         {
@@ -140,7 +93,7 @@ public sealed class EditGeminiImageCommand : GeminiPromptCmdlet
         var plan = new OutputPlan { Directory = directory, Stem = System.IO.Path.GetFileNameWithoutExtension(source) + Suffix, Force = Force };
 
         var estimate = Service.Estimate(request);
-        if (!ShouldProcess(source, $"Edit with {model.Id}: '{request.Prompt}'" + (estimate.HasValue ? $" (estimated cost ${estimate.Value:0.000})" : ""))) return;
+        if (!ShouldProcess(source, WithEstimate($"Edit with {model.Id}: '{request.Prompt}'", estimate))) return;
 
         try
         {

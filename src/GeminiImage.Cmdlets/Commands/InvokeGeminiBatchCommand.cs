@@ -20,7 +20,7 @@ namespace GeminiImage.Cmdlets.Commands;
 /// <summary>Invoke-GeminiBatch: many rows (prompt, images, settings) locally with bounded concurrency, or as a server-side batch job.</summary>
 [Cmdlet(VerbsLifecycle.Invoke, "GeminiBatch", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PipelineSet)]
 [OutputType(typeof(BatchRowResult), typeof(GeminiBatchJob))]
-public sealed class InvokeGeminiBatchCommand : GeminiPromptCmdlet
+public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
 {
     private const string PipelineSet = "Pipeline";
     private const string PathSet = "Path";
@@ -71,22 +71,16 @@ public sealed class InvokeGeminiBatchCommand : GeminiPromptCmdlet
     [Parameter]
     public SwitchParameter Strict { get; set; }
 
-    // ---- defaults for rows that leave a column empty
+    // -Model, -AspectRatio, -ImageSize and -Tag are the defaults for rows that leave a column empty.
 
-    [Parameter]
-    [ArgumentCompleter(typeof(ModelCompleter))]
-    public string? Model { get; set; }
+    /// <summary>Not a parameter here: rows carry their own prompts.</summary>
+    public override string? Style { get => null; set { } }
 
-    [Parameter]
-    [ArgumentCompleter(typeof(AspectRatioCompleter))]
-    public string? AspectRatio { get; set; }
+    /// <summary>Not a parameter here: each row names its own images.</summary>
+    public override string[]? ReferenceImage { get => null; set { } }
 
-    [Parameter]
-    [ArgumentCompleter(typeof(ImageSizeCompleter))]
-    public string? ImageSize { get; set; }
-
-    [Parameter]
-    public string[]? Tag { get; set; }
+    /// <summary>Not a parameter here: a batch pays for fresh images.</summary>
+    public override SwitchParameter Cache { get => default; set { } }
 
     /// <summary>Make no thumbnail files: the report gallery then shows the saved images scaled down.</summary>
     [Parameter]
@@ -123,9 +117,9 @@ public sealed class InvokeGeminiBatchCommand : GeminiPromptCmdlet
         var defaults = new BatchDefaults
         {
             Model = SettingsResolver.ResolveModel(Model),
-            AspectRatio = string.IsNullOrWhiteSpace(AspectRatio) ? null : AspectRatio,
-            ImageSize = string.IsNullOrWhiteSpace(ImageSize) ? null : ImageSize,
-            Tags = Tag ?? Array.Empty<string>(),
+            AspectRatio = AspectRatioValue,
+            ImageSize = ImageSizeValue,
+            Tags = Tags,
             Options = CreatePromptOptions(),
         };
         var plan = BatchPlan.Validate(rows, defaults, inputDirectory, output, allowAbsolutePaths: AllowAbsolutePaths);

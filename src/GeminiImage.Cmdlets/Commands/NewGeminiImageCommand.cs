@@ -17,26 +17,32 @@ namespace GeminiImage.Cmdlets.Commands;
 /// <summary>New-GeminiImage: text to image (and composition with -ReferenceImage).</summary>
 [Cmdlet(VerbsCommon.New, "GeminiImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(GeminiImageResult))]
-public sealed class NewGeminiImageCommand : GeminiPromptCmdlet
+public sealed class NewGeminiImageCommand : GeminiGenerationCmdlet
 {
-    // One client and service for the whole pipeline: -ReferenceImage and -Cache do not bind per record.
-    private GenerationService? _service;
-
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string Prompt { get; set; } = "";
 
+    // Rows of a CSV or objects can carry their own model, shape, tags and style.
+
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ModelCompleter))]
-    public string? Model { get; set; }
+    public override string? Model { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(AspectRatioCompleter))]
-    public string? AspectRatio { get; set; }
+    public override string? AspectRatio { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ImageSizeCompleter))]
-    public string? ImageSize { get; set; }
+    public override string? ImageSize { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public override string[]? Tag { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(StyleCompleter))]
+    public override string? Style { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? OutputDirectory { get; set; }
@@ -59,53 +65,28 @@ public sealed class NewGeminiImageCommand : GeminiPromptCmdlet
     [Parameter]
     public string? SystemInstruction { get; set; }
 
-    /// <summary>Images sent with the prompt, in order (composition).</summary>
-    [Parameter]
-    public string[]? ReferenceImage { get; set; }
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string[]? Tag { get; set; }
-
     [Parameter]
     public SwitchParameter Force { get; set; }
-
-    /// <summary>A prompt style: its template wraps the prompt and its defaults fill parameters not given.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(StyleCompleter))]
-    public string? Style { get; set; }
-
-    /// <summary>Use the response cache for this call (ReadWrite); -Cache:$false turns it off whatever Set-GeminiConfig says.</summary>
-    [Parameter]
-    public SwitchParameter Cache { get; set; }
 
     protected override void ProcessRecord()
     {
         GeminiStyle? style;
-        try { style = StyleApplier.Resolve(Style); }
-        catch (GeminiImageException ex)
-        {
-            WriteError(ErrorRecords.From(ex, Prompt));
-            return;
-        }
-        var model = StyleApplier.Model(Model, style);
-        ModelLifecycle.WarnOnce(model, WriteWarning);
-        var request = new ImageRequest
-        {
-            Prompt = Prompt,
-            Model = model,
-            AspectRatio = Text.NullIfBlank(AspectRatio),
-            ImageSize = Text.NullIfBlank(ImageSize),
-            Temperature = Temperature,
-            Seed = Seed,
-            SystemInstruction = Text.NullIfBlank(SystemInstruction),
-            Tags = Tag ?? Array.Empty<string>(),
-            Options = CreatePromptOptions(),
-        };
+        ImageRequest request;
+        OutputPlan plan;
         try
         {
-            StyleApplier.Apply(request, style, WriteWarning);
-            request.InputImages = InputImages.Load(this, ReferenceImage);
-            request.Validate();
+            style = ResolveStyle(perRecord: true);
+            var model = ResolveModel(style);
+            request = BuildRequest(Prompt, model, LoadReferenceImages(), style, Temperature, Seed, SystemInstruction);
+            plan = new OutputPlan
+            {
+                Directory = GetUnresolvedProviderPathFromPSPath(Text.NullIfBlank(OutputDirectory) ?? SessionState.Path.CurrentFileSystemLocation.ProviderPath),
+                OutFile = Text.NullIfBlank(OutFile) is { } outFile ? GetUnresolvedProviderPathFromPSPath(outFile) : null,
+                Force = Force,
+                // Automatic file names come from the user's words, not the style's template.
+                NameHint = style == null ? null : Prompt,
+            };
+            RefuseExistingOutFile(plan);
         }
         catch (GeminiImageException ex)
         {
@@ -113,24 +94,9 @@ public sealed class NewGeminiImageCommand : GeminiPromptCmdlet
             return;
         }
 
-        var plan = new OutputPlan
-        {
-            Directory = GetUnresolvedProviderPathFromPSPath(Text.NullIfBlank(OutputDirectory) ?? SessionState.Path.CurrentFileSystemLocation.ProviderPath),
-            OutFile = Text.NullIfBlank(OutFile) is { } outFile ? GetUnresolvedProviderPathFromPSPath(outFile) : null,
-            Force = Force,
-            // Automatic file names come from the user's words, not the style's template.
-            NameHint = style == null ? null : Prompt,
-        };
-        if (plan.OutFile != null && File.Exists(plan.OutFile) && !Force)
-        {
-            WriteError(ErrorRecords.From(new OutputExistsException(plan.OutFile), Prompt));
-            return;
-        }
-
-        var service = _service ??= CreateCachingGenerationService(request.InputImages.Count > 0 ? UsageOperation.Edit : UsageOperation.Generate, CacheParameter(Cache));
+        var service = GenerationServiceFor(request.InputImages.Count > 0 ? UsageOperation.Edit : UsageOperation.Generate);
         var estimate = service.Estimate(request);
-        var action = $"Generate {Count} image request(s) with {model.Id}" + (estimate.HasValue ? $" (estimated cost ${estimate.Value * Count:0.000})" : " (cost unknown)");
-        if (!ShouldProcess(Prompt, action)) return;
+        if (!ShouldProcess(Prompt, WithEstimate($"Generate {Count} image request(s) with {request.Model.Id}", estimate * Count, " (cost unknown)"))) return;
 
         for (var i = 0; i < Count; i++)
         {
@@ -149,5 +115,4 @@ public sealed class NewGeminiImageCommand : GeminiPromptCmdlet
         }
         if (Count > 1) WriteProgress(new ProgressRecord(1, "New-GeminiImage", "Done") { RecordType = ProgressRecordType.Completed });
     }
-
 }

@@ -11,10 +11,8 @@ namespace GeminiImage.Cmdlets.Commands;
 /// <summary>Send-GeminiImageChat: sends the next instruction of a chat with its whole history; returns the new image.</summary>
 [Cmdlet(VerbsCommunications.Send, "GeminiImageChat", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(GeminiImageResult))]
-public sealed class SendGeminiImageChatCommand : GeminiPromptCmdlet
+public sealed class SendGeminiImageChatCommand : GeminiGenerationCmdlet
 {
-    private GenerationService? _service;
-
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [ValidateNotNull]
     public ImageChat Chat { get; set; } = null!;
@@ -23,18 +21,19 @@ public sealed class SendGeminiImageChatCommand : GeminiPromptCmdlet
     [ValidateNotNullOrEmpty]
     public string Prompt { get; set; } = "";
 
-    /// <summary>Changes the ratio from this turn on.</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(AspectRatioCompleter))]
-    public string? AspectRatio { get; set; }
+    // -AspectRatio and -ImageSize change the chat from this turn on; -ReferenceImage adds images to this turn only.
 
-    [Parameter]
-    [ArgumentCompleter(typeof(ImageSizeCompleter))]
-    public string? ImageSize { get; set; }
+    /// <summary>Not a parameter here: the chat keeps the model it started with.</summary>
+    public override string? Model { get => null; set { } }
 
-    /// <summary>Further images for this turn only.</summary>
-    [Parameter]
-    public string[]? ReferenceImage { get; set; }
+    /// <summary>Not a parameter here: a chat's images are not tagged.</summary>
+    public override string[]? Tag { get => null; set { } }
+
+    /// <summary>Not a parameter here: each turn's instruction goes as written.</summary>
+    public override string? Style { get => null; set { } }
+
+    /// <summary>Not a parameter here: a chat turn needs the model's own turn for its history, never a cached one.</summary>
+    public override SwitchParameter Cache { get => default; set { } }
 
     [Parameter]
     public string? OutFile { get; set; }
@@ -45,35 +44,32 @@ public sealed class SendGeminiImageChatCommand : GeminiPromptCmdlet
     protected override void ProcessRecord()
     {
         ImageRequest request;
+        OutputPlan plan;
         try
         {
-            request = Chat.NextRequest(Prompt, Text.NullIfBlank(AspectRatio), Text.NullIfBlank(ImageSize), InputImages.Load(this, ReferenceImage), out var warning);
+            request = Chat.NextRequest(Prompt, AspectRatioValue, ImageSizeValue, LoadReferenceImages(), out var warning);
             if (warning != null) WriteWarning(warning);
             request.Options = CreatePromptOptions();
             request.Validate();
+            plan = new OutputPlan
+            {
+                Directory = Chat.OutputDirectory,
+                OutFile = Text.NullIfBlank(OutFile) is { } outFile ? GetUnresolvedProviderPathFromPSPath(outFile) : null,
+                Force = Force,
+            };
         }
         catch (GeminiImageException ex)
         {
             WriteError(ErrorRecords.From(ex, Prompt));
             return;
         }
-        var service = _service ??= CreateGenerationService(UsageOperation.Chat);
+        var service = GenerationServiceFor(UsageOperation.Chat, cached: false);
         var estimate = service.Estimate(request);
-        if (!ShouldProcess(Prompt, $"Send turn {Chat.Turns.Count + 1} of chat {Chat.Id} to {request.Model.Id}" + (estimate.HasValue ? $" (estimated cost ${estimate.Value:0.000})" : ""))) return;
+        if (!ShouldProcess(Prompt, WithEstimate($"Send turn {Chat.Turns.Count + 1} of chat {Chat.Id} to {request.Model.Id}", estimate))) return;
 
-        var plan = new OutputPlan
-        {
-            Directory = Chat.OutputDirectory,
-            OutFile = Text.NullIfBlank(OutFile) is { } outFile ? GetUnresolvedProviderPathFromPSPath(outFile) : null,
-            Force = Force,
-        };
-        if (plan.OutFile != null && System.IO.File.Exists(plan.OutFile) && !Force)
-        {
-            WriteError(ErrorRecords.From(new OutputExistsException(plan.OutFile), Prompt));
-            return;
-        }
         try
         {
+            RefuseExistingOutFile(plan);
             // A blocked or empty turn throws here, so neither it nor its user turn enters the history.
             var outcome = Run(token => service.RunAsync(request, plan, Chat.LatestImage, token));
             var saved = outcome.Images;
@@ -87,5 +83,4 @@ public sealed class SendGeminiImageChatCommand : GeminiPromptCmdlet
             WriteError(ErrorRecords.From(ex, Prompt));
         }
     }
-
 }

@@ -20,7 +20,7 @@ namespace GeminiImage.Cmdlets.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "GeminiFolderWatch", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(FolderWatchResult))]
-public sealed class StartGeminiFolderWatchCommand : GeminiPromptCmdlet
+public sealed class StartGeminiFolderWatchCommand : GeminiGenerationCmdlet
 {
     // ---- what to watch --------------------------------------------------------------------------
 
@@ -54,23 +54,13 @@ public sealed class StartGeminiFolderWatchCommand : GeminiPromptCmdlet
 
     // ---- the edit -------------------------------------------------------------------------------
 
-    [Parameter]
-    [ArgumentCompleter(typeof(ModelCompleter))]
-    public string? Model { get; set; }
+    // -Model, -AspectRatio, -ImageSize, -ReferenceImage, -Tag and the request options: the base's.
 
-    [Parameter]
-    [ArgumentCompleter(typeof(AspectRatioCompleter))]
-    public string? AspectRatio { get; set; }
+    /// <summary>Not a parameter here: the prompt goes as written.</summary>
+    public override string? Style { get => null; set { } }
 
-    [Parameter]
-    [ArgumentCompleter(typeof(ImageSizeCompleter))]
-    public string? ImageSize { get; set; }
-
-    [Parameter]
-    public string[]? ReferenceImage { get; set; }
-
-    [Parameter]
-    public string[]? Tag { get; set; }
+    /// <summary>Not a parameter here: every dropped image is a new edit.</summary>
+    public override SwitchParameter Cache { get => default; set { } }
 
     [Parameter]
     public string Suffix { get; set; } = "-edited";
@@ -126,19 +116,9 @@ public sealed class StartGeminiFolderWatchCommand : GeminiPromptCmdlet
         {
             options.Validate();
             if (ApiKeyFile != null) ApiKey = ReadKeyFile(GetUnresolvedProviderPathFromPSPath(ApiKeyFile));
-            var model = ModelCatalog.Default.Get(SettingsResolver.ResolveModel(Model));
-            template = new ImageRequest
-            {
-                Prompt = Prompt,
-                Model = model,
-                AspectRatio = string.IsNullOrWhiteSpace(AspectRatio) ? null : AspectRatio,
-                ImageSize = string.IsNullOrWhiteSpace(ImageSize) ? null : ImageSize,
-                InputImages = InputImages.Load(this, ReferenceImage),
-                Tags = Tag ?? Array.Empty<string>(),
-                Options = CreatePromptOptions(),
-            };
+            var model = ResolveModel(warn: false);
             // Checked once up front: a bad aspect ratio would otherwise fail every file.
-            template.Validate();
+            template = BuildRequest(Prompt, model, LoadReferenceImages());
             if (template.InputImages.Count + 1 > model.MaxInputImages)
                 throw new GeminiArgumentException("GeminiImage.TooManyImages", $"{model.Id} takes at most {model.MaxInputImages} input images: the dropped image and {model.MaxInputImages - 1} reference image(s).");
         }

@@ -48,8 +48,8 @@ public sealed class StartGeminiImageChatCommand : PSCmdlet
         var chat = new ImageChat
         {
             Model = model.Id,
-            AspectRatio = string.IsNullOrWhiteSpace(AspectRatio) ? null : AspectRatio,
-            ImageSize = string.IsNullOrWhiteSpace(ImageSize) ? null : ImageSize,
+            AspectRatio = Text.NullIfBlank(AspectRatio),
+            ImageSize = Text.NullIfBlank(ImageSize),
             OutputDirectory = GetUnresolvedProviderPathFromPSPath(string.IsNullOrWhiteSpace(OutputDirectory) ? SessionState.Path.CurrentFileSystemLocation.ProviderPath : OutputDirectory),
         };
         try

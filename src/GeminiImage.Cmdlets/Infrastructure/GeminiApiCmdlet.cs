@@ -7,7 +7,6 @@ using System.Net;
 using System.Runtime.InteropServices;
 using System.Security;
 using GeminiImage.Engine.Api;
-using GeminiImage.Engine.Cache;
 using GeminiImage.Engine.Configuration;
 using GeminiImage.Engine.Generation;
 using GeminiImage.Engine.Ledger;
@@ -160,25 +159,6 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
             NoPromptLogging = NoPromptLogging || SessionConfig.Current.NoPromptLogging,
             Warning = warning ?? QueueWarning,
         });
-
-    /// <summary>The paid-call pipeline with the response cache, for New-GeminiImage and Edit-GeminiImage.</summary>
-    /// <param name="cache">The cmdlet's -Cache switch when given (true = ReadWrite, false = Off); null = Set-GeminiConfig / environment.</param>
-    protected GenerationService CreateCachingGenerationService(UsageOperation operation, bool? cache)
-    {
-        var service = CreateGenerationService(operation);
-        service.CacheMode = SettingsResolver.ResolveCacheMode(cache);
-        if (service.CacheMode != CacheMode.Off)
-        {
-            var maxMB = SettingsResolver.ResolveCacheMaxMB();
-            service.Cache = new ResponseCache(null, maxMB * 1048576L);
-            WriteVerbose($"Response cache {service.CacheMode}: {service.Cache.Folder} (max {maxMB} MB).");
-        }
-        return service;
-    }
-
-    /// <summary>The -Cache switch of a generating cmdlet as <see cref="CreateCachingGenerationService"/> takes it.</summary>
-    protected bool? CacheParameter(SwitchParameter cache) =>
-        MyInvocation.BoundParameters.ContainsKey("Cache") ? cache.IsPresent : null;
 
     internal static string Plain(SecureString secure)
     {

@@ -1,0 +1,189 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using GeminiImage.Engine.Cache;
+using GeminiImage.Engine.Catalog;
+using GeminiImage.Engine.Configuration;
+using GeminiImage.Engine.Generation;
+using GeminiImage.Engine.Ledger;
+using GeminiImage.Engine.Styles;
+
+namespace GeminiImage.Cmdlets.Infrastructure;
+
+/// <summary>
+/// Base of the cmdlets that generate images: the generation parameters, declared once, and the one place a request
+/// is built from them (<see cref="BuildRequest"/>). A new generation option is added here, not in every cmdlet.
+/// </summary>
+/// <remarks>
+/// The parameters are virtual so that a cmdlet can drop one that does not apply to it: an override without
+/// <c>[Parameter]</c> is not a parameter (PowerShell reads the attributes of the most derived property), e.g.
+/// Send-GeminiImageChat has no -Model because the chat keeps its own. A cmdlet can also re-declare one with other
+/// binding (New-GeminiImage takes several from pipeline properties).
+/// </remarks>
+public abstract class GeminiGenerationCmdlet : GeminiApiCmdlet
+{
+    private GeminiStyle? _style;
+    private bool _styleResolved;
+    private GenerationService? _service;
+
+    // ---- model and picture
+
+    [Parameter]
+    [ArgumentCompleter(typeof(ModelCompleter))]
+    public virtual string? Model { get; set; }
+
+    [Parameter]
+    [ArgumentCompleter(typeof(AspectRatioCompleter))]
+    public virtual string? AspectRatio { get; set; }
+
+    [Parameter]
+    [ArgumentCompleter(typeof(ImageSizeCompleter))]
+    public virtual string? ImageSize { get; set; }
+
+    /// <summary>Images sent with the prompt, after any edited image (composition, a style, an object to place).</summary>
+    [Parameter]
+    public virtual string[]? ReferenceImage { get; set; }
+
+    [Parameter]
+    public virtual string[]? Tag { get; set; }
+
+    /// <summary>A prompt style: its template wraps the prompt and its defaults fill parameters not given.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(StyleCompleter))]
+    public virtual string? Style { get; set; }
+
+    /// <summary>Use the response cache for this call (ReadWrite); -Cache:$false turns it off whatever Set-GeminiConfig says.</summary>
+    [Parameter]
+    public virtual SwitchParameter Cache { get; set; }
+
+    // ---- request options of today's image models
+
+    /// <summary>generationConfig.thinkingConfig.thinkingLevel; the model decides which levels it takes (Get-GeminiModel).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(ThinkingLevelCompleter))]
+    public string? ThinkingLevel { get; set; }
+
+    /// <summary>thinkingConfig.includeThoughts: the thought text and interim images come back and are kept.</summary>
+    [Parameter]
+    public SwitchParameter IncludeThoughts { get; set; }
+
+    /// <summary>Ground the image in Google Search (the googleSearch tool).</summary>
+    [Parameter]
+    public SwitchParameter GoogleSearch { get; set; }
+
+    /// <summary>Which searches grounding may use (googleSearch.searchTypes): Web, Image. Implies -GoogleSearch.</summary>
+    [Parameter]
+    [ValidateSet("Web", "Image", IgnoreCase = true)]
+    public string[]? SearchType { get; set; }
+
+    /// <summary>responseModalities ["IMAGE"]: no text part in the answer.</summary>
+    [Parameter]
+    public SwitchParameter ImageOnly { get; set; }
+
+    /// <summary>store: false on the request: asks Google not to store it (Logs and datasets).</summary>
+    [Parameter]
+    public SwitchParameter NoStore { get; set; }
+
+    /// <summary>-AspectRatio with a blank value (an empty CSV cell, '') as not given.</summary>
+    protected string? AspectRatioValue => Text.NullIfBlank(AspectRatio);
+
+    /// <summary>-ImageSize with a blank value as not given.</summary>
+    protected string? ImageSizeValue => Text.NullIfBlank(ImageSize);
+
+    protected IReadOnlyList<string> Tags => Tag ?? Array.Empty<string>();
+
+    /// <summary>The options as given, with Set-GeminiConfig -NoStore for the session.</summary>
+    protected PromptOptions CreatePromptOptions() => new()
+    {
+        ThinkingLevel = Text.NullIfBlank(ThinkingLevel)?.ToUpperInvariant(),
+        IncludeThoughts = IncludeThoughts,
+        GoogleSearch = GoogleSearch || SearchType is { Length: > 0 },
+        SearchTypes = SearchType?.Select(t => t.ToLowerInvariant()).Distinct().ToArray() ?? Array.Empty<string>(),
+        ImageOnly = ImageOnly,
+        NoStore = NoStore || SessionConfig.Current.NoStore,
+    };
+
+    /// <summary>
+    /// The -Style in effect, resolved once per invocation (null for none); <see cref="Engine.Styles.GeminiStyleException"/>
+    /// for an unknown or broken one. Cmdlets that bind -Style per pipeline record pass <paramref name="perRecord"/>.
+    /// </summary>
+    protected GeminiStyle? ResolveStyle(bool perRecord = false)
+    {
+        if (perRecord || !_styleResolved)
+        {
+            _style = StyleApplier.Resolve(Style);
+            _styleResolved = true;
+        }
+        return _style;
+    }
+
+    /// <summary>The model: -Model, else the style's, else Set-GeminiConfig / GEMINI_IMAGE_MODEL / the default; warns once about a deprecated or unknown one.</summary>
+    protected ModelInfo ResolveModel(GeminiStyle? style = null, bool warn = true)
+    {
+        var model = StyleApplier.Model(Model, style);
+        if (warn) ModelLifecycle.WarnOnce(model, WriteWarning);
+        return model;
+    }
+
+    /// <summary>
+    /// The one place a request is built from the generation parameters: blank values count as not given, the tags
+    /// and prompt options are attached, the style fills what was left unset, and the request is checked before
+    /// anything is sent (a <see cref="Engine.Errors.GeminiImageException"/> when it cannot be sent).
+    /// </summary>
+    protected ImageRequest BuildRequest(string prompt, ModelInfo model, IReadOnlyList<InputImage>? images = null, GeminiStyle? style = null,
+        double? temperature = null, int? seed = null, string? systemInstruction = null)
+    {
+        var request = new ImageRequest
+        {
+            Prompt = prompt,
+            Model = model,
+            AspectRatio = AspectRatioValue,
+            ImageSize = ImageSizeValue,
+            Temperature = temperature,
+            Seed = seed,
+            SystemInstruction = Text.NullIfBlank(systemInstruction),
+            InputImages = images ?? Array.Empty<InputImage>(),
+            Tags = Tags,
+            Options = CreatePromptOptions(),
+        };
+        StyleApplier.Apply(request, style, WriteWarning);
+        request.Validate();
+        return request;
+    }
+
+    /// <summary>The -ReferenceImage files, loaded and checked (throws on the first bad one).</summary>
+    protected IReadOnlyList<InputImage> LoadReferenceImages() => InputImages.Load(this, ReferenceImage);
+
+    /// <summary>
+    /// The paid-call pipeline, one per invocation (the client and cache do not change per pipeline record); with
+    /// <paramref name="cached"/>, the response cache as -Cache, Set-GeminiConfig or the environment say.
+    /// </summary>
+    protected GenerationService GenerationServiceFor(UsageOperation operation, bool cached = true)
+    {
+        if (_service != null) return _service;
+        var service = CreateGenerationService(operation);
+        if (cached)
+        {
+            service.CacheMode = SettingsResolver.ResolveCacheMode(MyInvocation.BoundParameters.ContainsKey(nameof(Cache)) ? Cache.IsPresent : null);
+            if (service.CacheMode != CacheMode.Off)
+            {
+                var maxMB = SettingsResolver.ResolveCacheMaxMB();
+                service.Cache = new ResponseCache(null, maxMB * 1048576L);
+                WriteVerbose($"Response cache {service.CacheMode}: {service.Cache.Folder} (max {maxMB} MB).");
+            }
+        }
+        return _service = service;
+    }
+
+    /// <summary>The ShouldProcess action text with the estimate: "... (estimated cost $0.039)".</summary>
+    protected static string WithEstimate(string action, decimal? estimate, string unknown = "") =>
+        action + (estimate.HasValue ? $" (estimated cost ${estimate.Value:0.000})" : unknown);
+
+    /// <summary>An -OutFile that exists without -Force: refused before anything is paid for.</summary>
+    protected static void RefuseExistingOutFile(OutputPlan plan)
+    {
+        if (plan.OutFile != null && System.IO.File.Exists(plan.OutFile) && !plan.Force)
+            throw new Engine.Errors.OutputExistsException(plan.OutFile);
+    }
+}

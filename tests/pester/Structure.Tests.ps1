@@ -1,0 +1,57 @@
+<#
+    The module's shape (issue 14): rules about how the cmdlets are built, checked on the built assembly.
+    The generation parameters are declared once, in GeminiGenerationCmdlet, and every generating cmdlet derives from it.
+#>
+BeforeDiscovery {
+    $script:Generating = @('New-GeminiImage', 'Edit-GeminiImage', 'Send-GeminiImageChat', 'Invoke-GeminiBatch', 'Start-GeminiFolderWatch') |
+        ForEach-Object { @{ Name = $_ } }
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    $script:Cmdlets = [GeminiImage.Cmdlets.Infrastructure.GeminiCmdlet].Assembly
+    $script:Base = $script:Cmdlets.GetType('GeminiImage.Cmdlets.Infrastructure.GeminiGenerationCmdlet', $true)
+}
+
+Describe 'The generation base cmdlet' {
+    It '<Name> derives from GeminiGenerationCmdlet' -TestCases $Generating {
+        param($Name)
+        (Get-Command $Name).ImplementingType.IsSubclassOf($Base) | Should -BeTrue
+    }
+
+    It '<Name> takes the request options from the base (one declaration)' -TestCases $Generating {
+        param($Name)
+        $type = (Get-Command $Name).ImplementingType
+        foreach ($option in 'AspectRatio', 'ImageSize', 'ThinkingLevel', 'GoogleSearch', 'NoStore') {
+            (Get-Command $Name).Parameters.ContainsKey($option) | Should -BeTrue -Because "$Name has -$option"
+        }
+        # Only New-GeminiImage re-declares (to bind from pipeline properties); the others use the base's declaration.
+        if ($Name -ne 'New-GeminiImage') {
+            $type.GetProperty('AspectRatio').GetMethod.GetBaseDefinition().DeclaringType | Should -Be $Base
+            $type.GetProperty('AspectRatio').DeclaringType | Should -Be $Base
+        }
+    }
+
+    It 'keeps each cmdlet''s own parameters (a base parameter a cmdlet does not take stays out)' {
+        $has = { param($c, $p) (Get-Command $c).Parameters.ContainsKey($p) }
+        & $has 'Send-GeminiImageChat' 'Model' | Should -BeFalse
+        & $has 'Send-GeminiImageChat' 'Style' | Should -BeFalse
+        & $has 'Send-GeminiImageChat' 'Cache' | Should -BeFalse
+        & $has 'Send-GeminiImageChat' 'Tag' | Should -BeFalse
+        & $has 'Send-GeminiImageChat' 'ReferenceImage' | Should -BeTrue
+        & $has 'Invoke-GeminiBatch' 'Style' | Should -BeFalse
+        & $has 'Invoke-GeminiBatch' 'ReferenceImage' | Should -BeFalse
+        & $has 'Invoke-GeminiBatch' 'Cache' | Should -BeFalse
+        & $has 'Invoke-GeminiBatch' 'Tag' | Should -BeTrue
+        & $has 'Start-GeminiFolderWatch' 'Style' | Should -BeFalse
+        & $has 'Start-GeminiFolderWatch' 'Cache' | Should -BeFalse
+        & $has 'Start-GeminiFolderWatch' 'ReferenceImage' | Should -BeTrue
+        & $has 'Edit-GeminiImage' 'Style' | Should -BeTrue
+        & $has 'Edit-GeminiImage' 'Cache' | Should -BeTrue
+        # New-GeminiImage binds its row values from pipeline properties (a CSV of prompts with their own settings).
+        foreach ($p in 'Model', 'AspectRatio', 'ImageSize', 'Tag', 'Style') {
+            (Get-Command New-GeminiImage).Parameters[$p].ParameterSets['__AllParameterSets'].ValueFromPipelineByPropertyName | Should -BeTrue -Because "-$p of New-GeminiImage"
+            (Get-Command Edit-GeminiImage).Parameters[$p].ParameterSets['__AllParameterSets'].ValueFromPipelineByPropertyName | Should -BeFalse -Because "-$p of Edit-GeminiImage"
+        }
+    }
+}
