@@ -60,7 +60,14 @@ public sealed class StartGeminiImageChatCommand : PSCmdlet
         }
         catch (GeminiImageException ex)
         {
-            ThrowTerminatingError(ErrorRecords.From(ex, _images.ToArray()));
+            // The target is the input at fault: the ratio or size the model refuses, else the images.
+            object? target = ex.ErrorId switch
+            {
+                "GeminiImage.InvalidAspectRatio" => AspectRatio,
+                "GeminiImage.InvalidImageSize" => ImageSize,
+                _ => _images.ToArray(),
+            };
+            ThrowTerminatingError(ErrorRecords.From(ex, target));
         }
         WriteObject(chat);
     }
