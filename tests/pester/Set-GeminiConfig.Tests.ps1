@@ -384,6 +384,21 @@ Describe 'Vertex AI' {
         finally { $proxy.Dispose() }
     }
 
+    It 'refuses server batches and Get-GeminiBatchJob on Vertex AI with a clear error, before any paid request' {
+        $sa = New-ServiceAccountKey $Vx $KeyDir
+        Set-GeminiConfig -Backend Vertex -BaseUri $Vx.BaseUri -CredentialFile $sa.Path
+        $out = New-TestFolder 'vxbatch'
+        $csv = Join-Path $out 'rows.csv'
+        @([pscustomobject]@{ Id = 'a'; Prompt = 'a red apple' }, [pscustomobject]@{ Id = 'b'; Prompt = 'a green pear' }) | Export-Csv -LiteralPath $csv
+        $err = $null
+        Invoke-GeminiBatch -Path $csv -OutputDirectory $out -Mode Server -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.NotSupportedOnVertex*'
+        "$($err[0])" | Should -Match 'server batches'
+        { Get-GeminiBatchJob -ErrorAction Stop } | Should -Throw -ErrorId 'GeminiImage.NotSupportedOnVertex*'
+        @($Vx.Requests | Where-Object Path -ne '/token').Count | Should -Be 0
+        @(Get-GeminiUsage | Where-Object CostUsd -gt 0).Count | Should -Be 0
+    }
+
     It 'uses application default credentials and an express-mode key' {
         $sa = New-ServiceAccountKey $Vx $KeyDir
         $env:GOOGLE_APPLICATION_CREDENTIALS = $sa.Path
