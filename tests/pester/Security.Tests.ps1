@@ -238,6 +238,50 @@ Describe 'Untrusted files' {
         { Set-GeminiPricing -Path $big -ErrorAction Stop } | Should -Throw '*larger than*'
     }
 
+    It 'refuses a catalog override, key file or credential file over its size cap, unread' {
+        $work = New-TestFolder 'caps2'
+        $big = Join-Path $work 'big.json'
+        $stream = [IO.File]::Create($big)
+        $stream.SetLength(5MB)
+        $stream.Dispose()
+        $override = Join-Path $env:GEMINI_IMAGE_HOME 'models.json'
+        Copy-Item -LiteralPath $big -Destination $override
+        try {
+            $warn = $null
+            Get-GeminiModel -WarningVariable warn -WarningAction SilentlyContinue | Should -Not -BeNullOrEmpty
+            "$warn" | Should -Match 'larger than 4 MB'
+        }
+        finally { Remove-Item -LiteralPath $override }
+        Set-GeminiConfig -Profile bigkey -BaseUri $Emulator.BaseUri -ApiKeyFile $big
+        Set-GeminiConfig -Profile bigcred -BaseUri $Emulator.BaseUri -Backend Vertex -Project p -CredentialFile $big
+        { New-GeminiImage 'x' -Profile bigkey -OutputDirectory $work -ErrorAction Stop } | Should -Throw '*larger than 1 MB*'
+        { New-GeminiImage 'x' -Profile bigcred -OutputDirectory $work -ErrorAction Stop } | Should -Throw '*larger than 1 MB*'
+        $Emulator.RequestCount | Should -Be 0
+    }
+
+    It 'refuses a price file with a negative price, so calls cannot look free or refund spend' {
+        $prices = Join-Path $env:GEMINI_IMAGE_HOME 'prices.json'
+        '{ "models": { "gemini-3.1-flash-image": { "imageOutput": -500 } } }' | Set-Content -LiteralPath $prices
+        try {
+            $err = $null
+            New-GeminiImage 'a cat' -OutputDirectory (New-TestFolder 'neg') -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.InvalidPriceFile*'
+            "$($err[0])" | Should -Match 'from 0 to'
+            $Emulator.RequestCount | Should -Be 0
+            { Set-GeminiPricing -Path $prices -ErrorAction Stop } | Should -Throw
+        }
+        finally { Remove-Item -LiteralPath $prices }
+        # The same rule for prices in the model catalog override: the file is ignored with a warning.
+        $override = Join-Path $env:GEMINI_IMAGE_HOME 'models.json'
+        '{ "models": [ { "id": "gemini-3.1-flash-image", "prices": { "input": 0.5, "textOutput": 3, "imageOutput": -60 } } ] }' | Set-Content -LiteralPath $override
+        try {
+            $warn = $null
+            (Get-GeminiModel gemini-3.1-flash-image -WarningVariable warn -WarningAction SilentlyContinue).Id | Should -Be 'gemini-3.1-flash-image'
+            "$warn" | Should -Match 'from 0 to'
+        }
+        finally { Remove-Item -LiteralPath $override }
+    }
+
     It 'prefers its own manifest to one found in -OutputDirectory, whose OutFile values cannot leave the folder' {
         $Emulator.HoldBatches = $false
         $out = New-TestFolder 'receive'

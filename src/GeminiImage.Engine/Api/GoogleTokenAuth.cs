@@ -65,7 +65,7 @@ public sealed class GoogleTokenAuth : RequestAuth
     public static GoogleTokenAuth FromServiceAccountFile(string path)
     {
         string json;
-        try { json = File.ReadAllText(path); }
+        try { json = IO.LimitedFile.ReadAllText(path, IO.LimitedFile.MaxSettingsBytes); }
         catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException || ex is NotSupportedException)
         {
             throw new GeminiCredentialException("GeminiImage.InvalidCredentialFile", $"The credential file '{path}' cannot be read: {ex.Message}");

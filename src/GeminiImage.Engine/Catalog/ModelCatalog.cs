@@ -69,10 +69,10 @@ public sealed class ModelCatalog
                     try
                     {
                         using var baseJson = EmbeddedJson();
-                        using var overrideJson = File.OpenRead(path);
+                        using var overrideJson = new MemoryStream(IO.LimitedFile.ReadAllBytes(path, IO.LimitedFile.MaxCatalogBytes));
                         catalog = Load(baseJson, overrideJson);
                     }
-                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or JsonException or FormatException or InvalidOperationException or KeyNotFoundException or Errors.GeminiArgumentException)
                     {
                         catalog = new ModelCatalog(Embedded.Models, $"The model catalog override file '{path}' cannot be used: {ex.Message}");
                     }
@@ -235,10 +235,10 @@ public sealed class ModelCatalog
             ImageTokens = Read("imageTokens", () => Need(shape, "imageTokens").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32())),
             Prices = pricesElement.ValueKind == JsonValueKind.Null ? null : Read("prices", () => new ModelPrices
             {
-                Input = pricesElement.GetProperty("input").GetDecimal(),
-                TextOutput = pricesElement.GetProperty("textOutput").GetDecimal(),
-                ImageOutput = pricesElement.GetProperty("imageOutput").GetDecimal(),
-                SearchPer1000 = pricesElement.TryGetProperty("searchPer1000", out var search) && search.ValueKind == JsonValueKind.Number ? search.GetDecimal() : null,
+                Input = ModelPrices.Checked(pricesElement.GetProperty("input").GetDecimal(), id, "input"),
+                TextOutput = ModelPrices.Checked(pricesElement.GetProperty("textOutput").GetDecimal(), id, "textOutput"),
+                ImageOutput = ModelPrices.Checked(pricesElement.GetProperty("imageOutput").GetDecimal(), id, "imageOutput"),
+                SearchPer1000 = pricesElement.TryGetProperty("searchPer1000", out var search) && search.ValueKind == JsonValueKind.Number ? ModelPrices.Checked(search.GetDecimal(), id, "searchPer1000") : null,
             }),
             CatalogStatus = Read("status", () => ParseStatus(entry.TryGetValue("status", out var s) ? s.GetString() : null)),
             ReleaseDate = Read("releaseDate", () => Date(entry, "releaseDate")),

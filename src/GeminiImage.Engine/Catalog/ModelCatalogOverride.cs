@@ -71,7 +71,7 @@ public static class ModelCatalogOverride
         if (!File.Exists(file)) return Empty();
         try
         {
-            var node = JsonNode.Parse(File.ReadAllText(file), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            var node = JsonNode.Parse(IO.LimitedFile.ReadAllText(file, IO.LimitedFile.MaxCatalogBytes), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
             if (node is JsonObject document && document["models"] is JsonArray models) return (document, models);
             throw new InvalidDataException("the file must be a JSON object with a \"models\" array.");
         }

@@ -12,6 +12,17 @@ public sealed class ModelPrices
     public decimal ImageOutput { get; set; }
     /// <summary>USD per 1,000 Google Search queries made by grounding; null when the model has no grounding price.</summary>
     public decimal? SearchPer1000 { get; set; }
+
+    /// <summary>The most any price may be (USD per million tokens or per 1,000 queries); today's highest is near 120.</summary>
+    public const decimal MaxPrice = 10000m;
+
+    /// <summary>
+    /// A price read from a file, checked: price files are untrusted input, and a negative price would make every call
+    /// look free (or refund spend) and so defeat budgets. Throws <see cref="System.IO.InvalidDataException"/>.
+    /// </summary>
+    public static decimal Checked(decimal value, string model, string name) =>
+        value >= 0 && value <= MaxPrice ? value
+            : throw new System.IO.InvalidDataException($"model '{model}': price '{name}' is {value}; a price must be from 0 to {MaxPrice} USD.");
 }
 
 /// <summary>One image model as described by the catalog (see Catalog/models.json).</summary>

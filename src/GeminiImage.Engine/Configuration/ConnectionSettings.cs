@@ -134,7 +134,7 @@ public sealed class ConnectionSettings
         if (layer.ApiKeyFile is { } file)
         {
             string text;
-            try { text = File.ReadAllText(file).Trim(); }
+            try { text = IO.LimitedFile.ReadAllText(file, IO.LimitedFile.MaxSettingsBytes).Trim(); }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException || ex is NotSupportedException)
             {
                 throw new GeminiArgumentException("GeminiImage.ApiKeyNotFound", $"The API key file '{file}' cannot be read: {ex.Message}");

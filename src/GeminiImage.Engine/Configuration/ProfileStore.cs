@@ -71,7 +71,7 @@ public static class ProfileStore
         if (!File.Exists(path)) return new Dictionary<string, ConnectionProfile>(StringComparer.OrdinalIgnoreCase);
         try
         {
-            var file = JsonSerializer.Deserialize<ProfileFile>(File.ReadAllBytes(path), s_json);
+            var file = JsonSerializer.Deserialize<ProfileFile>(IO.LimitedFile.ReadAllBytes(path, IO.LimitedFile.MaxSettingsBytes), s_json);
             return new Dictionary<string, ConnectionProfile>(file?.Profiles ?? new Dictionary<string, ConnectionProfile>(), StringComparer.OrdinalIgnoreCase);
         }
         catch (Exception ex) when (ex is JsonException || ex is IOException || ex is UnauthorizedAccessException)

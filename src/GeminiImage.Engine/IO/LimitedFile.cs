@@ -14,6 +14,10 @@ public static class LimitedFile
     public const long MaxStyleBytes = 4L * 1024 * 1024;
     public const long MaxPriceBytes = 1L * 1024 * 1024;
     public const long MaxManifestBytes = 64L * 1024 * 1024;
+    /// <summary>The model catalog override (a few hundred bytes per model).</summary>
+    public const long MaxCatalogBytes = 4L * 1024 * 1024;
+    /// <summary>Small settings files: budgets, profiles, key and credential files.</summary>
+    public const long MaxSettingsBytes = 1L * 1024 * 1024;
 
     /// <summary>The whole file, or <see cref="GeminiArgumentException"/> (<see cref="TooLargeId"/>) when it is larger than <paramref name="maxBytes"/>.</summary>
     public static byte[] ReadAllBytes(string path, long maxBytes)

@@ -150,8 +150,8 @@ public sealed class BudgetGuard
 
     private WarnState LoadState()
     {
-        try { return File.Exists(_statePath) ? JsonSerializer.Deserialize<WarnState>(File.ReadAllText(_statePath)) ?? new WarnState() : new WarnState(); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException) { return new WarnState(); }
+        try { return File.Exists(_statePath) ? JsonSerializer.Deserialize<WarnState>(IO.LimitedFile.ReadAllText(_statePath, IO.LimitedFile.MaxSettingsBytes)) ?? new WarnState() : new WarnState(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or Errors.GeminiArgumentException) { return new WarnState(); }
     }
 
     // Losing this file only means one more warning, so a failed write is ignored.

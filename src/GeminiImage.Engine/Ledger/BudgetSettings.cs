@@ -25,7 +25,7 @@ public sealed class BudgetSettings
     public static BudgetSettings Load(string? dataFolder = null)
     {
         var path = Path.Combine(dataFolder ?? DataFolder.Default, FileName);
-        return File.Exists(path) ? JsonSerializer.Deserialize<BudgetSettings>(File.ReadAllText(path), s_json) ?? new BudgetSettings() : new BudgetSettings();
+        return File.Exists(path) ? JsonSerializer.Deserialize<BudgetSettings>(IO.LimitedFile.ReadAllText(path, IO.LimitedFile.MaxSettingsBytes), s_json) ?? new BudgetSettings() : new BudgetSettings();
     }
 
     /// <summary>Writes the settings to a data folder.</summary>

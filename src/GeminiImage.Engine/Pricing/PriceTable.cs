@@ -70,7 +70,7 @@ public sealed class PriceTable
                     Input = Read(model, "input", baseline?.Input),
                     TextOutput = Read(model, "textOutput", baseline?.TextOutput),
                     ImageOutput = Read(model, "imageOutput", baseline?.ImageOutput),
-                    SearchPer1000 = model.Value.TryGetProperty("searchPer1000", out var search) ? search.GetDecimal() : baseline?.SearchPer1000,
+                    SearchPer1000 = model.Value.TryGetProperty("searchPer1000", out var search) ? ModelPrices.Checked(search.GetDecimal(), id, "searchPer1000") : baseline?.SearchPer1000,
                 };
             }
         }
@@ -97,7 +97,7 @@ public sealed class PriceTable
 
     private static decimal Read(JsonProperty model, string name, decimal? fallback)
     {
-        if (model.Value.TryGetProperty(name, out var value)) return value.GetDecimal();
+        if (model.Value.TryGetProperty(name, out var value)) return ModelPrices.Checked(value.GetDecimal(), model.Name, name);
         return fallback ?? throw new InvalidDataException($"prices.json: model '{model.Name}' is not in the catalog, so '{name}' is required.");
     }
 }
