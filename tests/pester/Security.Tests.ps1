@@ -106,6 +106,13 @@ Describe 'Private folders and the pending records' {
         Clear-GeminiBudget -Confirm:$false
     }
 
+    It 'gives the data folder an ACL for its owner only on Windows' -Skip:(-not $NoLinks) {
+        $null = New-GeminiImage 'a private prompt' -OutputDirectory (New-TestFolder 'perm')
+        $acl = Get-Acl -LiteralPath $env:GEMINI_IMAGE_HOME
+        $acl.AreAccessRulesProtected | Should -BeTrue
+        @($acl.Access | Where-Object IsInherited -eq $false).IdentityReference.Value | Should -Be @('OWNER RIGHTS')
+    }
+
     It 'refuses forged pending records (negative cost, bad id, duplicates) so budgets hold' {
         $root = New-TestFolder 'forge'
         $tmp = New-Item -ItemType Directory -Path (Join-Path $root 'tmp')

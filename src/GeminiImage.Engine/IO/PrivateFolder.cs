@@ -8,8 +8,9 @@ namespace GeminiImage.Engine.IO;
 /// <summary>
 /// Folders only the current user may enter: the data folder (ledger, budgets, prompts) and the per-user temp folder
 /// (pending records, fallback images). On Linux and macOS a folder owned by another user (planted under a predictable
-/// name) is refused, then the folder becomes 0700 and the files in it 0600. On Windows these folders
-/// live in the per-user profile (LocalAppData, TEMP), whose inherited ACL already admits only the user.
+/// name) is refused, then the folder becomes 0700 and the files in it 0600. On Windows the folder gets a protected
+/// ACL that admits only its owner (the default folders live in the per-user profile, which already does; a
+/// GEMINI_IMAGE_HOME elsewhere, such as a shared drive, would otherwise inherit that drive's ACL).
 /// </summary>
 public static class PrivateFolder
 {
@@ -29,7 +30,11 @@ public static class PrivateFolder
         if (SafePaths.IsLink(full))
             throw new UnsafePathException(full, $"The private folder '{full}' is a symbolic link; it is not used, since another user may have planted it.");
         Directory.CreateDirectory(full);
-        if (!s_unix) return full;
+        if (!s_unix)
+        {
+            WindowsOwnerOnly(full);
+            return full;
+        }
         var owner = OwnerOf(full);
         // Without a readable owner, chmod still proves it for everyone but root: only the owner may change the mode.
         if ((owner.HasValue && owner.Value != geteuid()) || (chmod(full, OwnerOnlyFolder) != 0 && Marshal.GetLastWin32Error() == NotPermitted))
@@ -69,6 +74,41 @@ public static class PrivateFolder
             return null;
         }
     }
+
+    /// <summary>
+    /// Replaces the folder's ACL with one protected entry: full control for the owner (SDDL "OW", the OWNER RIGHTS SID),
+    /// inherited by every file and folder created in it. Not inherited from the parent, so nobody else keeps access.
+    /// </summary>
+    private static void WindowsOwnerOnly(string folder)
+    {
+        if (!ConvertStringSecurityDescriptorToSecurityDescriptorW("D:P(A;OICI;FA;;;OW)", 1, out var descriptor, IntPtr.Zero))
+            throw new UnsafePathException(folder, $"The private folder '{folder}' could not be made owner-only (error {Marshal.GetLastWin32Error()}).");
+        try
+        {
+            if (!GetSecurityDescriptorDacl(descriptor, out _, out var dacl, out _))
+                throw new UnsafePathException(folder, $"The private folder '{folder}' could not be made owner-only (error {Marshal.GetLastWin32Error()}).");
+            const int FileObject = 1, DaclInformation = 0x4;
+            const uint ProtectedDacl = 0x80000000;
+            const uint AccessDenied = 5;
+            // Only the owner may change the ACL: a refusal means another user's folder. Other errors come from file
+            // systems without ACLs (FAT, some shares), which have nothing to tighten.
+            if (SetNamedSecurityInfoW(folder, FileObject, DaclInformation | ProtectedDacl, IntPtr.Zero, IntPtr.Zero, dacl, IntPtr.Zero) == AccessDenied)
+                throw new UnsafePathException(folder, $"The private folder '{folder}' belongs to another user (its ACL cannot be changed); it is not used.");
+        }
+        finally { LocalFree(descriptor); }
+    }
+
+    [DllImport("advapi32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
+    private static extern bool ConvertStringSecurityDescriptorToSecurityDescriptorW(string sddl, uint revision, out IntPtr descriptor, IntPtr size);
+
+    [DllImport("advapi32.dll", SetLastError = true)]
+    private static extern bool GetSecurityDescriptorDacl(IntPtr descriptor, out bool present, out IntPtr dacl, out bool defaulted);
+
+    [DllImport("advapi32.dll", CharSet = CharSet.Unicode)]
+    private static extern uint SetNamedSecurityInfoW(string name, int type, uint info, IntPtr owner, IntPtr group, IntPtr dacl, IntPtr sacl);
+
+    [DllImport("kernel32.dll")]
+    private static extern IntPtr LocalFree(IntPtr memory);
 
     [DllImport("libc", EntryPoint = "lstat", SetLastError = true)]
     private static extern int lstat([MarshalAs(UnmanagedType.LPStr)] string path, byte[] buffer);
