@@ -98,4 +98,24 @@ Describe 'Compatibility of the built module' {
         $manifest.PowerShellVersion | Should -Be '5.1'
         $manifest.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
     }
+
+    It 'the Windows PowerShell resolver answers with a copy already loaded, never a second copy from bin' {
+        # Windows PowerShell has one load context: a GAC System.Memory bound by a lower reference plus ours from bin
+        # would be two copies whose Span types do not match. Asked directly here, in a fresh PowerShell 7 where the
+        # engine's ImageSharp is already loaded (in the module's private context) and nothing else loaded another.
+        $run = Invoke-TestPwsh -Script @"
+`$module = Import-Module '$ModulePath' -PassThru
+`$null = Get-GeminiImageInfo -Path '$(Join-Path $RepoRoot 'tests/unit/data/images/good.png')'
+function Copies { @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'SixLabors.ImageSharp' }) }
+`$before = Copies
+`$resolver = `$module.ImplementingAssembly.GetType('GeminiImage.Cmdlets.Infrastructure.DependencyResolver', `$true)
+`$resolve = `$resolver.GetMethod('ResolveFromBin', [Reflection.BindingFlags]'NonPublic, Static')
+`$answer = `$resolve.Invoke(`$null, @(`$null, [ResolveEventArgs]::new('SixLabors.ImageSharp, Version=1.0.0.0, Culture=neutral, PublicKeyToken=d998eea7b14cab13')))
+[pscustomobject]@{ Before = `$before.Count; After = (Copies).Count; Same = [object]::ReferenceEquals(`$answer, `$before[0]) } | ConvertTo-Json -Compress
+"@
+        $run.Result | Should -Not -BeNullOrEmpty -Because $run.Output
+        $run.Result.Before | Should -Be 1
+        $run.Result.Same | Should -BeTrue
+        $run.Result.After | Should -Be 1
+    }
 }

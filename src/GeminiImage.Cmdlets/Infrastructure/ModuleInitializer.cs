@@ -81,10 +81,20 @@ internal static class DependencyResolver
         if (path == null) return null;
         lock (s_loaded)
         {
-            // .NET Framework has no binding redirects for a module: return our copy whatever version was asked for.
-            if (!s_loaded.TryGetValue(name!, out var assembly)) s_loaded[name!] = assembly = Assembly.LoadFrom(path);
+            // .NET Framework has no binding redirects for a module: answer with one copy whatever version was asked for.
+            // A copy already loaded (the GAC's System.Memory bound by ImageSharp's lower reference, or another module's)
+            // is that copy: loading ours beside it would give two System.Memory, whose Span types do not match.
+            if (!s_loaded.TryGetValue(name!, out var assembly))
+                s_loaded[name!] = assembly = AlreadyLoaded(name!) ?? Assembly.LoadFrom(path);
             return assembly;
         }
+    }
+
+    private static Assembly? AlreadyLoaded(string name)
+    {
+        foreach (var loaded in AppDomain.CurrentDomain.GetAssemblies())
+            if (string.Equals(loaded.GetName().Name, name, StringComparison.OrdinalIgnoreCase)) return loaded;
+        return null;
     }
 
     /// <summary>
