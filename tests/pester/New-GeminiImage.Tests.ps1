@@ -107,6 +107,15 @@ Describe 'New-GeminiImage' {
         Get-PngSize $target | Should -Be '1024x1024'
     }
 
+    It 'with -Force replaces a read-only earlier output (Windows refuses File.Replace onto one)' {
+        $target = Join-Path $Out 'locked.png'
+        Set-Content -LiteralPath $target -Value 'old'
+        Set-ItemProperty -LiteralPath $target -Name IsReadOnly -Value $true
+        (New-GeminiImage 'replace the read-only file' -OutFile $target -Force).Path | Should -Be $target
+        Get-PngSize $target | Should -Be '1024x1024'
+        @(Get-ChildItem -LiteralPath (Join-Path $env:GEMINI_IMAGE_HOME 'fallback') -ErrorAction SilentlyContinue).Count | Should -Be 0
+    }
+
     It 'a bad aspect ratio is refused before any request' {
         $err = $null
         New-GeminiImage 'bad ratio' -AspectRatio '2:1' -OutputDirectory $Out -ErrorVariable err -ErrorAction SilentlyContinue

@@ -113,7 +113,7 @@ public static class OutputWriter
             if (File.Exists(path))
             {
                 if (!force) throw new OutputExistsException(path);
-                File.Replace(temp, path, null);
+                Replace(temp, path);
             }
             else
             {
@@ -124,6 +124,31 @@ public static class OutputWriter
         finally
         {
             TryDelete(temp);
+        }
+    }
+
+    private static readonly bool s_windows = System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows);
+
+    /// <summary>
+    /// Replaces an existing file (-Force). Windows refuses a read-only target (cleared first: -Force overwrites it, as
+    /// Copy-Item -Force does) and one a viewer holds open without delete sharing, which is often brief (a thumbnailer,
+    /// an antivirus scan): a few tries over about three seconds before giving up.
+    /// </summary>
+    private static void Replace(string temp, string path)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                if (s_windows && File.GetAttributes(path) is var attributes && attributes.HasFlag(FileAttributes.ReadOnly))
+                    File.SetAttributes(path, attributes & ~FileAttributes.ReadOnly);
+                File.Replace(temp, path, null);
+                return;
+            }
+            catch (Exception ex) when (s_windows && attempt < 5 && (ex is IOException || ex is UnauthorizedAccessException))
+            {
+                System.Threading.Thread.Sleep(300 * attempt);
+            }
         }
     }
 

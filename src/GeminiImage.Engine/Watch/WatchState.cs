@@ -83,9 +83,9 @@ public sealed class WatchState : IDisposable
         FileStream stream;
         try
         {
-            stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 4096, FileOptions.DeleteOnClose);
+            stream = OpenLock(lockPath);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException || (ex is UnauthorizedAccessException && s_windows && File.Exists(lockPath)))
         {
             // The lock itself cannot be read while held (on Unix too), so the holder is named in a file beside it.
             var holder = "";
@@ -102,6 +102,24 @@ public sealed class WatchState : IDisposable
             // Naming the holder is a courtesy to a second watcher; the lock is what keeps it out.
         }
         return new WatchState(folder, stream);
+    }
+
+    private static readonly bool s_windows = System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows);
+
+    /// <summary>
+    /// The lock file, held open. On Windows a lock its last holder just closed is "delete pending" for a moment, and
+    /// opening it then is refused as access denied: a few short tries, then the caller reports the folder busy.
+    /// </summary>
+    private static FileStream OpenLock(string lockPath)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try { return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 4096, FileOptions.DeleteOnClose); }
+            catch (UnauthorizedAccessException) when (s_windows && attempt < 10 && File.Exists(lockPath))
+            {
+                System.Threading.Thread.Sleep(50);
+            }
+        }
     }
 
     /// <summary>The state without the lock, to read it (tests, diagnostics).</summary>
