@@ -12,8 +12,11 @@
                output/GeminiImage/: the manifest and format file from module/, LICENSE, the cmdlet dll and
                its MAML help (compiled from docs/*.md by tools/Build-Help.ps1 in a child pwsh) at the
                root; the engine, emulator, load-context shim, third-party dlls and runtimes/ in bin/.
-      Test     Build, then xUnit (tests/unit, TRX in TestResults/) and Pester 5 (tests/pester, in a
-               child pwsh, NUnit XML in TestResults/pester.xml). The LAST line printed is
+      Test     Build, then start a throw-away PostgreSQL server (tools/Start-TestPostgres.ps1: installs Debian's
+               postgresql package when missing, initdb + pg_ctl on a temp folder and a free port; GEMINI_TEST_PG
+               names its state file), then xUnit (tests/unit, TRX in TestResults/) and Pester 5 (tests/pester, in a
+               child pwsh, NUnit XML in TestResults/pester.xml), then stop the server. A server that cannot start
+               counts as one failed test. The LAST line printed is
                'N passed, N failed' (both runners summed); exit code 1 on any failure, and a runner
                that could not run counts as one failed test.
       Demo     Build, then generate a few images into output/demo/ (local emulator unless
@@ -262,6 +265,26 @@ function Invoke-PesterTests {
     [pscustomobject]@{ Passed = [int]$s.PassedCount; Failed = $failed; Ran = $true }
 }
 
+# Starts tools/Start-TestPostgres.ps1 (installs the postgresql package when missing) and points GEMINI_TEST_PG at its
+# state file for the test runners; $false (after an ERROR line) when it cannot.
+function Start-TestPostgres {
+    $state = Join-Path $ResultsDir 'postgres.json'
+    Write-Step 'PostgreSQL test server (tools/Start-TestPostgres.ps1)'
+    if ((Invoke-ChildPwsh (Join-Path $Root 'tools/Start-TestPostgres.ps1') @('-StateFile', $state) -NoThrow) -ne 0) {
+        Write-Host 'ERROR: the PostgreSQL test server could not be started (see above); the team ledger tests will fail.'
+        Remove-Item Env:GEMINI_TEST_PG -ErrorAction SilentlyContinue
+        return $false
+    }
+    $env:GEMINI_TEST_PG = $state
+    $true
+}
+
+function Stop-TestPostgres {
+    if (-not $env:GEMINI_TEST_PG) { return }
+    Invoke-ChildPwsh (Join-Path $Root 'tools/Stop-TestPostgres.ps1') @('-StateFile', $env:GEMINI_TEST_PG) -NoThrow | Out-Null
+    Remove-Item Env:GEMINI_TEST_PG -ErrorAction SilentlyContinue
+}
+
 function Invoke-Test {
     New-Item -ItemType Directory -Path $ResultsDir -Force | Out-Null
     try { Invoke-Build }
@@ -270,10 +293,15 @@ function Invoke-Test {
         Write-Host '0 passed, 1 failed'
         exit 1
     }
-    $unit = Invoke-UnitTests
-    $pester = Invoke-PesterTests
+    # One real PostgreSQL server for both runners (team ledger tests); a server that cannot start is a failure, never a skip.
+    $postgres = Start-TestPostgres
+    try {
+        $unit = Invoke-UnitTests
+        $pester = Invoke-PesterTests
+    }
+    finally { Stop-TestPostgres }
     $passed = $unit.Passed + $pester.Passed
-    $failed = $unit.Failed + $pester.Failed
+    $failed = $unit.Failed + $pester.Failed + $(if ($postgres) { 0 } else { 1 })
     $code = if ($failed -gt 0 -or -not $unit.Ran -or -not $pester.Ran) { 1 } else { 0 }
     # Nothing may be printed after this line (CI reads it as the closing line).
     Write-Host "$passed passed, $failed failed"

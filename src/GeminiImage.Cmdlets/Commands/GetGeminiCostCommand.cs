@@ -26,9 +26,17 @@ public sealed class GetGeminiCostCommand : PSCmdlet
     [Parameter]
     public string? Tag { get; set; }
 
+    /// <summary>Only records of this user name (case-insensitive).</summary>
+    [Parameter]
+    public string? User { get; set; }
+
+    /// <summary>Only records charged to this project (case-insensitive).</summary>
+    [Parameter]
+    public string? Project { get; set; }
+
     // A string, not the engine enum: an enum-typed property would load the engine at import, before the module's load context is set up.
     [Parameter(Position = 0)]
-    [ValidateSet("Day", "Week", "Month", "Model", "Tag", "Cmdlet", "Batch", "Endpoint")]
+    [ValidateSet("Day", "Week", "Month", "Model", "Tag", "Cmdlet", "Batch", "Endpoint", "User", "Machine", "Project")]
     public string GroupBy { get; set; } = "Day";
 
     private UsageGroupBy Grouping => EnumParameter.Parse<UsageGroupBy>(GroupBy);
@@ -46,6 +54,8 @@ public sealed class GetGeminiCostCommand : PSCmdlet
             Until = LedgerParameters.ToUtc(Until),
             Model = string.IsNullOrWhiteSpace(Model) ? null : Model,
             Tag = string.IsNullOrWhiteSpace(Tag) ? null : Tag,
+            User = Text.NullIfBlank(User),
+            Project = Text.NullIfBlank(Project),
         };
         var ledger = LedgerParameters.OpenExisting();
         IReadOnlyList<UsageRecord> records = Array.Empty<UsageRecord>();
@@ -55,14 +65,14 @@ public sealed class GetGeminiCostCommand : PSCmdlet
         }
         else
         {
-            WriteVerbose($"Reading {ledger.DatabasePath}.");
+            WriteVerbose($"Reading {ledger.Location}.");
             try
             {
                 records = ledger.Query(filter);
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)
             {
-                WriteError(LedgerErrors.Unavailable(ex, ledger.DatabasePath));
+                WriteError(LedgerErrors.Unavailable(ex, ledger.Location));
                 return;
             }
         }

@@ -27,6 +27,14 @@ public sealed class GetGeminiUsageCommand : PSCmdlet
     [Parameter]
     public string? Tag { get; set; }
 
+    /// <summary>Only records of this user name (case-insensitive).</summary>
+    [Parameter]
+    public string? User { get; set; }
+
+    /// <summary>Only records charged to this project (case-insensitive).</summary>
+    [Parameter]
+    public string? Project { get; set; }
+
     /// <summary>Only the newest N matching records (still written oldest first).</summary>
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
@@ -40,6 +48,8 @@ public sealed class GetGeminiUsageCommand : PSCmdlet
             Until = LedgerParameters.ToUtc(Until),
             Model = string.IsNullOrWhiteSpace(Model) ? null : Model,
             Tag = string.IsNullOrWhiteSpace(Tag) ? null : Tag,
+            User = Text.NullIfBlank(User),
+            Project = Text.NullIfBlank(Project),
             Last = Last > 0 ? Last : null,
         };
         var ledger = LedgerParameters.OpenExisting();
@@ -48,7 +58,7 @@ public sealed class GetGeminiUsageCommand : PSCmdlet
             WriteVerbose($"No usage ledger in '{DataFolder.Default}' yet.");
             return;
         }
-        WriteVerbose($"Reading {ledger.DatabasePath}.");
+        WriteVerbose($"Reading {ledger.Location}.");
         System.Collections.Generic.IReadOnlyList<UsageRecord> records;
         try
         {
@@ -56,7 +66,7 @@ public sealed class GetGeminiUsageCommand : PSCmdlet
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {
-            WriteError(LedgerErrors.Unavailable(ex, ledger.DatabasePath));
+            WriteError(LedgerErrors.Unavailable(ex, ledger.Location));
             return;
         }
         foreach (var record in records) WriteObject(GeminiUsageView.From(record));

@@ -121,6 +121,14 @@ public sealed class SetGeminiConfigCommand : PSCmdlet
     [ValidateRange(1, 1048576)]
     public int CacheMaxMB { get; set; }
 
+    /// <summary>
+    /// The usage ledger: a PostgreSQL connection string for a team ledger (no password: PGPASSWORD or a .pgpass-style
+    /// file gives it), or "SQLite" for the per-user file. With -Save it is kept in ledger.json for every session.
+    /// </summary>
+    [Parameter]
+    [AllowEmptyString]
+    public string? Ledger { get; set; }
+
     /// <summary>Forget every session setting (environment variables and defaults apply again).</summary>
     [Parameter]
     public SwitchParameter Reset { get; set; }
@@ -140,9 +148,14 @@ public sealed class SetGeminiConfigCommand : PSCmdlet
         }
         try
         {
+            if (Ledger != null) SetLedger(Ledger);
             if (Profile != null) SetProfile(Profile);
-            else if (Save) throw new GeminiImage.Engine.Errors.GeminiArgumentException("GeminiImage.ProfileRequired", "-Save writes a connection profile; name it with -Profile NAME.");
+            else if (Save && Ledger == null) throw new GeminiImage.Engine.Errors.GeminiArgumentException("GeminiImage.ProfileRequired", "-Save writes a connection profile; name it with -Profile NAME.");
             else SetConnection(config.Connection);
+        }
+        catch (GeminiImage.Engine.Ledger.LedgerException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.From(ex, nameof(Ledger)));
         }
         catch (GeminiImage.Engine.Errors.GeminiImageException ex)
         {
@@ -160,6 +173,17 @@ public sealed class SetGeminiConfigCommand : PSCmdlet
         if (MyInvocation.BoundParameters.ContainsKey(nameof(Cache))) config.Cache = EnumParameter.Parse<GeminiImage.Engine.Cache.CacheMode>(Cache);
         if (CacheMaxMB > 0) config.CacheMaxMB = CacheMaxMB;
         if (PassThru) WriteObject(GeminiConfigView.Current(this, Profile));
+    }
+
+    /// <summary>Checks the ledger choice (a password in it is refused) and sets it for the session, and with -Save in ledger.json.</summary>
+    private void SetLedger(string value)
+    {
+        var choice = GeminiImage.Engine.Ledger.LedgerSettings.IsSqlite(value) ? GeminiImage.Engine.Ledger.LedgerSettings.Sqlite : value.Trim();
+        if (choice != GeminiImage.Engine.Ledger.LedgerSettings.Sqlite) GeminiImage.Engine.Ledger.LedgerSettings.Check(choice);
+        SessionConfig.Current.Ledger = choice;
+        if (!Save) return;
+        GeminiImage.Engine.Ledger.LedgerConfigFile.Save(choice == GeminiImage.Engine.Ledger.LedgerSettings.Sqlite ? null : choice);
+        WriteVerbose($"Saved the ledger choice to {GeminiImage.Engine.Ledger.LedgerConfigFile.FilePath}.");
     }
 
     private void SetProfile(string name)

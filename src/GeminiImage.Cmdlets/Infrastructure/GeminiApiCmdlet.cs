@@ -144,6 +144,9 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
         return options;
     }
 
+    /// <summary>The project this cmdlet's spend is charged to (-Project on the prompt cmdlets); null for none.</summary>
+    protected virtual string? UsageProject => null;
+
     /// <summary>The paid-call pipeline (budget, request, save, ledger) for this cmdlet.</summary>
     /// <remarks>Never uses the response cache (chat turns need the model's own turn for their history).</remarks>
     /// <param name="warning">Where warnings go (default: the console).</param>
@@ -153,6 +156,7 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
             Cmdlet = MyInvocation.MyCommand.Name,
             Operation = operation,
             BatchId = batchId,
+            Project = UsageProject,
             // Server-side batches cost half (reference §9.1).
             BatchPricing = operation == UsageOperation.BatchServer,
             ApiKey = EffectiveApiKey,

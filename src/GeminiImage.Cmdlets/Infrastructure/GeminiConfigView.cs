@@ -40,6 +40,10 @@ public sealed class GeminiConfigView
     /// <summary>ReadWrite, ReadOnly or Off (text, so that this type does not load the engine at import).</summary>
     public string Cache { get; private set; } = "";
     public int CacheMaxMB { get; private set; }
+    /// <summary>The usage ledger in effect: the SQLite file, or "PostgreSQL host:port/database as user" (never a password).</summary>
+    public string Ledger { get; private set; } = "";
+    /// <summary>Where the ledger choice came from: Session, Saved (ledger.json), Environment (GEMINI_IMAGE_LEDGER) or Default.</summary>
+    public string LedgerSource { get; private set; } = "";
     /// <summary>Where each connection setting came from: parameter, profile 'x', Set-GeminiConfig, an environment variable, default.</summary>
     public OrderedDictionary Sources { get; private set; } = new();
 
@@ -49,6 +53,7 @@ public sealed class GeminiConfigView
         var connection = ConnectionSettings.Resolve(null, null, profile, SecretReader.For(cmdlet), keyErrorsAsSource: true);
         var sources = new OrderedDictionary();
         foreach (var pair in connection.Sources) sources[pair.Key] = pair.Value;
+        var ledger = Engine.Ledger.LedgerSettings.Open();
         var endpoint = new Engine.Api.ApiEndpoint(connection.BaseUri, connection.ApiVersion, connection.Backend, connection.Project, connection.Location);
         return new GeminiConfigView
         {
@@ -77,6 +82,8 @@ public sealed class GeminiConfigView
             DataHome = GeminiEnvironment.DataHome,
             Cache = SettingsResolver.ResolveCacheMode(null).ToString(),
             CacheMaxMB = SettingsResolver.ResolveCacheMaxMB(),
+            Ledger = ledger.Location,
+            LedgerSource = Engine.Ledger.LedgerSettings.Resolve().Source,
             Sources = sources,
         };
     }

@@ -85,6 +85,13 @@ public abstract class GeminiGenerationCmdlet : GeminiApiCmdlet
     [Parameter]
     public SwitchParameter NoStore { get; set; }
 
+    /// <summary>The project the spend is charged to in the usage ledger (Get-GeminiCost -GroupBy Project, project budgets).</summary>
+    [Parameter]
+    public string? Project { get; set; }
+
+    /// <inheritdoc />
+    protected override string? UsageProject => Text.NullIfBlank(Project)?.Trim() ?? base.UsageProject;
+
     /// <summary>-AspectRatio with a blank value (an empty CSV cell, '') as not given.</summary>
     protected string? AspectRatioValue => Text.NullIfBlank(AspectRatio);
 

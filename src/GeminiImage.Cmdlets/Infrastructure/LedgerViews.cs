@@ -45,6 +45,8 @@ public sealed class GeminiUsageView
     public string? ResponseId { get; private set; }
     /// <summary>The connection profile that served the call ("default" without profiles; null in records from before profiles).</summary>
     public string? Endpoint { get; private set; }
+    /// <summary>The project the call was charged to (-Project); null for none.</summary>
+    public string? Project { get; private set; }
     public string RecordId { get; private set; } = "";
 
     public static GeminiUsageView From(UsageRecord r) => new()
@@ -72,6 +74,7 @@ public sealed class GeminiUsageView
         UserName = r.UserName,
         ResponseId = r.ResponseId,
         Endpoint = r.Endpoint,
+        Project = r.Project,
         RecordId = r.RecordId,
     };
 }
@@ -183,8 +186,8 @@ public sealed class GeminiBudgetView
     {
         var folder = DataFolder.Default;
         var settings = BudgetSettings.Load(folder);
-        var ledger = new UsageLedger(new UsageLedgerOptions { DataFolder = folder });
-        var hasLedger = System.IO.File.Exists(ledger.DatabasePath);
+        var ledger = LedgerSettings.Open(new UsageLedgerOptions { DataFolder = folder });
+        var hasLedger = ledger.Exists;
         var today = hasLedger ? ledger.SpendToday() : 0m;
         var month = hasLedger ? ledger.SpendThisMonth() : 0m;
         return new GeminiBudgetView
@@ -216,20 +219,21 @@ internal static class LedgerParameters
         var v => DateTime.SpecifyKind(v.Value, DateTimeKind.Local).ToUniversalTime(),
     };
 
-    /// <summary>The ledger of the data folder, or null when no record was ever written there (so a query creates nothing).</summary>
-    public static UsageLedger? OpenExisting()
+    /// <summary>The ledger in effect (Set-GeminiConfig -Ledger), or null for a SQLite ledger never written (so a query creates nothing).</summary>
+    public static IUsageLedger? OpenExisting()
     {
-        var ledger = new UsageLedger(new UsageLedgerOptions { DataFolder = DataFolder.Default });
-        return System.IO.File.Exists(ledger.DatabasePath) ? ledger : null;
+        var ledger = LedgerSettings.Open(new UsageLedgerOptions { DataFolder = DataFolder.Default });
+        return ledger.Exists ? ledger : null;
     }
 }
 
 /// <summary>Error records of the ledger cmdlets.</summary>
 internal static class LedgerErrors
 {
-    /// <summary>The ledger could not be read (locked past the busy timeout, unreadable or damaged file).</summary>
-    public static System.Management.Automation.ErrorRecord Unavailable(Exception exception, string path) =>
-        new(new System.IO.IOException($"The usage ledger '{path}' could not be read: {exception.Message}", exception),
+    /// <summary>The ledger could not be read (locked past the busy timeout, unreadable or damaged file; a team ledger's own error).</summary>
+    public static System.Management.Automation.ErrorRecord Unavailable(Exception exception, string path) => exception is LedgerException
+        ? ErrorRecords.From(exception, path)
+        : new(new System.IO.IOException($"The usage ledger '{path}' could not be read: {exception.Message}", exception),
             "GeminiImage.LedgerUnavailable", System.Management.Automation.ErrorCategory.ReadError, path)
         {
             ErrorDetails = new System.Management.Automation.ErrorDetails($"The usage ledger '{path}' could not be read: {exception.Message}")

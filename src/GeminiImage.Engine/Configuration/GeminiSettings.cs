@@ -27,11 +27,13 @@ public sealed class SessionConfig
     public CacheMode? Cache { get; set; }
     /// <summary>Size bound of the response cache in MB (null: GEMINI_IMAGE_CACHE_MAX_MB, else 1024).</summary>
     public int? CacheMaxMB { get; set; }
+    /// <summary>The session's ledger: a PostgreSQL connection string or "SQLite" (null: saved choice, GEMINI_IMAGE_LEDGER, else SQLite).</summary>
+    public string? Ledger { get; set; }
 
     public void Reset()
     {
         ApiKey = null; Connection = new ConnectionProfile(); Profile = null; Model = null; TimeoutSec = null; MaxRetries = null; MaxRetryWaitSec = null; NoPromptLogging = false; NoStore = false;
-        Cache = null; CacheMaxMB = null;
+        Cache = null; CacheMaxMB = null; Ledger = null;
     }
 }
 

@@ -22,6 +22,8 @@ public sealed class UsageContext
     /// <summary>Scrubbed from every ledger field, defensively.</summary>
     public string? ApiKey { get; set; }
     public string? BatchId { get; set; }
+    /// <summary>The project the spend is charged to (a request's own project wins: a batch column).</summary>
+    public string? Project { get; set; }
     /// <summary>Batch prices (50 %).</summary>
     public bool BatchPricing { get; set; }
     /// <summary>Receives warnings (budget threshold, ledger fallback); called from any thread.</summary>
@@ -46,7 +48,7 @@ public sealed class GenerationService
 {
     private readonly ImageGenerator _generator;
     private readonly UsageContext _usage;
-    private readonly Lazy<UsageLedger> _ledger;
+    private readonly Lazy<IUsageLedger> _ledger;
     private readonly Lazy<PriceTable> _prices = new(() => PriceTable.Load());
     // Read once per service (one cmdlet call, batch or watch run), not once per request.
     private readonly Lazy<BudgetSettings> _budget = new(() => BudgetSettings.Load(null));
@@ -55,10 +57,11 @@ public sealed class GenerationService
     {
         _generator = new ImageGenerator(client);
         _usage = usage;
-        _ledger = new Lazy<UsageLedger>(() => new UsageLedger(new UsageLedgerOptions { Secrets = new[] { usage.ApiKey } }));
+        _ledger = new Lazy<IUsageLedger>(() => LedgerSettings.Open(new UsageLedgerOptions { Secrets = new[] { usage.ApiKey } }));
     }
 
-    public UsageLedger Ledger => _ledger.Value;
+    /// <summary>The ledger in effect (Set-GeminiConfig -Ledger): the per-user SQLite file or a team's PostgreSQL database.</summary>
+    public IUsageLedger Ledger => _ledger.Value;
 
     /// <summary>How calls use the response cache; <see cref="CacheMode.Off"/> (the default) never touches it.</summary>
     public CacheMode CacheMode { get; set; }
@@ -106,7 +109,9 @@ public sealed class GenerationService
         }
         catch (Exception ex) when (ex is not BudgetExceededException and not OutOfMemoryException)
         {
-            if (settings.Daily != null || settings.Monthly != null) throw new LedgerUnavailableException(Ledger.DatabasePath, ex);
+            // A team ledger's budgets live on its server: without it they cannot be checked, so nothing is sent.
+            if (ex is LedgerException ledgerError) throw ledgerError.NothingSent();
+            if (settings.Daily != null || settings.Monthly != null) throw new LedgerUnavailableException(Ledger.Location, ex);
             _usage.Warning?.Invoke($"The usage ledger could not be written ({ex.Message}); the request is sent without a reservation.");
             return intents.Select(_ => (string?)null).ToList();
         }
@@ -299,6 +304,7 @@ public sealed class GenerationService
             RowId = rowId,
             OutputPath = OutputPathForLedger(images.FirstOrDefault()?.Path ?? (error as ImageSaveException)?.FallbackPath),
             Prompt = _usage.NoPromptLogging ? null : request.Prompt,
+            Project = _usage.Project,
             MachineName = Environment.MachineName,
             UserName = Environment.UserName,
             ResponseId = entry.ResponseId,
@@ -333,6 +339,7 @@ public sealed class GenerationService
         BatchId = _usage.BatchId,
         RowId = rowId,
         Prompt = _usage.NoPromptLogging ? null : request.Prompt,
+        Project = _usage.Project,
     };
 
     private void Record(ImageRequest request, GenerateResult? result, IReadOnlyList<GeminiImageResult> images, Exception? error, string? rowId, string? reservationId)
@@ -364,6 +371,7 @@ public sealed class GenerationService
                 Tags = record.Tags,
                 BatchId = record.BatchId,
                 RowId = rowId,
+                Project = record.Project,
                 Prompt = _usage.NoPromptLogging ? null : $"{grounding.SearchQueries.Count} Google Search quer{(grounding.SearchQueries.Count == 1 ? "y" : "ies")}: {string.Join(" | ", grounding.SearchQueries)}",
                 MachineName = record.MachineName,
                 UserName = record.UserName,

@@ -28,8 +28,9 @@ public enum BudgetStatus
 /// <summary>Result of <see cref="BudgetGuard.Check"/>. Period, limit and spent describe the budget concerned (null when allowed).</summary>
 public sealed class BudgetCheckResult
 {
-    internal BudgetCheckResult(BudgetStatus status, BudgetPeriod? period, decimal? limit, decimal? spent, decimal estimated)
+    internal BudgetCheckResult(BudgetStatus status, BudgetPeriod? period, decimal? limit, decimal? spent, decimal estimated, string? scope = null)
     {
+        Scope = scope;
         Status = status;
         Period = period;
         Limit = limit;
@@ -37,6 +38,8 @@ public sealed class BudgetCheckResult
         Estimated = estimated;
     }
 
+    /// <summary>The team ledger budget concerned (<see cref="BudgetScope"/>), or null for the personal budget (budget.json).</summary>
+    public string? Scope { get; }
     public BudgetStatus Status { get; }
     public BudgetPeriod? Period { get; }
     public decimal? Limit { get; }
@@ -53,7 +56,7 @@ public sealed class BudgetCheckResult
         _ => "Within budget.",
     };
 
-    private string Name => Period == BudgetPeriod.Daily ? "daily" : "monthly";
+    private string Name => BudgetScope.Describe(Scope) + (Period == BudgetPeriod.Daily ? "daily" : "monthly");
 }
 
 /// <summary>Compares an estimated cost with the budgets and the ledger's spend so far.</summary>
@@ -62,14 +65,14 @@ public sealed class BudgetGuard
     /// <summary>File (in the ledger's data folder) that remembers which periods were already warned about.</summary>
     public const string StateFileName = "budget-state.json";
 
-    private readonly UsageLedger _ledger;
+    private readonly IUsageLedger _ledger;
     private readonly BudgetSettings _settings;
     private readonly string _statePath;
     // Threads of one process warn once between them (16 concurrent rows gave 11 warnings).
     private static readonly object s_stateGate = new();
 
     /// <summary>Creates a guard over a ledger; settings default to the ledger folder's budget.json.</summary>
-    public BudgetGuard(UsageLedger ledger, BudgetSettings? settings = null)
+    public BudgetGuard(IUsageLedger ledger, BudgetSettings? settings = null)
     {
         _ledger = ledger ?? throw new ArgumentNullException(nameof(ledger));
         _settings = settings ?? BudgetSettings.Load(ledger.DataFolder);
@@ -105,17 +108,30 @@ public sealed class BudgetGuard
     public BudgetCheckResult Reserve(IReadOnlyList<UsageRecord> intents)
     {
         var estimate = intents.Sum(i => i.CostUsd ?? 0m);
-        var (today, month) = _ledger.Reserve(intents, _settings);
-        return WarnIfNear(today, month, estimate);
+        var reserved = _ledger.Reserve(intents, _settings);
+        var personal = WarnIfNear(reserved.Today, reserved.ThisMonth, estimate);
+        // Team budgets warn once per period through the team ledger itself.
+        return personal.Status == BudgetStatus.Allowed && reserved.Warnings.Count > 0 ? reserved.Warnings[0] : personal;
     }
 
     /// <summary>The budget <paramref name="estimatedCost"/> would pass given what is spent (and reserved); null when it fits.</summary>
-    public static BudgetCheckResult? Evaluate(BudgetSettings settings, decimal spentToday, decimal spentThisMonth, decimal estimatedCost)
+    public static BudgetCheckResult? Evaluate(BudgetSettings settings, decimal spentToday, decimal spentThisMonth, decimal estimatedCost, string? scope = null)
     {
         if (settings.Daily is decimal daily && spentToday + estimatedCost > daily)
-            return new BudgetCheckResult(BudgetStatus.WouldExceed, BudgetPeriod.Daily, daily, spentToday, estimatedCost);
+            return new BudgetCheckResult(BudgetStatus.WouldExceed, BudgetPeriod.Daily, daily, spentToday, estimatedCost, scope);
         if (settings.Monthly is decimal monthly && spentThisMonth + estimatedCost > monthly)
-            return new BudgetCheckResult(BudgetStatus.WouldExceed, BudgetPeriod.Monthly, monthly, spentThisMonth, estimatedCost);
+            return new BudgetCheckResult(BudgetStatus.WouldExceed, BudgetPeriod.Monthly, monthly, spentThisMonth, estimatedCost, scope);
+        return null;
+    }
+
+    /// <summary>The first budget of <paramref name="settings"/> whose warning threshold the spend reaches (no once-per-period memory).</summary>
+    public static BudgetCheckResult? NearLimit(BudgetSettings settings, decimal spentToday, decimal spentThisMonth, decimal estimatedCost, string? scope = null)
+    {
+        if (settings.WarnAt is not decimal warnAt) return null;
+        if (settings.Daily is decimal daily && spentToday + estimatedCost >= daily * warnAt)
+            return new BudgetCheckResult(BudgetStatus.Warning, BudgetPeriod.Daily, daily, spentToday, estimatedCost, scope);
+        if (settings.Monthly is decimal monthly && spentThisMonth + estimatedCost >= monthly * warnAt)
+            return new BudgetCheckResult(BudgetStatus.Warning, BudgetPeriod.Monthly, monthly, spentThisMonth, estimatedCost, scope);
         return null;
     }
 

@@ -13,9 +13,10 @@ public interface ISpendReservations
     /// Reserves <paramref name="intents"/> (their <see cref="UsageRecord.CostUsd"/> is the estimate, their
     /// <see cref="UsageRecord.RecordId"/> the reservation id) all or none, atomically with the budget check: throws
     /// <see cref="BudgetExceededException"/> when spend plus open reservations plus these would pass a limit.
-    /// Returns the spend (reservations included) before these.
+    /// Team ledgers also check the team's and the intents' projects' budgets. Returns the personal spend (reservations
+    /// included) before these, and the team budget warnings due (each once per period and scope).
     /// </summary>
-    (decimal Today, decimal ThisMonth) Reserve(IReadOnlyList<UsageRecord> intents, BudgetSettings budget);
+    ReservationResult Reserve(IReadOnlyList<UsageRecord> intents, BudgetSettings budget);
 
     /// <summary>Replaces reservation <paramref name="reservationId"/> with what the request really cost (or adds the record when there is none).</summary>
     AppendResult Settle(string reservationId, UsageRecord actual);

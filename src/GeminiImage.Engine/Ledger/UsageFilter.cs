@@ -17,6 +17,12 @@ public sealed class UsageFilter
     /// <summary>Records carrying this tag, case-insensitive.</summary>
     public string? Tag { get; set; }
 
+    /// <summary>Records of this user name, case-insensitive.</summary>
+    public string? User { get; set; }
+
+    /// <summary>Records charged to this project, case-insensitive.</summary>
+    public string? Project { get; set; }
+
     /// <summary>Only the newest N matching records (still returned oldest first).</summary>
     public int? Last { get; set; }
 }

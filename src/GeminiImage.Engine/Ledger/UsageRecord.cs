@@ -81,6 +81,9 @@ public sealed class UsageRecord
     /// <summary>The connection profile that served (or last failed) the call; "default" without profiles.</summary>
     public string? Endpoint { get; set; }
 
+    /// <summary>The project the spend is charged to (-Project, a profile setting or a batch column); null for none.</summary>
+    public string? Project { get; set; }
+
     /// <summary>Text plus image output tokens.</summary>
     public int OutputTokens => TextOutputTokens + ImageOutputTokens;
 }

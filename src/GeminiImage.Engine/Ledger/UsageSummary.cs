@@ -22,6 +22,12 @@ public enum UsageGroupBy
     Batch,
     /// <summary>The connection profile that served each call; records from before profiles under "(none)".</summary>
     Endpoint,
+    /// <summary>The user name that made each call.</summary>
+    User,
+    /// <summary>The machine each call was made from.</summary>
+    Machine,
+    /// <summary>The project each call was charged to; records without one under "(none)".</summary>
+    Project,
 }
 
 /// <summary>Totals of one group of ledger records.</summary>
@@ -104,6 +110,9 @@ public sealed class UsageSummary
             case UsageGroupBy.Cmdlet: return new[] { r.Cmdlet };
             case UsageGroupBy.Batch: return new[] { string.IsNullOrEmpty(r.BatchId) ? "(none)" : r.BatchId! };
             case UsageGroupBy.Endpoint: return new[] { r.Endpoint ?? "(none)" };
+            case UsageGroupBy.User: return new[] { r.UserName ?? "(none)" };
+            case UsageGroupBy.Machine: return new[] { r.MachineName ?? "(none)" };
+            case UsageGroupBy.Project: return new[] { string.IsNullOrEmpty(r.Project) ? "(none)" : r.Project! };
             case UsageGroupBy.Tag: return r.Tags.Count == 0 ? new[] { "(none)" } : r.Tags.Distinct(StringComparer.OrdinalIgnoreCase);
             default: throw new ArgumentOutOfRangeException(nameof(groupBy));
         }

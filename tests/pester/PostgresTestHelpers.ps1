@@ -1,0 +1,61 @@
+<#
+    Helpers for the team ledger tests (PostgreSQL). Dot-source AFTER common.ps1 and LedgerTestHelpers.ps1.
+
+      Use-TestPostgres         the test server build.ps1 -Task Test started (GEMINI_TEST_PG names its state file), or
+                               one started now with tools/Start-TestPostgres.ps1 (stop it with Stop-OwnedTestPostgres
+                               in AfterAll). Sets PGPASSWORD for this process, as a user of the module would.
+      New-TestPostgresDatabase a fresh database; returns its connection string (no password) for Set-GeminiConfig -Ledger.
+      Invoke-TestPostgresSql   runs SQL with psql as the admin user; returns the rows as text (-tA).
+      Stop-TestPostgresServer / Start-TestPostgresServer   stop and start the same server again (same port and data),
+                               for "the server went away" tests.
+#>
+
+$script:OwnedPostgresState = $null
+
+function Use-TestPostgres {
+    $state = $env:GEMINI_TEST_PG
+    if (-not $state -or -not (Test-Path -LiteralPath $state)) {
+        $state = Join-Path ([System.IO.Path]::GetTempPath()) ('gi-pg-' + [guid]::NewGuid().ToString('N') + '.json')
+        $exe, $prefix = Get-TestPowerShell
+        & $exe @($prefix | Where-Object { $_ }) -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'tools/Start-TestPostgres.ps1') -StateFile $state | Out-Host
+        if ($LASTEXITCODE -ne 0) { throw "The PostgreSQL test server could not be started (tools/Start-TestPostgres.ps1 exit code $LASTEXITCODE)." }
+        $script:OwnedPostgresState = $state
+    }
+    $pg = Get-Content -LiteralPath $state -Raw | ConvertFrom-Json
+    $env:PGPASSWORD = $pg.Password
+    $pg
+}
+
+function Stop-OwnedTestPostgres {
+    if (-not $script:OwnedPostgresState) { return }
+    $exe, $prefix = Get-TestPowerShell
+    & $exe @($prefix | Where-Object { $_ }) -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'tools/Stop-TestPostgres.ps1') -StateFile $script:OwnedPostgresState | Out-Host
+    $script:OwnedPostgresState = $null
+}
+
+function Invoke-TestPostgresSql {
+    param([Parameter(Mandatory)] $Pg, [Parameter(Mandatory)] [string] $Database, [Parameter(Mandatory)] [string] $Sql)
+    $env:PGPASSWORD = $Pg.Password
+    $out = & $Pg.Psql -v ON_ERROR_STOP=1 -q -tA -h $Pg.Host -p $Pg.Port -U $Pg.AdminUser -d $Database -c $Sql 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "psql failed: $($out -join ' ')" }
+    $out
+}
+
+function New-TestPostgresDatabase {
+    param([Parameter(Mandatory)] $Pg, [string] $User)
+    $name = 'p_' + [guid]::NewGuid().ToString('N')
+    Invoke-TestPostgresSql $Pg 'gemini_test' "CREATE DATABASE $name OWNER $($Pg.AdminUser)" | Out-Null
+    "Host=$($Pg.Host);Port=$($Pg.Port);Database=$name;Username=$(if ($User) { $User } else { $Pg.AdminUser })"
+}
+
+function Invoke-TestPgCtl([Parameter(Mandatory)] $Pg, [string[]] $Arguments) {
+    $ctl = @($Pg.PgCtl, '-D', (Join-Path $Pg.Folder 'data')) + $Arguments
+    $out = if ($Pg.RunAs) { & runuser -u $Pg.RunAs '--' @ctl 2>&1 } else { & $ctl[0] @($ctl[1..($ctl.Count - 1)]) 2>&1 }
+    if ($LASTEXITCODE -ne 0) { throw "pg_ctl $($Arguments -join ' ') failed: $($out -join ' ')" }
+}
+
+function Stop-TestPostgresServer([Parameter(Mandatory)] $Pg) { Invoke-TestPgCtl $Pg @('-m', 'immediate', '-w', '-t', '30', 'stop') }
+
+function Start-TestPostgresServer([Parameter(Mandatory)] $Pg) {
+    Invoke-TestPgCtl $Pg @('-l', (Join-Path $Pg.Folder 'run/server.log'), '-o', $Pg.Options, '-w', '-t', '60', 'start')
+}
