@@ -67,9 +67,13 @@ Describe 'Register-GeminiFolderWatchTask' {
         $Emulator.Requests[-1].Prompt | Should -Match '100% white'
         # The record is in this session's data folder (GEMINI_IMAGE_HOME), not the default one env -i would give.
         @(Get-GeminiUsage).Count | Should -Be ($before + 1)
-        $log = Get-Content -Raw -LiteralPath (Join-Path $env:GEMINI_IMAGE_HOME "logs/watch-$(Get-Date -Format 'yyyy-MM-dd').log")
-        $log | Should -Match 'good\.png'
-        $log | Should -Match 'Succeeded'   # the result object the run wrote to its output, redirected to the log
+        # One pair of logs per watched folder: the watch's own log and the run's console output beside it.
+        $stem = (Get-GeminiType 'GeminiImage.Engine.Watch.WatchLog')::StemFor($f.In)
+        $day = Get-Date -Format 'yyyy-MM-dd'
+        Get-Content -Raw -LiteralPath (Join-Path $env:GEMINI_IMAGE_HOME "logs/$stem-$day.log") | Should -Match 'good\.png'
+        # The result object the run wrote to its output, redirected to the log.
+        Get-Content -Raw -LiteralPath (Join-Path $env:GEMINI_IMAGE_HOME "logs/$stem-$day.output.log") | Should -Match 'Succeeded'
+        Test-Path -LiteralPath (Join-Path $env:GEMINI_IMAGE_HOME "logs/watch-$day.log") | Should -BeFalse
     }
 
     It 'refuses a prompt or path with a line break or other control character, and writes nothing' {

@@ -97,9 +97,12 @@ public sealed class FolderWatchSchedule
                 default: command.Append(' ').Append(quote(Convert.ToString(p.Value, CultureInfo.InvariantCulture) ?? "")); break;
             }
         }
-        // The log name is WatchLog.FileNameFor(today); Out-File, not *>>: Windows PowerShell's >> writes UTF-16.
+        // Beside the watch's own log (WatchLog: <stem>-<date>.log), the run's console output goes to <stem>-<date>.output.log:
+        // one pair per watched folder. Not the same file: Out-File holds it without write sharing, so on Windows the
+        // watcher's own lines would be refused. Out-File, not *>>: Windows PowerShell's >> writes UTF-16.
+        var stem = WatchedFolder == null ? "watch" : WatchLog.StemFor(WatchedFolder);
         return command.Append(" -Once } *>&1 | Out-File -LiteralPath (Join-Path ").Append(quote(LogDirectory))
-            .Append(" ('watch-' + (Get-Date -Format 'yyyy-MM-dd') + '.log')) -Append -Encoding utf8; exit $LASTEXITCODE").ToString();
+            .Append(" (").Append(quote(stem + "-")).Append(" + (Get-Date -Format 'yyyy-MM-dd') + '.output.log')) -Append -Encoding utf8; exit $LASTEXITCODE").ToString();
     }
 
     /// <summary>Arguments after the program; <paramref name="windows"/> (Task Scheduler) adds <c>-ExecutionPolicy Bypass</c> (the format file is a script file to a Restricted policy) and uses <see cref="TaskCommand"/>.</summary>

@@ -25,7 +25,7 @@ public class ScheduleTests
             "$env:GEMINI_IMAGE_HOME = '/home/ann/gi'; $null = [IO.Directory]::CreateDirectory('/home/ann/gi/logs'); " +
             "$LASTEXITCODE = 2; & { Import-Module '/opt/GeminiImage/GeminiImage.psd1'; Start-GeminiFolderWatch -Path '/in' -Prompt 'it''s 100% white' " +
             "-OutputDirectory '/out' -Filter '*.png','*.jpg' -Recurse -Once } *>&1 | " +
-            "Out-File -LiteralPath (Join-Path '/home/ann/gi/logs' ('watch-' + (Get-Date -Format 'yyyy-MM-dd') + '.log')) -Append -Encoding utf8; exit $LASTEXITCODE",
+            "Out-File -LiteralPath (Join-Path '/home/ann/gi/logs' ('watch-in-86121f-' + (Get-Date -Format 'yyyy-MM-dd') + '.output.log')) -Append -Encoding utf8; exit $LASTEXITCODE",
             Make(TimeSpan.FromMinutes(5)).PowerShellCommand);
     }
 
