@@ -1,61 +1,100 @@
 <#
 .SYNOPSIS
-    Benchmark of Invoke-GeminiBatch against the local emulator (issue 4). Not a test: it prints a table
-    and writes it to bench/results/. Run it through `build.ps1 -Task Bench`.
+    Benchmark of Invoke-GeminiBatch against the local emulator with real-size images, side by side with the two peers
+    a user could write instead. Not a test: it prints a table and writes it to bench/results/. Run it through
+    `build.ps1 -Task Bench`, or directly (short runs while developing: -Rows 200 -Sections SideBySide):
 
-    1. Throughput: 1,000 rows, -ThrottleLimit 16, 500 ms emulator latency, against the ideal rows / throttle x latency.
-    2. Rate limit: 120 requests per minute on the emulator and on the client: achieved rate and 429s.
-    3. Memory: peak working set of a child process running 10,000 rows vs 1,000 rows (low latency).
-    4. The plain-PowerShell batch (ForEach-Object -Parallel over Invoke-RestMethod, same throttle and latency).
+        dotnet pwsh -NoProfile -File bench/Invoke-GeminiBatch.Bench.ps1 -ModulePath output/GeminiImage
+
+    The emulator answers every request with the same image: -ImageFile, by default the real 1024x680 PNG Google sent
+    in the recorded streamed answer (../shared/fixtures/google-recordings/, 994 KB), else the emulator's own drawn
+    images (incompressible, about 1.1 MB at 1K). It runs in this process, as the remote service; each client runs in
+    a child process of its own, which reports its own wall time, CPU time (of the run, not of starting up) and peak
+    working set (VmHWM).
+
+    Sections (-Sections):
+      SideBySide  -Rows rows, -Throttle at once, -LatencyMs per answer: Invoke-GeminiBatch (thumbnails and report on,
+                  the default), Invoke-GeminiBatch -NoThumbnail, a 60-line Python asyncio + aiohttp script
+                  (bench/peers/aiohttp_batch.py, run by Debian's python3 with python3-aiohttp, which is installed if
+                  missing and possible, else skipped with a note) and ForEach-Object -Parallel + Invoke-RestMethod.
+                  Targets: wall <= 1.10x ideal, CPU per image <= the aiohttp peer's, peak working set <= 200 MB.
+      Memory      Peak working set of the module at -MemoryLarge rows vs -MemorySmall rows (low latency): <= 1.2x.
+      FourK       -FourKRows rows of drawn 4K PNGs (gemini-3.1-flash-image -ImageSize 4K, several MB each), 16 at
+                  once: peak working set <= 400 MB.
+      RateLimit   120 requests per minute on the emulator and on the client: achieved rate and 429s.
 #>
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [string] $ResultsDir = (Join-Path $PSScriptRoot 'results'),
+    [ValidateSet('SideBySide', 'Memory', 'FourK', 'RateLimit')]
+    [string[]] $Sections = @('SideBySide', 'Memory', 'FourK', 'RateLimit'),
     [int] $Rows = 1000,
     [int] $Throttle = 16,
     [int] $LatencyMs = 500,
+    [string] $ImageFile,
+    [string] $RecordingsDir = (Join-Path $PSScriptRoot '../../shared/fixtures/google-recordings'),
     [int] $RateRows = 100,
     [int] $Rpm = 120,
     [int] $MemorySmall = 1000,
     [int] $MemoryLarge = 10000,
-    [int] $MemoryLatencyMs = 10
+    [int] $MemoryLatencyMs = 10,
+    [int] $FourKRows = 64,
+    # Skip the peers (module rows only).
+    [switch] $NoPeers
 )
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 if ($PSVersionTable.PSVersion.Major -ge 7) { $PSStyle.OutputRendering = 'PlainText' }
+$ModulePath = (Resolve-Path -LiteralPath $ModulePath).ProviderPath
 
 $work = Join-Path ([IO.Path]::GetTempPath()) ("gemini-bench-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
 New-Item -ItemType Directory -Path $work -Force | Out-Null
 $env:GEMINI_IMAGE_HOME = Join-Path $work 'home'   # keep the user's ledger out of it
 Import-Module $ModulePath -Force
-$emu = Start-GeminiEmulator
 $results = [System.Collections.Generic.List[object]]::new()
-function Add-Result([string] $Measure, [string] $Value, [string] $Target, [bool] $Pass) {
-    $results.Add([pscustomobject]@{ Measure = $Measure; Value = $Value; Target = $Target; Pass = $Pass })
-    Write-Host ("{0,-48} {1,-34} {2,-22} {3}" -f $Measure, $Value, $Target, $(if ($Pass) { 'ok' } else { 'MISSED' }))
+$notes = [System.Collections.Generic.List[string]]::new()
+function Get-Load { if (Test-Path /proc/loadavg) { ((Get-Content /proc/loadavg) -split ' ')[0] } else { '?' } }
+function Add-Result([string] $Section, [string] $Client, [double] $WallIdeal, [double] $CpuMs, [double] $PeakMB, [string] $Target, [bool] $Pass, [string] $Note = '') {
+    $row = [pscustomobject]@{ Section = $Section; Client = $Client; 'Wall/ideal' = $(if ($WallIdeal) { '{0:0.00}' -f $WallIdeal } else { '' }); 'CPU/image' = $(if ($CpuMs) { '{0:0.0} ms' -f $CpuMs } else { '' }); 'Peak WS' = $(if ($PeakMB) { '{0:0} MB' -f $PeakMB } else { '' }); Target = $Target; Pass = $(if ($Pass) { 'ok' } else { 'MISSED' }); Note = $Note }
+    $results.Add($row)
+    Write-Host ("{0,-10} {1,-44} {2,6} {3,10} {4,8}  {5,-28} {6,-6} {7}" -f $row.Section, $row.Client, $row.'Wall/ideal', $row.'CPU/image', $row.'Peak WS', $row.Target, $row.Pass, $row.Note)
 }
-# (see the child script below for why the prompts repeat)
-function New-Rows([int] $Count, [string] $Prefix) { 1..$Count | ForEach-Object { [pscustomobject]@{ Id = "$Prefix$_"; Prompt = "bench image $Prefix $($_ % 16)" } } }
+
+# The image every answer carries: a real one from Google when the recordings are at hand.
+if (-not $ImageFile -and (Test-Path -LiteralPath $RecordingsDir)) {
+    $recording = Get-ChildItem -LiteralPath $RecordingsDir -Filter '*ResponseModalityImage*.json' | Select-Object -First 1
+    if ($recording) {
+        $json = Get-Content -LiteralPath $recording.FullName -Raw | ConvertFrom-Json
+        $part = $json.interactions.response.bodySegments.candidates.content.parts | Where-Object { $_.inlineData } | Select-Object -First 1
+        $ImageFile = Join-Path $work ('google-' + ($part.inlineData.mimeType -replace '^image/', 'recorded.'))
+        [IO.File]::WriteAllBytes($ImageFile, [Convert]::FromBase64String($part.inlineData.data))
+    }
+}
+$imageNote = if ($ImageFile) { "answers: $([IO.Path]::GetFileName($ImageFile)), $('{0:N0}' -f (Get-Item -LiteralPath $ImageFile).Length) bytes" } else { 'answers: drawn by the emulator (about 1.1 MB PNG at 1K)' }
+$emu = if ($ImageFile) { Start-GeminiEmulator -ImageFile $ImageFile } else { Start-GeminiEmulator }
 
 try {
-    # The emulator stands in for a remote service: it stays in this process, and each client under test runs in a
-    # child process of its own (its own CPU time, garbage collector and peak working set).
-    $exe = (Get-Process -Id $PID).Path
-    $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { [Environment]::GetCommandLineArgs()[0] })
+    $exe = [Environment]::ProcessPath
+    $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
     $child = Join-Path $work 'client-child.ps1'
     @'
-param([string] $ModulePath, [string] $Kind, [int] $Count, [string] $Out, [int] $Throttle)
+param([string] $ModulePath, [string] $Kind, [int] $Count, [string] $Out, [int] $Throttle, [string] $Model, [string] $ImageSize)
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
-Import-Module $ModulePath
-# Sixteen distinct prompts: the emulator caches the images it draws (up to 32), so its PNG rendering does not compete
-# with the client for the CPU. Every row is still a separate request, response, file, journal line and ledger record.
-# The rows are streamed, not held in a variable, so the peak working set is the client's own.
+if ($Kind -like 'Module*') { Import-Module $ModulePath }
+# Sixteen distinct prompts (the emulator caches what it draws). Every row is still a separate request, response, file,
+# journal line and ledger record. The rows are streamed, not held in a variable, so the peak working set is the client's own.
 function Get-Rows { 1..$Count | ForEach-Object { [pscustomobject]@{ Id = "r$_"; Prompt = "bench image $($_ % 16)" } } }
+$me = [Diagnostics.Process]::GetCurrentProcess()
+$cpu = $me.TotalProcessorTime
 $w = [Diagnostics.Stopwatch]::StartNew()
-if ($Kind -eq 'Module') {
-    $n = (Get-Rows | Invoke-GeminiBatch -OutputDirectory $Out -ThrottleLimit $Throttle | Where-Object Status -eq Succeeded | Measure-Object).Count
+if ($Kind -like 'Module*') {
+    $extra = @{}
+    if ($Kind -eq 'ModuleNoThumbnail') { $extra.NoThumbnail = $true }
+    if ($Model) { $extra.Model = $Model }
+    if ($ImageSize) { $extra.ImageSize = $ImageSize }
+    $n = (Get-Rows | Invoke-GeminiBatch -OutputDirectory $Out -ThrottleLimit $Throttle @extra | Where-Object Status -eq Succeeded | Measure-Object).Count
 }
 else {
     # What a user would write without the module: the same rows, throttle and endpoint.
@@ -71,55 +110,101 @@ else {
     } | Measure-Object).Count
 }
 $seconds = $w.Elapsed.TotalSeconds
-[GC]::Collect()
-"$n;$((Get-Process -Id $PID).PeakWorkingSet64);$seconds"
+$me.Refresh()
+$cpuSeconds = ($me.TotalProcessorTime - $cpu).TotalSeconds
+"$n;$($me.PeakWorkingSet64);$seconds;$cpuSeconds"
 '@ | Set-Content -LiteralPath $child
     $env:GEMINI_BASE_URL = $emu.BaseUri.ToString(); $env:GEMINI_API_KEY = $emu.ApiKey
-    function Invoke-Client([string] $Kind, [int] $Count) {
+
+    $python = '/usr/bin/python3'
+    function Test-Aiohttp { (Test-Path $python) -and $(& $python -c 'import aiohttp' 2>$null; $LASTEXITCODE -eq 0) }
+    function Initialize-Aiohttp {
+        if (Test-Aiohttp) { return $true }
+        if ((Get-Command apt-get -ErrorAction SilentlyContinue) -and (& id -u) -eq '0') {
+            Write-Host 'Installing python3-aiohttp (Debian) for the Python peer...'
+            & apt-get update -qq *> $null
+            $env:DEBIAN_FRONTEND = 'noninteractive'
+            & apt-get install -y -qq python3-aiohttp *> $null
+        }
+        Test-Aiohttp
+    }
+
+    # One client run in a child process: wall and CPU seconds of the run, peak working set, and the load around it.
+    function Invoke-Client([string] $Kind, [int] $Count, [string] $Model, [string] $ImageSize) {
         $emu.Reset()
         $out = Join-Path $work "$Kind-$Count"
-        $line = & $exe @prefix -NoProfile -NonInteractive -File $child -ModulePath $ModulePath -Kind $Kind -Count $Count -Out $out -Throttle $Throttle | Select-Object -Last 1
+        $load = Get-Load
+        if ($Kind -eq 'Python') {
+            $rowsFile = Join-Path $work "rows-$Count.tsv"
+            [IO.File]::WriteAllLines($rowsFile, [string[]](1..$Count | ForEach-Object { "r$_`tbench image $($_ % 16)" }))
+            $line = & $python (Join-Path $PSScriptRoot 'peers/aiohttp_batch.py') $rowsFile $out $Throttle 'gemini-2.5-flash-image' | Select-Object -Last 1
+        }
+        else {
+            $line = & $exe @prefix -NoProfile -NonInteractive -File $child -ModulePath $ModulePath -Kind $Kind -Count $Count -Out $out -Throttle $Throttle -Model $Model -ImageSize $ImageSize | Select-Object -Last 1
+        }
         Remove-Item -LiteralPath $out -Recurse -Force -ErrorAction SilentlyContinue
-        $n, $peak, $secs = "$line" -split ';'
+        $n, $peak, $secs, $cpu = "$line" -split ';'
         if ([int]$n -ne $Count) { throw "$Kind run of $Count rows completed $n rows ($line)" }
-        [pscustomobject]@{ Seconds = [double]$secs; Peak = [long]$peak }
+        [pscustomobject]@{ Seconds = [double]$secs; PeakMB = [long]$peak / 1MB; CpuMsPerImage = [double]$cpu * 1000 / $Count; Load = "load $load->$(Get-Load)" }
     }
 
-    # ---- 1. throughput
-    $emu.Latency = [timespan]::FromMilliseconds($LatencyMs)
-    $module = Invoke-Client Module $Rows
-    $ideal = $Rows / $Throttle * $LatencyMs / 1000
-    $ratio = $module.Seconds / $ideal
-    Add-Result "Invoke-GeminiBatch $Rows rows, throttle $Throttle, ${LatencyMs} ms" ('{0:0.00} s (ideal {1:0.00} s) = {2:0.000}x' -f $module.Seconds, $ideal, $ratio) '<= 1.10x ideal' ($ratio -le 1.10)
-
-    # ---- 4. plain PowerShell, same emulator, rows, throttle and latency
-    $plain = Invoke-Client Plain $Rows
-    Add-Result "ForEach-Object -Parallel + Invoke-RestMethod" ('{0:0.00} s ({1:0.000}x ideal); module/plain = {2:0.00}' -f $plain.Seconds, ($plain.Seconds / $ideal), ($module.Seconds / $plain.Seconds)) 'side by side' $true
-
-    # ---- 2. rate limit on both sides
-    $emu.Reset(); $emu.Latency = [timespan]::FromMilliseconds($LatencyMs); $emu.RequestsPerMinuteLimit = $Rpm
-    Set-GeminiConfig -RequestsPerMinute $Rpm
-    $errs = $null
-    $rate = New-Rows $RateRows 'q' | Invoke-GeminiBatch -OutputDirectory (Join-Path $work 'rate') -ThrottleLimit $Throttle -ErrorVariable errs -ErrorAction SilentlyContinue
-    Set-GeminiConfig -RequestsPerMinute 0
-    $emu.RequestsPerMinuteLimit = 0
-    $gen = @($emu.Requests | Where-Object { $_.Path -like '*:generateContent' -and $_.StatusCode -eq 200 } | Sort-Object Time)
-    $span = ($gen[-1].Time - $gen[0].Time).TotalMinutes
-    $achieved = ($gen.Count - 1) / $span
-    $serverSide429 = @($emu.Requests | Where-Object StatusCode -eq 429).Count
-    $user429 = @($errs | Where-Object { "$($_.FullyQualifiedErrorId)" -like 'GeminiImage.RateLimited*' }).Count + @($rate | Where-Object ErrorId -like '*RateLimited*').Count
-    Add-Result "Rate limit $Rpm rpm (emulator and client), $RateRows rows" ('{0:0.0} rpm = {1:0.0}%; 429: {2} at server, {3} to user' -f $achieved, ($achieved / $Rpm * 100), $serverSide429, $user429) '>= 95%, no 429 to user' (($achieved / $Rpm) -ge 0.95 -and $user429 -eq 0 -and @($rate | Where-Object Status -eq Succeeded).Count -eq $RateRows)
-
-    # ---- 3. memory: peak working set of the client process, 10,000 vs 1,000 rows at low latency
-    $emu.Latency = [timespan]::FromMilliseconds($MemoryLatencyMs)
-    $peaks = @{}
-    foreach ($count in $MemorySmall, $MemoryLarge) {
-        $m = Invoke-Client Module $count
-        $peaks[$count] = $m.Peak
-        Add-Result "Peak working set, $count rows (${MemoryLatencyMs} ms)" ('{0:0} MB in {1:0.0} s' -f ($m.Peak / 1MB), $m.Seconds) 'reference' $true
+    if ('SideBySide' -in $Sections) {
+        $emu.Latency = [timespan]::FromMilliseconds($LatencyMs)
+        $ideal = $Rows / $Throttle * $LatencyMs / 1000
+        Write-Host "Side by side: $Rows rows, $Throttle at once, $LatencyMs ms per answer (ideal $ideal s); $imageNote"
+        $module = Invoke-Client Module $Rows
+        $peerCpu = $null
+        $python = if (-not $NoPeers -and (Initialize-Aiohttp)) { $python } else { $null }
+        if ($python) { $py = Invoke-Client Python $Rows; $peerCpu = $py.CpuMsPerImage }
+        elseif (-not $NoPeers) { $notes.Add('The Python peer was skipped: python3-aiohttp is not installed and could not be (needs apt-get as root).') }
+        $ratio = $module.Seconds / $ideal
+        $cpuOk = $null -eq $peerCpu -or $module.CpuMsPerImage -le $peerCpu
+        Add-Result 'SideBySide' 'Invoke-GeminiBatch (thumbnails, report)' $ratio $module.CpuMsPerImage $module.PeakMB '<=1.10x, CPU<=aiohttp, <=200MB' ($ratio -le 1.10 -and $cpuOk -and $module.PeakMB -le 200) $module.Load
+        $noThumb = Invoke-Client ModuleNoThumbnail $Rows
+        Add-Result 'SideBySide' 'Invoke-GeminiBatch -NoThumbnail' ($noThumb.Seconds / $ideal) $noThumb.CpuMsPerImage $noThumb.PeakMB 'reference' $true $noThumb.Load
+        if ($python) { Add-Result 'SideBySide' 'Python asyncio + aiohttp (60 lines)' ($py.Seconds / $ideal) $py.CpuMsPerImage $py.PeakMB 'peer' $true $py.Load }
+        if (-not $NoPeers) {
+            $plain = Invoke-Client Plain $Rows
+            Add-Result 'SideBySide' 'ForEach-Object -Parallel + Invoke-RestMethod' ($plain.Seconds / $ideal) $plain.CpuMsPerImage $plain.PeakMB 'peer' $true $plain.Load
+        }
     }
-    $memRatio = $peaks[$MemoryLarge] / $peaks[$MemorySmall]
-    Add-Result "Peak working set $MemoryLarge / $MemorySmall rows" ('{0:0.00}x' -f $memRatio) '<= 1.20x' ($memRatio -le 1.20)
+
+    if ('Memory' -in $Sections) {
+        $emu.Latency = [timespan]::FromMilliseconds($MemoryLatencyMs)
+        $peaks = @{}
+        foreach ($count in $MemorySmall, $MemoryLarge) {
+            $m = Invoke-Client Module $count
+            $peaks[$count] = $m.PeakMB
+            Add-Result 'Memory' "Invoke-GeminiBatch $count rows, ${MemoryLatencyMs} ms" 0 $m.CpuMsPerImage $m.PeakMB 'reference' $true ('{0:0.0} s; {1}' -f $m.Seconds, $m.Load)
+        }
+        $memRatio = $peaks[$MemoryLarge] / $peaks[$MemorySmall]
+        Add-Result 'Memory' "Peak $MemoryLarge / $MemorySmall rows = $('{0:0.00}x' -f $memRatio)" 0 0 0 '<= 1.20x' ($memRatio -le 1.20)
+    }
+
+    if ('FourK' -in $Sections) {
+        # Drawn 4K answers (several MB each), whatever -ImageFile says.
+        $emu.ImageFile = $null
+        $emu.Latency = [timespan]::FromMilliseconds($LatencyMs)
+        $k = Invoke-Client Module $FourKRows 'gemini-3.1-flash-image' '4K'
+        $ideal4k = $FourKRows / $Throttle * $LatencyMs / 1000
+        Add-Result 'FourK' "Invoke-GeminiBatch $FourKRows rows of 4K PNG" ($k.Seconds / $ideal4k) $k.CpuMsPerImage $k.PeakMB '<= 400 MB' ($k.PeakMB -le 400) $k.Load
+        if ($ImageFile) { $emu.ImageFile = $ImageFile }
+    }
+
+    if ('RateLimit' -in $Sections) {
+        $emu.Reset(); $emu.Latency = [timespan]::FromMilliseconds($LatencyMs); $emu.RequestsPerMinuteLimit = $Rpm
+        Set-GeminiConfig -RequestsPerMinute $Rpm
+        $errs = $null
+        $rate = 1..$RateRows | ForEach-Object { [pscustomobject]@{ Id = "q$_"; Prompt = "bench image q $($_ % 16)" } } |
+            Invoke-GeminiBatch -OutputDirectory (Join-Path $work 'rate') -ThrottleLimit $Throttle -NoThumbnail -ErrorVariable errs -ErrorAction SilentlyContinue
+        Set-GeminiConfig -RequestsPerMinute 0
+        $emu.RequestsPerMinuteLimit = 0
+        $gen = @($emu.Requests | Where-Object { $_.Path -like '*:generateContent' -and $_.StatusCode -eq 200 } | Sort-Object Time)
+        $achieved = ($gen.Count - 1) / ($gen[-1].Time - $gen[0].Time).TotalMinutes
+        $serverSide429 = @($emu.Requests | Where-Object StatusCode -eq 429).Count
+        $user429 = @($errs | Where-Object { "$($_.FullyQualifiedErrorId)" -like 'GeminiImage.RateLimited*' }).Count + @($rate | Where-Object ErrorId -like '*RateLimited*').Count
+        Add-Result 'RateLimit' "$Rpm rpm (emulator and client), $RateRows rows" 0 0 0 '>= 95%, no 429 to user' (($achieved / $Rpm) -ge 0.95 -and $user429 -eq 0 -and @($rate | Where-Object Status -eq Succeeded).Count -eq $RateRows) ('{0:0.0} rpm = {1:0.0}%; 429: {2} at server, {3} to user' -f $achieved, ($achieved / $Rpm * 100), $serverSide429, $user429)
+    }
 }
 finally {
     Stop-GeminiEmulator
@@ -129,11 +214,11 @@ finally {
 
 New-Item -ItemType Directory -Path $ResultsDir -Force | Out-Null
 $stamp = Get-Date -Format 'yyyyMMdd-HHmmss'
-$table = $results | Format-Table -AutoSize | Out-String -Width 200
-$load = if (Test-Path /proc/loadavg) { " load average at the end: $((Get-Content /proc/loadavg) -replace ' \d+/.*$', '')" } else { '' }
-$header = "Invoke-GeminiBatch benchmark $stamp on $([Environment]::MachineName) ($([Environment]::ProcessorCount) cores, PowerShell $($PSVersionTable.PSVersion));$load"
-Set-Content -LiteralPath (Join-Path $ResultsDir "Invoke-GeminiBatch-$stamp.txt") -Value ($header + "`n" + $table)
+$table = $results | Format-Table -AutoSize -Wrap | Out-String -Width 220
+$header = "Invoke-GeminiBatch benchmark $stamp on $([Environment]::MachineName) ($([Environment]::ProcessorCount) cores, PowerShell $($PSVersionTable.PSVersion)); $Rows rows, throttle $Throttle, $LatencyMs ms; $imageNote. " +
+    "CPU/image: CPU time of the client's run (not its start-up) / rows. Peak WS: the client process's peak working set. Load: 1-minute load average before->after each run (the machine is shared)."
+$text = $header + "`n" + $table + $(if ($notes.Count) { ($notes -join "`n") + "`n" } else { '' })
+Set-Content -LiteralPath (Join-Path $ResultsDir "Invoke-GeminiBatch-$stamp.txt") -Value $text
 $results | ConvertTo-Json | Set-Content -LiteralPath (Join-Path $ResultsDir "Invoke-GeminiBatch-$stamp.json")
-Write-Host $header
-Write-Host $table
-if ($results | Where-Object { -not $_.Pass }) { exit 2 }
+Write-Host $text
+if ($results | Where-Object Pass -ne 'ok') { exit 2 }

@@ -41,7 +41,7 @@ internal static class ControlJson
         w.WriteEndArray();
     }
 
-    /// <summary>Applies {"latencyMs":500,"requestsPerMinuteLimit":10,"holdBatches":true,"retiredModels":["id"]}; absent members keep their value.</summary>
+    /// <summary>Applies {"latencyMs":500,"requestsPerMinuteLimit":10,"holdBatches":true,"retiredModels":["id"],"imageFile":"/x.png"|null}; absent members keep their value.</summary>
     public static void ApplySettings(GeminiEmulator emulator, JsonElement e)
     {
         if (e.TryProp("latencyMs", out var latency)) emulator.Latency = System.TimeSpan.FromMilliseconds(latency.GetDouble());
@@ -49,6 +49,7 @@ internal static class ControlJson
         if (e.TryProp("holdBatches", out var hold)) emulator.HoldBatches = hold.GetBoolean();
         if (e.TryProp("listModelsPageLimit", out var pageLimit)) emulator.ListModelsPageLimit = pageLimit.GetInt32();
         if (e.TryProp("retiredModels", out var retired)) emulator.RetiredModels = retired.EnumerateArray().Select(m => m.GetString() ?? "").ToList();
+        if (e.TryProp("imageFile", out var imageFile)) emulator.ImageFile = imageFile.ValueKind == JsonValueKind.Null ? null : imageFile.GetString();
     }
 
     public static Reply Settings(GeminiEmulator emulator) => Reply.Json(200, w =>
@@ -61,6 +62,7 @@ internal static class ControlJson
         w.WriteStartArray("retiredModels");
         foreach (var id in emulator.RetiredModels) w.WriteStringValue(id);
         w.WriteEndArray();
+        w.WriteString("imageFile", emulator.ImageFile);
         w.WriteEndObject();
     });
 }

@@ -29,6 +29,12 @@ public sealed class EmulatorOptions
     /// <summary>Simulated latency added to every generate request.</summary>
     public TimeSpan Latency { get; set; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// Answer every generated image with this file (PNG, JPEG or WebP, sent as is whatever size was asked), e.g. an
+    /// image Google really sent; null (the default) draws incompressible images of the requested size.
+    /// </summary>
+    public string? ImageFile { get; set; }
+
     /// <summary>TCP port on 127.0.0.1; 0 picks a free one.</summary>
     public int Port { get; set; }
 

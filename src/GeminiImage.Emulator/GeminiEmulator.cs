@@ -40,6 +40,7 @@ public sealed class GeminiEmulator : IDisposable
     private readonly Queue<DateTimeOffset> _window = new();
     private readonly HashSet<string> _retired = new(StringComparer.OrdinalIgnoreCase);
     private CancellationTokenSource _hangs = new();
+    private GivenImage? _image;
     private long _latencyTicks;
     private int _requestsPerMinuteLimit;
     private int _listModelsPageLimit;
@@ -58,6 +59,7 @@ public sealed class GeminiEmulator : IDisposable
         ApiKey = string.IsNullOrEmpty(options.ApiKey) ? "emu-" + Wire.Hex(Wire.RandomBytes(16)) : options.ApiKey!;
         ControlToken = Wire.Hex(Wire.RandomBytes(32));
         Latency = options.Latency;
+        ImageFile = options.ImageFile;
         _files = new FileStore(options.UploadBaseUri ?? BaseUri);
         _batches = new BatchStore(_files, NewSignature, SignatureCheck);
         _ = Task.Run(AcceptLoopAsync);
@@ -138,6 +140,17 @@ public sealed class GeminiEmulator : IDisposable
     {
         get => TimeSpan.FromTicks(Interlocked.Read(ref _latencyTicks));
         set => Interlocked.Exchange(ref _latencyTicks, Math.Max(0, value.Ticks));
+    }
+
+    /// <summary>
+    /// The file every generated image is answered with (PNG, JPEG or WebP bytes sent as is, with their own MIME type),
+    /// or null for drawn images of the requested size. Setting it reads the file once.
+    /// </summary>
+    /// <exception cref="ArgumentException">The file is not a PNG, JPEG or WebP image.</exception>
+    public string? ImageFile
+    {
+        get => Volatile.Read(ref _image)?.Path;
+        set => Volatile.Write(ref _image, value == null ? null : GivenImage.Load(value));
     }
 
     /// <summary>Generate requests allowed per sliding minute; more get 429 with RetryInfo. 0 = unlimited.</summary>
@@ -499,6 +512,7 @@ public sealed class GeminiEmulator : IDisposable
         using var doc = ParseJson(body);
         GenerateCall.Describe(doc.RootElement, entry);
         var call = GenerateCall.Parse(info, doc.RootElement, _files, SignatureCheck);
+        call.GivenImage = Volatile.Read(ref _image);
         entry.InputImageHashes = call.Images.ConvertAll(i => i.Hash);
 
         CheckRateLimit(info.Id);

@@ -55,6 +55,8 @@ internal sealed class GenerateCall
     public bool WantText { get; private set; } = true;
     public bool WantImage { get; private set; } = true;
     public int TextChars { get; private set; }
+    /// <summary>The file the emulator answers every image with, if it was given one.</summary>
+    public GivenImage? GivenImage { get; set; }
 
     /// <summary>
     /// Reads what the request log needs without validating, so a rejected request is still logged usefully

@@ -6,7 +6,6 @@ using System.Security.Cryptography;
 using System.Text;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
-using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
@@ -14,14 +13,18 @@ namespace GeminiImage.Emulator;
 
 /// <summary>
 /// Draws deterministic stand-in images: a gradient and stripes derived from the prompt's hash, with each
-/// input image blended in, so tests can tell prompts and edits apart by their pixels.
+/// input image blended in, so tests can tell prompts and edits apart by their pixels. Seeded noise in the low
+/// bits makes them as incompressible as real answers: about 1.1 MB for a 1K PNG (Google's recorded 1K PNGs are
+/// 1.0–1.1 MB), several MB at 2K and 4K, so clients are measured against real-size payloads.
 /// </summary>
 internal static class ImageSynth
 {
     private const int ThumbSize = 16;
     private const int CacheLimit = 32;
+    /// <summary>Cached bytes at most (a handful of 4K images), so a long run of distinct prompts cannot grow the emulator.</summary>
+    private const long CacheBytesLimit = 96L * 1024 * 1024;
     private static readonly ConcurrentDictionary<string, byte[]> s_cache = new();
-    private static readonly PngEncoder s_png = new() { CompressionLevel = PngCompressionLevel.BestSpeed, ColorType = PngColorType.Rgb, BitDepth = PngBitDepth.Bit8, FilterMethod = PngFilterMethod.Sub };
+    private static long s_cacheBytes;
     private static readonly JpegEncoder s_jpeg = new() { Quality = 85 };
 
     public static byte[] Render(int width, int height, string mimeType, string prompt, IReadOnlyList<byte[]> inputs, IReadOnlyList<string> inputHashes)
@@ -30,8 +33,12 @@ internal static class ImageSynth
         if (s_cache.TryGetValue(key, out var cached)) return cached;
         var bytes = Draw(width, height, mimeType, prompt, inputs);
         // Repeated prompts are the common case in tests and benchmarks; a small bounded cache is enough.
-        if (s_cache.Count >= CacheLimit) s_cache.Clear();
-        s_cache[key] = bytes;
+        if (s_cache.Count >= CacheLimit || System.Threading.Interlocked.Read(ref s_cacheBytes) + bytes.Length > CacheBytesLimit)
+        {
+            s_cache.Clear();
+            System.Threading.Interlocked.Exchange(ref s_cacheBytes, 0);
+        }
+        if (s_cache.TryAdd(key, bytes)) System.Threading.Interlocked.Add(ref s_cacheBytes, bytes.Length);
         return bytes;
     }
 
@@ -76,10 +83,51 @@ internal static class ImageSynth
             }
         });
 
+        var jpeg = mimeType == "image/jpeg";
+        AddNoise(image, seed, NoisePeriod(width * (long)height, jpeg));
+        if (!jpeg) return PngWriter.Encode(image);
         using var stream = new MemoryStream();
-        if (mimeType == "image/jpeg") image.SaveAsJpeg(stream, s_jpeg);
-        else image.SaveAsPng(stream, s_png);
+        image.SaveAsJpeg(stream, s_jpeg);
         return stream.ToArray();
+    }
+
+    /// <summary>
+    /// Every how many rows one is pure noise. Real answers carry fewer bytes per pixel as the size grows (smooth areas
+    /// get larger), so larger images get fewer noise rows: PNG about 1.0 bytes/pixel at 1K, 0.8 at 2K and 0.5 at 4K.
+    /// Whole noise rows between clean ones (rather than noise in every pixel) keep the encoding fast, so every test
+    /// can afford real-size answers, and leave the other rows' colours exact for tests that compare pixels.
+    /// </summary>
+    private static int NoisePeriod(long pixels, bool jpeg) => (pixels, jpeg) switch
+    {
+        ( <= 1_500_000, false) => 4,
+        ( <= 6_000_000, false) => 6,
+        (_, false) => 9,
+        ( <= 1_500_000, true) => 4,
+        ( <= 6_000_000, true) => 5,
+        _ => 9,
+    };
+
+    /// <summary>Overwrites every <paramref name="period"/>-th row (the last of each group) with noise seeded from the prompt's hash (deterministic).</summary>
+    private static void AddNoise(Image<Rgb24> image, byte[] seed, int period)
+    {
+        var state = BitConverter.ToUInt64(seed, 8) | 1;
+        image.ProcessPixelRows(rows =>
+        {
+            for (var y = period - 1; y < rows.Height; y += period)
+            {
+                var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(rows.GetRowSpan(y));
+                var x = 0;
+                while (x < bytes.Length)
+                {
+                    // xorshift64: fast, and good enough that deflate finds nothing to squeeze.
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    var r = state;
+                    for (var k = 0; k < 8 && x < bytes.Length; k++, x++, r >>= 8) bytes[x] = (byte)r;
+                }
+            }
+        });
     }
 
     /// <summary>Pixel size of an input image, or null when it cannot be decoded.</summary>

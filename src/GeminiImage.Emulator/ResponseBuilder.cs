@@ -90,12 +90,12 @@ internal static class ResponseBuilder
                 {
                     var size = call.PixelSize;
                     var edits = call.EditImages;
-                    var data = ImageSynth.Render(size.Width, size.Height, model.OutputMimeType, call.Prompt,
+                    var data = call.GivenImage?.Data ?? ImageSynth.Render(size.Width, size.Height, model.OutputMimeType, call.Prompt,
                         edits.ConvertAll(i => i.Data), edits.ConvertAll(i => i.Hash));
                     imageTokens = model.GetImageTokens(call.RequestedImageSize);
                     w.WriteStartObject();
                     w.WriteStartObject("inlineData");
-                    w.WriteString("mimeType", model.OutputMimeType);
+                    w.WriteString("mimeType", call.GivenImage?.MimeType ?? model.OutputMimeType);
                     w.WriteBase64String("data", data);
                     w.WriteEndObject();
                     if (model.Thinking) w.WriteString("thoughtSignature", newSignature());

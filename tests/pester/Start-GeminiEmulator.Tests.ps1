@@ -185,3 +185,44 @@ Describe 'Start-GeminiEmulator' {
         (Invoke-TestEmulatorControl $emulator health).requestCount | Should -Be 0
     }
 }
+
+# Answers as large as Google's, or exactly a given file (issue 17).
+Describe 'Start-GeminiEmulator image answers' {
+    AfterEach { Stop-GeminiEmulator }
+
+    It 'answers with images as large as Google''s by default (about 1.1 MB for a 1K PNG)' {
+        $null = Start-GeminiEmulator
+        $out = New-TestFolder 'drawn'
+        $image = New-GeminiImage 'a pier in the fog' -AspectRatio 1:1 -OutputDirectory $out -MaxRetries 0
+        "$($image.Width)x$($image.Height)" | Should -Be '1024x1024'
+        (Get-Item -LiteralPath $image.Path).Length | Should -BeGreaterThan 900KB
+    }
+
+    It 'answers every image with the -ImageFile, whatever size was asked' {
+        # A JPEG of Gemini 3 Pro's, kept as a file.
+        $null = Start-GeminiEmulator
+        $file = (New-GeminiImage 'a pier at noon' -Model gemini-3-pro-image -OutputDirectory (New-TestFolder 'given') -MaxRetries 0).Path
+        $file | Should -BeLike '*.jpg'
+        Stop-GeminiEmulator
+        $emulator = Start-GeminiEmulator -ImageFile $file
+        $emulator.ImageFile | Should -Be (Resolve-Path -LiteralPath $file).ProviderPath
+        $image = New-GeminiImage 'a pier in the fog' -AspectRatio 16:9 -OutputDirectory (New-TestFolder 'given-out') -MaxRetries 0
+        $image.MimeType | Should -Be 'image/jpeg'
+        "$($image.Width)x$($image.Height)" | Should -Be '1024x1024'
+        $image.Path | Should -BeLike '*.jpg'
+    }
+
+    It 'refuses a file that is not an image, and keeps the running emulator' {
+        $running = Start-GeminiEmulator
+        $bad = Join-Path (New-TestFolder 'bad') 'notes.txt'
+        Set-Content -LiteralPath $bad -Value 'not an image'
+        $err = $null
+        try { Start-GeminiEmulator -ImageFile $bad } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'GeminiImage.InvalidImageFile*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.TargetObject | Should -Be $bad
+        # The session still uses the emulator that was running.
+        $null = New-GeminiImage 'still here' -OutputDirectory (New-TestFolder 'still') -MaxRetries 0
+        $running.RequestCount | Should -Be 1
+    }
+}

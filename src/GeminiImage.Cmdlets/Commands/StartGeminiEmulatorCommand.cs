@@ -44,15 +44,31 @@ public sealed class StartGeminiEmulatorCommand : PSCmdlet
     [Parameter]
     public Uri? UploadBaseUri { get; set; }
 
+    /// <summary>Answer every image with this file (PNG, JPEG or WebP, e.g. an image Google really sent) instead of drawn ones.</summary>
+    [Parameter]
+    [Alias("ImagePath")]
+    public string? ImageFile { get; set; }
+
     /// <summary>Start it without pointing the session at it.</summary>
     [Parameter]
     public SwitchParameter NoSessionConfig { get; set; }
 
     protected override void EndProcessing()
     {
+        var imageFile = ImageFile == null ? null : GetUnresolvedProviderPathFromPSPath(ImageFile);
+        if (imageFile != null)
+        {
+            // Checked before the running emulator is stopped: a wrong file changes nothing.
+            try { GivenImage.Load(imageFile); }
+            catch (ArgumentException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, "GeminiImage.InvalidImageFile", ErrorCategory.InvalidArgument, ImageFile));
+            }
+        }
         EmulatorHost.Stop();
         var emulator = GeminiEmulator.Start(new EmulatorOptions
         {
+            ImageFile = imageFile,
             Port = Port,
             Latency = TimeSpan.FromMilliseconds(LatencyMs),
             AcceptAnyKey = AcceptAnyKey,
