@@ -23,22 +23,30 @@ internal static class ImageSynth
     private const int CacheLimit = 32;
     /// <summary>Cached bytes at most (a handful of 4K images), so a long run of distinct prompts cannot grow the emulator.</summary>
     private const long CacheBytesLimit = 96L * 1024 * 1024;
-    private static readonly ConcurrentDictionary<string, byte[]> s_cache = new();
+    private static readonly ConcurrentDictionary<string, Lazy<byte[]>> s_cache = new();
+    private static readonly ConcurrentDictionary<Lazy<byte[]>, byte> s_counted = new();
     private static long s_cacheBytes;
     private static readonly JpegEncoder s_jpeg = new() { Quality = 85 };
 
     public static byte[] Render(int width, int height, string mimeType, string prompt, IReadOnlyList<byte[]> inputs, IReadOnlyList<string> inputHashes)
     {
         var key = $"{width}x{height}|{mimeType}|{string.Join(",", inputHashes)}|{prompt}";
-        if (s_cache.TryGetValue(key, out var cached)) return cached;
-        var bytes = Draw(width, height, mimeType, prompt, inputs);
+        // Lazy: concurrent requests for the same image draw it once and wait for it.
+        var entry = s_cache.GetOrAdd(key, _ => new Lazy<byte[]>(() => Draw(width, height, mimeType, prompt, inputs)));
+        byte[] bytes;
+        try { bytes = entry.Value; }
+        catch
+        {
+            s_cache.TryRemove(key, out _);
+            throw;
+        }
         // Repeated prompts are the common case in tests and benchmarks; a small bounded cache is enough.
-        if (s_cache.Count >= CacheLimit || System.Threading.Interlocked.Read(ref s_cacheBytes) + bytes.Length > CacheBytesLimit)
+        if (System.Threading.Interlocked.Add(ref s_cacheBytes, s_counted.TryAdd(entry, 0) ? bytes.Length : 0) > CacheBytesLimit || s_cache.Count > CacheLimit)
         {
             s_cache.Clear();
+            s_counted.Clear();
             System.Threading.Interlocked.Exchange(ref s_cacheBytes, 0);
         }
-        if (s_cache.TryAdd(key, bytes)) System.Threading.Interlocked.Add(ref s_cacheBytes, bytes.Length);
         return bytes;
     }
 
