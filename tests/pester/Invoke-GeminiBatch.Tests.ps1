@@ -445,4 +445,15 @@ Describe 'Invoke-GeminiBatch exit codes for schedulers' {
         $out = Join-Path $Work ([guid]::NewGuid().ToString('N'))
         Get-ChildExitCode "Invoke-GeminiBatch -Path '$csv' -OutputDirectory '$out'" $Mode $dataHome | Should -Be $Code
     }
+
+    It 'exits 2 when the circuit breaker stopped the run, after writing the rows that ended' {
+        $csv = Join-Path $Work 'outage.csv'
+        1..8 | ForEach-Object { [pscustomobject]@{ Id = "r$_"; Prompt = "a lamp $_" } } | Export-Csv -LiteralPath $csv -NoTypeInformation
+        Invoke-TestEmulatorControl $Emulator faults -Method Post -Body @(@{ kind = 'Unavailable503'; count = 100 }) | Out-Null
+        $out = Join-Path $Work ([guid]::NewGuid().ToString('N'))
+        Get-ChildExitCode "Invoke-GeminiBatch -Path '$csv' -OutputDirectory '$out' -MaxRetries 0 -ThrottleLimit 1" 'File' (New-TestFolder 'exit-circuit') | Should -Be 2
+        $Emulator.RequestCount | Should -BeLessThan 8 -Because 'the circuit opened before every row was sent'
+        $report = Get-Content -Raw -LiteralPath (Join-Path $out 'batch-report.json') | ConvertFrom-Json
+        @($report.rows | Where-Object { $_.status -eq 'Failed' }).Count | Should -BeGreaterOrEqual 5
+    }
 }

@@ -382,6 +382,17 @@ Describe 'Start-GeminiFolderWatch exit codes for schedulers' {
         $log | Should -Match 'Refused to start'
     }
 
+    It 'a broken output folder stops a continuous watch with exit 2 before anything is paid for' {
+        $f = New-WatchFolders
+        Add-Image $f.In 'good.png'
+        Remove-Item -LiteralPath $f.Out -Recurse -Force -ErrorAction SilentlyContinue
+        Set-Content -LiteralPath $f.Out -Value 'a file where the output folder should be'
+        Invoke-ChildWatch $f -Tail '-Timeout 0:0:20; exit $LASTEXITCODE' | Should -Be 2
+        $Emulator.RequestCount | Should -Be 0
+        Join-Path $f.In 'good.png' | Should -Exist
+        Join-Path $f.In 'failed' | Should -Not -Exist
+    }
+
     It 'a continuous watch that ends at its time limit exits 0 through -File' {
         $f = New-WatchFolders
         Add-Image $f.In 'good.png'
