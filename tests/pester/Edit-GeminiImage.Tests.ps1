@@ -80,6 +80,37 @@ Describe 'Edit-GeminiImage' {
         (Get-ChildItem -LiteralPath $in).Name | Sort-Object | Should -Be @('good-v-2.png', 'good-v.png', 'good.png')
     }
 
+    It 'never overwrites an input image, even with an empty -Suffix and -Force: a clear error, nothing sent' {
+        $in = Copy-Corpus @('good.png')
+        $source = Join-Path $in 'good.png'
+        $before = Get-Sha256 $source
+        $err = $null
+        Edit-GeminiImage 'x' $source -Suffix '' -Force -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.OutputIsInput*'
+        "$($err[0].CategoryInfo.Category)" | Should -Be 'InvalidArgument'
+        $err[0].TargetObject | Should -Be $source
+        $Emulator.RequestCount | Should -Be 0
+        Get-Sha256 $source | Should -Be $before
+        # A model that writes JPEG does not touch good.png: its real output name differs.
+        $jpeg = Edit-GeminiImage 'x' $source -Suffix '' -Force -Model gemini-3-pro-image
+        $jpeg.Path | Should -Be (Join-Path $in 'good.jpg')
+        Get-Sha256 $source | Should -Be $before
+    }
+
+    It 'refuses an output folder it cannot write before sending, once per image' {
+        $in = Copy-Corpus @('good.png', 'good.jpg')
+        $locked = New-UnwritableTestFolder
+        if (-not $locked) { Set-ItResult -Skipped -Because 'no way to make an unwritable folder here'; return }
+        try {
+            $err = $null
+            Get-ChildItem -LiteralPath $in | Edit-GeminiImage 'x' -OutputDirectory $locked -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            @($err).Count | Should -Be 2
+            $err | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'GeminiImage.OutputFolderUnavailable*' }
+            $Emulator.RequestCount | Should -Be 0
+        }
+        finally { Remove-SpecialTestFolder $locked }
+    }
+
     It 'resolves wildcards through -Path and brackets through -LiteralPath and piped FileInfo' {
         $in = Copy-Corpus @('good.png', 'good.jpg', 'photo [1].png', 'café ünïcode.png')
         $out = New-TestFolder 'edit-out'

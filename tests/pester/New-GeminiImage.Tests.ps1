@@ -181,6 +181,70 @@ Describe 'New-GeminiImage' {
     }
 }
 
+Describe 'New-GeminiImage checks where the image will be saved before sending' {
+    BeforeEach {
+        $script:Out = New-TestFolder 'save'
+        $Emulator.Reset()
+    }
+
+    It 'refuses an -OutFile whose real extension (the model''s format) exists: poster.png with gemini-3-pro-image when poster.jpg exists' {
+        Set-Content -LiteralPath (Join-Path $Out 'poster.jpg') -Value 'older poster'
+        $err = $null
+        $image = New-GeminiImage 'a poster' -Model gemini-3-pro-image -OutFile (Join-Path $Out 'poster.png') -ErrorVariable err -ErrorAction SilentlyContinue
+        $image | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.OutputExists*'
+        $err[0].Exception.Message | Should -Match 'poster\.jpg'
+        $Emulator.RequestCount | Should -Be 0
+        Get-Content -LiteralPath (Join-Path $Out 'poster.jpg') | Should -Be 'older poster'
+        # With -Force the JPEG replaces it.
+        (New-GeminiImage 'a poster' -Model gemini-3-pro-image -OutFile (Join-Path $Out 'poster.png') -Force).Path | Should -Be (Join-Path $Out 'poster.jpg')
+    }
+
+    It 'refuses an -OutFile that names a folder, even with -Force, at no cost' {
+        $folder = New-Item -ItemType Directory -Path (Join-Path $Out 'posters')
+        $err = $null
+        New-GeminiImage 'a poster' -OutFile $folder.FullName -Force -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.OutFileIsFolder*'
+        "$($err[0].CategoryInfo.Category)" | Should -Be 'InvalidArgument'
+        $Emulator.RequestCount | Should -Be 0
+    }
+
+    It 'refuses an output folder it cannot write, once per prompt, with nothing sent or charged' {
+        $locked = New-UnwritableTestFolder
+        if (-not $locked) { Set-ItResult -Skipped -Because 'no way to make an unwritable folder here'; return }
+        try {
+            $err = $null
+            'a poster', 'a flyer' | New-GeminiImage -OutputDirectory $locked -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            @($err).Count | Should -Be 2
+            $err | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'GeminiImage.OutputFolderUnavailable*' }
+            "$($err[0].CategoryInfo.Category)" | Should -Be 'WriteError'
+            $err[0].Exception.Message | Should -Match ([regex]::Escape($locked))
+            $Emulator.RequestCount | Should -Be 0
+            Get-ChildItem -LiteralPath (Join-Path $env:GEMINI_IMAGE_HOME 'fallback') -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        }
+        finally { Remove-SpecialTestFolder $locked }
+    }
+
+    It 'refuses a nearly full disk before sending' {
+        $small = New-SmallDiskTestFolder -MB 8
+        if (-not $small) { Set-ItResult -Skipped -Because 'this process may not mount a small file system'; return }
+        try {
+            $err = $null
+            New-GeminiImage 'a poster' -OutputDirectory $small -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.OutputFolderUnavailable*'
+            $err[0].Exception.Message | Should -Match 'MB free'
+            $Emulator.RequestCount | Should -Be 0
+        }
+        finally { Remove-SpecialTestFolder $small }
+    }
+
+    It 'keeps letters of any script in automatic file names' {
+        $image = New-GeminiImage '夕焼けの富士山 と Café' -OutputDirectory $Out
+        Split-Path $image.Path -Leaf | Should -Match '^夕焼けの富士山-と-café-\d{8}-\d{6}\.png$'
+        $image.Path | Should -Exist
+    }
+}
+
 Describe 'New-GeminiImage and the model lifecycle' {
     BeforeEach {
         $script:Out = New-TestFolder 'life'

@@ -77,6 +77,20 @@ Describe 'Resize-GeminiImage presets' {
         (Resize-GeminiImage -LiteralPath $src -Width 30 -Height 30 -OutputDirectory $out).Format | Should -Be 'PNG'
     }
 
+    It 'names the target file, never its temporary file, when the folder cannot be written' {
+        $locked = New-UnwritableTestFolder
+        if (-not $locked) { Set-ItResult -Skipped -Because 'no way to make an unwritable folder here'; return }
+        try {
+            $err = $null
+            Resize-GeminiImage -LiteralPath (Join-Path $In 'good.png') -Preset Amazon -OutputDirectory $locked -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err | Should -Not -BeNullOrEmpty
+            $err[0].Exception.Message | Should -Match 'good-amazon\.jpg'
+            $err[0].Exception.Message | Should -Not -Match '\.tmp'
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.*'
+        }
+        finally { Remove-SpecialTestFolder $locked }
+    }
+
     It 'names -Width/-Height outputs -<W>x<H> and writes them next to the source by default' {
         $in = Copy-Corpus @('good.png')
         $r = Resize-GeminiImage (Join-Path $in 'good.png') -Width 300 -Height 200

@@ -156,3 +156,35 @@ function Get-GeminiType([Parameter(Mandatory)] [string] $Name) {
 if (-not ('SixLabors.ImageSharp.Image' -as [type])) {
     Add-Type -LiteralPath (Join-Path $script:ModulePath 'bin/SixLabors.ImageSharp.dll')
 }
+
+# A folder no process can write, even root: a read-only tmpfs mounted there when this process may mount (root on
+# Linux), else a folder without write permission (not enough for root). $null when neither is possible here.
+# Undo with Remove-SpecialTestFolder.
+function New-UnwritableTestFolder {
+    $path = New-TestFolder 'unwritable'
+    if ($script:OnWindows) { return $null }
+    if ((& id -u) -eq '0') {
+        & mount -t tmpfs -o 'ro,size=1m' tmpfs $path 2>$null
+        if ($LASTEXITCODE -eq 0) { return $path }
+        return $null
+    }
+    & chmod 555 $path
+    $path
+}
+
+# A folder on a tiny file system (a tmpfs of $MB megabytes), for "disk nearly full"; $null when this process may not mount.
+function New-SmallDiskTestFolder([int] $MB = 8) {
+    if ($script:OnWindows -or (& id -u) -ne '0') { return $null }
+    $path = New-TestFolder 'smalldisk'
+    & mount -t tmpfs -o "size=$($MB)m" tmpfs $path 2>$null
+    if ($LASTEXITCODE -ne 0) { return $null }
+    $path
+}
+
+function Remove-SpecialTestFolder([string] $Path) {
+    if (-not $Path) { return }
+    if (-not $script:OnWindows) {
+        & umount $Path 2>$null
+        & chmod 755 $Path 2>$null
+    }
+}

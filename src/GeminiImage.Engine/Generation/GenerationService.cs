@@ -134,6 +134,8 @@ public sealed class GenerationService
     public async Task<GenerationOutcome> RunAsync(ImageRequest request, OutputPlan plan, string? sourcePath, CancellationToken cancellationToken, string? rowId = null, int cacheVariant = 0)
     {
         request.Validate();
+        // Whatever cannot be saved is refused now, at no cost, rather than paid for and left in the fallback folder.
+        plan.CheckBeforeSending(request, sourcePath);
         ModelLifecycle.WarnOnce(request.Model, _usage.Warning);
         _ = Prices;
         string? cacheKey = null;

@@ -1,5 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
+using GeminiImage.Engine.Errors;
+using GeminiImage.Engine.IO;
 
 namespace GeminiImage.Engine.Generation;
 
@@ -20,26 +24,69 @@ public sealed class OutputPlan
     /// <summary>The folder the user named that every output must stay inside, passing through no link (batch and watch outputs); null: no such check.</summary>
     public string? Root { get; set; }
 
+    /// <summary>Full paths of the call's input images: never a target, whatever -Force says (set by <see cref="CheckBeforeSending"/>).</summary>
+    public IReadOnlyCollection<string> Inputs { get; set; } = Array.Empty<string>();
+
     /// <summary>The path for the image at <paramref name="index"/> of one call.</summary>
     public string PathFor(string prompt, string mimeType, int index, DateTime localTime)
     {
         var extension = OutputWriter.ExtensionFor(mimeType);
-        if (OutFile != null)
+        if (Named(mimeType, index) is { } named)
         {
-            var stem = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(OutFile)!, System.IO.Path.GetFileNameWithoutExtension(OutFile));
-            var requested = System.IO.Path.GetExtension(OutFile);
-            // Keep the user's extension when it matches the format; otherwise the real format's extension wins.
-            var ext = string.Equals(OutputWriter.ExtensionFor(OutputWriter.MimeTypeFor(requested)), extension, StringComparison.OrdinalIgnoreCase) ? requested : extension;
-            var n = index + SavedSoFar;
-            return n == 0 ? stem + ext : $"{stem}-{n + 1}{ext}";
-        }
-        if (Stem != null)
-        {
-            var stem = index == 0 ? Stem : $"{Stem}-{index + 1}";
-            // With -Force the plain name is reused (overwritten); otherwise a free number is found.
-            return Force ? System.IO.Path.Combine(Directory, stem + extension) : OutputWriter.UniquePath(Directory, stem, extension);
+            // An explicit file, or a stem with -Force, is used as named (overwritten with -Force) unless it is an input image.
+            var usable = OutFile != null ? !IsInput(named) : Force && !IsInput(named);
+            return usable ? named : OutputWriter.UniquePath(System.IO.Path.GetDirectoryName(named)!, System.IO.Path.GetFileNameWithoutExtension(named), System.IO.Path.GetExtension(named));
         }
         return OutputWriter.AutoName(Directory, NameHint ?? prompt, extension, localTime, index);
     }
+
+    /// <summary>The name asked for by -OutFile or the stem, with the extension of the real format; null for automatic names.</summary>
+    private string? Named(string mimeType, int index)
+    {
+        var extension = OutputWriter.ExtensionFor(mimeType);
+        if (OutFile != null)
+        {
+            var requested = System.IO.Path.GetExtension(OutFile);
+            // Keep the user's extension when it matches the format; otherwise the real format's extension wins.
+            var ext = string.Equals(OutputWriter.ExtensionFor(OutputWriter.MimeTypeFor(requested)), extension, StringComparison.OrdinalIgnoreCase) ? requested : extension;
+            var stem = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(OutFile)!, System.IO.Path.GetFileNameWithoutExtension(OutFile));
+            var n = index + SavedSoFar;
+            return n == 0 ? stem + ext : $"{stem}-{n + 1}{ext}";
+        }
+        return Stem == null ? null : System.IO.Path.Combine(Directory, (index == 0 ? Stem : $"{Stem}-{index + 1}") + extension);
+    }
+
+    /// <summary>
+    /// Checks, before a paid request, every save precondition that can be known now, for the file the model will really
+    /// write (its output format decides the extension): -OutFile naming a folder, an existing file without -Force, an input
+    /// image as the target (refused even with -Force), a folder that cannot be written, a nearly full disk.
+    /// </summary>
+    /// <exception cref="OutputExistsException">The target exists and <see cref="Force"/> is off.</exception>
+    /// <exception cref="OutputUnusableException">Any other precondition fails.</exception>
+    public void CheckBeforeSending(ImageRequest request, string? sourcePath)
+    {
+        Inputs = request.InputImages.Select(i => i.SourcePath).Concat(new[] { sourcePath })
+            .Where(p => !string.IsNullOrEmpty(p)).Select(p => System.IO.Path.GetFullPath(p!)).ToList();
+        if (OutFile != null && System.IO.Directory.Exists(OutFile))
+            throw new OutputUnusableException(OutputUnusableException.IsFolderId, OutFile, $"-OutFile '{OutFile}' is a folder, not a file name; nothing was sent.");
+        var mimeType = request.Model.OutputMimeType;
+        // An explicit file, or -Force on a stem, would take the name as is: an input image there is refused, not renamed around.
+        if (Named(mimeType, 0) is { } named && (OutFile != null || Force) && IsInput(named))
+            throw new OutputUnusableException(OutputUnusableException.IsInputId, named, $"The output '{named}' is an input image of this call; input images are never overwritten, even with -Force, so nothing was sent.");
+        var target = System.IO.Path.GetFullPath(PathFor(request.Prompt, mimeType, 0, DateTime.Now));
+        if (System.IO.Directory.Exists(target))
+            throw new OutputUnusableException(OutputUnusableException.IsFolderId, target, $"The output '{target}' is an existing folder; nothing was sent.");
+        if (!Force && File.Exists(target)) throw new OutputExistsException(target);
+        var folder = System.IO.Path.GetDirectoryName(target)!;
+        if (OutputFolder.Problem(folder) is { } problem)
+            throw new OutputUnusableException(OutputUnusableException.FolderUnavailableId, folder, $"The output folder '{folder}' cannot take the image: {problem}. Nothing was sent.");
+    }
+
+    private bool IsInput(string path) => Inputs.Any(i => SamePath(i, path));
+
+    // Windows and macOS compare file names without case by default.
+    private static bool SamePath(string a, string b) => string.Equals(System.IO.Path.GetFullPath(a), System.IO.Path.GetFullPath(b),
+        System.IO.Path.DirectorySeparatorChar == '\\' || System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.OSX)
+            ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 
 }

@@ -32,18 +32,30 @@ public static class OutputWriter
         _ => "",
     };
 
-    /// <summary>A short, file-system-safe slug of the prompt: lowercase ASCII words joined by dashes.</summary>
+    /// <summary>
+    /// A short, file-system-safe slug of the prompt: lowercase words of any script joined by dashes ("夕焼けの富士山" stays
+    /// readable); everything else, including every character a file name cannot hold on any system, becomes a dash.
+    /// </summary>
     public static string Slug(string prompt, int maxLength = 40)
     {
-        var normalized = prompt.Normalize(NormalizationForm.FormD);
+        // Composed form: a letter and its accent stay one character (and Windows and macOS see the same name).
+        var normalized = prompt.Normalize(NormalizationForm.FormC);
         var builder = new StringBuilder();
-        foreach (var c in normalized)
+        for (var i = 0; i < normalized.Length; i++)
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark) continue;
-            builder.Append(c < 128 && char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-');
+            var category = CharUnicodeInfo.GetUnicodeCategory(normalized, i);
+            var keep = char.IsLetterOrDigit(normalized, i) || category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark;
+            var width = char.IsSurrogatePair(normalized, i) ? 2 : 1;
+            builder.Append(keep ? normalized.Substring(i, width).ToLowerInvariant() : "-");
+            i += width - 1;
         }
         var slug = Regex.Replace(builder.ToString(), "-+", "-").Trim('-');
-        if (slug.Length > maxLength) slug = slug.Substring(0, maxLength).TrimEnd('-');
+        if (slug.Length > maxLength)
+        {
+            var cut = maxLength;
+            if (char.IsHighSurrogate(slug[cut - 1])) cut--;   // never half a character
+            slug = slug.Substring(0, cut).TrimEnd('-');
+        }
         return slug.Length == 0 ? "image" : slug;
     }
 
@@ -120,6 +132,12 @@ public static class OutputWriter
                 File.Move(temp, path);
             }
             return path;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && ex.Message.Contains(Path.GetFileName(temp)))
+        {
+            // The user named the target, not our temporary file: say which file could not be written.
+            var message = ex.Message.Replace(temp, path).Replace(Path.GetFileName(temp), Path.GetFileName(path));
+            throw ex is UnauthorizedAccessException ? new UnauthorizedAccessException(message, ex) : new IOException(message, ex);
         }
         finally
         {

@@ -422,7 +422,7 @@ public sealed class FolderWatcher
                 $"Runs stopped {claim.Attempts} times while processing this file (the process was killed or crashed); it was moved aside so it does not hold up the folder.", null);
 
         // Nothing is paid for while the output folder cannot take the result.
-        if (OutputProblem(outDir) is { } problem)
+        if (OutputFolder.Problem(outDir) is { } problem)
         {
             summary.StopReason = WatchStopReason.OutputUnavailable;
             summary.StopError = new WatchOutputUnavailableException(outDir, problem);
@@ -531,23 +531,6 @@ public sealed class FolderWatcher
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         using var sha = System.Security.Cryptography.SHA256.Create();
         return BitConverter.ToString(sha.ComputeHash(stream)).Replace("-", "").ToLowerInvariant();
-    }
-
-    /// <summary>Why <paramref name="directory"/> cannot take an output (a file in its place, no permission); null when it can.</summary>
-    private static string? OutputProblem(string directory)
-    {
-        try
-        {
-            Directory.CreateDirectory(directory);
-            var probe = Path.Combine(directory, ".gemini-write-test-" + Guid.NewGuid().ToString("N"));
-            File.WriteAllBytes(probe, Array.Empty<byte>());
-            File.Delete(probe);
-            return null;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return ex.Message;
-        }
     }
 
     private FolderWatchResult Fail(WatchState state, string rel, string source, FolderWatchResult result, string errorId, string message, Exception? ex)

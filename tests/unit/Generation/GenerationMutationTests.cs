@@ -452,7 +452,7 @@ public sealed class GenerationServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task A_cache_hit_that_cannot_be_written_is_a_failed_record_and_the_image_is_kept()
+    public async Task A_cache_hit_onto_an_existing_file_is_refused_before_anything_with_no_record()
     {
         var cache = new ResponseCache(Path.Combine(_dir, "cache"), 1 << 26);
         var service = Service();
@@ -460,14 +460,9 @@ public sealed class GenerationServiceTests : IDisposable
         service.Cache = cache;
         var first = await service.RunAsync(Request(), new OutputPlan { Directory = Out, OutFile = Path.Combine(Out, "cover.png") }, null, CancellationToken.None);
 
-        var e = await Assert.ThrowsAsync<ImageSaveException>(() => service.RunAsync(Request(), new OutputPlan { Directory = Out, OutFile = first.Images[0].Path }, null, CancellationToken.None));
-        Assert.NotNull(e.FallbackPath);
-        Assert.True(File.Exists(e.FallbackPath));
-        var failed = service.Ledger.Query().Last();
-        Assert.Equal((UsageOperation.CacheHit, UsageStatus.Failed), (failed.Operation, failed.Status));
-        Assert.Null(failed.SavedCostUsd);
-        Assert.Equal("GeminiImage.SaveFailed", failed.ErrorId);
-        Assert.Equal(e.FallbackPath, failed.OutputPath);
+        var e = await Assert.ThrowsAsync<OutputExistsException>(() => service.RunAsync(Request(), new OutputPlan { Directory = Out, OutFile = first.Images[0].Path }, null, CancellationToken.None));
+        Assert.Equal(first.Images[0].Path, e.Path);
+        Assert.Single(service.Ledger.Query());
         Assert.Equal(1, _emulator.RequestCount);
     }
 

@@ -11,8 +11,11 @@ public sealed class OutputWriterTests : IDisposable
 
     [Theory]
     [InlineData("a red fox in the snow", "a-red-fox-in-the-snow")]
-    [InlineData("Café ünïcode: [1]!", "cafe-unicode-1")]
-    [InlineData("日本語", "image")]
+    [InlineData("Café ünïcode: [1]!", "café-ünïcode-1")]
+    [InlineData("日本語の ポスター", "日本語の-ポスター")]
+    [InlineData("Ελληνικά/Кириллица\\<>:\"|?*", "ελληνικά-кириллица")]
+    [InlineData("Cafe\u0301", "café")]
+    [InlineData("😀 𠀋", "𠀋")]
     [InlineData("   ", "image")]
     [InlineData("a very long prompt that goes on and on beyond forty characters", "a-very-long-prompt-that-goes-on-and-on-b")]
     public void Slugs(string prompt, string slug) => Assert.Equal(slug, OutputWriter.Slug(prompt));
