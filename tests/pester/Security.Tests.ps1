@@ -161,9 +161,14 @@ Set-GeminiBudget -Daily 0.10
         $tmp = New-Item -ItemType Directory -Path (Join-Path $root 'tmp')
         $notAFolder = Join-Path $root 'home-is-a-file'
         Set-Content -LiteralPath $notAFolder -Value 'x'
+        # The output folder is fine when the request leaves (that is checked before sending) and becomes a file while the
+        # answer is on its way, so the paid image cannot be saved where asked.
+        $out = New-Item -ItemType Directory -Path (Join-Path $root 'out')
         $script = @"
 Import-Module '$ModulePath'
-New-GeminiImage 'a cat' -OutFile '$(Join-Path $notAFolder 'x.png')' -ErrorVariable e -ErrorAction SilentlyContinue | Out-Null
+`$breaker = Start-ThreadJob { Start-Sleep -Milliseconds 1500; Remove-Item -LiteralPath '$out' -Recurse -Force; Set-Content -LiteralPath '$out' -Value 'x' }
+New-GeminiImage 'a cat [emulator:slow=4000]' -OutFile '$(Join-Path $out 'x.png')' -ErrorVariable e -ErrorAction SilentlyContinue | Out-Null
+`$breaker | Wait-Job | Remove-Job
 [pscustomobject]@{ Error = "`$(`$e[0])"; Id = `$e[0].FullyQualifiedErrorId } | ConvertTo-Json -Compress
 "@
         $r = Invoke-TestPwsh -Script $script -Environment (Get-ChildEnvironment @{ TMPDIR = $tmp.FullName; GEMINI_IMAGE_HOME = $notAFolder })
