@@ -47,7 +47,7 @@ public sealed class ReceiveGeminiBatchJobCommand : BatchJobCmdlet
             if (!job.Done)
             {
                 WriteError(new ErrorRecord(new InvalidOperationException($"The batch job {job.Name} is still {job.State}; wait for it with Wait-GeminiBatchJob."),
-                    "GeminiImage.BatchNotFinished", ErrorCategory.ResourceBusy, Name));
+                    "GeminiImage.BatchNotFinished", ErrorCategory.InvalidOperation, Name));
                 return;
             }
             if (!ShouldProcess(manifest.OutputDirectory, $"Save the results of {job.Name} ({job.State}, {manifest.Rows.Count} rows)")) return;
