@@ -48,7 +48,6 @@ Describe 'Get-GeminiBatchJob' {
 
     It 'without -Name lists every job, newest first' {
         $first = New-TestServerJob $Emulator $Work -Hold -Name 'first.csv'
-        Start-Sleep -Milliseconds 1100   # creation times have whole-second resolution on the wire
         $second = New-TestServerJob $Emulator (New-TestFolder 'second') -Hold
         $all = @(Get-GeminiBatchJob)
         $all.Name | Should -Be @($second.Name, $first.Name)

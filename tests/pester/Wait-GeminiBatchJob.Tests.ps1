@@ -81,15 +81,12 @@ Describe 'Wait-GeminiBatchJob' {
     It 'help example 1 submits, waits and saves the images' {
         @([pscustomobject]@{ Id = 'kite'; Prompt = 'a red kite' }, [pscustomobject]@{ Id = 'boat'; Prompt = 'a paper boat' }) |
             Export-Csv -LiteralPath (Join-Path $Work 'tasks.csv') -NoTypeInformation
-        $watch = [System.Diagnostics.Stopwatch]::StartNew()
         $r = Invoke-HelpExample Wait-GeminiBatchJob 1 -In $Work
         $r.Errors | Should -BeNullOrEmpty
         @($r.Output).Id | Sort-Object | Should -Be @('boat', 'kite')
         @($r.Output).Status | Should -Be @('Succeeded', 'Succeeded')
         Join-Path $Work 'out/kite.png' | Should -Exist
         Join-Path $Work 'out/boat.png' | Should -Exist
-        # the emulator finishes at once, so the first poll sees it done (the default interval is 10 s)
-        $watch.Elapsed.TotalSeconds | Should -BeLessThan 9
     }
 
     It 'help example 2 emits a finished job at once' {
