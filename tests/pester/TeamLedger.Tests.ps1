@@ -50,8 +50,11 @@ Describe 'Set-GeminiConfig -Ledger (PostgreSQL)' {
         $config = Get-GeminiConfig
         $config.Ledger | Should -Be "PostgreSQL $($Pg.Host):$($Pg.Port)/$Database as $($Pg.AdminUser)"
         $config.LedgerSource | Should -Be 'Session'
-        Set-GeminiConfig -Reset
-        (Get-GeminiConfig).LedgerSource | Should -Be 'Saved'
+        # A new session finds the saved choice.
+        $child = Invoke-TestPwsh -Script "Import-Module '$ModulePath'; Get-GeminiConfig | Select-Object Ledger, LedgerSource | ConvertTo-Json -Compress" `
+            -Environment @{ GEMINI_IMAGE_HOME = $env:GEMINI_IMAGE_HOME }
+        $child.Result.LedgerSource | Should -Be 'Saved'
+        $child.Result.Ledger | Should -Be $config.Ledger
         Get-Content (Join-Path $env:GEMINI_IMAGE_HOME 'ledger.json') -Raw | Should -Not -Match 'Password'
     }
 
@@ -78,5 +81,129 @@ Describe 'Set-GeminiConfig -Ledger (PostgreSQL)' {
         $Emulator.RequestCount | Should -Be 0
         $err = { Get-GeminiUsage -ErrorAction Stop } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike 'GeminiImage.LedgerUnreachable*'
+    }
+}
+
+Describe 'Team and project budgets' {
+    BeforeEach {
+        $null = Enter-TestGeminiHome
+        $Emulator.Reset()
+        $script:Out = New-TestFolder 'budget-out'
+        $script:Ledger = New-TestPostgresDatabase $Pg
+        $script:Database = ($Ledger -split ';' | Where-Object { $_ -like 'Database=*' }) -replace 'Database='
+        Set-GeminiConfig -Ledger $Ledger
+        # The real cost of one call of this test, measured in its own database so it does not count here.
+        if (-not $script:CallCost) {
+            Set-GeminiConfig -Ledger (New-TestPostgresDatabase $Pg)
+            $null = New-GeminiImage 'probe 00' -OutputDirectory $Out -ImageSize 512
+            $script:CallCost = [decimal](Get-GeminiUsage).CostUsd
+            Set-GeminiConfig -Ledger $Ledger
+            $Emulator.Reset()
+        }
+    }
+    AfterEach { Set-GeminiConfig -Ledger SQLite }
+
+    It 'needs a team ledger: -Scope Team on the SQLite ledger is refused with its own id' {
+        Set-GeminiConfig -Ledger SQLite
+        $err = $null
+        Set-GeminiBudget -Scope Team -Daily 5 -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.TeamLedgerRequired*'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        Join-Path $env:GEMINI_IMAGE_HOME 'budget.json' | Should -Not -Exist
+    }
+
+    It 'keeps team and project budgets in the database, shows them with who changed them, and audits every change' {
+        Set-GeminiBudget -Scope Team -Daily 10 -Monthly 200
+        Set-GeminiBudget -Project Apollo -Daily 2 -WarnAt 0.5
+        Set-GeminiBudget -Project Apollo -Monthly 40
+        Invoke-TestPostgresSql $Pg $Database "SELECT scope || '|' || daily_micros || '|' || COALESCE(monthly_micros::text, '-') FROM gemini_budget ORDER BY scope" |
+            Should -Be @('project:Apollo|2000000|40000000', 'team|10000000|200000000')
+        $views = Get-GeminiBudget
+        @($views.Scope) | Should -Be @('Personal', 'Project:Apollo', 'Team')
+        $apollo = $views | Where-Object Scope -eq 'Project:Apollo'
+        ($apollo.Daily, $apollo.Monthly, $apollo.WarnAt) | Should -Be @(2, 40, 0.5)
+        $apollo.UpdatedBy | Should -Be "$([Environment]::UserName)@$([Environment]::MachineName)"
+        $apollo.Path | Should -BeLike "PostgreSQL *$Database*"
+        Join-Path $env:GEMINI_IMAGE_HOME 'budget.json' | Should -Not -Exist
+
+        Clear-GeminiBudget -Project Apollo
+        @((Get-GeminiBudget).Scope) | Should -Be @('Personal', 'Team')
+        $audit = Invoke-TestPostgresSql $Pg $Database "SELECT action || '|' || scope || '|' || user_name || '|' || detail FROM gemini_audit ORDER BY id"
+        $audit | Should -HaveCount 4
+        $audit[1] | Should -Be "Set-GeminiBudget|project:Apollo|$([Environment]::UserName)|none -> daily 2, monthly none, warn at 0.5"
+        $audit[3] | Should -BeLike "Clear-GeminiBudget|project:Apollo|$([Environment]::UserName)|daily 2, monthly 40*-> none"
+        Invoke-TestPostgresSql $Pg $Database "SELECT count(*) FROM gemini_audit WHERE utc_time > now() - interval '5 minutes'" | Should -Be '4'
+    }
+
+    It 'refuses a call that would pass its project budget, warns once per period and scope, and leaves other projects alone' {
+        Set-GeminiBudget -Project Apollo -Daily ($CallCost * 3.5) -WarnAt 0.5
+        $warnings = @()
+        foreach ($i in 1..3) {
+            $null = New-GeminiImage "apollo $i" -OutputDirectory $Out -ImageSize 512 -Project Apollo -WarningVariable w -WarningAction SilentlyContinue
+            $warnings += $w
+        }
+        @($warnings | Where-Object { "$_" -match "project 'Apollo' daily budget" }) | Should -HaveCount 1
+        Invoke-TestPostgresSql $Pg $Database 'SELECT count(*) FROM gemini_budget_warning' | Should -Be '1'
+
+        $err = $null
+        $null = New-GeminiImage 'apollo 4' -OutputDirectory $Out -ImageSize 512 -Project Apollo -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.BudgetExceeded*'
+        "$($err[0])" | Should -Match "project 'Apollo' daily budget"
+        $Emulator.RequestCount | Should -Be 3
+
+        $null = New-GeminiImage 'zeus 1' -OutputDirectory $Out -Project Zeus
+        $null = New-GeminiImage 'nobody 1' -OutputDirectory $Out
+        $Emulator.RequestCount | Should -Be 5
+    }
+
+    It 'holds a team budget across two processes racing at the limit: 2 x 50 calls, a budget for 60, at most 60 sent' {
+        Set-GeminiBudget -Scope Team -Daily ($CallCost * 60.5) -WarnAt 0
+        $work = New-TestFolder 'race'
+        $script = Join-Path $work 'racer.ps1'
+        Set-Content -LiteralPath $script -Encoding utf8 -Value @'
+param([string] $ModulePath, [string] $Out, [int] $Worker, [string] $Ledger)
+$ErrorActionPreference = 'Stop'
+Import-Module $ModulePath
+Set-GeminiConfig -Ledger $Ledger
+$sent = 0; $refused = 0; $other = @()
+foreach ($i in 1..50) {
+    $err = $null
+    $null = New-GeminiImage "race $Worker $i" -OutputDirectory $Out -ImageSize 512 -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+    if (-not $err) { $sent++ }
+    elseif ($err[0].FullyQualifiedErrorId -like 'GeminiImage.BudgetExceeded*') { $refused++ }
+    else { $other += $err[0].FullyQualifiedErrorId }
+}
+[pscustomobject]@{ sent = $sent; refused = $refused; other = $other } | ConvertTo-Json -Compress
+'@
+        $exe, $prefix = Get-TestPowerShell
+        $children = foreach ($worker in 1, 2) {
+            $psi = [System.Diagnostics.ProcessStartInfo]::new($exe)
+            foreach ($a in @($prefix | Where-Object { $_ }) + @('-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', $ModulePath,
+                    '-Out', (Join-Path $work "out$worker"), '-Worker', $worker, '-Ledger', $Ledger)) { $psi.ArgumentList.Add([string]$a) }
+            $psi.UseShellExecute = $false
+            $psi.RedirectStandardOutput = $true
+            $psi.RedirectStandardError = $true
+            $psi.Environment['GEMINI_BASE_URL'] = $Emulator.BaseUri.ToString()
+            $psi.Environment['GEMINI_API_KEY'] = $Emulator.ApiKey
+            $psi.Environment['GEMINI_IMAGE_HOME'] = $env:GEMINI_IMAGE_HOME
+            $psi.Environment['PGPASSWORD'] = $Pg.Password
+            $p = [System.Diagnostics.Process]::Start($psi)
+            [pscustomobject]@{ Worker = $worker; Process = $p; Stdout = $p.StandardOutput.ReadToEndAsync(); Stderr = $p.StandardError.ReadToEndAsync() }
+        }
+        $results = foreach ($c in $children) {
+            $c.Process.WaitForExit(240000) | Should -BeTrue -Because "racer $($c.Worker) should finish"
+            $c.Process.WaitForExit()
+            $c.Stderr.Result | Should -BeNullOrEmpty -Because "racer $($c.Worker) stderr"
+            $c.Stdout.Result.Trim() | ConvertFrom-Json
+            $c.Process.Dispose()
+        }
+        # Counted where the money is spent: the requests the emulator received.
+        $Emulator.RequestCount | Should -BeLessOrEqual 60
+        $Emulator.RequestCount | Should -BeGreaterOrEqual 59
+        ($results | Measure-Object sent -Sum).Sum | Should -Be $Emulator.RequestCount
+        ($results | Measure-Object refused -Sum).Sum | Should -Be (100 - $Emulator.RequestCount)
+        @($results.other | Where-Object { $_ }) | Should -BeNullOrEmpty
+        @($results | Where-Object sent -gt 0) | Should -HaveCount 2 -Because 'both processes got calls through'
+        Invoke-TestPostgresSql $Pg $Database "SELECT count(*) FROM gemini_usage WHERE status = 'Success'" | Should -Be "$($Emulator.RequestCount)"
     }
 }

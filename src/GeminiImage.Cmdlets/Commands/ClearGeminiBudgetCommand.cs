@@ -20,11 +20,25 @@ public sealed class ClearGeminiBudgetCommand : PSCmdlet
     [Parameter]
     public SwitchParameter Monthly { get; set; }
 
+    /// <summary>Personal (budget.json, the default) or Team (the team ledger's budget).</summary>
+    [Parameter]
+    [ValidateSet(TeamBudgetScope.Personal, TeamBudgetScope.Team)]
+    public string Scope { get; set; } = TeamBudgetScope.Personal;
+
+    /// <summary>The team ledger's budget of this project.</summary>
+    [Parameter]
+    public string? Project { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
     protected override void EndProcessing()
     {
+        if (TeamBudgetScope.Of(Scope, Project) is { } scope)
+        {
+            ClearTeamBudget(scope);
+            return;
+        }
         var folder = DataFolder.Default;
         var path = Path.Combine(folder, BudgetSettings.FileName);
         var state = Path.Combine(folder, BudgetGuard.StateFileName);
@@ -56,5 +70,21 @@ public sealed class ClearGeminiBudgetCommand : PSCmdlet
             return;
         }
         if (PassThru) BudgetOutput.Write(this);
+    }
+
+    /// <summary>Removes a team or project budget (whole: -Daily/-Monthly apply to the personal budget only).</summary>
+    private void ClearTeamBudget(string scope)
+    {
+        try
+        {
+            var ledger = TeamBudgetScope.Ledger();
+            if (ShouldProcess(ledger.Location, $"Remove the {BudgetScope.Describe(scope)}budget") && !ledger.RemoveBudget(scope))
+                WriteVerbose($"There is no {BudgetScope.Describe(scope)}budget in {ledger.Location}.");
+            if (PassThru) BudgetOutput.Write(this);
+        }
+        catch (LedgerException ex)
+        {
+            WriteError(ErrorRecords.From(ex, scope));
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Linq;
 using System.IO;
 using System.Management.Automation;
 using GeminiImage.Cmdlets.Infrastructure;
@@ -25,6 +26,15 @@ public sealed class SetGeminiBudgetCommand : PSCmdlet
     [Parameter]
     public decimal WarnAt { get; set; }
 
+    /// <summary>Personal (budget.json, the default) or Team (kept in the team ledger, for every record of every machine).</summary>
+    [Parameter]
+    [ValidateSet(TeamBudgetScope.Personal, TeamBudgetScope.Team)]
+    public string Scope { get; set; } = TeamBudgetScope.Personal;
+
+    /// <summary>A budget in the team ledger for the records charged to this project (-Project of the paid cmdlets).</summary>
+    [Parameter]
+    public string? Project { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -41,6 +51,11 @@ public sealed class SetGeminiBudgetCommand : PSCmdlet
         if (has(nameof(Monthly)) && Monthly < 0) { WriteError(Invalid("-Monthly must be 0 or more (USD).", Monthly)); return; }
         if (has(nameof(WarnAt)) && (WarnAt < 0 || WarnAt > 1)) { WriteError(Invalid("-WarnAt must be between 0 and 1 (0.8 = warn at 80 %; 0 = never warn).", WarnAt)); return; }
 
+        if (TeamBudgetScope.Of(Scope, Project) is { } scope)
+        {
+            SetTeamBudget(scope);
+            return;
+        }
         var folder = DataFolder.Default;
         BudgetSettings settings;
         try
@@ -78,6 +93,29 @@ public sealed class SetGeminiBudgetCommand : PSCmdlet
         if (PassThru) BudgetOutput.Write(this);
     }
 
+    /// <summary>Changes a team or project budget in the team ledger (the ledger records who and when in its audit log).</summary>
+    private void SetTeamBudget(string scope)
+    {
+        var bound = MyInvocation.BoundParameters;
+        try
+        {
+            var ledger = TeamBudgetScope.Ledger();
+            var budget = ledger.GetBudgets().FirstOrDefault(b => string.Equals(b.Scope, scope, StringComparison.OrdinalIgnoreCase))
+                ?? new ScopedBudget { Scope = scope, WarnAt = new BudgetSettings().WarnAt };
+            if (bound.ContainsKey(nameof(Daily))) budget.Daily = Daily;
+            if (bound.ContainsKey(nameof(Monthly))) budget.Monthly = Monthly;
+            if (bound.ContainsKey(nameof(WarnAt))) budget.WarnAt = WarnAt == 0 ? null : WarnAt;
+            var description = string.Format(CultureInfo.InvariantCulture, "Set the {0}budget: daily {1}, monthly {2}, warn at {3}", BudgetScope.Describe(scope),
+                Show(budget.Daily), Show(budget.Monthly), budget.WarnAt is decimal w ? w.ToString("P0", CultureInfo.InvariantCulture) : "never");
+            if (ShouldProcess(ledger.Location, description)) ledger.SetBudget(budget);
+            if (PassThru) BudgetOutput.Write(this);
+        }
+        catch (LedgerException ex)
+        {
+            WriteError(ErrorRecords.From(ex, scope));
+        }
+    }
+
     private static string Show(decimal? limit) => limit is decimal d ? "$" + d.ToString(CultureInfo.InvariantCulture) : "none";
 
     private static ErrorRecord Invalid(string message, object? target) => ErrorRecords.From(new ArgumentException(message), target);
@@ -91,6 +129,8 @@ internal static class BudgetOutput
         try
         {
             cmdlet.WriteObject(GeminiBudgetView.Current());
+            // A team ledger's budgets follow the personal one.
+            if (LedgerSettings.Open() is ITeamLedger team) cmdlet.WriteObject(GeminiBudgetView.Team(team).ToList(), true);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

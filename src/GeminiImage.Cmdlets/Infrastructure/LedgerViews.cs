@@ -167,6 +167,8 @@ public sealed class GeminiPriceView
 /// <summary>The budgets in force and what is left of them, as Get-GeminiBudget shows them (USD, UTC day and month).</summary>
 public sealed class GeminiBudgetView
 {
+    /// <summary>"Personal" (budget.json), "Team" or "Project:NAME" (kept in the team ledger).</summary>
+    public string Scope { get; private set; } = TeamBudgetScope.Personal;
     /// <summary>Limit per UTC day; null for none.</summary>
     public decimal? Daily { get; private set; }
     /// <summary>Limit per UTC month; null for none.</summary>
@@ -179,8 +181,38 @@ public sealed class GeminiBudgetView
     public decimal? RemainingToday { get; private set; }
     /// <summary>Monthly minus spent this month; null without a monthly limit.</summary>
     public decimal? RemainingThisMonth { get; private set; }
-    /// <summary>The budget.json the limits are kept in.</summary>
+    /// <summary>The budget.json the limits are kept in, or the team ledger (PostgreSQL host:port/database).</summary>
     public string Path { get; private set; } = "";
+    /// <summary>Who last changed a team budget (user@machine); null for the personal budget.</summary>
+    public string? UpdatedBy { get; private set; }
+    /// <summary>When a team budget was last changed (UTC); null for the personal budget.</summary>
+    public DateTime? UpdatedUtc { get; private set; }
+
+    /// <summary>One view per team and project budget of a team ledger, with what their scopes spent.</summary>
+    public static IEnumerable<GeminiBudgetView> Team(ITeamLedger ledger)
+    {
+        var now = ledger.UtcNow();
+        var month = LedgerPeriods.MonthStart(now);
+        foreach (var budget in ledger.GetBudgets())
+        {
+            var today = ledger.ScopeSpend(budget.Scope, now.Date, now.Date.AddDays(1));
+            var thisMonth = ledger.ScopeSpend(budget.Scope, month, month.AddMonths(1));
+            yield return new GeminiBudgetView
+            {
+                Scope = BudgetScope.ProjectOf(budget.Scope) is { } project ? "Project:" + project : TeamBudgetScope.Team,
+                Daily = budget.Daily,
+                Monthly = budget.Monthly,
+                WarnAt = budget.WarnAt,
+                SpentToday = today,
+                SpentThisMonth = thisMonth,
+                RemainingToday = budget.Daily - today,
+                RemainingThisMonth = budget.Monthly - thisMonth,
+                Path = ledger.Location,
+                UpdatedBy = budget.UpdatedBy,
+                UpdatedUtc = budget.UpdatedUtc,
+            };
+        }
+    }
 
     public static GeminiBudgetView Current()
     {

@@ -19,6 +19,14 @@ public sealed class LedgerException : GeminiImageException
     public const string PermissionDeniedId = "GeminiImage.LedgerPermissionDenied";
     /// <summary>The tables were made by a newer module version.</summary>
     public const string SchemaTooNewId = "GeminiImage.LedgerSchemaTooNew";
+    /// <summary>Team and project budgets (and the audit log) need a team ledger, and the ledger in effect is the SQLite file.</summary>
+    public const string TeamLedgerRequiredId = "GeminiImage.TeamLedgerRequired";
+
+    /// <summary>The error for a team-only operation on the per-user SQLite ledger at <paramref name="location"/>.</summary>
+    public static LedgerException TeamLedgerRequired(string what, string location) => new(TeamLedgerRequiredId, ErrorKind.InvalidArgument,
+        $"{what} live in a team ledger (PostgreSQL), and the ledger in effect is the per-user file {location}.",
+        "Set a team ledger first: Set-GeminiConfig -Ledger 'Host=...;Database=...;Username=...' (see Get-Help Set-GeminiConfig -Parameter Ledger).",
+        location);
 
     /// <summary>Creates the exception.</summary>
     public LedgerException(string errorId, ErrorKind kind, string message, string? recommendedAction, string location, Exception? inner = null)
