@@ -177,6 +177,7 @@ foreach ($i in 1..50) {
 '@
         $exe, $prefix = Get-TestPowerShell
         $children = foreach ($worker in 1, 2) {
+            New-Item -ItemType Directory -Path (Join-Path $work "out$worker") | Out-Null
             $psi = [System.Diagnostics.ProcessStartInfo]::new($exe)
             foreach ($a in @($prefix | Where-Object { $_ }) + @('-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', $ModulePath,
                     '-Out', (Join-Path $work "out$worker"), '-Worker', $worker, '-Ledger', $Ledger)) { $psi.ArgumentList.Add([string]$a) }
