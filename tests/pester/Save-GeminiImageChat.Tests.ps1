@@ -4,6 +4,10 @@ BeforeAll {
     $script:OldHome = $env:GEMINI_IMAGE_HOME
     $env:GEMINI_IMAGE_HOME = New-TestFolder 'save-chat-home'
     $script:Emulator = Start-TestEmulator
+    # One chat with one turn for the whole file: saving does not change it.
+    $script:ChatFolder = New-TestFolder 'save-chat-images'
+    $script:Chat = Start-GeminiImageChat -Model gemini-3-pro-image -AspectRatio 4:5 -OutputDirectory $ChatFolder
+    Send-GeminiImageChat -Chat $Chat 'a lighthouse on a cliff' | Out-Null
 }
 AfterAll {
     Stop-GeminiEmulator
@@ -14,12 +18,11 @@ Describe 'Save-GeminiImageChat' {
     BeforeEach {
         $Emulator.Reset()
         $script:Work = New-TestFolder 'save-chat'
-        $script:Chat = Start-GeminiImageChat -Model gemini-3-pro-image -AspectRatio 4:5 -OutputDirectory $Work
-        Send-GeminiImageChat -Chat $Chat 'a lighthouse on a cliff' | Out-Null
     }
 
     It 'writes the chat as JSON with its settings, turns and history, and no API key; returns nothing by default' {
-        $file = Join-Path $Work 'chat.json'
+        # beside the chat's images, where Import-GeminiImageChat trusts them
+        $file = Join-Path $ChatFolder 'roundtrip.json'
         Save-GeminiImageChat -Chat $Chat -Path $file | Should -BeNullOrEmpty
         $text = Get-Content -LiteralPath $file -Raw
         $text | Should -Not -Match ([regex]::Escape($Emulator.ApiKey))
@@ -107,22 +110,22 @@ Describe 'Save-GeminiImageChat' {
 
     It 'help example 1 saves the chat to poster\chat.json for Import-GeminiImageChat' {
         # as in Start-GeminiImageChat's example, the chat saves its images in poster
-        $script:Chat = Start-GeminiImageChat -OutputDirectory (Join-Path $Work 'poster')
-        Send-GeminiImageChat -Chat $Chat 'a lighthouse on a cliff' | Out-Null
-        $r = Invoke-HelpExample Save-GeminiImageChat 1 -In $Work -Variables @{ chat = $Chat }
+        $poster = Start-GeminiImageChat -OutputDirectory (Join-Path $Work 'poster')
+        Send-GeminiImageChat -Chat $poster 'a lighthouse on a cliff' | Out-Null
+        $r = Invoke-HelpExample Save-GeminiImageChat 1 -In $Work -Variables @{ chat = $poster }
         $r.Errors | Should -BeNullOrEmpty
-        (Import-GeminiImageChat (Join-Path $Work 'poster/chat.json')).Id | Should -Be $Chat.Id
+        (Import-GeminiImageChat (Join-Path $Work 'poster/chat.json')).Id | Should -Be $poster.Id
     }
 
     It 'help example 2 sends every step and keeps the file up to date' {
         Set-Content -LiteralPath (Join-Path $Work 'steps.txt') -Value 'make the sky purple', 'add a title'
-        $script:Chat = Start-GeminiImageChat -OutputDirectory (Join-Path $Work 'poster')
-        Send-GeminiImageChat -Chat $Chat 'a lighthouse on a cliff' | Out-Null
-        $r = Invoke-HelpExample Save-GeminiImageChat 2 -In $Work -Variables @{ chat = $Chat }
+        $poster = Start-GeminiImageChat -OutputDirectory (Join-Path $Work 'poster')
+        Send-GeminiImageChat -Chat $poster 'a lighthouse on a cliff' | Out-Null
+        $r = Invoke-HelpExample Save-GeminiImageChat 2 -In $Work -Variables @{ chat = $poster }
         $r.Errors | Should -BeNullOrEmpty
         $saved = Import-GeminiImageChat (Join-Path $Work 'poster/chat.json')
         $saved.Turns.Prompt | Should -Be @('a lighthouse on a cliff', 'make the sky purple', 'add a title')
-        $Emulator.RequestCount | Should -Be 4
+        $Emulator.RequestCount | Should -Be 3
     }
 
     It 'help example 3 returns the saved file''s name and size' {
