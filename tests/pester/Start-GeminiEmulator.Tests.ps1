@@ -173,6 +173,21 @@ Describe 'Start-GeminiEmulator' {
         $r.Output | Should -Be @(1)
     }
 
+    It 'help example 4 works as a Pester test file (run in a child PowerShell: Pester cannot nest)' {
+        $file = Join-Path $Work 'Emulator.Tests.ps1'
+        Set-Content -LiteralPath $file -Value (Get-HelpExampleCode Start-GeminiEmulator 4)
+        $pester = Join-Path (Get-Module Pester).ModuleBase 'Pester.psd1'
+        $child = Invoke-TestPwsh -Script @"
+Import-Module '$ModulePath'
+Import-Module '$pester'
+`$r = Invoke-Pester -Path '$file' -PassThru -Output None
+[pscustomobject]@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount; Result = "`$(`$r.Result)" } | ConvertTo-Json -Compress
+"@
+        $child.Result.Result | Should -Be 'Passed' -Because $child.Output
+        $child.Result.Passed | Should -Be 1
+        $child.Result.Failed | Should -Be 0
+    }
+
     It 'help example 5 queues a fault through the control API and reads the request count back' {
         $env:TEMP = $Work
         $r = Invoke-HelpExample Start-GeminiEmulator 5 -In $Work
