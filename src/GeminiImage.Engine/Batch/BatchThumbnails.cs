@@ -22,16 +22,23 @@ public static class BatchThumbnails
         {
             var folder = SafePaths.CreateFolder(outputDirectory, FolderName);
             var name = FileNames.FromId(id) + ".jpg";
-            // The API's answer goes through the same bomb limits as any input (header, frames) before it is decoded.
+            // PNG answers (most models) are previewed while they are read, a row at a time: a full decode costs more
+            // CPU than everything else a row does, and a 4K one 64 MB of pixels.
+            Image? preview;
+            using (var file = new FileStream(imagePath, FileMode.Open, FileAccess.Read, FileShare.Read, 65536))
+                preview = Imaging.PngThumbnail.TryCreate(file, Size, Imaging.ImageLimits.Default);
+            // Anything else goes through the same bomb limits as any input (header, frames) before it is decoded.
             // A box filter: a quarter-size preview needs no more, and it runs while other rows wait on the network.
-            using (var image = Imaging.ImageFiles.LoadUpright(imagePath, Imaging.ImageLimits.Default, out _))
+            if (preview == null)
             {
-                image.Mutate(x => x.Resize(new ResizeOptions { Size = new Size(Size, Size), Mode = ResizeMode.Max, Sampler = KnownResamplers.Box }));
-                OutputWriter.WriteAtomic(Path.Combine(folder, name), stream => image.Save(stream, new JpegEncoder { Quality = 75 }), force: true, durable: false);
+                preview = Imaging.ImageFiles.LoadUpright(imagePath, Imaging.ImageLimits.Default, out _);
+                preview.Mutate(x => x.Resize(new ResizeOptions { Size = new Size(Size, Size), Mode = ResizeMode.Max, Sampler = KnownResamplers.Box }));
             }
+            using (preview)
+                OutputWriter.WriteAtomic(Path.Combine(folder, name), stream => preview.Save(stream, new JpegEncoder { Quality = 75 }), force: true, durable: false);
             return FolderName + "/" + name;
         }
-        catch (Exception ex) when (ex is ImageFileException || ex is UnsafePathException || ex is IOException || ex is UnauthorizedAccessException || ex is UnknownImageFormatException || ex is ImageFormatException || ex is NotSupportedException)
+        catch (Exception ex) when (ex is ImageFileException || ex is UnsafePathException || ex is IOException || ex is UnauthorizedAccessException || ex is UnknownImageFormatException || ex is ImageFormatException || ex is NotSupportedException || ex is InvalidDataException)
         {
             return null;
         }

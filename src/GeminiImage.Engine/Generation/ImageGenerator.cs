@@ -83,9 +83,10 @@ public sealed class ImageGenerator
                 SearchEntryPoint = result.Grounding?.SearchEntryPoint,
             };
             var path = plan.PathFor(request.Prompt, image.MimeType, i, now);
-            var bytes = WithProvenance(image, item, request);
-            item.Path = OutputWriter.SaveAtomic(bytes, path, plan.Force, plan.Root);
-            written?.Add(bytes);
+            // Written straight from the answer's bytes: no whole-image copy per save (only the cache keeps one).
+            var write = WithProvenance(image, item, request);
+            item.Path = OutputWriter.SaveAtomic(write, path, plan.Force, plan.Root);
+            written?.Add(ToBytes(write));
             // Interim thought images are kept only when asked for, once per response, beside its first image.
             thoughtPaths ??= request.Options.IncludeThoughts ? SaveThoughtImages(result, item.Path) : Array.Empty<string>();
             item.ThoughtImagePaths = thoughtPaths;
@@ -103,10 +104,18 @@ public sealed class ImageGenerator
             .ToArray();
     }
 
-    /// <summary>The prompt, model, settings, cost and sources travel inside the file (PNG iTXt, JPEG/WebP XMP).</summary>
-    private static byte[] WithProvenance(ReturnedImage image, GeminiImageResult item, ImageRequest request)
+    private static byte[] ToBytes(Action<System.IO.Stream> write)
     {
-        if (!ProvenanceWriter.CanEmbed(image.MimeType)) return image.Data;
+        using var buffer = new System.IO.MemoryStream();
+        write(buffer);
+        return buffer.ToArray();
+    }
+
+    /// <summary>The prompt, model, settings, cost and sources travel inside the file (PNG iTXt, JPEG/WebP XMP).</summary>
+    private static Action<System.IO.Stream> WithProvenance(ReturnedImage image, GeminiImageResult item, ImageRequest request)
+    {
+        Action<System.IO.Stream> asReceived = stream => stream.Write(image.Data, 0, image.Data.Length);
+        if (!ProvenanceWriter.CanEmbed(image.MimeType)) return asReceived;
         var provenance = new ImageProvenance
         {
             Prompt = item.Prompt,
@@ -121,12 +130,12 @@ public sealed class ImageGenerator
         };
         try
         {
-            return ProvenanceWriter.Embed(image.Data, image.MimeType, provenance);
+            return ProvenanceWriter.Prepare(image.Data, image.MimeType, provenance);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Metadata is a courtesy; an image the model sent in an odd shape is still saved as received.
-            return image.Data;
+            return asReceived;
         }
     }
 }

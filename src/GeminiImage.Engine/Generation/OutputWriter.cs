@@ -80,21 +80,25 @@ public static class OutputWriter
     /// With <paramref name="root"/> (the folder the user named) the path must stay inside it and pass through no link;
     /// otherwise the image also goes to the fallback folder and <see cref="UnsafePathException"/> says where.
     /// </summary>
-    public static string SaveAtomic(byte[] data, string path, bool force, string? root = null)
+    public static string SaveAtomic(byte[] data, string path, bool force, string? root = null) =>
+        SaveAtomic(stream => stream.Write(data, 0, data.Length), path, force, root);
+
+    /// <summary>Like <see cref="SaveAtomic(byte[], string, bool, string?)"/> for content written by <paramref name="write"/> (which may run twice: the fallback).</summary>
+    public static string SaveAtomic(Action<Stream> write, string path, bool force, string? root = null)
     {
         try
         {
             if (root != null) SafePaths.Inside(root, path);
-            return WriteAtomic(data, path, force);
+            return WriteAtomic(path, write, force);
         }
         catch (UnsafePathException ex)
         {
-            var fallback = SaveToFallback(data, Path.GetFileName(path));
+            var fallback = SaveToFallback(write, Path.GetFileName(path));
             throw new UnsafePathException(ex.Path, ex.Message + (fallback != null ? $" The image was kept at '{fallback}'." : " The image could not be kept in the fallback folder either."));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException or OutputExistsException)
         {
-            var fallback = SaveToFallback(data, Path.GetFileName(path));
+            var fallback = SaveToFallback(write, Path.GetFileName(path));
             var reason = ex is OutputExistsException ? "the file already exists (use -Force to overwrite)." : ex.Message;
             throw new ImageSaveException(
                 fallback != null
@@ -120,8 +124,12 @@ public static class OutputWriter
         var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, durable ? FileOptions.WriteThrough : FileOptions.None))
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.None))
+            {
                 write(stream);
+                // One flush to the disk at the end (not write-through, which waits for the disk on every buffer).
+                if (durable) stream.Flush(flushToDisk: true);
+            }
             if (File.Exists(path))
             {
                 if (!force) throw new OutputExistsException(path);
@@ -192,7 +200,7 @@ public static class OutputWriter
     /// <summary>The folder for images that could not be saved where asked.</summary>
     public static string FallbackDirectory => Path.Combine(GeminiEnvironment.DataHome, "fallback");
 
-    private static string? SaveToFallback(byte[] data, string fileName)
+    private static string? SaveToFallback(Action<Stream> write, string fileName)
     {
         // Both folders are private to the user (never a temp folder shared by everyone), checked to be their own.
         foreach (var candidate in new[] { FallbackDirectory, Path.Combine(Ledger.DataFolder.Temp, "fallback") })
@@ -203,15 +211,26 @@ public static class OutputWriter
                 for (var attempt = 0; attempt < 100; attempt++)
                 {
                     var path = UniquePath(directory, Path.GetFileNameWithoutExtension(fileName), Path.GetExtension(fileName));
+                    // CreateNew: a name taken (or a link planted) since UniquePath looked is never written through.
+                    FileStream stream;
+                    try { stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None); }
+                    catch (IOException) when (File.Exists(path)) { continue; }
                     try
                     {
-                        // CreateNew: a name taken (or a link planted) since UniquePath looked is never written through.
-                        using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-                            stream.Write(data, 0, data.Length);
-                        PrivateFolder.RestrictFile(path);
-                        return path;
+                        using (stream)
+                        {
+                            write(stream);
+                            stream.Flush(flushToDisk: true);
+                        }
                     }
-                    catch (IOException) when (File.Exists(path)) { }
+                    catch
+                    {
+                        // Nothing half-written stays behind (a full disk); the next folder is tried.
+                        TryDelete(path);
+                        throw;
+                    }
+                    PrivateFolder.RestrictFile(path);
+                    return path;
                 }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or UnsafePathException) { }

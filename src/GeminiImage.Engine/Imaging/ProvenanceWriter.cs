@@ -28,6 +28,21 @@ public static class ProvenanceWriter
     /// <exception cref="ArgumentException">The bytes are not of the stated type or are damaged.</exception>
     public static byte[] Embed(byte[] image, string mimeType, ImageProvenance provenance)
     {
+        var write = Prepare(image, mimeType, provenance);
+        using var output = new MemoryStream(image.Length + 4096);
+        write(output);
+        return output.ToArray();
+    }
+
+    /// <summary>
+    /// Checks <paramref name="image"/> and returns what writes it, carrying <paramref name="provenance"/>, to a stream:
+    /// a PNG is written piece by piece from the original bytes, so saving a large answer makes no whole-image copy.
+    /// The writer can run more than once (a fallback folder after a failed save).
+    /// </summary>
+    /// <exception cref="NotSupportedException">The MIME type is not PNG, JPEG or WebP.</exception>
+    /// <exception cref="ArgumentException">The bytes are not of the stated type or are damaged.</exception>
+    public static Action<Stream> Prepare(byte[] image, string mimeType, ImageProvenance provenance)
+    {
         if (image == null) throw new ArgumentNullException(nameof(image));
         if (provenance == null) throw new ArgumentNullException(nameof(provenance));
         try
@@ -35,11 +50,11 @@ public static class ProvenanceWriter
             switch (mimeType)
             {
                 case "image/png" when PngChunks.IsPng(image):
-                    return EmbedPng(image, provenance);
+                    return PreparePng(image, provenance);
                 case "image/jpeg" when JpegSegments.IsJpeg(image):
-                    return JpegSegments.ReplaceXmp(image, ProvenanceFormat.ToXmpWithin(provenance, JpegSegments.MaxXmpBytes));
+                    return WriteAll(JpegSegments.ReplaceXmp(image, ProvenanceFormat.ToXmpWithin(provenance, JpegSegments.MaxXmpBytes)));
                 case "image/webp" when WebpChunks.IsWebp(image):
-                    return WebpChunks.ReplaceXmp(image, ProvenanceFormat.ToXmp(provenance));
+                    return WriteAll(WebpChunks.ReplaceXmp(image, ProvenanceFormat.ToXmp(provenance)));
             }
         }
         catch (InvalidDataException e)
@@ -50,28 +65,32 @@ public static class ProvenanceWriter
         throw new ArgumentException($"The bytes are not {mimeType}.", nameof(image));
     }
 
-    private static byte[] EmbedPng(byte[] png, ImageProvenance p)
+    private static Action<Stream> WriteAll(byte[] bytes) => output => output.Write(bytes, 0, bytes.Length);
+
+    private static Action<Stream> PreparePng(byte[] png, ImageProvenance p)
     {
         var texts = new List<byte[]> { PngChunks.BuildInternationalText(ProvenanceFormat.PngKeyword, ProvenanceFormat.ToJson(p)) };
         if (p.Prompt != null) texts.Add(PngChunks.BuildInternationalText("Description", p.Prompt));
         if (p.Generator != null) texts.Add(PngChunks.BuildInternationalText("Software", p.Generator));
         if (p.CreatedUtc != null) texts.Add(PngChunks.BuildInternationalText("Creation Time", ProvenanceFormat.FormatDate(p.CreatedUtc.Value)));
-
-        using var output = new MemoryStream(png.Length + 1024);
-        output.Write(png, 0, 8);
-        var inserted = false;
-        foreach (var chunk in PngChunks.Read(png))
+        // Read (and CRC-checked) now, so a damaged image is refused before any file is opened.
+        var chunks = PngChunks.Read(png);
+        return output =>
         {
-            // Before the first IDAT, so readers that stop at the pixel data (e.g. PIL's Image.open) still see it.
-            if (!inserted && (chunk.Type == "IDAT" || chunk.Type == "IEND"))
+            output.Write(png, 0, 8);
+            var inserted = false;
+            foreach (var chunk in chunks)
             {
-                foreach (var text in texts) output.Write(text, 0, text.Length);
-                inserted = true;
+                // Before the first IDAT, so readers that stop at the pixel data (e.g. PIL's Image.open) still see it.
+                if (!inserted && (chunk.Type == "IDAT" || chunk.Type == "IEND"))
+                {
+                    foreach (var text in texts) output.Write(text, 0, text.Length);
+                    inserted = true;
+                }
+                var previous = PngChunks.ReadText(png, chunk);
+                if (previous != null && Array.IndexOf(_pngKeywords, previous.Value.Key) >= 0) continue;
+                output.Write(png, chunk.Offset, chunk.TotalLength);
             }
-            var previous = PngChunks.ReadText(png, chunk);
-            if (previous != null && Array.IndexOf(_pngKeywords, previous.Value.Key) >= 0) continue;
-            output.Write(png, chunk.Offset, chunk.TotalLength);
-        }
-        return output.ToArray();
+        };
     }
 }
