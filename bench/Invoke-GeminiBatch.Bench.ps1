@@ -103,7 +103,7 @@ else {
     $key = $env:GEMINI_API_KEY
     $n = (Get-Rows | ForEach-Object -ThrottleLimit $Throttle -Parallel {
         $body = @{ contents = @(@{ role = 'user'; parts = @(@{ text = $_.Prompt }) }); generationConfig = @{ responseModalities = @('TEXT', 'IMAGE') } } | ConvertTo-Json -Depth 6
-        $r = Invoke-RestMethod -Uri $using:uri -Method Post -Body $body -ContentType 'application/json' -Headers @{ 'x-goog-api-key' = $using:key }
+        $r = Invoke-RestMethod -MaximumRetryCount 2 -RetryIntervalSec 1 -Uri $using:uri -Method Post -Body $body -ContentType 'application/json' -Headers @{ 'x-goog-api-key' = $using:key }
         $part = $r.candidates[0].content.parts | Where-Object { $_.inlineData } | Select-Object -First 1
         [IO.File]::WriteAllBytes((Join-Path $using:Out "$($_.Id).png"), [Convert]::FromBase64String($part.inlineData.data))
         1
@@ -144,7 +144,12 @@ $cpuSeconds = ($me.TotalProcessorTime - $cpu).TotalSeconds
         }
         Remove-Item -LiteralPath $out -Recurse -Force -ErrorAction SilentlyContinue
         $n, $peak, $secs, $cpu = "$line" -split ';'
-        if ([int]$n -ne $Count) { throw "$Kind run of $Count rows completed $n rows ($line)" }
+        # A peer that loses rows (e.g. a connection reset under load) is reported, not fatal; the module must finish them all.
+        if ("$n" -notmatch '^\d+$' -or [int]$n -ne $Count) {
+            if ($Kind -like 'Module*') { throw "$Kind run of $Count rows completed $n rows ($line)" }
+            $notes.Add("$Kind completed $n of $Count rows ($line).")
+            return [pscustomobject]@{ Seconds = 0; PeakMB = 0; CpuMsPerImage = 0; Load = "load $load->$(Get-Load); FAILED" }
+        }
         [pscustomobject]@{ Seconds = [double]$secs; PeakMB = [long]$peak / 1MB; CpuMsPerImage = [double]$cpu * 1000 / $Count; Load = "load $load->$(Get-Load)" }
     }
 
