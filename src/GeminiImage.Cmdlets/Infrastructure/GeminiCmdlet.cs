@@ -7,13 +7,18 @@ using System.Threading.Tasks;
 namespace GeminiImage.Cmdlets.Infrastructure;
 
 /// <summary>
-/// Base of every cmdlet that waits on async work: runs it off the pipeline thread, pumps the messages that
-/// workers queue (verbose, warning, progress, objects, errors) back onto the pipeline thread, and cancels on Ctrl+C.
+/// Base of every cmdlet that waits on async work (the AsyncPSCmdlet shape): <see cref="Run{T}"/> starts the work off
+/// the pipeline thread with a queue of its own, and the pipeline thread writes what the workers queue (verbose,
+/// warning, progress, objects, errors, ShouldProcess questions) as it arrives, until the queue is marked complete:
+/// when the work ends or Ctrl+C fires. Cmdlet Write* calls are only legal on the pipeline thread, hence the queue.
 /// </summary>
 public abstract class GeminiCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
-    private readonly BlockingCollection<Action> _pending = new();
+    // The thread PowerShell runs this command on (it creates the command there); Run records it again.
+    private int _pipelineThread = Environment.CurrentManagedThreadId;
+    // The queue of the run in progress; null between runs.
+    private volatile BlockingCollection<Action>? _current;
 
     /// <summary>Cancelled when the user presses Ctrl+C (StopProcessing).</summary>
     protected CancellationToken StopToken => _stopping.Token;
@@ -26,23 +31,84 @@ public abstract class GeminiCmdlet : PSCmdlet, IDisposable
     /// </summary>
     protected void SetExitCode(int code) => SessionState.PSVariable.Set("global:LASTEXITCODE", code);
 
-    /// <summary>Queues a verbose message from any thread; it is written on the pipeline thread.</summary>
-    protected void QueueVerbose(string message) => _pending.Add(() => WriteVerbose(message));
-    protected void QueueDebug(string message) => _pending.Add(() => WriteDebug(message));
-    protected void QueueWarning(string message) => _pending.Add(() => WriteWarning(message));
-    protected void QueueProgress(ProgressRecord record) => _pending.Add(() => WriteProgress(record));
-    protected void QueueObject(object value) => _pending.Add(() => WriteObject(value));
-    protected void QueueError(ErrorRecord record) => _pending.Add(() => WriteError(record));
+    /// <summary>
+    /// Has <paramref name="write"/> done on the pipeline thread: at once when called there, else through the queue of
+    /// the run in progress. False (nothing written) when no run is in progress or its queue is complete: the work
+    /// ended or was stopped, and nobody would write it any more.
+    /// </summary>
+    protected bool TryQueue(Action write)
+    {
+        if (Environment.CurrentManagedThreadId == _pipelineThread)
+        {
+            write();
+            return true;
+        }
+        var queue = _current;
+        if (queue == null) return false;
+        try
+        {
+            return queue.TryAdd(write);
+        }
+        catch (InvalidOperationException)
+        {
+            // Marked complete between the check and the add.
+            return false;
+        }
+    }
 
-    /// <summary>Runs <paramref name="work"/> on the thread pool and pumps queued writes until it ends.</summary>
+    // Writes from any thread (see TryQueue); a refused one is dropped: its run is over.
+    protected void QueueVerbose(string message) => TryQueue(() => WriteVerbose(message));
+    protected void QueueDebug(string message) => TryQueue(() => WriteDebug(message));
+    protected void QueueWarning(string message) => TryQueue(() => WriteWarning(message));
+    protected void QueueProgress(ProgressRecord record) => TryQueue(() => WriteProgress(record));
+    protected void QueueObject(object value) => TryQueue(() => WriteObject(value));
+    protected void QueueError(ErrorRecord record) => TryQueue(() => WriteError(record));
+
+    /// <summary>
+    /// Asks ShouldProcess from any thread; the question is put on the pipeline thread (where -WhatIf and -Confirm
+    /// are answered) and the answer comes back. False when the run is over or stopping: nothing is done then.
+    /// </summary>
+    protected Task<bool> ShouldProcessAsync(string target, string action)
+    {
+        var answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!TryQueue(() =>
+            {
+                try { answer.TrySetResult(ShouldProcess(target, action)); }
+                catch (Exception ex) { answer.TrySetException(ex); throw; }
+            }))
+            answer.TrySetResult(false);
+        return answer.Task;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the thread pool and writes what it queues, as it arrives, until the work ends
+    /// (then everything it queued is written) or Ctrl+C (then nothing more is queued, and the work is awaited).
+    /// </summary>
     protected T Run<T>(Func<CancellationToken, Task<T>> work)
     {
-        var task = Task.Run(() => work(StopToken), StopToken);
-        while (!task.IsCompleted)
+        var queue = new BlockingCollection<Action>();
+        _pipelineThread = Environment.CurrentManagedThreadId;
+        _current = queue;
+        Task<T> task;
+        try
         {
-            if (_pending.TryTake(out var action, 50)) action();
+            task = Task.Run(() => work(StopToken), StopToken);
+            // The queue is complete when the work ends or the stop token fires; until then the pipeline thread
+            // blocks on it (no polling). CompleteAdding is idempotent.
+            task.ContinueWith(_ => queue.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            using (StopToken.Register(queue.CompleteAdding))
+            {
+                foreach (var write in queue.GetConsumingEnumerable()) write();
+            }
+            // Stopped: the work still gets to end (it honours the token) so files and locks are left clean.
+            try { task.Wait(); }
+            catch (AggregateException) { }
         }
-        Drain();
+        finally
+        {
+            _current = null;
+            queue.CompleteAdding();
+        }
         if (task.IsCanceled || (task.IsFaulted && task.Exception!.InnerException is OperationCanceledException && StopToken.IsCancellationRequested))
             throw new PipelineStoppedException();
         return task.GetAwaiter().GetResult();
@@ -50,16 +116,9 @@ public abstract class GeminiCmdlet : PSCmdlet, IDisposable
 
     protected void Run(Func<CancellationToken, Task> work) => Run(async token => { await work(token).ConfigureAwait(false); return true; });
 
-    /// <summary>Writes everything queued so far (call on the pipeline thread).</summary>
-    private void Drain()
-    {
-        while (_pending.TryTake(out var action)) action();
-    }
-
     public void Dispose()
     {
         _stopping.Dispose();
-        _pending.Dispose();
         GC.SuppressFinalize(this);
     }
 }
