@@ -2,6 +2,9 @@ using System;
 using System.Management.Automation;
 using GeminiImage.Engine.Watch;
 
+using GeminiImage.Cmdlets.Infrastructure;
+using GeminiImage.Engine.Errors;
+
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Get-GeminiFolderWatchTask: the watch tasks in the \GeminiImage\ Task Scheduler folder (Windows).</summary>
@@ -24,7 +27,7 @@ public sealed class GetGeminiFolderWatchTaskCommand : PSCmdlet
         }
         catch (InvalidOperationException ex)
         {
-            WriteError(new ErrorRecord(ex, "GeminiImage.TaskQueryFailed", ErrorCategory.InvalidOperation, Name));
+            WriteError(ErrorRecords.From(new GeminiOperationException("GeminiImage.TaskQueryFailed", ErrorKind.InvalidOperation, ex.Message, ex), Name));
         }
     }
 }

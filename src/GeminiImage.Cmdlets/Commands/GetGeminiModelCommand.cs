@@ -44,7 +44,7 @@ public sealed class GetGeminiModelCommand : GeminiApiCmdlet
             if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
             {
                 var hint = catalog.Suggest(pattern) is { } s ? $" Did you mean '{s}'?" : "";
-                WriteError(new ErrorRecord(new ItemNotFoundException($"The catalog has no model '{pattern}'.{hint} Get-GeminiModel -Online lists what your key can use."), "GeminiImage.ModelNotFound", ErrorCategory.ObjectNotFound, pattern));
+                WriteError(ErrorRecords.From(new GeminiNotFoundException("GeminiImage.ModelNotFound", $"The catalog has no model '{pattern}'.{hint} Get-GeminiModel -Online lists what your key can use."), pattern));
             }
             WriteObject(matches, enumerateCollection: true);
         }

@@ -47,7 +47,7 @@ public sealed class GetGeminiPricingCommand : PSCmdlet
             var wildcard = new WildcardPattern(name, WildcardOptions.IgnoreCase);
             var matches = _rows!.Where(r => wildcard.IsMatch(r.Model)).ToList();
             if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
-                WriteError(new ErrorRecord(new ItemNotFoundException($"The price table has no model '{name}'."), "GeminiImage.ModelNotFound", ErrorCategory.ObjectNotFound, name));
+                WriteError(ErrorRecords.From(new GeminiNotFoundException("GeminiImage.ModelNotFound", $"The price table has no model '{name}'."), name));
             WriteObject(matches, enumerateCollection: true);
         }
     }

@@ -34,21 +34,13 @@ public sealed class ImportGeminiImageChatCommand : PSCmdlet
         {
             WriteError(ErrorRecords.From(ex, path));
         }
-        catch (FileNotFoundException ex)
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            WriteError(new ErrorRecord(ex, "GeminiImage.ChatNotFound", ErrorCategory.ObjectNotFound, path));
+            WriteError(ErrorRecords.From(new GeminiNotFoundException("GeminiImage.ChatNotFound", ex.Message, ex), path));
         }
-        catch (DirectoryNotFoundException ex)
+        catch (Exception ex) when (ex is InvalidDataException || MalformedJson.Is(ex))
         {
-            WriteError(new ErrorRecord(ex, "GeminiImage.ChatNotFound", ErrorCategory.ObjectNotFound, path));
-        }
-        catch (Exception ex) when (MalformedJson.Is(ex))
-        {
-            WriteError(new ErrorRecord(ex, "GeminiImage.InvalidChatFile", ErrorCategory.InvalidData, path));
-        }
-        catch (InvalidDataException ex)
-        {
-            WriteError(new ErrorRecord(ex, "GeminiImage.InvalidChatFile", ErrorCategory.InvalidData, path));
+            WriteError(ErrorRecords.From(new GeminiOperationException("GeminiImage.InvalidChatFile", ErrorKind.InvalidData, ex.Message, ex), path));
         }
     }
 }

@@ -107,7 +107,7 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
         {
             var file = GetUnresolvedProviderPathFromPSPath(Path);
             if (!File.Exists(file))
-                ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"The batch file '{file}' does not exist.", file), "GeminiImage.BatchFileNotFound", ErrorCategory.ObjectNotFound, Path));
+                ThrowTerminatingError(ErrorRecords.From(new GeminiNotFoundException("GeminiImage.BatchFileNotFound", $"The batch file '{file}' does not exist."), Path));
             // Image paths in a file are relative to the file, so a folder of tasks can be moved as a whole.
             inputDirectory = System.IO.Path.GetDirectoryName(file)!;
             rows = BatchRowParser.ReadFile(file);
@@ -129,9 +129,8 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
             WriteError(ErrorRecords.ForRow(new GeminiArgumentException(problem.ErrorId, problem.ToString()), problem.Id ?? $"row-{problem.RowNumber}"));
         }
         if (Strict && plan.Problems.Count > 0)
-            ThrowTerminatingError(new ErrorRecord(
-                new GeminiArgumentException("GeminiImage.BatchInvalidRows", $"{plan.Problems.Count} of {rows.Count} rows are invalid; nothing was sent (-Strict)."),
-                "GeminiImage.BatchInvalidRows", ErrorCategory.InvalidData, Path));
+            ThrowTerminatingError(ErrorRecords.From(new GeminiOperationException("GeminiImage.BatchInvalidRows", ErrorKind.InvalidData,
+                $"{plan.Problems.Count} of {rows.Count} rows are invalid; nothing was sent (-Strict)."), Path));
 
         if (!ConfirmOutsidePaths(plan, inputDirectory, output)) return;
         if (server) RunServer(plan, output);
@@ -185,8 +184,8 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
         catch (IOException ex)
         {
             // The journal is opened for exclusive writing: another run is using this folder.
-            ThrowTerminatingError(new ErrorRecord(new IOException($"The output folder '{output}' is in use by another batch run ({ex.Message}).", ex),
-                "GeminiImage.BatchFolderInUse", ErrorCategory.ResourceBusy, output));
+            ThrowTerminatingError(ErrorRecords.From(new GeminiOperationException("GeminiImage.BatchFolderInUse", ErrorKind.ResourceUnavailable,
+                $"The output folder '{output}' is in use by another batch run ({ex.Message}).", ex), output));
             return;
         }
         using var journalScope = journal;
@@ -389,48 +388,4 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
         if (value is object[] array) return array.Select(a => Convert.ToString(a is PSObject p ? p.BaseObject : a, CultureInfo.InvariantCulture) ?? "").ToList();
         return value;
     }
-}
-
-/// <summary>Progress of a batch (done, failed, rate, time left, cost so far), built from any thread, written by the pipeline thread.</summary>
-internal sealed class BatchProgress
-{
-    private readonly object _gate = new();
-    private readonly string _activity;
-    private readonly int _total;
-    private readonly Stopwatch _watch = Stopwatch.StartNew();
-    private int _done;
-    private int _failed;
-    private decimal _cost;
-    private long _lastTicks = -1;
-
-    public BatchProgress(string activity, int total)
-    {
-        _activity = activity;
-        _total = total;
-    }
-
-    /// <summary>A progress record at most every 250 ms (and for the last row); null in between.</summary>
-    public ProgressRecord? Record(BatchRowResult result)
-    {
-        lock (_gate)
-        {
-            _done++;
-            if (result.Status != BatchRowStatus.Succeeded) _failed++;
-            _cost += result.Cost ?? 0m;
-            var now = _watch.ElapsedTicks;
-            if (_done < _total && _lastTicks >= 0 && now - _lastTicks < Stopwatch.Frequency / 4) return null;
-            _lastTicks = now;
-            var seconds = Math.Max(0.001, _watch.Elapsed.TotalSeconds);
-            var rate = _done / seconds;
-            var left = rate > 0 ? (int)Math.Ceiling((_total - _done) / rate) : -1;
-            return new ProgressRecord(1, _activity,
-                string.Format(CultureInfo.InvariantCulture, "{0} of {1} done, {2} failed, {3:0.0} rows/s, ${4:0.0000} so far", _done, _total, _failed, rate, _cost))
-            {
-                PercentComplete = _total == 0 ? 100 : Math.Min(100, _done * 100 / _total),
-                SecondsRemaining = left,
-            };
-        }
-    }
-
-    public ProgressRecord Completed() => new(1, _activity, "Done") { RecordType = ProgressRecordType.Completed };
 }

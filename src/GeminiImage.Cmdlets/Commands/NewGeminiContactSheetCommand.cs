@@ -59,7 +59,7 @@ public sealed class NewGeminiContactSheetCommand : PSCmdlet
     protected override void BeginProcessing()
     {
         if (!ImageResizer.IsColor(Background))
-            ThrowTerminatingError(ErrorRecords.From(new ArgumentException($"-Background '{Background}' is not a colour; use a name such as 'white' or hex such as '#FFFFFF'."), Background));
+            ThrowTerminatingError(ErrorRecords.From(new GeminiArgumentException("GeminiImage.InvalidArgument", $"-Background '{Background}' is not a colour; use a name such as 'white' or hex such as '#FFFFFF'."), Background));
         _outFile = GetUnresolvedProviderPathFromPSPath(OutFile);
     }
 
@@ -82,7 +82,7 @@ public sealed class NewGeminiContactSheetCommand : PSCmdlet
     {
         if (_paths.Count == 0)
         {
-            WriteError(new ErrorRecord(new ArgumentException("No images to put on the contact sheet."), "GeminiImage.NoInput", ErrorCategory.InvalidArgument, null));
+            WriteError(ErrorRecords.From(new GeminiArgumentException("GeminiImage.NoInput", "No images to put on the contact sheet."), null));
             return;
         }
         var what = Html ? "HTML contact sheet" : "contact sheet";

@@ -36,8 +36,8 @@ public sealed class ReceiveGeminiBatchJobCommand : BatchJobCmdlet
         }
         if (manifest == null)
         {
-            WriteError(new ErrorRecord(new FileNotFoundException($"No manifest for {Name}: it was not submitted from this machine, or -OutputDirectory does not hold its {BatchJobManifest.FilePrefix}{id}.json."),
-                "GeminiImage.BatchManifestNotFound", ErrorCategory.ObjectNotFound, Name));
+            WriteError(ErrorRecords.From(new GeminiNotFoundException("GeminiImage.BatchManifestNotFound",
+                $"No manifest for {Name}: it was not submitted from this machine, or -OutputDirectory does not hold its {BatchJobManifest.FilePrefix}{id}.json."), Name));
             return;
         }
         if (requested != null) manifest.OutputDirectory = requested;
@@ -46,8 +46,8 @@ public sealed class ReceiveGeminiBatchJobCommand : BatchJobCmdlet
             var job = Run(token => BatchClient.GetAsync(Name, token));
             if (!job.Done)
             {
-                WriteError(new ErrorRecord(new InvalidOperationException($"The batch job {job.Name} is still {job.State}; wait for it with Wait-GeminiBatchJob."),
-                    "GeminiImage.BatchNotFinished", ErrorCategory.InvalidOperation, Name));
+                WriteError(ErrorRecords.From(new GeminiOperationException("GeminiImage.BatchNotFinished", ErrorKind.InvalidOperation,
+                    $"The batch job {job.Name} is still {job.State}; wait for it with Wait-GeminiBatchJob."), Name));
                 return;
             }
             if (!ShouldProcess(manifest.OutputDirectory, $"Save the results of {job.Name} ({job.State}, {manifest.Rows.Count} rows)")) return;
@@ -69,8 +69,8 @@ public sealed class ReceiveGeminiBatchJobCommand : BatchJobCmdlet
             WriteVerbose(InvokeGeminiBatchCommand.WriteReport(BatchSummary.From(results, started, manifest.OutputDirectory, job.Id, "Server"), results));
             // A job that ended without running its rows is an error a script must see ($? false), not just NotRun rows.
             if (job.State is "Cancelled" or "Expired" or "Failed" && results.Any(r => r.Status == BatchRowStatus.NotRun && !r.FromJournal))
-                WriteError(new ErrorRecord(new InvalidOperationException($"The batch job {job.Name} ended as {job.State}; {results.Count(r => r.Status == BatchRowStatus.NotRun)} row(s) were not run and nothing was charged for them."),
-                    "GeminiImage.BatchJobNotCompleted", ErrorCategory.OperationStopped, Name));
+                WriteError(ErrorRecords.From(new GeminiOperationException("GeminiImage.BatchJobNotCompleted", ErrorKind.Stopped,
+                    $"The batch job {job.Name} ended as {job.State}; {results.Count(r => r.Status == BatchRowStatus.NotRun)} row(s) were not run and nothing was charged for them."), Name));
         }
         catch (GeminiImageException ex)
         {

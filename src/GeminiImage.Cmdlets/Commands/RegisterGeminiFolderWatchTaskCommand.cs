@@ -151,7 +151,7 @@ public sealed class RegisterGeminiFolderWatchTaskCommand : PSCmdlet
         }
         catch (InvalidOperationException ex)
         {
-            WriteError(new ErrorRecord(ex, "GeminiImage.TaskRegistrationFailed", ErrorCategory.InvalidOperation, Name));
+            WriteError(ErrorRecords.From(new GeminiOperationException("GeminiImage.TaskRegistrationFailed", ErrorKind.InvalidOperation, ex.Message, ex), Name));
         }
     }
 
@@ -168,7 +168,7 @@ public sealed class RegisterGeminiFolderWatchTaskCommand : PSCmdlet
         if (!ShouldProcess(path, "Write the crontab line and systemd units")) return;
         if (File.Exists(path) && !Force)
         {
-            WriteError(new ErrorRecord(new IOException($"'{path}' exists; use -Force to overwrite it."), "GeminiImage.OutputExists", ErrorCategory.ResourceExists, path));
+            WriteError(ErrorRecords.From(new OutputExistsException(path), path));
             return;
         }
         File.WriteAllText(path, text);

@@ -28,8 +28,8 @@ public sealed class RemoveGeminiModelCommand : PSCmdlet
         }
         if (text == null)
         {
-            WriteError(new ErrorRecord(new ItemNotFoundException($"The catalog override file has no entry '{id}' (shipped models cannot be removed; mark one retired with Set-GeminiModel -Status ShutDown)."),
-                "GeminiImage.ModelNotFound", ErrorCategory.ObjectNotFound, Id));
+            WriteError(ErrorRecords.From(new GeminiNotFoundException("GeminiImage.ModelNotFound",
+                $"The catalog override file has no entry '{id}' (shipped models cannot be removed; mark one retired with Set-GeminiModel -Status ShutDown)."), Id));
             return;
         }
         if (!ShouldProcess(ModelCatalog.OverridePath, $"Remove catalog model override '{id}'")) return;

@@ -334,5 +334,5 @@ public sealed class ResizeGeminiImageCommand : GeminiCmdlet
     };
 
     private void Fail(string message) =>
-        ThrowTerminatingError(ErrorRecords.From(new ArgumentException(message), null));
+        ThrowTerminatingError(ErrorRecords.From(new GeminiArgumentException("GeminiImage.InvalidArgument", message), null));
 }

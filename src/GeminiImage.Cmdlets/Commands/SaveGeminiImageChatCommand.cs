@@ -4,6 +4,8 @@ using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Chat;
 using GeminiImage.Engine.Generation;
 
+using GeminiImage.Engine.Errors;
+
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Save-GeminiImageChat: writes a chat (history, signatures and all) to a JSON file to go on another day.</summary>
@@ -40,7 +42,7 @@ public sealed class SaveGeminiImageChatCommand : PSCmdlet
         }
         catch (System.Exception ex) when (ex is IOException or System.UnauthorizedAccessException)
         {
-            WriteError(new ErrorRecord(ex, "GeminiImage.SaveFailed", ErrorCategory.WriteError, path));
+            WriteError(ErrorRecords.From(new GeminiOperationException("GeminiImage.SaveFailed", ErrorKind.WriteError, ex.Message, ex), path));
             return;
         }
         if (PassThru) WriteObject(new FileInfo(path));

@@ -4,6 +4,8 @@ using System.Management.Automation;
 using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Ledger;
 
+using GeminiImage.Engine.Errors;
+
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Set-GeminiPricing: checks a prices.json and installs it in the data folder as the price override; -Reset removes it.</summary>
@@ -48,8 +50,7 @@ public sealed class SetGeminiPricingCommand : PSCmdlet
             var source = GetUnresolvedProviderPathFromPSPath(Path);
             if (!File.Exists(source))
             {
-                WriteError(new ErrorRecord(new FileNotFoundException($"The price file '{source}' does not exist.", source),
-                    "GeminiImage.PriceFileNotFound", ErrorCategory.ObjectNotFound, source));
+                WriteError(ErrorRecords.From(new GeminiNotFoundException("GeminiImage.PriceFileNotFound", $"The price file '{source}' does not exist."), source));
                 return;
             }
             try

@@ -221,11 +221,3 @@ public sealed class StartGeminiFolderWatchCommand : GeminiGenerationCmdlet
         return secure;
     }
 }
-
-/// <summary>A watched file that failed for a reason recorded earlier (no live exception).</summary>
-internal sealed class WatchItemException : GeminiImageException
-{
-    public WatchItemException(string errorId, string message) : base(message) => ErrorId = errorId;
-    public override string ErrorId { get; }
-    public override ErrorKind Kind => ErrorKind.InvalidData;
-}

@@ -3,6 +3,9 @@ using System.Management.Automation;
 using System.Runtime.InteropServices;
 using GeminiImage.Engine.Watch;
 
+using GeminiImage.Cmdlets.Infrastructure;
+using GeminiImage.Engine.Errors;
+
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Unregister-GeminiFolderWatchTask: deletes a watch task from the \GeminiImage\ Task Scheduler folder (Windows).</summary>
@@ -20,22 +23,6 @@ public sealed class UnregisterGeminiFolderWatchTaskCommand : PSCmdlet
     {
         if (!ShouldProcess(FolderWatchSchedule.TaskFolder + Name, "Unregister the scheduled folder watch")) return;
         try { TaskSchedulerCli.Unregister(Name); }
-        catch (InvalidOperationException ex) { WriteError(new ErrorRecord(ex, "GeminiImage.TaskNotFound", ErrorCategory.ObjectNotFound, Name)); }
-    }
-}
-
-internal static class FolderWatchTaskPlatform
-{
-    public static void ThrowIfNotWindows(PSCmdlet cmdlet)
-    {
-        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return;
-        var record = new ErrorRecord(new PlatformNotSupportedException("Task Scheduler is Windows-only."), "GeminiImage.TaskSchedulerUnavailable", ErrorCategory.NotImplemented, null)
-        {
-            ErrorDetails = new ErrorDetails("Task Scheduler is Windows-only.")
-            {
-                RecommendedAction = "Here the watch runs from cron or a systemd timer (Register-GeminiFolderWatchTask prints both): remove its crontab line, or run 'systemctl --user disable --now geminiimage-watch-<name>.timer'.",
-            },
-        };
-        cmdlet.ThrowTerminatingError(record);
+        catch (InvalidOperationException ex) { WriteError(ErrorRecords.From(new GeminiNotFoundException("GeminiImage.TaskNotFound", ex.Message, ex), Name)); }
     }
 }

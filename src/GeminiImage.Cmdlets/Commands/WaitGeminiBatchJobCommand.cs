@@ -46,7 +46,7 @@ public sealed class WaitGeminiBatchJobCommand : BatchJobCmdlet
                 }
                 if (MaxWaitSec > 0 && watch.Elapsed.TotalSeconds >= MaxWaitSec)
                 {
-                    WriteError(new ErrorRecord(new TimeoutException($"The batch job {job.Name} is still {job.State} after {MaxWaitSec} s."), "GeminiImage.BatchWaitTimeout", ErrorCategory.OperationTimeout, Name));
+                    WriteError(ErrorRecords.From(new GeminiOperationException("GeminiImage.BatchWaitTimeout", ErrorKind.Timeout, $"The batch job {job.Name} is still {job.State} after {MaxWaitSec} s."), Name));
                     return;
                 }
                 if (StopToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(PollIntervalSec))) throw new PipelineStoppedException();

@@ -4,7 +4,11 @@ using GeminiImage.Engine.Errors;
 
 namespace GeminiImage.Cmdlets.Infrastructure;
 
-/// <summary>Turns engine exceptions into ErrorRecords with stable ids, the right category and a recommended action.</summary>
+/// <summary>
+/// The one way the cmdlets make errors: engine exceptions become ErrorRecords with stable ids, the right category and a
+/// recommended action. Cmdlets throw or catch a <see cref="GeminiImageException"/> and pass it here; they build no
+/// ErrorRecord themselves (Structure.Tests.ps1 checks it).
+/// </summary>
 public static class ErrorRecords
 {
     public static ErrorRecord From(Exception exception, object? target)
@@ -36,7 +40,6 @@ public static class ErrorRecords
 
     private static ErrorCategory CategoryOf(GeminiImageException exception) => exception switch
     {
-        OutputExistsException => ErrorCategory.ResourceExists,
         UnsafePathException => ErrorCategory.SecurityError,
         GeminiImage.Engine.Styles.GeminiStyleException { ErrorId: GeminiImage.Engine.Styles.GeminiStyleException.StyleExistsId } => ErrorCategory.ResourceExists,
         GeminiImage.Engine.Styles.GeminiStyleException { ErrorId: GeminiImage.Engine.Styles.GeminiStyleException.BuiltInId } => ErrorCategory.InvalidOperation,
@@ -55,6 +58,11 @@ public static class ErrorRecords
             ErrorKind.Timeout => ErrorCategory.OperationTimeout,
             ErrorKind.Cancelled => ErrorCategory.OperationStopped,
             ErrorKind.WriteError => ErrorCategory.WriteError,
+            ErrorKind.ResourceExists => ErrorCategory.ResourceExists,
+            ErrorKind.InvalidOperation => ErrorCategory.InvalidOperation,
+            ErrorKind.ResourceBusy => ErrorCategory.ResourceBusy,
+            ErrorKind.NotImplemented => ErrorCategory.NotImplemented,
+            ErrorKind.Stopped => ErrorCategory.OperationStopped,
             _ => ErrorCategory.InvalidResult,
         },
     };

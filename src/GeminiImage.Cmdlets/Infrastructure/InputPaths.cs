@@ -27,21 +27,11 @@ internal static class InputPaths
                 }
             }
             catch (ItemNotFoundException) { }
-            catch (PSNotSupportedException ex) { cmdlet.WriteError(new ErrorRecord(ex, "GeminiImage.NotAFileSystemPath", ErrorCategory.InvalidArgument, path)); continue; }
+            catch (PSNotSupportedException ex) { cmdlet.WriteError(ErrorRecords.From(new GeminiArgumentException("GeminiImage.NotAFileSystemPath", ex.Message), path)); continue; }
 
             if (resolved.Count == 0)
                 cmdlet.WriteError(ErrorRecords.From(new InputNotFoundException(path), path));
             foreach (var item in resolved) yield return item;
         }
     }
-}
-
-/// <summary>A -Path pattern that matched nothing.</summary>
-/// <remarks>Internal: a public type deriving from an engine type would make PowerShell load the engine before
-/// <see cref="ModuleInitializer"/> can set up where it comes from.</remarks>
-internal sealed class InputNotFoundException : GeminiImageException
-{
-    public InputNotFoundException(string path) : base($"Cannot find the image '{path}'.") { }
-    public override string ErrorId => "GeminiImage.ImageNotFound";
-    public override ErrorKind Kind => ErrorKind.NotFound;
 }

@@ -151,6 +151,6 @@ public sealed class OutputExistsException : GeminiImageException
     public OutputExistsException(string path) : base($"The file '{path}' already exists. Use -Force to overwrite it.") => Path = path;
     public string Path { get; }
     public override string ErrorId => "GeminiImage.OutputExists";
-    public override ErrorKind Kind => ErrorKind.WriteError;
+    public override ErrorKind Kind => ErrorKind.ResourceExists;
     public override string? RecommendedAction => "Use -Force to overwrite, or another -OutFile.";
 }

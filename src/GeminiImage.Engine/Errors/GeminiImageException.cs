@@ -16,6 +16,16 @@ public enum ErrorKind
     Cancelled,
     ServiceError,
     WriteError,
+    /// <summary>The thing to create exists already (an output file, a style).</summary>
+    ResourceExists,
+    /// <summary>The request is fine but cannot be done in the current state (a job not finished, a task refused).</summary>
+    InvalidOperation,
+    /// <summary>Another run holds what this one needs (a folder's journal or lock).</summary>
+    ResourceBusy,
+    /// <summary>Not available on this platform (Task Scheduler off Windows).</summary>
+    NotImplemented,
+    /// <summary>Work ended before it was finished (a job cancelled or expired, runs killed).</summary>
+    Stopped,
 }
 
 /// <summary>Base of every error the engine raises on purpose: each carries a stable id a script can test.</summary>

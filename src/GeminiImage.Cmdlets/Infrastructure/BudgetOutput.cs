@@ -1,0 +1,28 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using GeminiImage.Cmdlets.Infrastructure;
+using GeminiImage.Engine.Ledger;
+using GeminiImage.Engine.Errors;
+
+namespace GeminiImage.Cmdlets.Infrastructure;
+
+/// <summary>Writes the budget view, turning a ledger that cannot be read into an error record.</summary>
+internal static class BudgetOutput
+{
+    public static void Write(PSCmdlet cmdlet)
+    {
+        try
+        {
+            cmdlet.WriteObject(GeminiBudgetView.Current());
+            // A team ledger's budgets follow the personal one.
+            if (LedgerSettings.Open() is ITeamLedger team) cmdlet.WriteObject(GeminiBudgetView.Team(team).ToList(), true);
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            cmdlet.WriteError(LedgerErrors.Unavailable(ex, Path.Combine(DataFolder.Default, UsageLedger.DatabaseFileName)));
+        }
+    }
+}
