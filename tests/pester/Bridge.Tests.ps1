@@ -8,7 +8,6 @@ BeforeAll {
     $cmdlets = [GeminiImage.Cmdlets.Infrastructure.GeminiCmdlet].Assembly
     $source = @'
 using System;
-using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -27,10 +26,13 @@ public sealed class TestGeminiBridgeCommand : GeminiImage.Cmdlets.Infrastructure
             // Many writes from several workers, the last just before the work ends: all arrive, in each worker's order.
             Run(async token =>
             {
-                await Task.WhenAll(Enumerable.Range(0, 4).Select(w => Task.Run(() =>
+                var workers = new Task[4];
+                for (var n = 0; n < workers.Length; n++)
                 {
-                    for (var i = 0; i < Count; i++) QueueObject(w * 100000 + i);
-                })));
+                    var w = n;
+                    workers[w] = Task.Run(() => { for (var i = 0; i < Count; i++) QueueObject(w * 100000 + i); });
+                }
+                await Task.WhenAll(workers);
                 QueueObject("last");
             });
         }
@@ -67,7 +69,9 @@ public sealed class TestGeminiBridgeCommand : GeminiImage.Cmdlets.Infrastructure
 }
 '@
     $script:BridgeDll = Join-Path (New-TestFolder 'bridge') 'TestGeminiBridge.dll'
-    Add-Type -TypeDefinition $source -ReferencedAssemblies $cmdlets.Location -OutputAssembly $BridgeDll
+    # With -ReferencedAssemblies Add-Type drops its default references: name the framework ones too.
+    $references = @($cmdlets.Location, [psobject].Assembly.Location, 'System.Runtime', 'System.Threading', 'System.Threading.Tasks', 'System.Collections', 'netstandard')
+    Add-Type -TypeDefinition $source -ReferencedAssemblies $references -OutputAssembly $BridgeDll -IgnoreWarnings
     Import-Module $BridgeDll
 }
 
@@ -100,18 +104,5 @@ Describe 'GeminiCmdlet.Run' {
         $r.First | Should -BeTrue
         $r.Second | Should -BeTrue
     }
-
-    It 'stops promptly on Ctrl+C while the work waits' {
-        $ps = [powershell]::Create()
-        $null = $ps.AddCommand('Import-Module').AddArgument($BridgeDll).AddStatement().AddCommand('Test-GeminiBridge').AddParameter('Mode', 'Stop')
-        $handle = $ps.BeginInvoke()
-        Start-Sleep -Milliseconds 500
-        $watch = [System.Diagnostics.Stopwatch]::StartNew()
-        $ps.Stop()
-        $watch.Stop()
-        $handle.IsCompleted | Should -BeTrue
-        $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
-        $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-        $ps.Dispose()
-    }
+    # Ctrl+C through the real cmdlets: Resilience.Tests.ps1 'stops within a second ...'.
 }

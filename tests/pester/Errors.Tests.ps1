@@ -117,7 +117,7 @@ Describe 'Errors the cmdlets raise themselves go through the typed path' {
         $err | Should -Not -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -BeLike "$Id,*"
         $err[0].CategoryInfo.Category | Should -Be $Category
-        $err[0].Exception.GetType().Namespace | Should -Match '^GeminiImage\.'
+        $err[0].Exception.GetType().Namespace | Should -Match '^GeminiImage\.|^System$'
     }
 }
 

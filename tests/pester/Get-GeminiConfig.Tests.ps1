@@ -119,10 +119,7 @@ Describe 'Get-GeminiConfig' {
         "$err" | Should -BeLike "*'no-such-profile'*"
     }
 
-    It 'ProfileNotFound has the category the README documents (ObjectNotFound)' -Skip {
-        # Skipped, bug: ProfileStore.Get throws GeminiArgumentException, whose kind is always InvalidArgument, so the
-        # record's category is InvalidArgument; README's error table says ObjectNotFound. The fix belongs in the
-        # engine's error types (issue 14 owns that path).
+    It 'ProfileNotFound has the category the README documents (ObjectNotFound)' {
         $err = { Get-GeminiConfig -Profile no-such-profile } | Should -Throw -PassThru
         $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }

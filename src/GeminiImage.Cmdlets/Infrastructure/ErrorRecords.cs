@@ -29,6 +29,16 @@ public static class ErrorRecords
         };
     }
 
+    /// <summary>
+    /// A feature this platform lacks (Task Scheduler off Windows): the exception stays the platform's own
+    /// <see cref="PlatformNotSupportedException"/>, with the module's id, NotImplemented and what to use instead.
+    /// </summary>
+    public static ErrorRecord NotOnThisPlatform(string errorId, string message, string recommendedAction, object? target) =>
+        new(new PlatformNotSupportedException(message), errorId, ErrorCategory.NotImplemented, target)
+        {
+            ErrorDetails = new ErrorDetails(message) { RecommendedAction = recommendedAction },
+        };
+
     /// <summary>An error about one batch row: the row id leads the message, so stderr says which row it was.</summary>
     public static ErrorRecord ForRow(Exception exception, string rowId)
     {

@@ -38,7 +38,7 @@ public static class ProfileStore
         s_session.TryGetValue(name, out var profile) ? profile : LoadSaved().TryGetValue(name, out var saved) ? saved : null;
 
     /// <summary>The profile; an unknown name is a clear error.</summary>
-    public static ConnectionProfile Get(string name) => TryGet(name) ?? throw new GeminiArgumentException("GeminiImage.ProfileNotFound",
+    public static ConnectionProfile Get(string name) => TryGet(name) ?? throw new GeminiNotFoundException("GeminiImage.ProfileNotFound",
         $"There is no connection profile '{name}'." + (Names().Count == 0 ? " Create one with Set-GeminiConfig -Profile NAME ... -Save." : $" Known profiles: {string.Join(", ", Names())}."));
 
     /// <summary>Keeps <paramref name="profile"/> for this session and, with <paramref name="save"/>, in the data folder.</summary>
