@@ -46,34 +46,37 @@ public sealed class GenerationOutcome
 /// </summary>
 public sealed class GenerationService
 {
-    private readonly ImageGenerator _generator;
+    private readonly GeminiClient _client;
     private readonly UsageContext _usage;
-    private readonly Lazy<IUsageLedger> _ledger;
-    private readonly Lazy<PriceTable> _prices = new(() => PriceTable.Load());
-    // Read once per service (one cmdlet call, batch or watch run), not once per request.
-    private readonly Lazy<BudgetSettings> _budget = new(() => BudgetSettings.Load(null));
+    private readonly GenerationStores _stores;
 
-    public GenerationService(GeminiClient client, UsageContext usage)
+    /// <summary>A service on the data folder's ledger, prices, budget and cache (GEMINI_IMAGE_HOME or the user's own).</summary>
+    public GenerationService(GeminiClient client, UsageContext usage) : this(client, usage, GenerationStores.InDataFolder(null, usage.ApiKey)) { }
+
+    /// <param name="client">Sends the requests.</param>
+    /// <param name="usage">Who is spending: cmdlet, operation, batch, prompt logging, where warnings go.</param>
+    /// <param name="stores">The ledger, prices, budget, cache and fallback folder.</param>
+    public GenerationService(GeminiClient client, UsageContext usage, GenerationStores stores)
     {
-        _generator = new ImageGenerator(client);
+        _client = client;
         _usage = usage;
-        _ledger = new Lazy<IUsageLedger>(() => LedgerSettings.Open(new UsageLedgerOptions { Secrets = new[] { usage.ApiKey } }));
+        _stores = stores;
     }
 
     /// <summary>The ledger in effect (Set-GeminiConfig -Ledger): the per-user SQLite file or a team's PostgreSQL database.</summary>
-    public IUsageLedger Ledger => _ledger.Value;
+    public IUsageLedger Ledger => _stores.Ledger;
 
     /// <summary>How calls use the response cache; <see cref="CacheMode.Off"/> (the default) never touches it.</summary>
     public CacheMode CacheMode { get; set; }
 
-    /// <summary>The response cache used when <see cref="CacheMode"/> is not Off; default: the data folder's, at its default size.</summary>
+    /// <summary>The response cache used when <see cref="CacheMode"/> is not Off; default: the stores' cache.</summary>
     public ResponseCache? Cache { get; set; }
 
     /// <summary>The estimate used by -WhatIf and by the budget, at the prices in force (overrides included); null when unknown.</summary>
     public decimal? Estimate(ImageRequest request)
     {
         // A broken price file makes the estimate unknown here; RunAsync refuses to pay for anything with it.
-        try { return Prices.Compute(request.Model.Id, ImageGenerator.EstimateUsage(request), _usage.BatchPricing); }
+        try { return Prices.Compute(request.Model.Id, request.EstimateUsage(), _usage.BatchPricing); }
         catch (GeminiArgumentException) { return null; }
     }
 
@@ -82,7 +85,7 @@ public sealed class GenerationService
     {
         get
         {
-            try { return _prices.Value; }
+            try { return _stores.Prices; }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 throw new GeminiArgumentException("GeminiImage.InvalidPriceFile",
@@ -100,7 +103,7 @@ public sealed class GenerationService
     /// <param name="requests">Each request, its row id, and its estimate when the caller knows better (a server row whose images are not loaded).</param>
     public IReadOnlyList<string?> Reserve(IReadOnlyList<(ImageRequest Request, string? RowId, decimal? Estimate)> requests)
     {
-        var settings = _budget.Value;
+        var settings = _stores.Budget;
         var intents = requests.Select(r => Describe(r.Request, r.RowId, r.Estimate ?? Estimate(r.Request) ?? 0m)).ToList();
         BudgetCheckResult check;
         try
@@ -149,7 +152,7 @@ public sealed class GenerationService
         GenerateResult result;
         try
         {
-            result = await _generator.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            result = await SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -171,24 +174,45 @@ public sealed class GenerationService
     /// <param name="reservationId">The reservation this answer settles (from <see cref="Reserve"/>).</param>
     public GenerationOutcome Complete(ImageRequest request, GenerateResult result, OutputPlan plan, string? sourcePath, string? rowId, string? cacheKey = null, string? reservationId = null)
     {
+        // Priced once: the files, the ledger line and the cache entry carry the same figures.
+        var price = Price(request, result);
         try
         {
-            var cost = Cost(request, result);
-            var search = SearchCost(request, result);
             var written = cacheKey != null && CacheMode == CacheMode.ReadWrite ? new List<byte[]>() : null;
-            var images = ImageGenerator.Save(request, result, plan, sourcePath, search is { } s ? cost + s : cost, written);
-            Record(request, result, images, null, rowId, reservationId);
-            if (written != null) Store(cacheKey!, request, result, images, written, cost);
+            var images = ImageSaver.Save(request, result, plan, sourcePath, price.Search is { } s ? price.Tokens + s : price.Tokens, written, _stores.FallbackDirectory);
+            Record(request, result, images, null, rowId, reservationId, price);
+            if (written != null) Store(cacheKey!, request, result, images, written, price.Tokens);
             return new GenerationOutcome(result, images);
         }
         catch (Exception ex)
         {
-            Record(request, result, Array.Empty<GeminiImageResult>(), ex, rowId, reservationId);
+            Record(request, result, Array.Empty<GeminiImageResult>(), ex, rowId, reservationId, price);
             throw;
         }
     }
 
-    private ResponseCache ActiveCache => Cache ??= new ResponseCache();
+    /// <summary>Sends the request. Throws <see cref="GeminiNoImageException"/> when no image came back.</summary>
+    private async Task<GenerateResult> SendAsync(ImageRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _client.GenerateContentAsync(request.Model.Id, request.ToWireRequest(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (GeminiApiException ex) when (ex.HttpStatus == 404 && request.Model.IsKnown)
+        {
+            throw ModelRetired(request.Model, ex);
+        }
+    }
+
+    /// <summary>A 404 for a model the catalog believes live: most likely Google retired it after this catalog was made.</summary>
+    internal static GeminiApiException ModelRetired(ModelInfo model, GeminiApiException notFound) =>
+        new(notFound.HttpStatus, notFound.ApiStatus,
+            $"Google answered 404 Not Found for {model.Id}, which the catalog lists as {model.Status.ToString().ToLowerInvariant()}: the model may have been retired. " +
+            "List the models your key can use with Get-GeminiModel -Online, then switch with Set-GeminiConfig -Model <id> " +
+            $"(or mark it retired: Set-GeminiModel -Id {model.Id} -Status ShutDown). Google said: {notFound.Message}",
+            notFound);
+
+    private ResponseCache ActiveCache => Cache ??= _stores.OpenCache();
 
     /// <summary>A hit: the cached images written to the requested output (same naming rules, atomic), cost 0, one cache-hit ledger record.</summary>
     private GenerationOutcome? TryServeFromCache(ImageRequest request, OutputPlan plan, string? sourcePath, string key, string? rowId)
@@ -236,7 +260,7 @@ public sealed class GenerationService
                     CreatedUtc = now.ToUniversalTime(),
                 };
                 // The bytes exactly as saved the first time (provenance included): the same file again.
-                item.Path = OutputWriter.SaveAtomic(image.Data, plan.PathFor(request.Prompt, image.MimeType, i, now), plan.Force, plan.Root);
+                item.Path = OutputWriter.SaveAtomic(image.Data, plan.PathFor(request.Prompt, image.MimeType, i, now), plan.Force, plan.Root, _stores.FallbackDirectory);
                 item.Duration = watch.Elapsed;
                 saved.Add(item);
             }
@@ -316,14 +340,11 @@ public sealed class GenerationService
     public void RecordFailure(ImageRequest request, Exception error, string? rowId, string? reservationId = null) =>
         Record(request, null, Array.Empty<GeminiImageResult>(), error, rowId, reservationId);
 
-    private decimal? Cost(ImageRequest request, GenerateResult result) =>
-        Prices.Compute(request.Model.Id, result.Usage, _usage.BatchPricing);
-
-    /// <summary>The grounding queries' cost (not part of the token cost, so never counted twice); null without queries.</summary>
-    private decimal? SearchCost(ImageRequest request, GenerateResult result)
+    /// <summary>What an answer costs: its tokens, and its grounding queries (their own ledger line; null without any).</summary>
+    private (decimal? Tokens, decimal? Search) Price(ImageRequest request, GenerateResult result)
     {
         var queries = result.Grounding?.SearchQueries.Count ?? 0;
-        return queries == 0 ? null : Prices.ComputeSearch(request.Model.Id, queries);
+        return (Prices.Compute(request.Model.Id, result.Usage, _usage.BatchPricing), queries == 0 ? null : Prices.ComputeSearch(request.Model.Id, queries));
     }
 
     private string? OutputPathForLedger(string? path) =>
@@ -344,10 +365,12 @@ public sealed class GenerationService
         Project = _usage.Project,
     };
 
-    private void Record(ImageRequest request, GenerateResult? result, IReadOnlyList<GeminiImageResult> images, Exception? error, string? rowId, string? reservationId)
+    private void Record(ImageRequest request, GenerateResult? result, IReadOnlyList<GeminiImageResult> images, Exception? error, string? rowId, string? reservationId,
+        (decimal? Tokens, decimal? Search)? price = null)
     {
         var usage = result?.Usage ?? new TokenUsage();
-        var record = Describe(request, rowId, result == null ? 0m : Cost(request, result));
+        var priced = result == null ? (0m, null) : price ?? Price(request, result);
+        var record = Describe(request, rowId, priced.Tokens);
         record.InputTokens = usage.InputTokens;
         record.TextOutputTokens = usage.TextOutputTokens;
         record.ImageOutputTokens = usage.ImageOutputTokens;
@@ -368,7 +391,7 @@ public sealed class GenerationService
                 Cmdlet = record.Cmdlet,
                 Operation = UsageOperation.Search,
                 Model = record.Model,
-                CostUsd = SearchCost(request, result),
+                CostUsd = priced.Search,
                 Status = UsageStatus.Success,
                 Tags = record.Tags,
                 BatchId = record.BatchId,

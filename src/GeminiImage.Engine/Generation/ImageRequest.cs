@@ -34,6 +34,10 @@ public sealed class ImageRequest
     /// <summary>Thinking, Search grounding, image-only output, storage opt-out.</summary>
     public PromptOptions Options { get; set; } = new();
 
+    /// <summary>Tokens the request will probably use, for -WhatIf and budgets, before anything is sent.</summary>
+    public Pricing.TokenUsage EstimateUsage() =>
+        Pricing.CostCalculator.EstimateUsage(Model, ImageSize, 1, InputImages.Count + History.Sum(c => c.Parts?.Count(p => p.InlineData != null) ?? 0), Prompt.Length);
+
     /// <summary>Checks everything that can be checked before spending money.</summary>
     public void Validate()
     {

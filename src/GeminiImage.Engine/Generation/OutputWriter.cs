@@ -80,11 +80,12 @@ public static class OutputWriter
     /// With <paramref name="root"/> (the folder the user named) the path must stay inside it and pass through no link;
     /// otherwise the image also goes to the fallback folder and <see cref="UnsafePathException"/> says where.
     /// </summary>
-    public static string SaveAtomic(byte[] data, string path, bool force, string? root = null) =>
-        SaveAtomic(stream => stream.Write(data, 0, data.Length), path, force, root);
+    /// <param name="fallbackDirectory">Where an image that cannot be saved goes; default <see cref="FallbackDirectory"/>.</param>
+    public static string SaveAtomic(byte[] data, string path, bool force, string? root = null, string? fallbackDirectory = null) =>
+        SaveAtomic(stream => stream.Write(data, 0, data.Length), path, force, root, fallbackDirectory);
 
-    /// <summary>Like <see cref="SaveAtomic(byte[], string, bool, string?)"/> for content written by <paramref name="write"/> (which may run twice: the fallback).</summary>
-    public static string SaveAtomic(Action<Stream> write, string path, bool force, string? root = null)
+    /// <summary>Like <see cref="SaveAtomic(byte[], string, bool, string?, string?)"/> for content written by <paramref name="write"/> (which may run twice: the fallback).</summary>
+    public static string SaveAtomic(Action<Stream> write, string path, bool force, string? root = null, string? fallbackDirectory = null)
     {
         try
         {
@@ -93,12 +94,12 @@ public static class OutputWriter
         }
         catch (UnsafePathException ex)
         {
-            var fallback = SaveToFallback(write, Path.GetFileName(path));
+            var fallback = SaveToFallback(write, Path.GetFileName(path), fallbackDirectory);
             throw new UnsafePathException(ex.Path, ex.Message + (fallback != null ? $" The image was kept at '{fallback}'." : " The image could not be kept in the fallback folder either."));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException or OutputExistsException)
         {
-            var fallback = SaveToFallback(write, Path.GetFileName(path));
+            var fallback = SaveToFallback(write, Path.GetFileName(path), fallbackDirectory);
             var reason = ex is OutputExistsException ? "the file already exists (use -Force to overwrite)." : ex.Message;
             throw new ImageSaveException(
                 fallback != null
@@ -200,10 +201,10 @@ public static class OutputWriter
     /// <summary>The folder for images that could not be saved where asked.</summary>
     public static string FallbackDirectory => Path.Combine(GeminiEnvironment.DataHome, "fallback");
 
-    private static string? SaveToFallback(Action<Stream> write, string fileName)
+    private static string? SaveToFallback(Action<Stream> write, string fileName, string? fallbackDirectory)
     {
         // Both folders are private to the user (never a temp folder shared by everyone), checked to be their own.
-        foreach (var candidate in new[] { FallbackDirectory, Path.Combine(Ledger.DataFolder.Temp, "fallback") })
+        foreach (var candidate in new[] { fallbackDirectory ?? FallbackDirectory, Path.Combine(Ledger.DataFolder.Temp, "fallback") })
         {
             try
             {

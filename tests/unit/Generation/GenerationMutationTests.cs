@@ -119,8 +119,8 @@ public sealed class ImageRequestRulesTests
             new Content { Role = "model" },
         };
         var request = new ImageRequest { Prompt = "12345678", Model = Flash, InputImages = Images(1), History = history };
-        Assert.Equal(8 / 4 + 1 + 3 * 1290, ImageGenerator.EstimateUsage(request).InputTokens);
-        Assert.Equal(1290, ImageGenerator.EstimateUsage(request).ImageOutputTokens);
+        Assert.Equal(8 / 4 + 1 + 3 * 1290, request.EstimateUsage().InputTokens);
+        Assert.Equal(1290, request.EstimateUsage().ImageOutputTokens);
     }
 }
 
@@ -211,15 +211,11 @@ public sealed class GenerationServiceTests : IDisposable
 {
     private const string FakeKey = "AIzaFAKE-generation-service-key-0001";
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "gi-gen-" + Guid.NewGuid().ToString("N"));
-    private readonly string? _savedHome = Environment.GetEnvironmentVariable(DataFolder.HomeVariable);
     private readonly GeminiEmulator _emulator = GeminiEmulator.Start();
     private readonly List<string> _warnings = new();
 
-    public GenerationServiceTests()
-    {
-        Directory.CreateDirectory(Home);
-        Environment.SetEnvironmentVariable(DataFolder.HomeVariable, Home);
-    }
+    // The service gets its ledger, prices, budget, cache and fallback folder from here: no process-wide GEMINI_IMAGE_HOME.
+    public GenerationServiceTests() => Directory.CreateDirectory(Home);
 
     private string Home => Path.Combine(_dir, "home");
     private string Out => Path.Combine(_dir, "out");
@@ -227,7 +223,6 @@ public sealed class GenerationServiceTests : IDisposable
     public void Dispose()
     {
         _emulator.Stop();
-        Environment.SetEnvironmentVariable(DataFolder.HomeVariable, _savedHome);
         if (Directory.Exists(_dir)) Directory.Delete(_dir, true);
     }
 
@@ -235,7 +230,8 @@ public sealed class GenerationServiceTests : IDisposable
     {
         usage ??= new UsageContext { Cmdlet = "New-GeminiImage" };
         usage.Warning ??= w => { lock (_warnings) _warnings.Add(w); };
-        return new GenerationService(new GeminiClient(new GeminiClientOptions { BaseUri = _emulator.BaseUri, ApiKey = _emulator.ApiKey, MaxRetries = 0 }), usage);
+        return new GenerationService(new GeminiClient(new GeminiClientOptions { BaseUri = _emulator.BaseUri, ApiKey = _emulator.ApiKey, MaxRetries = 0 }), usage,
+            GenerationStores.InDataFolder(Home, usage.ApiKey));
     }
 
     private static ImageRequest Request(string prompt = "a lighthouse at dusk", params string[] tags) => new() { Prompt = prompt, Tags = tags };
@@ -280,7 +276,7 @@ public sealed class GenerationServiceTests : IDisposable
     {
         var full = Service();
         var half = Service(new UsageContext { Cmdlet = "Invoke-GeminiBatch", Operation = UsageOperation.BatchServer, BatchPricing = true, BatchId = "b1" });
-        var usage = ImageGenerator.EstimateUsage(Request());
+        var usage = Request().EstimateUsage();
         Assert.Equal(PriceTable.FromCatalog().Compute(ModelCatalog.DefaultModelId, usage), full.Estimate(Request()));
         Assert.Equal(PriceTable.FromCatalog().Compute(ModelCatalog.DefaultModelId, usage, batch: true), half.Estimate(Request()));
         Assert.True(half.Estimate(Request()) < full.Estimate(Request()));
@@ -464,6 +460,19 @@ public sealed class GenerationServiceTests : IDisposable
         Assert.Equal(first.Images[0].Path, e.Path);
         Assert.Single(service.Ledger.Query());
         Assert.Equal(1, _emulator.RequestCount);
+    }
+
+    [Fact]
+    public async Task The_service_uses_the_stores_it_is_given_not_the_process_data_folder()
+    {
+        Assert.NotEqual(Path.GetFullPath(Home), DataFolder.Default);
+        var service = Service();
+        await service.RunAsync(Request(), Plan(), null, CancellationToken.None);
+        Assert.Equal(Path.GetFullPath(Home), service.Ledger.DataFolder);
+        Assert.True(File.Exists(service.Ledger.Location));
+        // Priced once: the file's cost and the ledger's are the same figure.
+        var record = Assert.Single(service.Ledger.Query());
+        Assert.NotNull(record.CostUsd);
     }
 
     [Fact]

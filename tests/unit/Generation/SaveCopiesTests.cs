@@ -26,10 +26,10 @@ public class SaveCopiesTests
         var request = new ImageRequest { Prompt = "a quiet harbour", Model = ModelCatalog.Default.Get("gemini-2.5-flash-image") };
         var result = new GenerateResult { Images = new[] { new ReturnedImage(png, "image/png") }, FinishReason = "STOP", ResponseId = "resp-1" };
         var plan = new OutputPlan { Directory = dir.Path, Root = dir.Path };
-        ImageGenerator.Save(request, result, plan, null, 0.039m, null); // warm-up (JIT, encoders)
+        ImageSaver.Save(request, result, plan, null, 0.039m, null); // warm-up (JIT, encoders)
 
         var before = GC.GetAllocatedBytesForCurrentThread();
-        var saved = ImageGenerator.Save(request, result, new OutputPlan { Directory = dir.Path, Root = dir.Path }, null, 0.039m, null);
+        var saved = ImageSaver.Save(request, result, new OutputPlan { Directory = dir.Path, Root = dir.Path }, null, 0.039m, null);
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         // Building the file in memory took two copies (a MemoryStream and its ToArray): 2.6 MB here.

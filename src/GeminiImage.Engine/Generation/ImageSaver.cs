@@ -11,41 +11,13 @@ using GeminiImage.Engine.Pricing;
 
 namespace GeminiImage.Engine.Generation;
 
-/// <summary>One generateContent call end to end: validate, send, classify, save every image, price it.</summary>
-public sealed class ImageGenerator
+/// <summary>Saves the images of an answer: names from the output plan, provenance inside each file, thought images beside.</summary>
+internal static class ImageSaver
 {
-    private readonly GeminiClient _client;
-
-    public ImageGenerator(GeminiClient client) => _client = client;
-
-    /// <summary>Tokens the request will probably use, for -WhatIf and budgets, before anything is sent.</summary>
-    public static TokenUsage EstimateUsage(ImageRequest request) =>
-        CostCalculator.EstimateUsage(request.Model, request.ImageSize, 1, request.InputImages.Count + request.History.Sum(c => c.Parts?.Count(p => p.InlineData != null) ?? 0), request.Prompt.Length);
-
-    /// <summary>Sends the request. Throws <see cref="Errors.GeminiNoImageException"/> when no image came back.</summary>
-    public async Task<GenerateResult> SendAsync(ImageRequest request, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _client.GenerateContentAsync(request.Model.Id, request.ToWireRequest(), cancellationToken).ConfigureAwait(false);
-        }
-        catch (GeminiApiException ex) when (ex.HttpStatus == 404 && request.Model.IsKnown)
-        {
-            throw ModelRetired(request.Model, ex);
-        }
-    }
-
-    /// <summary>A 404 for a model the catalog believes live: most likely Google retired it after this catalog was made.</summary>
-    internal static GeminiApiException ModelRetired(ModelInfo model, GeminiApiException notFound) =>
-        new(notFound.HttpStatus, notFound.ApiStatus,
-            $"Google answered 404 Not Found for {model.Id}, which the catalog lists as {model.Status.ToString().ToLowerInvariant()}: the model may have been retired. " +
-            "List the models your key can use with Get-GeminiModel -Online, then switch with Set-GeminiConfig -Model <id> " +
-            $"(or mark it retired: Set-GeminiModel -Id {model.Id} -Status ShutDown). Google said: {notFound.Message}",
-            notFound);
-
     /// <summary>Saves the images of a successful result; a save failure leaves the image in the fallback folder and throws.</summary>
     /// <param name="written">Receives the exact bytes written for each image (with provenance), for the response cache.</param>
-    internal static IReadOnlyList<GeminiImageResult> Save(ImageRequest request, GenerateResult result, OutputPlan plan, string? sourcePath, decimal? cost, List<byte[]>? written)
+    /// <param name="fallbackDirectory">Where an image goes that cannot be saved where asked.</param>
+    internal static IReadOnlyList<GeminiImageResult> Save(ImageRequest request, GenerateResult result, OutputPlan plan, string? sourcePath, decimal? cost, List<byte[]>? written, string? fallbackDirectory = null)
     {
         result.ThrowIfNoImage();
         var now = DateTime.Now;
@@ -85,7 +57,7 @@ public sealed class ImageGenerator
             var path = plan.PathFor(request.Prompt, image.MimeType, i, now);
             // Written straight from the answer's bytes: no whole-image copy per save (only the cache keeps one).
             var write = WithProvenance(image, item, request);
-            item.Path = OutputWriter.SaveAtomic(write, path, plan.Force, plan.Root);
+            item.Path = OutputWriter.SaveAtomic(write, path, plan.Force, plan.Root, fallbackDirectory);
             written?.Add(ToBytes(write));
             // Interim thought images are kept only when asked for, once per response, beside its first image.
             thoughtPaths ??= request.Options.IncludeThoughts ? SaveThoughtImages(result, item.Path) : Array.Empty<string>();
