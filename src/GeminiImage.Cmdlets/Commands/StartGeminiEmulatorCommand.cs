@@ -4,6 +4,8 @@ using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Emulator;
 using GeminiImage.Engine.Configuration;
 
+using GeminiImage.Engine.Errors;
+
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Start-GeminiEmulator: a local Gemini API on 127.0.0.1 that this session then uses, for offline work and tests.</summary>
@@ -62,7 +64,7 @@ public sealed class StartGeminiEmulatorCommand : PSCmdlet
             try { GivenImage.Load(imageFile); }
             catch (ArgumentException e)
             {
-                ThrowTerminatingError(new ErrorRecord(e, "GeminiImage.InvalidImageFile", ErrorCategory.InvalidArgument, ImageFile));
+                ThrowTerminatingError(ErrorRecords.From(new GeminiArgumentException("GeminiImage.InvalidImageFile", e.Message), ImageFile));
             }
         }
         EmulatorHost.Stop();
