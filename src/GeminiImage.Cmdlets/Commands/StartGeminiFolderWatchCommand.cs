@@ -5,8 +5,6 @@ using System.Management.Automation;
 using System.Security;
 using System.Threading;
 using GeminiImage.Cmdlets.Infrastructure;
-using GeminiImage.Engine.Catalog;
-using GeminiImage.Engine.Configuration;
 using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Generation;
 using GeminiImage.Engine.Ledger;

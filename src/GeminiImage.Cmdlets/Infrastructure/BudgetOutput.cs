@@ -1,11 +1,8 @@
 using System;
-using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Ledger;
-using GeminiImage.Engine.Errors;
 
 namespace GeminiImage.Cmdlets.Infrastructure;
 

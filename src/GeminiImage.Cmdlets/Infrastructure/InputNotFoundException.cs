@@ -1,6 +1,3 @@
-using System.Collections.Generic;
-using System.IO;
-using System.Management.Automation;
 using GeminiImage.Engine.Errors;
 
 namespace GeminiImage.Cmdlets.Infrastructure;
