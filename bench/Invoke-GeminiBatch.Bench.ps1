@@ -188,7 +188,7 @@ $cpuSeconds = ($me.TotalProcessorTime - $cpu).TotalSeconds
 
     if ('FourK' -in $Sections) {
         # Drawn 4K answers (several MB each), whatever -ImageFile says.
-        $emu.ImageFile = $null
+        $emu.ImageFile = [NullString]::Value   # $null would arrive as ""
         $emu.Latency = [timespan]::FromMilliseconds($LatencyMs)
         $k = Invoke-Client Module $FourKRows 'gemini-3.1-flash-image' '4K'
         $ideal4k = $FourKRows / $Throttle * $LatencyMs / 1000
