@@ -55,3 +55,12 @@ Describe 'The generation base cmdlet' {
         }
     }
 }
+
+Describe 'No process-wide setting changed by a cmdlet' {
+    It 'only Set-GeminiConfig changes the shared request limiter' {
+        $hits = Get-ChildItem -LiteralPath (Join-Path $RepoRoot 'src/GeminiImage.Cmdlets') -Filter *.cs -Recurse |
+            Where-Object Name -ne 'SetGeminiConfigCommand.cs' |
+            Select-String -Pattern '\.(MaxConcurrency|RequestsPerMinute)\s*=[^=>]' | ForEach-Object { "$($_.Filename):$($_.LineNumber): $($_.Line.Trim())" }
+        $hits | Should -BeNullOrEmpty
+    }
+}

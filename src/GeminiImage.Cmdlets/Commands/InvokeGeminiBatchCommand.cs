@@ -195,10 +195,11 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
             .Distinct(StringComparer.Ordinal);
         var stale = folders.Sum(OutputWriter.RemoveTemporaryFiles);
         if (stale > 0) WriteVerbose($"Removed {stale} half-written file(s) left by an interrupted run.");
-        var service = CreateGenerationService(UsageOperation.Batch, batchId);
-        var limiter = RequestLimiter.Shared;
-        var previousConcurrency = limiter.MaxConcurrency;
-        if (previousConcurrency < ThrottleLimit) limiter.MaxConcurrency = ThrottleLimit;
+        // A run that needs more requests in flight than the session allows gets a limiter of its own (the session's
+        // rate, its throttle): nothing process-wide is changed for it.
+        var shared = RequestLimiter.Shared;
+        var limiter = shared.MaxConcurrency >= ThrottleLimit ? shared : new RequestLimiter(shared.RequestsPerMinute, ThrottleLimit);
+        var service = CreateGenerationService(UsageOperation.Batch, batchId, limiter: limiter);
         var progress = new BatchProgress("Invoke-GeminiBatch", todo.Count);
         Exception? stopped = null;
         try
@@ -222,7 +223,6 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
         }
         finally
         {
-            if (limiter.MaxConcurrency == ThrottleLimit && previousConcurrency < ThrottleLimit) limiter.MaxConcurrency = previousConcurrency;
             // Rows never started (stopped early or Ctrl+C) appear in the report as not run.
             var finished = new HashSet<string>(results.Select(r => r.Id), StringComparer.OrdinalIgnoreCase);
             foreach (var item in todo.Where(i => !finished.Contains(i.Id)))

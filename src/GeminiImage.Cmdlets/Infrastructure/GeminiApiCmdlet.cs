@@ -88,7 +88,8 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
         return map;
     }
 
-    protected GeminiClient CreateClient()
+    /// <param name="limiter">The limiter its requests go through; default the session's shared one.</param>
+    protected GeminiClient CreateClient(Engine.Resilience.RequestLimiter? limiter = null)
     {
         var timeout = SettingsResolver.ResolveTimeoutSec(TimeoutSec);
         var retries = SettingsResolver.ResolveMaxRetries(MaxRetries);
@@ -100,8 +101,8 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
         {
             connection = Connection;
             var options = ClientOptions(connection, timeout, retries, retryWait);
-            options.Fallback = FallbackChain(connection, timeout, retries, retryWait);
-            client = new GeminiClient(options);
+            options.Fallback = FallbackChain(connection, timeout, retries, retryWait, limiter);
+            client = new GeminiClient(options, limiter);
         }
         catch (Engine.Errors.GeminiImageException ex)
         {
@@ -115,7 +116,7 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
     }
 
     /// <summary>The fallback profiles, in order, each failing over to the next; their own fallback lists are not followed.</summary>
-    private GeminiClient? FallbackChain(ConnectionSettings primary, int timeout, int retries, int retryWait)
+    private GeminiClient? FallbackChain(ConnectionSettings primary, int timeout, int retries, int retryWait, Engine.Resilience.RequestLimiter? limiter)
     {
         GeminiClient? next = null;
         foreach (var name in primary.Fallback.Reverse())
@@ -123,7 +124,7 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
             var settings = ConnectionSettings.Resolve(null, null, name, SecretReader.For(this), asFallback: true);
             var options = ClientOptions(settings, timeout, retries, retryWait);
             options.Fallback = next;
-            next = new GeminiClient(options);
+            next = new GeminiClient(options, limiter);
         }
         return next;
     }
@@ -150,8 +151,9 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
     /// <summary>The paid-call pipeline (budget, request, save, ledger) for this cmdlet.</summary>
     /// <remarks>Never uses the response cache (chat turns need the model's own turn for their history).</remarks>
     /// <param name="warning">Where warnings go (default: the console).</param>
-    protected GenerationService CreateGenerationService(UsageOperation operation, string? batchId = null, Action<string>? warning = null) =>
-        new(CreateClient(), new UsageContext
+    /// <param name="limiter">The limiter of its client; default the session's shared one.</param>
+    protected GenerationService CreateGenerationService(UsageOperation operation, string? batchId = null, Action<string>? warning = null, Engine.Resilience.RequestLimiter? limiter = null) =>
+        new(CreateClient(limiter), new UsageContext
         {
             Cmdlet = MyInvocation.MyCommand.Name,
             Operation = operation,
