@@ -97,6 +97,15 @@ Describe 'Edit-GeminiImage' {
         Get-Sha256 $source | Should -Be $before
     }
 
+    It 'a path on another provider (Env:PATH) is GeminiImage.NotAFileSystemPath, before sending' {
+        $err = $null
+        Edit-GeminiImage 'x' -Path Env:PATH -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.NotAFileSystemPath*'
+        "$($err[0].CategoryInfo.Category)" | Should -Be 'InvalidArgument'
+        $err[0].TargetObject | Should -Be 'Env:PATH'
+        $Emulator.RequestCount | Should -Be 0
+    }
+
     It 'refuses an output folder it cannot write before sending, once per image' {
         $in = Copy-Corpus @('good.png', 'good.jpg')
         $locked = New-UnwritableTestFolder

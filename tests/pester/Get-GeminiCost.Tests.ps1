@@ -198,6 +198,20 @@ Describe 'Get-GeminiCost over history' {
         $html | Should -Not -Match '<b>html'
     }
 
+    It '-Report does not replace an existing file without -Force' {
+        $path = Join-Path (New-TestFolder 'report') 'spend.html'
+        Set-Content -LiteralPath $path -Value 'last month'
+        $err = $null
+        $rows = Get-GeminiCost -Report $path -ErrorVariable err -ErrorAction SilentlyContinue
+        $rows | Should -Not -BeNullOrEmpty -Because 'the totals are still written'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.OutputExists*'
+        "$($err[0].CategoryInfo.Category)" | Should -Be 'ResourceExists'
+        $err[0].TargetObject | Should -Be $path
+        Get-Content -LiteralPath $path | Should -Be 'last month'
+        $null = Get-GeminiCost -Report $path -Force
+        Get-Content -LiteralPath $path -Raw | Should -Match '<svg'
+    }
+
     It '-Report -WhatIf writes no file' {
         $path = Join-Path (New-TestFolder 'report') 'spend.html'
         $null = Get-GeminiCost -Report $path -WhatIf

@@ -116,6 +116,29 @@ Describe 'New-GeminiImage' {
         @(Get-ChildItem -LiteralPath (Join-Path $env:GEMINI_IMAGE_HOME 'fallback') -ErrorAction SilentlyContinue).Count | Should -Be 0
     }
 
+    It 'an empty or blank prompt (a blank line of a prompts file) is GeminiImage.EmptyPrompt alike, and the next line goes on' {
+        $prompts = Join-Path $Out 'prompts.txt'
+        Set-Content -LiteralPath $prompts -Value 'first line', '', '   ', 'last line'
+        $err = $null
+        $images = Get-Content -LiteralPath $prompts | New-GeminiImage -OutputDirectory $Out -ErrorVariable err -ErrorAction SilentlyContinue
+        @($images).Count | Should -Be 2
+        @($err).Count | Should -Be 2
+        $err | ForEach-Object {
+            $_.FullyQualifiedErrorId | Should -BeLike 'GeminiImage.EmptyPrompt*'
+            "$($_.CategoryInfo.Category)" | Should -Be 'InvalidArgument'
+        }
+        { New-GeminiImage '' -OutputDirectory $Out -ErrorAction Stop } | Should -Throw -ErrorId 'GeminiImage.EmptyPrompt*'
+        $Emulator.RequestCount | Should -Be 2
+    }
+
+    It 'takes -ImageSize and -AspectRatio leniently: 2k is 2K, '' 16:9 '' is 16:9' {
+        $image = New-GeminiImage 'lenient' -Model gemini-3-pro-image -ImageSize 2k -AspectRatio ' 16:9 ' -OutputDirectory $Out
+        $image.ImageSize | Should -Be '2K'
+        $image.AspectRatio | Should -Be '16:9'
+        $Emulator.Requests[0].RawJson | Should -Match '"imageSize":\s*"2K"'
+        $Emulator.Requests[0].RawJson | Should -Match '"aspectRatio":\s*"16:9"'
+    }
+
     It 'a bad aspect ratio is refused before any request' {
         $err = $null
         New-GeminiImage 'bad ratio' -AspectRatio '2:1' -OutputDirectory $Out -ErrorVariable err -ErrorAction SilentlyContinue
@@ -429,5 +452,12 @@ Describe 'Tab completion' {
         Complete 'New-GeminiImage x -Model gemini-3.1-flash-image -AspectRatio 1:' | Should -Contain '1:8'
         $sizes = Complete 'New-GeminiImage x -Model gemini-3-pro-image -ImageSize '
         $sizes | Should -Be @('1K', '2K', '4K')
+    }
+
+    It 'offers no -ImageSize for a fixed-size model' {
+        function Complete([string] $Line) { (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText }
+        $sizes = @(Complete 'New-GeminiImage x -Model gemini-2.5-flash-image -ImageSize ')
+        foreach ($size in '512', '1K', '2K', '4K') { $sizes | Should -Not -Contain $size }
+        Complete 'New-GeminiImage x -Model gemini-3.1-flash-image -ImageSize ' | Should -Contain '512'
     }
 }

@@ -16,6 +16,18 @@ Describe 'Set-GeminiBudget' {
         $script:Out = New-TestFolder 'budget-out'
     }
 
+    It 'warns when the daily limit is above the monthly one (swapped?), and keeps what was given' {
+        $warnings = $null
+        Set-GeminiBudget -Daily 100 -Monthly 1 -WarningVariable warnings -WarningAction SilentlyContinue
+        @($warnings).Count | Should -Be 1
+        "$($warnings[0])" | Should -Match 'daily limit \(\$100\) is above the monthly limit \(\$1\)'
+        (Get-GeminiBudget).Daily | Should -Be 100
+        $warnings = $null
+        Set-GeminiBudget -Daily 1 -Monthly 100 -WarningVariable warnings -WarningAction SilentlyContinue
+        $warnings | Should -BeNullOrEmpty
+        Clear-GeminiBudget
+    }
+
     It 'a daily budget smaller than one image blocks the call before anything is sent' {
         Set-GeminiBudget -Daily 0.01
         $err = $null

@@ -162,6 +162,45 @@ function Get-Secret {
         Join-Path $env:GEMINI_IMAGE_HOME 'profiles.json' | Get-Content -Raw -ErrorAction SilentlyContinue | Should -Not -Match 'AIzaNOPE'
     }
 
+    It 'takes -ApiKey as a plain string too, on Set-GeminiConfig and on a call' {
+        $emulator = Start-TestEmulator
+        $savedHome = $env:GEMINI_IMAGE_HOME
+        $env:GEMINI_IMAGE_HOME = New-TestFolder 'plain-home'   # its paid calls stay out of this file's ledger
+        try {
+            Set-GeminiConfig -Reset
+            Set-GeminiConfig -BaseUri $emulator.BaseUri -ApiKey $emulator.ApiKey
+            (Get-GeminiConfig).ApiKeySource | Should -Be 'Set-GeminiConfig'
+            (New-GeminiImage 'plain key' -OutputDirectory (New-TestFolder 'plain')).Path | Should -Exist
+            Set-GeminiConfig -Reset
+            (New-GeminiImage 'plain key' -BaseUri $emulator.BaseUri -ApiKey $emulator.ApiKey -OutputDirectory (New-TestFolder 'plain')).Path | Should -Exist
+        }
+        finally { $env:GEMINI_IMAGE_HOME = $savedHome }
+    }
+
+    It 'fails at once, before sending, with GeminiImage.NoApiKey and how to set one, when no key is configured' {
+        $emulator = Start-TestEmulator
+        $script = @"
+Import-Module '$ModulePath'
+`$e = @()
+try { New-GeminiImage 'no key' -OutputDirectory '$(New-TestFolder 'nokey')' } catch { `$e = @(`$_) }
+[pscustomobject]@{ Id = `$e[0].FullyQualifiedErrorId; Category = "`$(`$e[0].CategoryInfo.Category)"; Action = `$e[0].ErrorDetails.RecommendedAction } | ConvertTo-Json -Compress
+"@
+        $r = Invoke-TestPwsh -Script $script -Environment @{ GEMINI_BASE_URL = $emulator.BaseUri.AbsoluteUri; GEMINI_API_KEY = $null; GOOGLE_API_KEY = $null; GEMINI_IMAGE_HOME = $env:GEMINI_IMAGE_HOME }
+        $r.Result.Id | Should -BeLike 'GeminiImage.NoApiKey*' -Because $r.Output
+        $r.Result.Category | Should -Be 'AuthenticationError'
+        $r.Result.Action | Should -Match 'GEMINI_API_KEY'
+        $emulator.RequestCount | Should -Be 0
+    }
+
+    It 'warns when -Model names a model the catalog does not know, with a near miss' {
+        $warnings = $null
+        Set-GeminiConfig -Model gemini-3-pro-imag -WarningVariable warnings -WarningAction SilentlyContinue
+        "$($warnings[0])" | Should -Match "Did you mean 'gemini-3-pro-image'"
+        $warnings = $null
+        Set-GeminiConfig -Model gemini-3-pro-image -WarningVariable warnings
+        $warnings | Should -BeNullOrEmpty
+    }
+
     It 'refuses a base URI that is not an absolute http(s) address, when set and when passed, before sending' {
         $err = { Set-GeminiConfig -BaseUri 'not a uri' } | Should -Throw -ErrorId 'GeminiImage.InvalidBaseUri*' -PassThru
         "$($err.CategoryInfo.Category)" | Should -Be 'InvalidArgument'

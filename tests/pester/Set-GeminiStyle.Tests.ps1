@@ -89,6 +89,21 @@ Describe 'Set-GeminiStyle' {
         @(Get-GeminiStyle -UserOnly).Name | Should -Be @('social-post')
     }
 
+    It 'warns about a model the catalog does not know, and a ratio or size the style''s model cannot do, and saves the style' {
+        $warnings = $null
+        Set-GeminiStyle -Name wide -Template 'Wide {prompt}' -Model gemini-2.5-flash-image -AspectRatio 8:1 -ImageSize 4K -WarningVariable warnings -WarningAction SilentlyContinue
+        @($warnings).Count | Should -Be 2
+        "$($warnings[0])" | Should -Match "gemini-2\.5-flash-image cannot make aspect ratio '8:1'"
+        "$($warnings[1])" | Should -Match 'fixed size'
+        (Get-GeminiStyle wide).AspectRatio | Should -Be '8:1'
+        $warnings = $null
+        Set-GeminiStyle -Name future -Template 'F {prompt}' -Model gemini-9 -WarningVariable warnings -WarningAction SilentlyContinue
+        "$($warnings[0])" | Should -Match "The catalog has no model 'gemini-9'"
+        $warnings = $null
+        Set-GeminiStyle -Name fine -Template 'Fine {prompt}' -Model gemini-3.1-flash-image -AspectRatio 8:1 -ImageSize 2k -WarningVariable warnings
+        $warnings | Should -BeNullOrEmpty
+    }
+
     It '-WhatIf saves nothing and says what it would do; a bad style is refused even under -WhatIf' {
         Set-GeminiStyle -Name maybe -Template 'Maybe {prompt}' -WhatIf
         Get-GeminiStyle maybe -ErrorAction SilentlyContinue | Should -BeNullOrEmpty

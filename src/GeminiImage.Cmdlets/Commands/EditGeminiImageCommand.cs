@@ -25,7 +25,8 @@ public sealed class EditGeminiImageCommand : GeminiGenerationCmdlet
     private IReadOnlyList<InputImage>? _referenceImages;
 
     [Parameter(Mandatory = true, Position = 0)]
-    [ValidateNotNullOrEmpty]
+    // Empty or blank prompts reach the engine, which refuses both alike with GeminiImage.EmptyPrompt.
+    [AllowEmptyString]
     public string Prompt { get; set; } = "";
 
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

@@ -46,6 +46,10 @@ public sealed class GetGeminiCostCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? Report { get; set; }
 
+    /// <summary>Replace an existing -Report file.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     protected override void EndProcessing()
     {
         var filter = new UsageFilter
@@ -88,6 +92,11 @@ public sealed class GetGeminiCostCommand : PSCmdlet
     {
         var path = GetUnresolvedProviderPathFromPSPath(Report);
         if (!ShouldProcess(path, "Write spend report")) return;
+        if (!Force && System.IO.File.Exists(path))
+        {
+            WriteError(ErrorRecords.From(new Engine.Errors.OutputExistsException(path), path));
+            return;
+        }
         var daily = requested.GroupBy == UsageGroupBy.Day ? requested : UsageSummary.Create(records, UsageGroupBy.Day);
         // The daily table comes with the chart; then the requested grouping, then by model and by tag.
         var tables = new List<UsageSummary>();
@@ -101,10 +110,10 @@ public sealed class GetGeminiCostCommand : PSCmdlet
             title += $" ({(Since?.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "start")} to {(Until?.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "now")})";
         try
         {
-            SpendReport.WriteHtml(path, daily, tables, title);
+            SpendReport.WriteHtml(path, daily, tables, title, Force);
             WriteVerbose($"Wrote the spend report to {path}.");
         }
-        catch (Exception ex) when (ex is System.IO.IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException or Engine.Errors.UnsafePathException)
+        catch (Exception ex) when (ex is System.IO.IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException or Engine.Errors.UnsafePathException or Engine.Errors.OutputExistsException)
         {
             WriteError(ErrorRecords.From(ex, path));
         }

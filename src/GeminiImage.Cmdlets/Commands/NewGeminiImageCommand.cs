@@ -13,7 +13,8 @@ namespace GeminiImage.Cmdlets.Commands;
 public sealed class NewGeminiImageCommand : GeminiGenerationCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    // Empty or blank prompts reach the engine, which refuses both alike with GeminiImage.EmptyPrompt.
+    [AllowEmptyString]
     public string Prompt { get; set; } = "";
 
     // Rows of a CSV or objects can carry their own model, shape, tags and style.

@@ -17,7 +17,8 @@ public sealed class SendGeminiImageChatCommand : GeminiGenerationCmdlet
     public ImageChat Chat { get; set; } = null!;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    // Empty or blank prompts reach the engine, which refuses both alike with GeminiImage.EmptyPrompt.
+    [AllowEmptyString]
     public string Prompt { get; set; } = "";
 
     // -AspectRatio and -ImageSize change the chat from this turn on; -ReferenceImage adds images to this turn only.

@@ -72,6 +72,10 @@ public sealed class SetGeminiBudgetCommand : PSCmdlet
         if (has(nameof(Monthly))) settings.Monthly = Monthly;
         if (has(nameof(WarnAt))) settings.WarnAt = WarnAt == 0 ? null : WarnAt;
 
+        if (settings.Daily is decimal day && settings.Monthly is decimal month && day > month)
+            WriteWarning(string.Format(CultureInfo.InvariantCulture,
+                "The daily limit ({0}) is above the monthly limit ({1}): the monthly limit stops spending first. Did you swap them?", Show(day), Show(month)));
+
         var path = Path.Combine(folder, BudgetSettings.FileName);
         var description = string.Format(CultureInfo.InvariantCulture, "Set the budget: daily {0}, monthly {1}, warn at {2}",
             Show(settings.Daily), Show(settings.Monthly), settings.WarnAt is decimal w ? w.ToString("P0", CultureInfo.InvariantCulture) : "never");

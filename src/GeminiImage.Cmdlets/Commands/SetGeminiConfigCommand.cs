@@ -15,6 +15,7 @@ namespace GeminiImage.Cmdlets.Commands;
 public sealed class SetGeminiConfigCommand : PSCmdlet
 {
     [Parameter]
+    [SecureStringArgument]
     public SecureString? ApiKey { get; set; }
 
     [Parameter]
@@ -162,7 +163,11 @@ public sealed class SetGeminiConfigCommand : PSCmdlet
             ThrowTerminatingError(ErrorRecords.From(ex, ex.ErrorId == "GeminiImage.InvalidBaseUri" ? BaseUri : Profile));
         }
         if (ApiKey != null && Profile == null) config.ApiKey = GeminiApiCmdlet.Plain(ApiKey);
-        if (!string.IsNullOrWhiteSpace(Model)) config.Model = Model;
+        if (!string.IsNullOrWhiteSpace(Model))
+        {
+            config.Model = Model;
+            foreach (var warning in GeminiImage.Engine.Catalog.ModelCatalog.Default.SettingWarnings(Model)) WriteWarning(warning);
+        }
         if (TimeoutSec > 0) config.TimeoutSec = TimeoutSec;
         if (MaxRetries >= 0) config.MaxRetries = MaxRetries;
         if (MaxRetryWaitSec >= 0) config.MaxRetryWaitSec = MaxRetryWaitSec;

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using GeminiImage.Cmdlets.Infrastructure;
+using GeminiImage.Engine.Catalog;
 using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Styles;
 
@@ -66,6 +67,7 @@ public sealed class SetGeminiStyleCommand : PSCmdlet
             if (bound.ContainsKey(nameof(SystemInstruction))) style.SystemInstruction = SystemInstruction;
             if (bound.ContainsKey(nameof(Temperature))) style.Temperature = Temperature;
             style.Validate();
+            foreach (var warning in ModelCatalog.Default.SettingWarnings(style.Model, style.AspectRatio, style.ImageSize)) WriteWarning(warning);
             var action = existing == null ? "Create style" : existing.Source == StyleSource.BuiltIn ? "Override built-in style" : "Update style";
             if (!ShouldProcess(Name, action)) return;
             var saved = store.Set(style);

@@ -39,9 +39,9 @@ public sealed class ImageSizeCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
+        // A fixed-size model (gemini-2.5-flash-image) takes no -ImageSize at all: nothing to offer.
         var model = Completions.ModelFrom(fakeBoundParameters);
-        var sizes = model.SupportsImageSize ? model.ImageSizes.Keys : ModelCatalog.Default.AllImageSizes;
-        return Completions.Matching(sizes, wordToComplete, s => s);
+        return Completions.Matching(model.ImageSizes.Keys, wordToComplete, s => $"{s} ({model.Id})");
     }
 }
 

@@ -18,6 +18,7 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
 {
     /// <summary>Overrides Set-GeminiConfig and GEMINI_API_KEY / GOOGLE_API_KEY.</summary>
     [Parameter]
+    [SecureStringArgument]
     public SecureString? ApiKey { get; set; }
 
     /// <summary>Gateway or emulator: scheme, host, port and optional path prefix, with or without a version segment.</summary>

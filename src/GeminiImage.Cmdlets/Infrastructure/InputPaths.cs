@@ -15,7 +15,9 @@ internal static class InputPaths
             var resolved = new List<string>();
             try
             {
-                var unresolved = cmdlet.GetUnresolvedProviderPathFromPSPath(path);
+                var unresolved = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
+                if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+                    throw new PSNotSupportedException($"'{path}' is not a file-system path (its provider is {provider.Name}).");
                 // A literal file wins, so that 'photo[1].png' from an object's Path property still works through -Path.
                 if (literal || File.Exists(unresolved) || Directory.Exists(unresolved) || !WildcardPattern.ContainsWildcardCharacters(path))
                 {

@@ -125,6 +125,29 @@ public sealed class ModelCatalog
         };
     }
 
+    /// <summary>
+    /// Warnings for a setting that names <paramref name="id"/> (and a ratio and size for it): an id the catalog does not know,
+    /// or a ratio or size that model cannot do. Empty when all is well. Settings are kept either way: a new model may be real.
+    /// </summary>
+    public IReadOnlyList<string> SettingWarnings(string? id, string? aspectRatio = null, string? imageSize = null)
+    {
+        var warnings = new List<string>();
+        if (string.IsNullOrWhiteSpace(id)) return warnings;
+        if (!TryGet(id!, out var model))
+        {
+            var hint = Suggest(id!) is { } near ? $" Did you mean '{near}'?" : "";
+            warnings.Add($"The catalog has no model '{id}'.{hint} Calls to it will be sent, at a cost the module cannot tell; Get-GeminiModel lists the known models, Set-GeminiModel adds one.");
+            return warnings;
+        }
+        if (!string.IsNullOrWhiteSpace(aspectRatio) && !model.AspectRatios.ContainsKey(aspectRatio!.Trim()))
+            warnings.Add($"{model.Id} cannot make aspect ratio '{aspectRatio}'; calls with it will be refused. Supported: {string.Join(", ", model.AspectRatios.Keys)}.");
+        if (!string.IsNullOrWhiteSpace(imageSize) && !model.ImageSizes.Keys.Any(k => string.Equals(k, imageSize!.Trim(), StringComparison.OrdinalIgnoreCase)))
+            warnings.Add(model.SupportsImageSize
+                ? $"{model.Id} cannot make image size '{imageSize}'; calls with it will be refused. Supported: {string.Join(", ", model.ImageSizes.Keys)}."
+                : $"{model.Id} has a fixed size; calls with image size '{imageSize}' will be refused.");
+        return warnings;
+    }
+
     /// <summary>A known id one or two typing mistakes away from <paramref name="id"/> ("did you mean"), or null.</summary>
     public string? Suggest(string id)
     {

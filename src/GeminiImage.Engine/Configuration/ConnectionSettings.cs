@@ -179,9 +179,14 @@ public sealed class ConnectionSettings
     public string Name => ProfileName ?? "default";
 
     /// <summary>Copies the connection into client options (the credentials included); set <c>options.Proxy</c> first.</summary>
+    /// <exception cref="GeminiCredentialException"><c>GeminiImage.NoApiKey</c>: no key, no credentials and no gateway headers; nothing would be accepted.</exception>
     public void ApplyTo(GeminiClientOptions options)
     {
         options.Auth = CreateAuth(options.Proxy);
+        // A gateway may authenticate by its own headers; otherwise a call without a key can only fail, so it is not sent.
+        if (options.Auth == null && string.IsNullOrEmpty(ApiKey) && Headers.Count == 0)
+            throw new GeminiCredentialException(GeminiCredentialException.NoApiKeyId,
+                "No API key is set, so nothing was sent. Set $env:GEMINI_API_KEY, run Set-GeminiConfig -ApiKey <key>, or pass -ApiKey.");
         options.Name = Name;
         options.BaseUri = BaseUri;
         options.ApiKey = ApiKey;

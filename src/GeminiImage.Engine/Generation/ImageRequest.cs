@@ -42,8 +42,9 @@ public sealed class ImageRequest
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(Prompt))
-            throw new GeminiArgumentException("GeminiImage.EmptyPrompt", "The prompt is empty.");
+            throw new GeminiArgumentException("GeminiImage.EmptyPrompt", "The prompt is empty or blank (a blank line in a prompts file?); nothing was sent.");
         ModelLifecycle.EnsureUsable(Model);
+        Normalize();
         if (AspectRatio != null && !Model.AspectRatios.ContainsKey(AspectRatio))
             throw new GeminiArgumentException("GeminiImage.InvalidAspectRatio",
                 $"Aspect ratio '{AspectRatio}' is not supported by {Model.Id}. Supported: {string.Join(", ", Model.AspectRatios.Keys)}.");
@@ -61,6 +62,15 @@ public sealed class ImageRequest
         if (Temperature is < 0 or > 2)
             throw new GeminiArgumentException("GeminiImage.InvalidTemperature", "Temperature must be between 0 and 2.");
         Options.Validate(Model);
+    }
+
+    /// <summary>Lenient as PowerShell users expect: ' 16:9 ' is 16:9, 2k is the model's 2K; blank is not given.</summary>
+    private void Normalize()
+    {
+        AspectRatio = string.IsNullOrWhiteSpace(AspectRatio) ? null : AspectRatio!.Trim();
+        if (string.IsNullOrWhiteSpace(ImageSize)) { ImageSize = null; return; }
+        var size = ImageSize!.Trim();
+        ImageSize = Model.ImageSizes.Keys.FirstOrDefault(k => string.Equals(k, size, StringComparison.OrdinalIgnoreCase)) ?? size;
     }
 
     /// <summary>The generateContent body: prompt text first, then the images, in one user turn after the history.</summary>

@@ -16,12 +16,13 @@ public static class SpendReport
     private const int Margin = 40;
 
     /// <summary>Writes the report to <paramref name="path"/> (UTF-8), atomically and never through a link planted there.</summary>
-    public static void WriteHtml(string path, UsageSummary daily, IEnumerable<UsageSummary>? tables = null, string title = "GeminiImage spend report") =>
+    /// <param name="force">Replace an existing file (otherwise <see cref="Errors.OutputExistsException"/>).</param>
+    public static void WriteHtml(string path, UsageSummary daily, IEnumerable<UsageSummary>? tables = null, string title = "GeminiImage spend report", bool force = true) =>
         Generation.OutputWriter.WriteAtomic(path, stream =>
         {
             var bytes = new UTF8Encoding(false).GetBytes(BuildHtml(daily, tables, title));
             stream.Write(bytes, 0, bytes.Length);
-        }, force: true, durable: false);
+        }, force, durable: false);
 
     /// <summary>The report's HTML; every value from the ledger is HTML-escaped.</summary>
     public static string BuildHtml(UsageSummary daily, IEnumerable<UsageSummary>? tables = null, string title = "GeminiImage spend report")

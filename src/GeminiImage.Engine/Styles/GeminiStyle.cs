@@ -73,7 +73,7 @@ public sealed class GeminiStyle
         Name = (Name ?? "").Trim();
         Description = Empty(Description);
         AspectRatio = Empty(AspectRatio);
-        ImageSize = Empty(ImageSize)?.ToUpperInvariant();
+        ImageSize = Empty(ImageSize)?.Trim().ToUpperInvariant();
         Model = Empty(Model);
         SystemInstruction = Empty(SystemInstruction);
     }
@@ -84,7 +84,8 @@ public sealed class GeminiStyle
 
     private static bool Contains(System.Collections.Generic.IEnumerable<string> values, string value)
     {
-        foreach (var v in values) if (string.Equals(v, value, StringComparison.Ordinal)) return true;
+        // Lenient like the cmdlets' parameters: ' 16:9 ' and 2k are accepted (Normalize stores 2K).
+        foreach (var v in values) if (string.Equals(v, value.Trim(), StringComparison.OrdinalIgnoreCase)) return true;
         return false;
     }
 
