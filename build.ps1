@@ -198,6 +198,9 @@ function Invoke-Build {
         New-Item -ItemType Directory -Path $coreDir -Force | Out-Null
         Copy-Item -LiteralPath (Get-PackageAssembly 'SixLabors.ImageSharp' 'netcoreapp3.1') -Destination $coreDir
         Copy-Item -LiteralPath $ManifestSource, $LicenseFile -Destination $ModuleDir
+        # about_ help topics (Get-Help about_GeminiImage) ship in the module's culture folder.
+        $aboutSource = Join-Path $Root 'module/en-US'
+        if (Test-Path -LiteralPath $aboutSource) { Copy-Item -LiteralPath $aboutSource -Destination $ModuleDir -Recurse -Force }
         if (Test-Path -LiteralPath $FormatSource) { Copy-Item -LiteralPath $FormatSource -Destination $ModuleDir }
         else {
             Write-Warning "module/GeminiImage.Format.ps1xml is missing; writing an empty one"

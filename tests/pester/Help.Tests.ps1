@@ -27,6 +27,14 @@ Describe 'Module' {
         $help | Should -Exist
         { [xml](Get-Content -LiteralPath $help -Raw) } | Should -Not -Throw
     }
+    It 'ships an about_GeminiImage topic that Get-Help shows offline: settings, error ids, the emulator, cost' {
+        Join-Path $ModulePath 'en-US/about_GeminiImage.help.txt' | Should -Exist
+        $text = Get-Help about_GeminiImage | Out-String
+        foreach ($subject in 'GEMINI_API_KEY', 'GEMINI_IMAGE_HOME', 'GeminiImage.NoApiKey', 'GeminiImage.OutputExists', 'Start-GeminiEmulator', 'Get-GeminiCost', 'Set-GeminiBudget') {
+            $text | Should -Match ([regex]::Escape($subject))
+        }
+        foreach ($line in Get-Content -LiteralPath (Join-Path $ModulePath 'en-US/about_GeminiImage.help.txt')) { $line.Length | Should -BeLessOrEqual 80 }
+    }
     It 'does not ship PowerShell''s own System.Management.Automation.dll' {
         Join-Path $ModulePath 'System.Management.Automation.dll' | Should -Not -Exist
     }
