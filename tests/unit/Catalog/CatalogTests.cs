@@ -73,7 +73,7 @@ public class CatalogTests
     [InlineData("gemini-2.5-flash-image", "2:1", null, "GeminiImage.InvalidAspectRatio")]
     [InlineData("gemini-2.5-flash-image", null, "2K", "GeminiImage.InvalidImageSize")]
     [InlineData("gemini-3-pro-image", null, "512", "GeminiImage.InvalidImageSize")]
-    [InlineData("gemini-3-pro-image", null, "1k", "GeminiImage.InvalidImageSize")]
+    [InlineData("gemini-3-pro-image", null, "3K", "GeminiImage.InvalidImageSize")]
     public void Validation_refuses_what_the_model_cannot_do(string id, string? ratio, string? size, string errorId)
     {
         var request = new ImageRequest { Prompt = "x", Model = Model(id), AspectRatio = ratio, ImageSize = size };
