@@ -32,6 +32,8 @@
         'Save-GeminiImageChat'
         'Import-GeminiImageChat'
         'Get-GeminiUsage'
+        'Export-GeminiUsage'
+        'Import-GeminiUsage'
         'Get-GeminiCost'
         'Get-GeminiPricing'
         'Set-GeminiPricing'

@@ -16,9 +16,9 @@ internal static class TeamBudgetScope
         Text.NullIfBlank(project) is { } name ? BudgetScope.ForProject(name) : scope == Team ? BudgetScope.Team : null;
 
     /// <summary>The team ledger in effect; <see cref="LedgerException"/> (TeamLedgerRequired) when it is the SQLite file.</summary>
-    public static ITeamLedger Ledger()
+    public static ITeamLedger Ledger(string what = "Team and project budgets")
     {
         var ledger = LedgerSettings.Open();
-        return ledger as ITeamLedger ?? throw LedgerException.TeamLedgerRequired("Team and project budgets", ledger.Location);
+        return ledger as ITeamLedger ?? throw LedgerException.TeamLedgerRequired(what, ledger.Location);
     }
 }
