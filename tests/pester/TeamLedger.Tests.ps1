@@ -84,6 +84,40 @@ Describe 'Set-GeminiConfig -Ledger (PostgreSQL)' {
     }
 }
 
+Describe 'Grafana dashboard' {
+    It 'runs every query of dashboards/grafana-gemini-usage.json against the gemini_usage_report view' {
+        $null = Enter-TestGeminiHome
+        Add-TestLedgerRecord -Cost 0.25 -Model gemini-3-pro-image
+        Add-TestLedgerRecord -Cost 0.5 -Status Failed -Images 0
+        Add-TestLedgerRecord -Cost 1 -TimeUtc ([datetime]::UtcNow.AddDays(-3))
+        $ledger = New-TestPostgresDatabase $Pg
+        $database = ($ledger -split ';' | Where-Object { $_ -like 'Database=*' }) -replace 'Database='
+        Set-GeminiConfig -Ledger $ledger
+        try { Import-GeminiUsage | Out-Null } finally { Set-GeminiConfig -Ledger SQLite }
+
+        $dashboard = Get-Content (Join-Path $RepoRoot 'dashboards/grafana-gemini-usage.json') -Raw | ConvertFrom-Json
+        $dashboard.panels.title | Should -Contain 'Spend per day (USD)'
+        $dashboard.panels.title | Should -Contain 'Top users'
+        # Grafana's macros as Grafana expands them for PostgreSQL, over the last 30 days and every project.
+        $expand = {
+            param([string] $sql)
+            $sql -replace '\$__timeGroupAlias\((\w+), ''1d''\)', 'date_trunc(''day'', $1) AS "time"' `
+                 -replace '\$__timeFilter\((\w+)\)', '$1 BETWEEN now() - interval ''30 days'' AND now()' `
+                 -replace '\$\{project:sqlstring\}', '''(none)'''
+        }
+        foreach ($panel in $dashboard.panels) {
+            foreach ($query in $panel.targets) { Invoke-TestPostgresSql $Pg $database (& $expand $query.rawSql) | Should -Not -BeNullOrEmpty -Because $panel.title }
+        }
+        Invoke-TestPostgresSql $Pg $database $dashboard.templating.list[0].query | Should -Be '(none)'
+        $daily = $dashboard.panels | Where-Object title -eq 'Spend per day (USD)'
+        $rows = Invoke-TestPostgresSql $Pg $database (& $expand $daily.targets[0].rawSql)
+        $rows | Should -HaveCount 2
+        ($rows | ForEach-Object { [decimal]($_ -split '\|')[1] } | Measure-Object -Sum).Sum | Should -Be 1.75
+        $failures = $dashboard.panels | Where-Object title -eq 'Images and failures per day'
+        (Invoke-TestPostgresSql $Pg $database (& $expand $failures.targets[0].rawSql))[-1] | Should -Match '\|1\|1$'
+    }
+}
+
 Describe 'Team and project budgets' {
     BeforeEach {
         $null = Enter-TestGeminiHome
@@ -133,6 +167,17 @@ Describe 'Team and project budgets' {
         $audit[1] | Should -Be "Set-GeminiBudget|project:Apollo|$([Environment]::UserName)|none -> daily 2, monthly none, warn at 0.5"
         $audit[3] | Should -BeLike "Clear-GeminiBudget|project:Apollo|$([Environment]::UserName)|daily 2, monthly 40*-> none"
         Invoke-TestPostgresSql $Pg $Database "SELECT count(*) FROM gemini_audit WHERE utc_time > now() - interval '5 minutes'" | Should -Be '4'
+    }
+
+    It 'records price overrides in the audit log with who and when' {
+        $file = Join-Path (New-TestFolder 'prices') 'prices.json'
+        Set-Content -LiteralPath $file -Value '{ "models": { "gemini-3-pro-image": { "imageOutput": 100 } } }'
+        Set-GeminiPricing -Path $file
+        Set-GeminiPricing -Reset
+        $audit = Invoke-TestPostgresSql $Pg $Database "SELECT action || '|' || user_name || '|' || machine_name || '|' || detail FROM gemini_audit WHERE utc_time > now() - interval '5 minutes' ORDER BY id"
+        $audit | Should -HaveCount 2
+        $audit[0] | Should -BeLike "Set-GeminiPricing|$([Environment]::UserName)|$([Environment]::MachineName)|override from $file*gemini-3-pro-image*image output 100 per 1M tokens"
+        $audit[1] | Should -BeLike 'Set-GeminiPricing|*|removed the price override*'
     }
 
     It 'refuses a call that would pass its project budget, warns once per period and scope, and leaves other projects alone' {

@@ -1,4 +1,6 @@
 using System;
+using System.Globalization;
+using System.Linq;
 using System.IO;
 using System.Management.Automation;
 using GeminiImage.Cmdlets.Infrastructure;
@@ -42,6 +44,7 @@ public sealed class SetGeminiPricingCommand : PSCmdlet
                     WriteError(ErrorRecords.From(ex, target));
                     return;
                 }
+                Audit("removed the price override; catalog prices in use");
             }
             else if (!File.Exists(target)) WriteVerbose($"No price override at {target}; the catalog's prices are in use.");
         }
@@ -53,9 +56,10 @@ public sealed class SetGeminiPricingCommand : PSCmdlet
                 WriteError(ErrorRecords.From(new GeminiNotFoundException("GeminiImage.PriceFileNotFound", $"The price file '{source}' does not exist."), source));
                 return;
             }
+            Engine.Pricing.PriceTable table;
             try
             {
-                PriceFiles.Validate(source);
+                table = PriceFiles.Validate(source);
             }
             catch (InvalidDataException ex)
             {
@@ -83,7 +87,23 @@ public sealed class SetGeminiPricingCommand : PSCmdlet
                 }
             }
             WriteVerbose($"Prices from {source} are now in use (copied to {target}).");
+            Audit($"override from {source}: " + string.Join("; ", table.OverriddenModels.Select(id => table.Get(id) is { } p
+                ? string.Format(CultureInfo.InvariantCulture, "{0} input {1}, text output {2}, image output {3} per 1M tokens", id, p.Input, p.TextOutput, p.ImageOutput) : id)));
         }
         if (PassThru) WriteObject(PriceFiles.Rows(Engine.Pricing.PriceTable.Load()), enumerateCollection: true);
+    }
+
+    /// <summary>With a team ledger, records the change (who, machine, when) in its audit log; a ledger that cannot take it is a warning.</summary>
+    private void Audit(string detail)
+    {
+        if (LedgerSettings.Open() is not ITeamLedger team) return;
+        try
+        {
+            team.Audit("Set-GeminiPricing", "prices", detail);
+        }
+        catch (LedgerException ex)
+        {
+            WriteWarning($"The price change could not be recorded in the team ledger's audit log: {ex.Message}");
+        }
     }
 }
