@@ -10,8 +10,6 @@
                                for "the server went away" tests.
 #>
 
-$script:OwnedPostgresState = $null
-
 function Use-TestPostgres {
     $state = $env:GEMINI_TEST_PG
     if (-not $state -or -not (Test-Path -LiteralPath $state)) {
@@ -19,7 +17,9 @@ function Use-TestPostgres {
         $exe, $prefix = Get-TestPowerShell
         & $exe @($prefix | Where-Object { $_ }) -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'tools/Start-TestPostgres.ps1') -StateFile $state | Out-Host
         if ($LASTEXITCODE -ne 0) { throw "The PostgreSQL test server could not be started (tools/Start-TestPostgres.ps1 exit code $LASTEXITCODE)." }
-        $script:OwnedPostgresState = $state
+        # Global and in the environment: Pester runs each block in its own scope, and later calls must reuse this server.
+        $global:GeminiTestPostgresOwned = $state
+        $env:GEMINI_TEST_PG = $state
     }
     $pg = Get-Content -LiteralPath $state -Raw | ConvertFrom-Json
     $env:PGPASSWORD = $pg.Password
@@ -27,10 +27,12 @@ function Use-TestPostgres {
 }
 
 function Stop-OwnedTestPostgres {
-    if (-not $script:OwnedPostgresState) { return }
+    $state = Get-Variable -Name GeminiTestPostgresOwned -Scope Global -ValueOnly -ErrorAction SilentlyContinue
+    if (-not $state) { return }
     $exe, $prefix = Get-TestPowerShell
-    & $exe @($prefix | Where-Object { $_ }) -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'tools/Stop-TestPostgres.ps1') -StateFile $script:OwnedPostgresState | Out-Host
-    $script:OwnedPostgresState = $null
+    & $exe @($prefix | Where-Object { $_ }) -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'tools/Stop-TestPostgres.ps1') -StateFile $state | Out-Host
+    Remove-Variable -Name GeminiTestPostgresOwned -Scope Global
+    if ($env:GEMINI_TEST_PG -eq $state) { Remove-Item Env:GEMINI_TEST_PG }
 }
 
 function Invoke-TestPostgresSql {
