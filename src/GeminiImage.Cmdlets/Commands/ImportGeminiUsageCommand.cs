@@ -24,8 +24,8 @@ public sealed class ImportGeminiUsageCommand : PSCmdlet
         var file = System.IO.Path.Combine(folder, UsageLedger.DatabaseFileName);
         if (!File.Exists(file) || (!Directory.Exists(source) && !string.Equals(System.IO.Path.GetFileName(source), UsageLedger.DatabaseFileName, StringComparison.OrdinalIgnoreCase)))
         {
-            WriteError(new ErrorRecord(new FileNotFoundException($"No SQLite usage ledger at '{source}' (give the usage.db file or its folder).", source),
-                "GeminiImage.LedgerNotFound", ErrorCategory.ObjectNotFound, source));
+            WriteError(ErrorRecords.From(new Engine.Errors.GeminiNotFoundException("GeminiImage.LedgerNotFound",
+                $"No SQLite usage ledger at '{source}' (give the usage.db file or its folder)."), source));
             return;
         }
         try
