@@ -133,6 +133,43 @@ Describe 'Get-GeminiUsage' {
     }
 }
 
+Describe 'Attribution to a project: -Project, a batch Project column and the UsageProject setting' {
+    BeforeAll {
+        $null = Enter-TestGeminiHome
+        $script:Emulator = Start-TestEmulator
+        $script:Out = New-TestFolder 'project-out'
+    }
+    AfterEach { Set-GeminiConfig -UsageProject '' }
+
+    It 'charges each batch row to its Project column, and rows without one to -Project' {
+        $csv = Join-Path (New-TestFolder 'project-csv') 'rows.csv'
+        Set-Content -LiteralPath $csv -Value @('Id,Prompt,Project', 'a,a red fox,Apollo', 'b,a blue fox,', 'c,a green fox, Hermes ')
+        $null = Invoke-GeminiBatch -Path $csv -OutputDirectory (Join-Path $Out 'batch') -Project Zeus
+        $byRow = @{}; Get-GeminiUsage | Where-Object Cmdlet -eq 'Invoke-GeminiBatch' | ForEach-Object { $byRow[$_.Prompt] = $_.Project }
+        $byRow['a red fox'] | Should -Be 'Apollo'
+        $byRow['a blue fox'] | Should -Be 'Zeus'
+        $byRow['a green fox'] | Should -Be 'Hermes'
+        (Get-GeminiCost -GroupBy Project | Where-Object Key -eq 'Apollo').Requests | Should -Be 1
+    }
+
+    It 'charges calls without -Project to the UsageProject setting, which Get-GeminiConfig shows; -Project wins' {
+        Set-GeminiConfig -UsageProject Athena
+        (Get-GeminiConfig).UsageProject | Should -Be 'Athena'
+        $null = New-GeminiImage 'an owl by night' -OutputDirectory $Out
+        $null = New-GeminiImage 'an owl by day' -OutputDirectory $Out -Project Ares
+        (Get-GeminiUsage -Last 2).Project | Should -Be @('Athena', 'Ares')
+        (Get-GeminiConfig).Project | Should -BeNullOrEmpty   # not the Vertex AI project
+    }
+
+    It 'keeps UsageProject with a saved profile' {
+        Set-GeminiConfig -Profile shop -BaseUri $Emulator.BaseUri -UsageProject Shop -Save
+        $saved = Get-Content -Raw (Join-Path $env:GEMINI_IMAGE_HOME 'profiles.json') | ConvertFrom-Json
+        $saved.Profiles.shop.UsageProject | Should -Be 'Shop'
+        $null = New-GeminiImage 'a shop sign' -OutputDirectory $Out -Profile shop
+        (Get-GeminiUsage -Last 1).Project | Should -Be 'Shop'
+    }
+}
+
 Describe 'The ledger never contains the API key' {
     BeforeAll {
         Stop-GeminiEmulator   # the session must not carry the emulator's key: the env key is tested here

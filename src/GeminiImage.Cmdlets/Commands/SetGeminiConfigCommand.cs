@@ -54,6 +54,10 @@ public sealed class SetGeminiConfigCommand : PSCmdlet
     [Parameter]
     public string? Location { get; set; }
 
+    /// <summary>The project usage is charged to in the ledger when a call gives no -Project (-Project here is the Google Cloud project).</summary>
+    [Parameter]
+    public string? UsageProject { get; set; }
+
     /// <summary>A Vertex AI service-account JSON key file.</summary>
     [Parameter]
     public string? CredentialFile { get; set; }
@@ -216,6 +220,7 @@ public sealed class SetGeminiConfigCommand : PSCmdlet
         if (Backend != null) layer.Backend = EnumParameter.Parse<GeminiImage.Engine.Api.GeminiBackend>(Backend);
         if (Project != null) layer.Project = Text.NullIfBlank(Project);
         if (Location != null) layer.Location = Text.NullIfBlank(Location);
+        if (UsageProject != null) layer.UsageProject = Text.NullIfBlank(UsageProject)?.Trim();
         if (CredentialFile != null) layer.CredentialFile = Text.NullIfBlank(CredentialFile) is { } file ? GetUnresolvedProviderPathFromPSPath(file) : null;
         if (ApiKeyVariable != null || ApiKeyFile != null || ApiKeySecret != null)
         {

@@ -146,8 +146,8 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
         return options;
     }
 
-    /// <summary>The project this cmdlet's spend is charged to (-Project on the prompt cmdlets); null for none.</summary>
-    protected virtual string? UsageProject => null;
+    /// <summary>The project this cmdlet's spend is charged to (-Project on the prompt cmdlets, else the profile's or session's UsageProject); null for none.</summary>
+    protected virtual string? UsageProject => Connection.UsageProject;
 
     /// <summary>The paid-call pipeline (budget, request, save, ledger) for this cmdlet.</summary>
     /// <remarks>Never uses the response cache (chat turns need the model's own turn for their history).</remarks>

@@ -22,6 +22,8 @@ public sealed class GeminiConfigView
     public string Backend { get; private set; } = "";
     public string? Project { get; private set; }
     public string? Location { get; private set; }
+    /// <summary>The project usage is charged to when a call gives no -Project.</summary>
+    public string? UsageProject { get; private set; }
     public string? CredentialFile { get; private set; }
     /// <summary>Names of the extra request headers (their values may be secrets).</summary>
     public string[] Headers { get; private set; } = Array.Empty<string>();
@@ -66,6 +68,7 @@ public sealed class GeminiConfigView
             Backend = connection.Backend.ToString(),
             Project = connection.Project,
             Location = connection.Location,
+            UsageProject = connection.UsageProject,
             CredentialFile = connection.CredentialFile,
             Headers = connection.Headers.Keys.ToArray(),
             KeepUploadsOnHost = connection.KeepUploadsOnHost,

@@ -43,7 +43,7 @@ public sealed class BatchItem
     {
         var request = new ImageRequest
         {
-            Prompt = Prompt, Model = Model, AspectRatio = AspectRatio, ImageSize = ImageSize, Tags = Tags,
+            Prompt = Prompt, Model = Model, AspectRatio = AspectRatio, ImageSize = ImageSize, Tags = Tags, Project = Row.Project,
             SystemInstruction = Style?.SystemInstruction, Temperature = Style?.Temperature, Options = Options,
         };
         if (loader != null && ImagePaths.Count > 0)

@@ -24,6 +24,8 @@ public sealed class BatchRow
     /// <summary>A prompt style (Get-GeminiStyle) applied to this row.</summary>
     public string? Style { get; set; }
     public IReadOnlyList<string> Tags { get; set; } = Array.Empty<string>();
+    /// <summary>The project this row's spend is charged to (the run's -Project when empty).</summary>
+    public string? Project { get; set; }
     /// <summary>Set when the row itself could not be read (bad JSON line).</summary>
     public string? ParseError { get; set; }
 }
@@ -32,7 +34,7 @@ public sealed class BatchRow
 public static class BatchRowParser
 {
     /// <summary>The known columns; others are ignored.</summary>
-    public static readonly IReadOnlyList<string> Columns = new[] { "Id", "Prompt", "Image", "AspectRatio", "ImageSize", "Model", "OutFile", "Tag", "Style" };
+    public static readonly IReadOnlyList<string> Columns = new[] { "Id", "Prompt", "Image", "AspectRatio", "ImageSize", "Model", "OutFile", "Tag", "Style", "Project" };
 
     /// <summary>Reads <paramref name="path"/> as JSONL when it ends in .jsonl/.ndjson/.json, otherwise as CSV.</summary>
     public static IReadOnlyList<BatchRow> ReadFile(string path)
@@ -103,6 +105,7 @@ public static class BatchRowParser
             OutFile = Text("OutFile")?.Trim(),
             Tags = List("Tag"),
             Style = Text("Style")?.Trim(),
+            Project = Text("Project")?.Trim(),
         };
     }
 

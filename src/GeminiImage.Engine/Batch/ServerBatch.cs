@@ -115,6 +115,8 @@ public sealed class BatchJobManifest
         public string? OutFile { get; set; }
         public List<string> Tags { get; set; } = new();
         public List<string> ImagePaths { get; set; } = new();
+        /// <summary>The row's Project column (the run's -Project applies when null).</summary>
+        public string? Project { get; set; }
         /// <summary>The ledger reservation made for this row before the job was submitted; receiving settles it.</summary>
         public string? ReservationId { get; set; }
     }
@@ -163,12 +165,13 @@ public sealed class BatchJobManifest
         OutFile = item.OutFile,
         Tags = item.Tags.ToList(),
         ImagePaths = item.ImagePaths.ToList(),
+        Project = item.Row.Project,
     };
 
     public BatchItem ToItem(ManifestRow row)
     {
         var model = ModelCatalog.Default.Get(Model);
-        var source = new BatchRow { RowNumber = row.RowNumber, Id = row.Id, Prompt = row.Prompt, AspectRatio = row.AspectRatio, ImageSize = row.ImageSize, OutFile = row.OutFile, Tags = row.Tags, Images = row.ImagePaths, Model = Model };
+        var source = new BatchRow { RowNumber = row.RowNumber, Id = row.Id, Prompt = row.Prompt, AspectRatio = row.AspectRatio, ImageSize = row.ImageSize, OutFile = row.OutFile, Tags = row.Tags, Images = row.ImagePaths, Model = Model, Project = row.Project };
         return new BatchItem(source, row.Id, model) { AspectRatio = row.AspectRatio, ImageSize = row.ImageSize, OutFile = row.OutFile, Tags = row.Tags, ImagePaths = row.ImagePaths };
     }
 }

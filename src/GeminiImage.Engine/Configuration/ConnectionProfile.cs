@@ -19,6 +19,8 @@ public sealed class ConnectionProfile
     public GeminiBackend? Backend { get; set; }
     public string? Project { get; set; }
     public string? Location { get; set; }
+    /// <summary>The project usage is charged to in the ledger (not the Google Cloud <see cref="Project"/>); a call's -Project wins.</summary>
+    public string? UsageProject { get; set; }
     /// <summary>A service-account JSON key file for Vertex AI.</summary>
     public string? CredentialFile { get; set; }
     /// <summary>The name of an environment variable that holds the key.</summary>

@@ -28,6 +28,8 @@ public sealed class ConnectionSettings
     public GeminiBackend Backend { get; private set; }
     public string? Project { get; private set; }
     public string? Location { get; private set; }
+    /// <summary>The project usage is charged to when a call gives no -Project (a profile or session setting).</summary>
+    public string? UsageProject { get; private set; }
     public string? CredentialFile { get; private set; }
     /// <summary>The explicit proxy (parameter, profile, session), or the one from HTTPS_PROXY; null: direct or the system's.</summary>
     public Uri? Proxy => ProxyChoice.Address;
@@ -82,6 +84,7 @@ public sealed class ConnectionSettings
         s.Headers = Pick(nameof(Headers), l => l.Headers) ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         s.KeepUploadsOnHost = PickValue(nameof(KeepUploadsOnHost), l => l.KeepUploadsOnHost) ?? false;
         s.Project = Pick(nameof(Project), l => l.Project);
+        s.UsageProject = Pick(nameof(UsageProject), l => l.UsageProject);
         s.CredentialFile = Pick(nameof(CredentialFile), l => l.CredentialFile);
         var proxy = Pick(nameof(Proxy), l => l.Proxy);
         s.ProxyChoice = ProxyChoice.For(s.BaseUri, proxy, s._sources[nameof(Proxy)]);

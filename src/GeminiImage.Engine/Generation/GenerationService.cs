@@ -330,7 +330,7 @@ public sealed class GenerationService
             RowId = rowId,
             OutputPath = OutputPathForLedger(images.FirstOrDefault()?.Path ?? (error as ImageSaveException)?.FallbackPath),
             Prompt = _usage.NoPromptLogging ? null : request.Prompt,
-            Project = _usage.Project,
+            Project = request.Project ?? _usage.Project,
             MachineName = Environment.MachineName,
             UserName = Environment.UserName,
             ResponseId = entry.ResponseId,
@@ -362,7 +362,7 @@ public sealed class GenerationService
         BatchId = _usage.BatchId,
         RowId = rowId,
         Prompt = _usage.NoPromptLogging ? null : request.Prompt,
-        Project = _usage.Project,
+        Project = request.Project ?? _usage.Project,
     };
 
     private void Record(ImageRequest request, GenerateResult? result, IReadOnlyList<GeminiImageResult> images, Exception? error, string? rowId, string? reservationId,

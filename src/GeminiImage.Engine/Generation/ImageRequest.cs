@@ -31,6 +31,8 @@ public sealed class ImageRequest
     /// <summary>Earlier turns of a chat, model turns exactly as received.</summary>
     public IReadOnlyList<Content> History { get; set; } = Array.Empty<Content>();
     public IReadOnlyList<string> Tags { get; set; } = Array.Empty<string>();
+    /// <summary>The project this request is charged to in the ledger, when it differs from the run's (a batch row's Project column); not sent.</summary>
+    public string? Project { get; set; }
     /// <summary>Thinking, Search grounding, image-only output, storage opt-out.</summary>
     public PromptOptions Options { get; set; } = new();
 
