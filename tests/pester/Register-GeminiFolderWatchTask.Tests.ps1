@@ -53,20 +53,29 @@ Describe 'Register-GeminiFolderWatchTask' {
         Copy-Item -LiteralPath (Join-Path $Corpus 'good.png') -Destination $f.In
         $key = New-KeyFile $f.Root
         $text = Register-GeminiFolderWatchTask -Name cron-run -Every 0:5:0 -Path $f.In -Prompt 'a 100% white background' -OutputDirectory $f.Out `
-            -ApiKeyFile $key -BaseUri $Emulator.BaseUri -WarningAction SilentlyContinue
+            -ApiKeyFile $key -BaseUri $Emulator.BaseUri -ThinkingLevel Minimal -IncludeThoughts -GoogleSearch -SearchType Web -ImageOnly -NoStore -Project scheduled `
+            -WarningAction SilentlyContinue
         $line = @($text -split "`n" | Where-Object { $_ -match '^\*/5 ' })
         $line.Count | Should -Be 1
         # What cron hands to /bin/sh: the five time fields removed, \% turned back into %.
         $command = ($line[0] -replace '^(\S+\s+){5}', '') -replace '\\%', '%'
-        $before = @(Get-GeminiUsage).Count
+        $before = @(Get-GeminiUsage | Where-Object Operation -ne 'Search').Count
 
         $out = & env -i /bin/sh -c $command 2>&1
         $LASTEXITCODE | Should -Be 0 -Because ($out -join "`n")
 
-        @(Get-ChildItem -LiteralPath $f.Out -File).Count | Should -Be 1
+        @(Get-ChildItem -LiteralPath $f.Out -File -Exclude '*.thought*').Count | Should -Be 1
         $Emulator.Requests[-1].Prompt | Should -Match '100% white'
+        # The run sends the generation options given at registration, exactly as an interactive watch would.
+        $body = $Emulator.Requests[-1].RawJson | ConvertFrom-Json -AsHashtable
+        $body.generationConfig.thinkingConfig.thinkingLevel | Should -BeExactly 'MINIMAL'
+        $body.generationConfig.thinkingConfig.includeThoughts | Should -BeTrue
+        $body.generationConfig.responseModalities | Should -Be @('IMAGE')
+        $body.tools[0].googleSearch.searchTypes.Keys | Should -Be @('webSearch')
+        $body.store | Should -BeFalse
+        @(Get-GeminiUsage -Project scheduled | Where-Object Operation -ne 'Search').Count | Should -Be 1
         # The record is in this session's data folder (GEMINI_IMAGE_HOME), not the default one env -i would give.
-        @(Get-GeminiUsage).Count | Should -Be ($before + 1)
+        @(Get-GeminiUsage | Where-Object Operation -ne 'Search').Count | Should -Be ($before + 1)
         # One pair of logs per watched folder: the watch's own log and the run's console output beside it.
         $stem = (Get-GeminiType 'GeminiImage.Engine.Watch.WatchLog')::StemFor($f.In)
         $day = Get-Date -Format 'yyyy-MM-dd'
@@ -74,6 +83,23 @@ Describe 'Register-GeminiFolderWatchTask' {
         # The result object the run wrote to its output, redirected to the log.
         Get-Content -Raw -LiteralPath (Join-Path $env:GEMINI_IMAGE_HOME "logs/$stem-$day.output.log") | Should -Match 'Succeeded'
         Test-Path -LiteralPath (Join-Path $env:GEMINI_IMAGE_HOME "logs/watch-$day.log") | Should -BeFalse
+    }
+
+    It 'puts the generation options and connection settings given on the command line, never a secret, and checks the options now' -Skip:($env:OS -eq 'Windows_NT') {
+        $text = Register-GeminiFolderWatchTask @Params -Model gemini-3.1-flash-image -ThinkingLevel High -IncludeThoughts -GoogleSearch -SearchType Web, Image -ImageOnly -NoStore `
+            -Project brand -TimeoutSec 90 -MaxRetries 2 -ApiVersion v1beta -AuthStyle Bearer -WarningAction SilentlyContinue
+        $q = "'\''"
+        # What is watched first, then the rest in the order given.
+        $text | Should -Match "Start-GeminiFolderWatch -Path $([regex]::Escape("$q$($F.In)$q")) -Prompt .+? -OutputDirectory \S+ -Model "
+        foreach ($expected in "-Model ${q}gemini-3.1-flash-image$q", "-ThinkingLevel ${q}High$q", '-IncludeThoughts -', '-GoogleSearch -',
+            "-SearchType ${q}Web$q,${q}Image$q", '-ImageOnly -', '-NoStore -', "-Project ${q}brand$q", '-TimeoutSec 90', '-MaxRetries 2',
+            "-ApiVersion ${q}v1beta$q", "-AuthStyle ${q}Bearer$q") {
+            $text | Should -Match ([regex]::Escape($expected))
+        }
+        $taken = (Get-Command Register-GeminiFolderWatchTask).Parameters
+        foreach ($secret in 'ApiKey', 'ProxyCredential', 'Header') { $taken.ContainsKey($secret) | Should -BeFalse -Because "-$secret would put a secret on the command line" }
+        { Register-GeminiFolderWatchTask @Params -Model gemini-2.5-flash-image -ThinkingLevel High -WarningAction SilentlyContinue } |
+            Should -Throw -ErrorId 'GeminiImage.InvalidThinkingLevel*'
     }
 
     It 'refuses a prompt or path with a line break or other control character, and writes nothing' {

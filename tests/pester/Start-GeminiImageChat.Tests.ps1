@@ -83,6 +83,8 @@ Describe 'Start-GeminiImageChat' {
         @{ Case = 'a missing image'; Splat = @{ Image = 'nope.png' }; Id = 'GeminiImage.ImageNotFound'; Category = 'ObjectNotFound'; Target = 'nope.png' }
         @{ Case = 'an aspect ratio the model cannot do'; Splat = @{ AspectRatio = '5:7' }; Id = 'GeminiImage.InvalidAspectRatio'; Category = 'InvalidArgument'; Target = '5:7' }
         @{ Case = 'a size on a fixed-size model'; Splat = @{ Model = 'gemini-2.5-flash-image'; ImageSize = '2K' }; Id = 'GeminiImage.InvalidImageSize'; Category = 'InvalidArgument'; Target = '2K' }
+        @{ Case = 'a thinking level the model lacks'; Splat = @{ Model = 'gemini-2.5-flash-image'; ThinkingLevel = 'High' }; Id = 'GeminiImage.InvalidThinkingLevel'; Category = 'InvalidArgument'; Target = 'High' }
+        @{ Case = 'Search on a model without it'; Splat = @{ Model = 'gemini-3.1-flash-lite-image'; GoogleSearch = $true }; Id = 'GeminiImage.GoogleSearchNotSupported'; Category = 'InvalidArgument'; Target = 'GoogleSearch' }
     ) {
         Push-Location -LiteralPath $Work
         try {
@@ -93,6 +95,37 @@ Describe 'Start-GeminiImageChat' {
         "$($err.CategoryInfo.Category)" | Should -Be $Category
         $err.TargetObject | Should -Be $Target
         $Emulator.RequestCount | Should -Be 0
+    }
+
+    It 'keeps the generation options and project for every turn; a turn''s own option replaces the chat''s for that turn only' {
+        $chat = Start-GeminiImageChat -Model gemini-3.1-flash-image -ThinkingLevel Minimal -GoogleSearch -SearchType Web -ImageOnly -NoStore -Project poster-team -OutputDirectory $Work
+        $chat.Options.ThinkingLevel | Should -Be 'MINIMAL'
+        $chat.Project | Should -Be 'poster-team'
+        $Emulator.RequestCount | Should -Be 0
+        $null = Send-GeminiImageChat -Chat $chat 'a poster of the tallest tower in Paris'
+        $null = Send-GeminiImageChat -Chat $chat 'make it night' -ThinkingLevel High -GoogleSearch:$false
+        $null = Send-GeminiImageChat -Chat $chat 'add stars'
+        $bodies = @($Emulator.Requests | ForEach-Object { $_.RawJson | ConvertFrom-Json -AsHashtable })
+        $bodies.generationConfig.thinkingConfig.thinkingLevel | Should -Be @('MINIMAL', 'HIGH', 'MINIMAL')
+        $bodies | ForEach-Object { $_.store | Should -BeFalse; $_.generationConfig.responseModalities | Should -Be @('IMAGE') }
+        $bodies[0].tools[0].googleSearch.searchTypes.Keys | Should -Be @('webSearch')
+        $bodies[1].ContainsKey('tools') | Should -BeFalse
+        $bodies[2].tools[0].ContainsKey('googleSearch') | Should -BeTrue
+        @(Get-GeminiUsage -Project poster-team | Where-Object Operation -ne 'Search').Count | Should -Be 3
+
+        # A saved chat keeps them.
+        $file = Join-Path $Work 'chat.json'
+        Save-GeminiImageChat -Chat $chat -LiteralPath $file
+        $again = Import-GeminiImageChat -LiteralPath $file
+        $again.Options.ThinkingLevel | Should -Be 'MINIMAL'
+        $again.Options.NoStore | Should -BeTrue
+        $again.Project | Should -Be 'poster-team'
+    }
+
+    It 'has no connection, tag, style or cache parameters (it sends nothing; each turn connects itself)' {
+        $params = (Get-Command Start-GeminiImageChat).Parameters
+        foreach ($name in 'ApiKey', 'BaseUri', 'Profile', 'Proxy', 'TimeoutSec', 'Tag', 'Style', 'Cache') { $params.ContainsKey($name) | Should -BeFalse -Because "-$name" }
+        foreach ($name in 'ThinkingLevel', 'IncludeThoughts', 'GoogleSearch', 'SearchType', 'ImageOnly', 'NoStore', 'Project', 'ReferenceImage') { $params.ContainsKey($name) | Should -BeTrue -Because "-$name" }
     }
 
     It 'help example 1 designs a poster in three turns and shows the chat' {

@@ -3,7 +3,8 @@
     The generation parameters are declared once, in GeminiGenerationCmdlet, and every generating cmdlet derives from it.
 #>
 BeforeDiscovery {
-    $script:Generating = @('New-GeminiImage', 'Edit-GeminiImage', 'Send-GeminiImageChat', 'Invoke-GeminiBatch', 'Start-GeminiFolderWatch') |
+    $script:Generating = @('New-GeminiImage', 'Edit-GeminiImage', 'Start-GeminiImageChat', 'Send-GeminiImageChat', 'Invoke-GeminiBatch',
+        'Start-GeminiFolderWatch', 'Register-GeminiFolderWatchTask') |
         ForEach-Object { @{ Name = $_ } }
 }
 

@@ -1,9 +1,11 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Runtime.InteropServices;
+using System.Security;
 using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Configuration;
 using GeminiImage.Engine.Errors;
@@ -19,14 +21,12 @@ namespace GeminiImage.Cmdlets.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Register, "GeminiFolderWatchTask", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(FolderWatchTask), typeof(string), typeof(FileInfo))]
-public sealed class RegisterGeminiFolderWatchTaskCommand : PSCmdlet
+public sealed class RegisterGeminiFolderWatchTaskCommand : GeminiGenerationCmdlet
 {
-    // Start-GeminiFolderWatch parameters passed on to the task; folders and files are made absolute first.
-    private static readonly string[] s_forwarded =
-    {
-        "Path", "Prompt", "OutputDirectory", "Filter", "Recurse", "ProcessedDirectory", "FailedDirectory", "LogDirectory",
-        "Model", "AspectRatio", "ImageSize", "ReferenceImage", "Tag", "Suffix", "Timeout", "ApiKeyFile", "BaseUri", "NoPromptLogging",
-    };
+    // Register's own parameters; every other one given is Start-GeminiFolderWatch's and goes on the task's command line.
+    private static readonly HashSet<string> s_own = new(StringComparer.OrdinalIgnoreCase) { "Name", "Every", "OutFile", "Force" };
+    // The order of the command line: what is watched first, then the rest in the order given.
+    private static readonly string[] s_first = { "Path", "Prompt", "OutputDirectory" };
     private static readonly HashSet<string> s_paths = new(StringComparer.OrdinalIgnoreCase)
     {
         "Path", "OutputDirectory", "ProcessedDirectory", "FailedDirectory", "LogDirectory", "ReferenceImage", "ApiKeyFile",
@@ -57,25 +57,20 @@ public sealed class RegisterGeminiFolderWatchTaskCommand : PSCmdlet
     [Parameter] public string? FailedDirectory { get; set; }
     [Parameter] public string? LogDirectory { get; set; }
 
-    [Parameter]
-    [ArgumentCompleter(typeof(ModelCompleter))]
-    public string? Model { get; set; }
+    // -Model, -AspectRatio, -ImageSize, -ReferenceImage, -Tag, the request options and the connection: the base's.
 
-    [Parameter]
-    [ArgumentCompleter(typeof(AspectRatioCompleter))]
-    public string? AspectRatio { get; set; }
+    // Not parameters here, as on Start-GeminiFolderWatch: the prompt goes as written, every dropped image is a new edit.
+    public override string? Style { get => null; set { } }
+    public override SwitchParameter Cache { get => default; set { } }
 
-    [Parameter]
-    [ArgumentCompleter(typeof(ImageSizeCompleter))]
-    public string? ImageSize { get; set; }
+    // Not parameters here: a secret never goes on a command line (the key comes from -ApiKeyFile).
+    public override SecureString? ApiKey { get => null; set { } }
+    public override PSCredential? ProxyCredential { get => null; set { } }
+    public override Hashtable? Header { get => null; set { } }
 
-    [Parameter] public string[]? ReferenceImage { get; set; }
-    [Parameter] public string[]? Tag { get; set; }
     [Parameter] public string? Suffix { get; set; }
     [Parameter] public TimeSpan Timeout { get; set; }
     [Parameter] public string? ApiKeyFile { get; set; }
-    [Parameter] public Uri? BaseUri { get; set; }
-    [Parameter] public SwitchParameter NoPromptLogging { get; set; }
 
     /// <summary>Not on Windows: write the crontab line and systemd units to this file instead of the output.</summary>
     [Parameter]
@@ -91,6 +86,8 @@ public sealed class RegisterGeminiFolderWatchTaskCommand : PSCmdlet
         FolderWatchSchedule schedule;
         try
         {
+            // Checked first, with the model this session would use: a task that fails every run helps no one.
+            BuildRequest(Prompt, ResolveModel());
             // The installed PowerShell of this edition, not this process (the ISE, a custom host, dotnet + a cached pwsh.dll).
             var program = ScheduleHost.Select(
                 SessionState.PSVariable.GetValue("PSEdition") as string, (string)SessionState.PSVariable.GetValue("PSHOME"), windows, Environment.GetEnvironmentVariable("PATH"));
@@ -98,9 +95,9 @@ public sealed class RegisterGeminiFolderWatchTaskCommand : PSCmdlet
             var dataHome = DataFolder.Default;
             var logDirectory = LogDirectory != null ? GetUnresolvedProviderPathFromPSPath(LogDirectory) : System.IO.Path.Combine(dataHome, "logs");
             schedule = new FolderWatchSchedule(Name, Every, program, manifest, dataHome, logDirectory) { WatchedFolder = GetUnresolvedProviderPathFromPSPath(Path) };
-            foreach (var name in s_forwarded)
+            foreach (var name in Forwarded())
             {
-                if (!MyInvocation.BoundParameters.TryGetValue(name, out var value)) continue;
+                var value = MyInvocation.BoundParameters[name];
                 schedule.With(name, value switch
                 {
                     SwitchParameter s => s.IsPresent,
@@ -121,6 +118,15 @@ public sealed class RegisterGeminiFolderWatchTaskCommand : PSCmdlet
 
         if (windows) RegisterWindows(schedule);
         else WriteUnix(schedule);
+    }
+
+    /// <summary>The parameters given that Start-GeminiFolderWatch takes, in command-line order (common parameters stay here).</summary>
+    private IEnumerable<string> Forwarded()
+    {
+        var given = MyInvocation.BoundParameters.Keys
+            .Where(name => !s_own.Contains(name) && !CommonParameters.Contains(name) && !OptionalCommonParameters.Contains(name))
+            .ToList();
+        return s_first.Where(given.Contains).Concat(given.Where(name => !s_first.Contains(name)));
     }
 
     /// <summary>The scheduled run has none of this session's settings: its key comes only from -ApiKeyFile (or the scheduler's environment).</summary>

@@ -35,6 +35,9 @@ public sealed class SendGeminiImageChatCommand : GeminiGenerationCmdlet
     /// <summary>Not a parameter here: a chat turn needs the model's own turn for its history, never a cached one.</summary>
     public override SwitchParameter Cache { get => default; set { } }
 
+    /// <inheritdoc />
+    protected override string? UsageProject => base.UsageProject ?? Text.NullIfBlank(Chat.Project)?.Trim();
+
     [Parameter]
     public string? OutFile { get; set; }
 
@@ -49,7 +52,8 @@ public sealed class SendGeminiImageChatCommand : GeminiGenerationCmdlet
         {
             request = Chat.NextRequest(Prompt, AspectRatioValue, ImageSizeValue, LoadReferenceImages(), out var warning);
             if (warning != null) WriteWarning(warning);
-            request.Options = CreatePromptOptions();
+            // The chat's options (Start-GeminiImageChat), each replaced by this turn's when given.
+            request.Options = CreatePromptOptions(Chat.Options);
             request.Validate();
             plan = new OutputPlan
             {

@@ -100,16 +100,28 @@ public abstract class GeminiGenerationCmdlet : GeminiApiCmdlet
 
     protected IReadOnlyList<string> Tags => Tag ?? Array.Empty<string>();
 
-    /// <summary>The options as given, with Set-GeminiConfig -NoStore for the session.</summary>
-    protected PromptOptions CreatePromptOptions() => new()
+    /// <summary>
+    /// The options as given, over <paramref name="defaults"/> (a chat's own, kept from Start-GeminiImageChat) for those
+    /// not given, with Set-GeminiConfig -NoStore for the session.
+    /// </summary>
+    protected PromptOptions CreatePromptOptions(PromptOptions? defaults = null)
     {
-        ThinkingLevel = Text.NullIfBlank(ThinkingLevel)?.ToUpperInvariant(),
-        IncludeThoughts = IncludeThoughts,
-        GoogleSearch = GoogleSearch || SearchType is { Length: > 0 },
-        SearchTypes = SearchType?.Select(t => t.ToLowerInvariant()).Distinct().ToArray() ?? Array.Empty<string>(),
-        ImageOnly = ImageOnly,
-        NoStore = NoStore || SessionConfig.Current.NoStore,
-    };
+        var given = MyInvocation.BoundParameters;
+        defaults ??= new PromptOptions();
+        // -GoogleSearch:$false alone turns the chat's search off, its search types with it.
+        var searchTypes = given.ContainsKey(nameof(SearchType))
+            ? SearchType?.Select(t => t.ToLowerInvariant()).Distinct().ToArray() ?? Array.Empty<string>()
+            : given.ContainsKey(nameof(GoogleSearch)) && !GoogleSearch ? Array.Empty<string>() : defaults.SearchTypes;
+        return new PromptOptions
+        {
+            ThinkingLevel = given.ContainsKey(nameof(ThinkingLevel)) ? Text.NullIfBlank(ThinkingLevel)?.ToUpperInvariant() : defaults.ThinkingLevel,
+            IncludeThoughts = given.ContainsKey(nameof(IncludeThoughts)) ? IncludeThoughts.IsPresent : defaults.IncludeThoughts,
+            GoogleSearch = (given.ContainsKey(nameof(GoogleSearch)) ? GoogleSearch.IsPresent : defaults.GoogleSearch) || searchTypes.Count > 0,
+            SearchTypes = searchTypes,
+            ImageOnly = given.ContainsKey(nameof(ImageOnly)) ? ImageOnly.IsPresent : defaults.ImageOnly,
+            NoStore = (given.ContainsKey(nameof(NoStore)) ? NoStore.IsPresent : defaults.NoStore) || SessionConfig.Current.NoStore,
+        };
+    }
 
     /// <summary>
     /// The -Style in effect, resolved once per invocation (null for none); <see cref="Engine.Styles.GeminiStyleException"/>

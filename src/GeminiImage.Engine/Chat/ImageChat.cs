@@ -48,6 +48,10 @@ public sealed class ImageChat
     /// <summary>Images to send with the first prompt (Start-GeminiImageChat -Image).</summary>
     public List<InputImageState> PendingImages { get; set; } = new();
     public long MaxRequestBytes { get; set; } = DefaultMaxRequestBytes;
+    /// <summary>The request options of every turn (thinking, Search grounding, image-only, storage); a turn may override them.</summary>
+    public PromptOptions Options { get; set; } = new();
+    /// <summary>The project every turn's spend is charged to in the usage ledger, unless a turn names another.</summary>
+    public string? Project { get; set; }
     public DateTime CreatedUtc { get; set; } = DateTime.UtcNow;
 
     public string? LatestImage => Turns.LastOrDefault(t => t.ImagePath != null)?.ImagePath;
@@ -72,6 +76,8 @@ public sealed class ImageChat
             ImageSize = imageSize ?? ImageSize,
             InputImages = images,
             History = History.ToList(),
+            // A chat file written before the options existed, or with "options": null, has none.
+            Options = Options ?? new PromptOptions(),
         };
         if (EstimateBytes(request) > MaxRequestBytes && LatestImage is { } latest && File.Exists(latest))
         {

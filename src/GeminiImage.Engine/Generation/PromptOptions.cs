@@ -27,9 +27,11 @@ public sealed class PromptOptions
     public bool NoStore { get; set; }
 
     /// <summary>True when an option can change what the model returns (storage does not): then it is part of the cache key.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool AffectsOutput => ThinkingLevel != null || IncludeThoughts || GoogleSearch || SearchTypes.Count > 0 || ImageOnly;
 
     /// <summary>A stable text of the options for the response cache key.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string KeyText => $"thinking={ThinkingLevel};thoughts={IncludeThoughts};search={GoogleSearch}:{string.Join(",", SearchTypes)};imageOnly={ImageOnly}";
 
     /// <summary>Refuses, before sending, what the model cannot do.</summary>
