@@ -35,8 +35,8 @@ public sealed class SendGeminiImageChatCommand : GeminiGenerationCmdlet
     /// <summary>Not a parameter here: a chat turn needs the model's own turn for its history, never a cached one.</summary>
     public override SwitchParameter Cache { get => default; set { } }
 
-    /// <inheritdoc />
-    protected override string? UsageProject => base.UsageProject ?? Text.NullIfBlank(Chat.Project)?.Trim();
+    /// <summary>-Project, else the chat's (Start-GeminiImageChat -Project), else the profile's or session's.</summary>
+    protected override string? UsageProject => Text.NullIfBlank(Project)?.Trim() ?? Text.NullIfBlank(Chat.Project)?.Trim() ?? base.UsageProject;
 
     [Parameter]
     public string? OutFile { get; set; }
