@@ -169,6 +169,96 @@ Describe 'Edit-GeminiImage' {
     }
 }
 
+Describe 'Edit-GeminiImage has what New-GeminiImage has (issue 15)' {
+    BeforeEach { $Emulator.Reset() }
+
+    It 'takes -OutFile, -Count, -Seed, -Temperature and -SystemInstruction' {
+        $in = Copy-Corpus @('good.png', 'good.jpg')
+        $out = New-TestFolder 'edit-outfile'
+        $r = Edit-GeminiImage 'x' -LiteralPath (Join-Path $in 'good.png') -OutFile (Join-Path $out 'night.png') -Count 2 -Seed 7 -Temperature 0.5 -SystemInstruction 'be subtle'
+        $r.Path | Should -Be @((Join-Path $out 'night.png'), (Join-Path $out 'night-2.png'))
+        $Emulator.RequestCount | Should -Be 2
+        $json = $Emulator.Requests[0].RawJson
+        $json | Should -Match '"seed":\s*7'
+        $json | Should -Match '"temperature":\s*0\.5'
+        $json | Should -Match 'be subtle'
+        # a further source continues the numbering rather than refusing the taken name
+        (Edit-GeminiImage 'x' -Path (Join-Path $in 'good.*') -OutFile (Join-Path $out 'two.png')).Name | Should -Be @('two.png', 'two-2.png')
+        # -Count without -OutFile numbers the edited names, -Force or not
+        (Edit-GeminiImage 'x' -LiteralPath (Join-Path $in 'good.png') -OutputDirectory $out -Count 2 -Force).Name | Should -Be @('good-edited.png', 'good-edited-2.png')
+    }
+
+    It 'binds Prompt, Model, AspectRatio, OutputDirectory and Tag from pipeline properties (Import-Csv edits.csv | Edit-GeminiImage)' {
+        $in = Copy-Corpus @('good.png', 'good.jpg')
+        $out = New-TestFolder 'edit-csv'
+        $csv = Join-Path $in 'edits.csv'
+        @(
+            [pscustomobject]@{ Path = (Join-Path $in 'good.png'); Prompt = 'make it night'; Model = 'gemini-3-pro-image'; AspectRatio = '16:9'; OutputDirectory = $out; Tag = 'night' }
+            [pscustomobject]@{ Path = (Join-Path $in 'good.jpg'); Prompt = 'make it winter'; Model = 'gemini-2.5-flash-image'; AspectRatio = '4:3'; OutputDirectory = $out; Tag = 'winter' }
+        ) | Export-Csv -LiteralPath $csv -NoTypeInformation
+        $r = Import-Csv -LiteralPath $csv | Edit-GeminiImage
+        $r.Prompt | Should -Be @('make it night', 'make it winter')
+        $r.Model | Should -Be @('gemini-3-pro-image', 'gemini-2.5-flash-image')
+        $r.AspectRatio | Should -Be @('16:9', '4:3')
+        $r | ForEach-Object { Split-Path $_.Path -Parent | Should -Be $out }
+        $r[1].Tags | Should -Be @('winter')
+        $Emulator.Requests[0].Model | Should -Be 'gemini-3-pro-image'
+    }
+
+    It 'keeps the model of a piped New-GeminiImage result' {
+        $out = New-TestFolder 'edit-keep-model'
+        $r = New-GeminiImage 'a fox' -Model gemini-3-pro-image -OutputDirectory $out | Edit-GeminiImage 'make it night'
+        $r.Model | Should -Be 'gemini-3-pro-image'
+        $Emulator.Requests[1].Model | Should -Be 'gemini-3-pro-image'
+        # -Model on the command line still wins
+        (New-GeminiImage 'a fox' -Model gemini-3-pro-image -OutputDirectory $out | Edit-GeminiImage 'make it night' -Model gemini-2.5-flash-image).Model | Should -Be 'gemini-2.5-flash-image'
+    }
+
+    It 'expands wildcards in -ReferenceImage, in New and Edit alike' {
+        $in = Copy-Corpus @('good.png', 'good.jpg', 'good.webp')
+        $refs = New-TestFolder 'refs'
+        Copy-Item (Join-Path $in 'good.jpg') (Join-Path $refs 'a.jpg'); Copy-Item (Join-Path $in 'good.webp') (Join-Path $refs 'b.jpg')
+        New-GeminiImage 'x' -ReferenceImage (Join-Path $refs '*.jpg') -OutputDirectory $in | Out-Null
+        $Emulator.Requests[0].InputImageCount | Should -Be 2
+        Edit-GeminiImage 'x' -LiteralPath (Join-Path $in 'good.png') -ReferenceImage (Join-Path $refs '*.jpg') | Out-Null
+        $Emulator.Requests[1].InputImageCount | Should -Be 3
+        $Emulator.Requests[1].InputImageHashes[1] | Should -Be (Get-Sha256 (Join-Path $refs 'a.jpg'))
+    }
+
+    It 'a missing reference image is one non-terminating GeminiImage.ImageNotFound naming the file, in New and Edit alike, nothing sent' {
+        $in = Copy-Corpus @('good.png', 'good.jpg')
+        $missing = Join-Path $in 'nope.png'
+        foreach ($call in @(
+                { 'a', 'b' | New-GeminiImage -ReferenceImage $missing -OutputDirectory $in -ErrorVariable err -ErrorAction SilentlyContinue },
+                { Get-ChildItem -LiteralPath $in -Filter good.* | Edit-GeminiImage 'x' -ReferenceImage $missing -ErrorVariable err -ErrorAction SilentlyContinue })) {
+            $err = $null
+            . $call | Should -BeNullOrEmpty
+            @($err).Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.ImageNotFound*'
+            "$($err[0].CategoryInfo.Category)" | Should -Be 'ObjectNotFound'
+            $err[0].TargetObject | Should -Be $missing
+        }
+        $Emulator.RequestCount | Should -Be 0
+        # a pattern that matches nothing is the same error
+        $err = $null
+        New-GeminiImage 'x' -ReferenceImage (Join-Path $in 'none*.png') -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.ImageNotFound*'
+    }
+
+    It '-WhatIf reads no image (no conversion, no downscaling) and stays quick' {
+        $in = Copy-Corpus @('small.bmp', 'anim.gif', 'big.png', 'truncated.png')
+        $w = $null; $err = $null
+        Get-ChildItem -LiteralPath $in | Edit-GeminiImage 'x' -WhatIf -WarningVariable w -ErrorVariable err
+        $w | Should -BeNullOrEmpty -Because 'converting BMP or GIF means decoding it, which -WhatIf must not do'
+        $err | Should -BeNullOrEmpty
+        $Emulator.RequestCount | Should -Be 0
+        (Get-ChildItem -LiteralPath $in).Count | Should -Be 4
+        # without -WhatIf the same images are read and checked as before
+        Edit-GeminiImage 'x' -LiteralPath (Join-Path $in 'small.bmp') -WarningVariable w | Out-Null
+        $w | Should -Not -BeNullOrEmpty
+    }
+}
+
 Describe 'Composition with New-GeminiImage -ReferenceImage' {
     BeforeEach { $Emulator.Reset() }
 

@@ -87,6 +87,24 @@ Describe 'New-GeminiImage' {
         Get-ChildItem $Out | Should -BeNullOrEmpty
     }
 
+    It '-WhatIf quotes nothing for what -Cache holds and names the budget that would refuse the call (issue 15)' {
+        # "What if:" lines go to the host, not to a stream: a child PowerShell's output shows them.
+        $work = New-TestFolder 'whatif-quote'
+        $script = @"
+Import-Module '$ModulePath'
+`$null = Start-GeminiEmulator
+Set-Location -LiteralPath '$work'
+`$null = New-GeminiImage 'a cached fox' -Cache
+New-GeminiImage 'a cached fox' -Cache -WhatIf
+Set-GeminiBudget -Daily 0.01
+New-GeminiImage 'a dear fox' -WhatIf
+Stop-GeminiEmulator
+"@
+        $r = Invoke-TestPwsh -Script $script -Environment @{ GEMINI_IMAGE_HOME = (Join-Path $work 'home') }
+        $r.Output | Should -Match '(?s)What if:.*estimated cost \$0\.000; the response cache holds the answer.*a cached fox'
+        $r.Output | Should -Match '(?s)What if:.*estimated cost \$0\.0\d\d; it would be refused: The daily budget of \$0\.01 would be exceeded.*a dear fox'
+    }
+
     It '-OutFile writes exactly that file' {
         $target = Join-Path $Out 'hero.png'
         $image = New-GeminiImage 'hero shot' -OutFile $target

@@ -20,7 +20,7 @@ Describe 'Set-GeminiBudget' {
         $warnings = $null
         Set-GeminiBudget -Daily 100 -Monthly 1 -WarningVariable warnings -WarningAction SilentlyContinue
         @($warnings).Count | Should -Be 1
-        "$($warnings[0])" | Should -Match 'daily limit \(\$100\) is above the monthly limit \(\$1\)'
+        "$($warnings[0])" | Should -Match 'daily limit \(\$100\.00\) is above the monthly limit \(\$1\.00\)'
         (Get-GeminiBudget).Daily | Should -Be 100
         $warnings = $null
         Set-GeminiBudget -Daily 1 -Monthly 100 -WarningVariable warnings -WarningAction SilentlyContinue

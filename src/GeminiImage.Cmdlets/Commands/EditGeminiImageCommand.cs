@@ -22,9 +22,13 @@ public sealed class EditGeminiImageCommand : GeminiGenerationCmdlet
 
     // Files this invocation wrote: Get-ChildItem may still be enumerating the folder they land in.
     private readonly HashSet<string> _written = new(StringComparer.OrdinalIgnoreCase);
-    private IReadOnlyList<InputImage>? _referenceImages;
+    // Images saved under -OutFile so far, across pipeline records: the next one gets -2, -3 ...
+    private int _savedToOutFile;
 
-    [Parameter(Mandatory = true, Position = 0)]
+    // Rows of a CSV (Import-Csv edits.csv | Edit-GeminiImage) or piped image results carry their own prompt, model,
+    // shape, folder and tags; a piped New-GeminiImage result keeps its model.
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     // Empty or blank prompts reach the engine, which refuses both alike with GeminiImage.EmptyPrompt.
     [AllowEmptyString]
     public string Prompt { get; set; } = "";
@@ -37,12 +41,42 @@ public sealed class EditGeminiImageCommand : GeminiGenerationCmdlet
     [Alias("PSPath", "LP", "FullName")]
     public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ModelCompleter))]
+    public override string? Model { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(AspectRatioCompleter))]
+    public override string? AspectRatio { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public override string[]? Tag { get; set; }
+
     /// <summary>Default: next to each source image.</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? OutputDirectory { get; set; }
+
+    /// <summary>An explicit output file; further images (-Count, more sources) get -2, -3 ...</summary>
+    [Parameter]
+    public string? OutFile { get; set; }
 
     [Parameter]
     public string Suffix { get; set; } = "-edited";
+
+    /// <summary>Number of requests to send per source image (each usually returns one image).</summary>
+    [Parameter]
+    [ValidateRange(1, 100)]
+    public int Count { get; set; } = 1;
+
+    [Parameter]
+    [ValidateRange(0.0, 2.0)]
+    public double? Temperature { get; set; }
+
+    [Parameter]
+    public int? Seed { get; set; }
+
+    [Parameter]
+    public string? SystemInstruction { get; set; }
 
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -55,12 +89,10 @@ public sealed class EditGeminiImageCommand : GeminiGenerationCmdlet
         GeminiStyle? style = null;
         try { style = ResolveStyle(); }
         catch (GeminiImageException ex) { ThrowTerminatingError(ErrorRecords.From(ex, Style)); }
-        var model = ResolveModel(style);
-        if (_referenceImages == null)
-        {
-            try { _referenceImages = LoadReferenceImages(); }
-            catch (GeminiImageException ex) { ThrowTerminatingError(ErrorRecords.From(ex, ReferenceImage)); }
-        }
+        if (!TryGetReferenceImages(out var references)) return;
+        ModelInfo model;
+        try { model = ResolveModel(style); }
+        catch (GeminiImageException ex) { WriteError(ErrorRecords.From(ex, Model)); return; }
 
         foreach (var source in InputPaths.Resolve(this, ParameterSetName == LiteralPathSet ? LiteralPath : Path, ParameterSetName == LiteralPathSet))
         {
@@ -69,17 +101,33 @@ public sealed class EditGeminiImageCommand : GeminiGenerationCmdlet
                 WriteVerbose($"Skipping '{source}': this command wrote it.");
                 continue;
             }
-            EditOne(source, model, style);
+            EditOne(source, model, style, references);
         }
     }
 
-    private void EditOne(string source, ModelInfo model, GeminiStyle? style)
+    private void EditOne(string source, ModelInfo model, GeminiStyle? style, IReadOnlyList<InputImage> references)
     {
         ImageRequest request;
+        OutputPlan plan;
+        // The source is read (decoded, maybe downscaled) only once the edit will really be sent, so -WhatIf stays fast;
+        // with the response cache on it is read first, since the cache key is made from its bytes.
+        var readFirst = Service.CacheMode != Engine.Cache.CacheMode.Off;
         try
         {
-            var image = InputImages.LoadOne(this, source);
-            request = BuildRequest(Prompt, model, new[] { image }.Concat(_referenceImages!).ToList(), style);
+            var image = readFirst ? InputImages.LoadOne(this, source) : new InputImage(Array.Empty<byte>(), "", source);
+            request = BuildRequest(Prompt, model, new[] { image }.Concat(references).ToList(), style, Temperature, Seed, SystemInstruction);
+            var directory = string.IsNullOrWhiteSpace(OutputDirectory)
+                ? System.IO.Path.GetDirectoryName(source)!
+                : GetUnresolvedProviderPathFromPSPath(OutputDirectory);
+            plan = new OutputPlan
+            {
+                Directory = directory,
+                Stem = System.IO.Path.GetFileNameWithoutExtension(source) + Suffix,
+                OutFile = Text.NullIfBlank(OutFile) is { } outFile ? GetUnresolvedProviderPathFromPSPath(outFile) : null,
+                Force = Force,
+                SavedSoFar = _savedToOutFile,
+            };
+            if (_savedToOutFile == 0) RefuseExistingOutFile(plan);
         }
         catch (Exception ex) when (ex is GeminiImageException or IOException or UnauthorizedAccessException)
         {
@@ -87,27 +135,36 @@ public sealed class EditGeminiImageCommand : GeminiGenerationCmdlet
             return;
         }
 
-        var directory = string.IsNullOrWhiteSpace(OutputDirectory)
-            ? System.IO.Path.GetDirectoryName(source)!
-            : GetUnresolvedProviderPathFromPSPath(OutputDirectory);
-        var plan = new OutputPlan { Directory = directory, Stem = System.IO.Path.GetFileNameWithoutExtension(source) + Suffix, Force = Force };
-
-        var estimate = Service.Estimate(request);
-        if (!ShouldProcess(source, WithEstimate($"Edit with {model.Id}: '{request.Prompt}'", estimate))) return;
+        if (!ShouldProcess(source, $"Edit with {model.Id} ({Count} request(s)): '{request.Prompt}'" + Quote(Service, request, Count))) return;
 
         try
         {
-            var outcome = Run(token => Service.RunAsync(request, plan, source, token));
-            foreach (var saved in outcome.Images)
+            if (!readFirst) request.InputImages = new[] { InputImages.LoadOne(this, source) }.Concat(references).ToList();
+        }
+        catch (Exception ex) when (ex is GeminiImageException or IOException or UnauthorizedAccessException)
+        {
+            WriteError(ErrorRecords.From(ex, source));
+            return;
+        }
+
+        for (var i = 0; i < Count; i++)
+        {
+            try
             {
-                _written.Add(saved.Path);
-                WriteObject(saved);
+                var outcome = Run(token => Service.RunAsync(request, plan, source, token, cacheVariant: i));
+                plan.SavedSoFar += outcome.Images.Count;
+                foreach (var saved in outcome.Images)
+                {
+                    _written.Add(saved.Path);
+                    WriteObject(saved);
+                }
+            }
+            catch (GeminiImageException ex)
+            {
+                if (ex is ImageSaveException { FallbackPath: { } fallback }) _written.Add(fallback);
+                WriteError(ErrorRecords.From(ex, source));
             }
         }
-        catch (GeminiImageException ex)
-        {
-            if (ex is ImageSaveException { FallbackPath: { } fallback }) _written.Add(fallback);
-            WriteError(ErrorRecords.From(ex, source));
-        }
+        if (plan.OutFile != null) _savedToOutFile = plan.SavedSoFar;
     }
 }

@@ -67,11 +67,12 @@ public sealed class NewGeminiImageCommand : GeminiGenerationCmdlet
         GeminiStyle? style;
         ImageRequest request;
         OutputPlan plan;
+        if (!TryGetReferenceImages(out var references)) return;
         try
         {
             style = ResolveStyle(perRecord: true);
             var model = ResolveModel(style);
-            request = BuildRequest(Prompt, model, LoadReferenceImages(), style, Temperature, Seed, SystemInstruction);
+            request = BuildRequest(Prompt, model, references, style, Temperature, Seed, SystemInstruction);
             plan = new OutputPlan
             {
                 Directory = GetUnresolvedProviderPathFromPSPath(Text.NullIfBlank(OutputDirectory) ?? SessionState.Path.CurrentFileSystemLocation.ProviderPath),
@@ -89,8 +90,7 @@ public sealed class NewGeminiImageCommand : GeminiGenerationCmdlet
         }
 
         var service = GenerationServiceFor(request.InputImages.Count > 0 ? UsageOperation.Edit : UsageOperation.Generate);
-        var estimate = service.Estimate(request);
-        if (!ShouldProcess(Prompt, WithEstimate($"Generate {Count} image request(s) with {request.Model.Id}", estimate * Count, " (cost unknown)"))) return;
+        if (!ShouldProcess(Prompt, $"Generate {Count} image request(s) with {request.Model.Id}" + Quote(service, request, Count))) return;
 
         for (var i = 0; i < Count; i++)
         {

@@ -68,8 +68,7 @@ public sealed class SendGeminiImageChatCommand : GeminiGenerationCmdlet
             return;
         }
         var service = GenerationServiceFor(UsageOperation.Chat, cached: false);
-        var estimate = service.Estimate(request);
-        if (!ShouldProcess(Prompt, WithEstimate($"Send turn {Chat.Turns.Count + 1} of chat {Chat.Id} to {request.Model.Id}", estimate))) return;
+        if (!ShouldProcess(Prompt, $"Send turn {Chat.Turns.Count + 1} of chat {Chat.Id} to {request.Model.Id}" + Quote(service, request))) return;
 
         try
         {

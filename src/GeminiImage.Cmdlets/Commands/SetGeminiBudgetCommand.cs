@@ -120,7 +120,7 @@ public sealed class SetGeminiBudgetCommand : PSCmdlet
         }
     }
 
-    private static string Show(decimal? limit) => limit is decimal d ? "$" + d.ToString(CultureInfo.InvariantCulture) : "none";
+    private static string Show(decimal? limit) => limit is decimal d ? Engine.Pricing.Money.Usd(d) : "none";
 
     private static ErrorRecord Invalid(string message, object? target) => ErrorRecords.From(new GeminiArgumentException("GeminiImage.InvalidArgument", message), target);
 }

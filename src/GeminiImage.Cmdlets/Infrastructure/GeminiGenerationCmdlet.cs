@@ -26,6 +26,8 @@ public abstract class GeminiGenerationCmdlet : GeminiApiCmdlet
     private GeminiStyle? _style;
     private bool _styleResolved;
     private GenerationService? _service;
+    private IReadOnlyList<InputImage>? _referenceImages;
+    private bool _referenceFailed;
 
     // ---- model and picture
 
@@ -171,8 +173,27 @@ public abstract class GeminiGenerationCmdlet : GeminiApiCmdlet
         return request;
     }
 
-    /// <summary>The -ReferenceImage files, loaded and checked (throws on the first bad one).</summary>
+    /// <summary>The -ReferenceImage files (wildcards expand), loaded and checked (throws on the first bad one).</summary>
     protected IReadOnlyList<InputImage> LoadReferenceImages() => InputImages.Load(this, ReferenceImage);
+
+    /// <summary>
+    /// The -ReferenceImage files, loaded once per invocation for every pipeline record (New and Edit alike). A bad one
+    /// is one non-terminating error, with the file as target, written once; then false for every record: nothing is sent.
+    /// </summary>
+    protected bool TryGetReferenceImages(out IReadOnlyList<InputImage> images)
+    {
+        if (_referenceImages == null && !_referenceFailed)
+        {
+            try { _referenceImages = LoadReferenceImages(); }
+            catch (Engine.Errors.GeminiImageException ex)
+            {
+                _referenceFailed = true;
+                WriteError(ErrorRecords.From(ex, ex is Engine.Errors.ImageFileException file ? file.Path : ReferenceImage));
+            }
+        }
+        images = _referenceImages ?? Array.Empty<InputImage>();
+        return !_referenceFailed;
+    }
 
     /// <summary>
     /// The paid-call pipeline, one per invocation (the client and cache do not change per pipeline record); with
@@ -195,9 +216,20 @@ public abstract class GeminiGenerationCmdlet : GeminiApiCmdlet
         return _service = service;
     }
 
-    /// <summary>The ShouldProcess action text with the estimate: "... (estimated cost $0.039)".</summary>
-    protected static string WithEstimate(string action, decimal? estimate, string unknown = "") =>
-        action + (estimate.HasValue ? $" (estimated cost ${estimate.Value:0.000})" : unknown);
+    /// <summary>
+    /// The cost part of the ShouldProcess text for <paramref name="count"/> requests: " (estimated cost $0.039)". Under
+    /// -WhatIf or -Confirm it also says what the response cache would answer for free and which budget would refuse.
+    /// </summary>
+    protected string Quote(GenerationService service, ImageRequest request, int count = 1)
+    {
+        var quote = Asking ? service.Quote(request, count) : new CostQuote(service.Estimate(request) * count, 0, null);
+        return quote.Describe(" (cost unknown)");
+    }
+
+    /// <summary>-WhatIf or -Confirm is in effect (the only times the ShouldProcess text is shown).</summary>
+    private bool Asking =>
+        MyInvocation.BoundParameters.ContainsKey("WhatIf") || MyInvocation.BoundParameters.ContainsKey("Confirm")
+        || LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
 
     /// <summary>An -OutFile that exists without -Force: refused before anything is paid for.</summary>
     protected static void RefuseExistingOutFile(OutputPlan plan)

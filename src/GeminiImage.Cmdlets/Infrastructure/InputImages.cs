@@ -1,6 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
+using System.Linq;
 using System.Management.Automation;
+using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Generation;
 using GeminiImage.Engine.Imaging;
 
@@ -11,13 +14,29 @@ internal static class InputImages
 {
     private static readonly InputImageLoader s_loader = new();
 
-    /// <summary>Resolves each path literally (relative to the PowerShell location) and prepares it; throws on the first bad one.</summary>
+    /// <summary>
+    /// Resolves each path (relative to the PowerShell location; a wildcard pattern expands to the files it matches, in
+    /// name order, as -Path does) and prepares it; throws on the first bad one, or a pattern that matches nothing.
+    /// </summary>
     public static IReadOnlyList<InputImage> Load(PSCmdlet cmdlet, string[]? paths)
     {
         if (paths == null || paths.Length == 0) return Array.Empty<InputImage>();
         var images = new List<InputImage>();
-        foreach (var path in paths) images.Add(LoadOne(cmdlet, cmdlet.GetUnresolvedProviderPathFromPSPath(path)));
+        foreach (var path in paths)
+            foreach (var file in Expand(cmdlet, path)) images.Add(LoadOne(cmdlet, file));
         return images;
+    }
+
+    /// <summary>A literal file wins ('photo[1].png'); otherwise a pattern expands to the files it matches.</summary>
+    private static IEnumerable<string> Expand(PSCmdlet cmdlet, string path)
+    {
+        var literal = cmdlet.GetUnresolvedProviderPathFromPSPath(path);
+        if (File.Exists(literal) || Directory.Exists(literal) || !WildcardPattern.ContainsWildcardCharacters(path)) return new[] { literal };
+        List<string> matches;
+        try { matches = cmdlet.GetResolvedProviderPathFromPSPath(path, out _).Where(File.Exists).OrderBy(p => p, StringComparer.OrdinalIgnoreCase).ToList(); }
+        catch (ItemNotFoundException) { matches = new List<string>(); }
+        if (matches.Count == 0) throw new ImageNotFoundException(literal, $"No image file matches '{path}'.");
+        return matches;
     }
 
     /// <summary>Prepares one file-system path; conversion and downscaling warnings go to the warning stream.</summary>

@@ -80,6 +80,37 @@ public sealed class GenerationService
         catch (GeminiArgumentException) { return null; }
     }
 
+    /// <summary>
+    /// What <paramref name="count"/> requests (variants 0..count-1) would cost, for -WhatIf: those the response cache
+    /// holds are free, and the budget that would refuse the rest is named. Reads only; reserves and sends nothing.
+    /// </summary>
+    public CostQuote Quote(ImageRequest request, int count = 1)
+    {
+        var cached = 0;
+        if (CacheMode != CacheMode.Off)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                try { if (ActiveCache.TryGet(CacheKey.Compute(request, i)) != null) cached++; }
+                catch (Exception ex) when (ex is not OutOfMemoryException) { }
+            }
+        }
+        var estimate = Estimate(request) * (count - cached);
+        BudgetCheckResult? refusal = null;
+        if (estimate > 0m)
+        {
+            try
+            {
+                var budget = _stores.Budget;
+                if (budget.Daily != null || budget.Monthly != null)
+                    refusal = BudgetGuard.Evaluate(budget, budget.Daily == null ? 0m : Ledger.SpendToday(), budget.Monthly == null ? 0m : Ledger.SpendThisMonth(), estimate.Value);
+            }
+            // A ledger that cannot be read now is reported when the call is really made.
+            catch (Exception ex) when (ex is not OutOfMemoryException) { }
+        }
+        return new CostQuote(estimate, cached, refusal);
+    }
+
     /// <summary>The price table in force; a broken override file fails here, before anything is paid for.</summary>
     private PriceTable Prices
     {

@@ -17,7 +17,7 @@ public sealed class OutputPlan
     /// <summary>Stem to use instead of the prompt slug (edits: "&lt;source&gt;-edited").</summary>
     public string? Stem { get; set; }
     public bool Force { get; set; }
-    /// <summary>Images already saved by earlier requests of the same call (-Count), so an explicit file gets -2, -3 ...</summary>
+    /// <summary>Images already saved by earlier requests of the same call (-Count), so an explicit file or stem gets -2, -3 ...</summary>
     public int SavedSoFar { get; set; }
     /// <summary>Text for automatic names instead of the prompt sent (a style's expanded template would drown the user's words).</summary>
     public string? NameHint { get; set; }
@@ -53,7 +53,8 @@ public sealed class OutputPlan
             var n = index + SavedSoFar;
             return n == 0 ? stem + ext : $"{stem}-{n + 1}{ext}";
         }
-        return Stem == null ? null : System.IO.Path.Combine(Directory, (index == 0 ? Stem : $"{Stem}-{index + 1}") + extension);
+        var k = index + SavedSoFar;
+        return Stem == null ? null : System.IO.Path.Combine(Directory, (k == 0 ? Stem : $"{Stem}-{k + 1}") + extension);
     }
 
     /// <summary>

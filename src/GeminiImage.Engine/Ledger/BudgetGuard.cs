@@ -50,11 +50,13 @@ public sealed class BudgetCheckResult
     public string Message => Status switch
     {
         BudgetStatus.WouldExceed => string.Format(CultureInfo.InvariantCulture,
-            "The {0} budget of ${1} would be exceeded: ${2} spent so far, this request is estimated at ${3}.", Name, Limit, Spent, Estimated),
+            "The {0} budget of {1} would be exceeded: {2} spent so far, this request is estimated at {3}.", Name, Usd(Limit), Usd(Spent), Usd(Estimated)),
         BudgetStatus.Warning => string.Format(CultureInfo.InvariantCulture,
-            "Spending is near the {0} budget of ${1}: ${2} spent so far, this request is estimated at ${3}.", Name, Limit, Spent, Estimated),
+            "Spending is near the {0} budget of {1}: {2} spent so far, this request is estimated at {3}.", Name, Usd(Limit), Usd(Spent), Usd(Estimated)),
         _ => "Within budget.",
     };
+
+    private static string Usd(decimal? amount) => Pricing.Money.Usd(amount ?? 0m);
 
     private string Name => BudgetScope.Describe(Scope) + (Period == BudgetPeriod.Daily ? "daily" : "monthly");
 }

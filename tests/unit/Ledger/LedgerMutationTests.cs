@@ -251,11 +251,16 @@ public sealed class BudgetMessagesTests : IDisposable
         ledger.Append(Make.Record(_clock.UtcNow, cost: 0.7m));
 
         var warning = new BudgetGuard(ledger, new BudgetSettings { Daily = 1m }).Check(0.15m);
-        Assert.Equal("Spending is near the daily budget of $1: $0.7 spent so far, this request is estimated at $0.15.", warning.Message);
+        Assert.Equal("Spending is near the daily budget of $1.00: $0.70 spent so far, this request is estimated at $0.15.", warning.Message);
 
         var exceeded = new BudgetGuard(ledger, new BudgetSettings { Monthly = 0.8m }).Check(0.15m);
-        Assert.Equal("The monthly budget of $0.8 would be exceeded: $0.7 spent so far, this request is estimated at $0.15.", exceeded.Message);
+        Assert.Equal("The monthly budget of $0.80 would be exceeded: $0.70 spent so far, this request is estimated at $0.15.", exceeded.Message);
         Assert.EndsWith("month (UTC).", new BudgetExceededException(exceeded).RecommendedAction);
+
+        // Money as the views write it ($5.5337), not the ledger's micro-dollars ($5.533684).
+        ledger.Append(Make.Record(_clock.UtcNow, cost: 4.833684m));
+        var precise = new BudgetGuard(ledger, new BudgetSettings { Daily = 5m }).Check(0.039m);
+        Assert.Equal("The daily budget of $5.00 would be exceeded: $5.5337 spent so far, this request is estimated at $0.039.", precise.Message);
 
         var daily = new BudgetGuard(ledger, new BudgetSettings { Daily = 0.8m }).Check(0.15m);
         Assert.EndsWith("day (UTC).", new BudgetExceededException(daily).RecommendedAction);
