@@ -26,8 +26,8 @@ Describe 'The generation base cmdlet' {
         foreach ($option in 'AspectRatio', 'ImageSize', 'ThinkingLevel', 'GoogleSearch', 'NoStore') {
             (Get-Command $Name).Parameters.ContainsKey($option) | Should -BeTrue -Because "$Name has -$option"
         }
-        # Only New-GeminiImage re-declares (to bind from pipeline properties); the others use the base's declaration.
-        if ($Name -ne 'New-GeminiImage') {
+        # Only New-GeminiImage and Edit-GeminiImage re-declare (to bind from pipeline properties); the others use the base's declaration.
+        if ($Name -notin 'New-GeminiImage', 'Edit-GeminiImage') {
             $type.GetProperty('AspectRatio').GetMethod.GetBaseDefinition().DeclaringType | Should -Be $Base
             $type.GetProperty('AspectRatio').DeclaringType | Should -Be $Base
         }
@@ -49,11 +49,15 @@ Describe 'The generation base cmdlet' {
         & $has 'Start-GeminiFolderWatch' 'ReferenceImage' | Should -BeTrue
         & $has 'Edit-GeminiImage' 'Style' | Should -BeTrue
         & $has 'Edit-GeminiImage' 'Cache' | Should -BeTrue
-        # New-GeminiImage binds its row values from pipeline properties (a CSV of prompts with their own settings).
+        # New-GeminiImage and Edit-GeminiImage bind their row values from pipeline properties (a CSV with settings per row;
+        # a piped image result keeps its model); the chat cmdlets do not (a piped chat's AspectRatio is the chat's own).
         foreach ($p in 'Model', 'AspectRatio', 'ImageSize', 'Tag', 'Style') {
             (Get-Command New-GeminiImage).Parameters[$p].ParameterSets['__AllParameterSets'].ValueFromPipelineByPropertyName | Should -BeTrue -Because "-$p of New-GeminiImage"
-            (Get-Command Edit-GeminiImage).Parameters[$p].ParameterSets['__AllParameterSets'].ValueFromPipelineByPropertyName | Should -BeFalse -Because "-$p of Edit-GeminiImage"
         }
+        foreach ($p in 'Model', 'AspectRatio', 'Tag') {
+            (Get-Command Edit-GeminiImage).Parameters[$p].ParameterSets['__AllParameterSets'].ValueFromPipelineByPropertyName | Should -BeTrue -Because "-$p of Edit-GeminiImage"
+        }
+        (Get-Command Send-GeminiImageChat).Parameters['AspectRatio'].ParameterSets['__AllParameterSets'].ValueFromPipelineByPropertyName | Should -BeFalse
     }
 }
 
