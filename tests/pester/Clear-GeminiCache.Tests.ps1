@@ -151,7 +151,6 @@ Describe 'Response cache' {
     }
 
     It 'two processes filling the cache at once leave only complete entries' {
-        $pwsh = (Get-Process -Id $PID).Path
         $script = Join-Path $Out 'fill.ps1'
         Set-Content -LiteralPath $script -Value @'
 param($ModulePath, $BaseUri, $Key, $Out)
@@ -162,21 +161,9 @@ foreach ($i in 1..6) { New-GeminiImage "shared prompt $i" -Cache -BaseUri $BaseU
 '@
         $jobs = foreach ($n in 1, 2) {
             $dir = New-Item -ItemType Directory -Path (Join-Path $Out "p$n") -Force
-            $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh)
-            # Under the pinned tool this process is 'dotnet pwsh': run the child the same way, from the repo (tool manifest).
-            if ((Split-Path $pwsh -Leaf) -match '^dotnet(\.exe)?$') { $psi.ArgumentList.Add('pwsh') }
-            $psi.WorkingDirectory = $RepoRoot
-            foreach ($a in '-NoProfile', '-NonInteractive', '-File', $script, $ModulePath, $Emulator.BaseUri.ToString(), $Emulator.ApiKey, $dir.FullName) { $psi.ArgumentList.Add($a) }
-            $psi.UseShellExecute = $false
-            $psi.RedirectStandardError = $true
-            $psi.Environment['GEMINI_IMAGE_HOME'] = $env:GEMINI_IMAGE_HOME
-            [System.Diagnostics.Process]::Start($psi)
+            Start-TestPwsh -Name "filler $n" -File $script -Environment @{ GEMINI_IMAGE_HOME = $env:GEMINI_IMAGE_HOME } -ArgumentList $ModulePath, $Emulator.BaseUri, $Emulator.ApiKey, $dir.FullName
         }
-        foreach ($p in $jobs) {
-            $stderr = $p.StandardError.ReadToEnd()
-            $p.WaitForExit(120000) | Should -BeTrue
-            $p.ExitCode | Should -Be 0 -Because $stderr
-        }
+        foreach ($p in $jobs) { $null = Wait-TestPwsh $p -TimeoutSec 120 }
         $Emulator.RequestCount | Should -BeGreaterOrEqual 6
         $Emulator.RequestCount | Should -BeLessOrEqual 12
         $info = Get-GeminiCache

@@ -240,30 +240,12 @@ $images = New-GeminiImage "writer $Worker" -Count 50 -OutputDirectory $Out -Tag 
 "images=$(@($images).Count) warnings=$(@($warned).Count)"
 '@
         # Under `dotnet pwsh` the process is dotnet and pwsh.dll is its first argument.
-        $exe = (Get-Process -Id $PID).Path
-        $prefix = if ([System.IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { @([Environment]::GetCommandLineArgs()[0]) } else { @() }
+        $environment = @{ GEMINI_BASE_URL = $Emulator.BaseUri.ToString(); GEMINI_API_KEY = $Emulator.ApiKey; GEMINI_IMAGE_HOME = $env:GEMINI_IMAGE_HOME }
         $children = foreach ($worker in 1..4) {
-            $psi = [System.Diagnostics.ProcessStartInfo]::new($exe)
-            foreach ($a in @($prefix) + @('-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', $ModulePath, '-Out', (Join-Path $work "out$worker"), '-Worker', $worker)) {
-                $psi.ArgumentList.Add([string]$a)
-            }
-            $psi.UseShellExecute = $false
-            $psi.RedirectStandardOutput = $true
-            $psi.RedirectStandardError = $true
-            $psi.Environment['GEMINI_BASE_URL'] = $Emulator.BaseUri.ToString()
-            $psi.Environment['GEMINI_API_KEY'] = $Emulator.ApiKey
-            $psi.Environment['GEMINI_IMAGE_HOME'] = $env:GEMINI_IMAGE_HOME
-            $p = [System.Diagnostics.Process]::Start($psi)
-            [pscustomobject]@{ Worker = $worker; Process = $p; Stdout = $p.StandardOutput.ReadToEndAsync(); Stderr = $p.StandardError.ReadToEndAsync() }
+            Start-TestPwsh -Name "writer $worker" -File $script -Environment $environment -ArgumentList '-ModulePath', $ModulePath, '-Out', (Join-Path $work "out$worker"), '-Worker', $worker
         }
-        foreach ($c in $children) {
-            $c.Process.WaitForExit(300000) | Should -BeTrue -Because "writer $($c.Worker) should finish (a wide bound: the subject is the records, not speed)"
-            $c.Process.WaitForExit()
-            $c.Stderr.Result | Should -BeNullOrEmpty -Because "writer $($c.Worker) stderr"
-            $c.Stdout.Result.Trim() | Should -Be 'images=50 warnings=0' -Because "writer $($c.Worker) output"
-            $c.Process.ExitCode | Should -Be 0
-            $c.Process.Dispose()
-        }
+        # A wide bound: the subject is the records, not speed.
+        foreach ($c in $children) { Wait-TestPwsh $c -TimeoutSec 300 | Should -Be 'images=50 warnings=0' -Because "$($c.Name) output" }
 
         $Emulator.RequestCount | Should -Be 200
         $records = Get-GeminiUsage

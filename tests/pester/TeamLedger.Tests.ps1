@@ -220,29 +220,12 @@ foreach ($i in 1..50) {
 }
 [pscustomobject]@{ sent = $sent; refused = $refused; other = $other } | ConvertTo-Json -Compress
 '@
-        $exe, $prefix = Get-TestPowerShell
+        $environment = @{ GEMINI_BASE_URL = $Emulator.BaseUri.ToString(); GEMINI_API_KEY = $Emulator.ApiKey; GEMINI_IMAGE_HOME = $env:GEMINI_IMAGE_HOME; PGPASSWORD = $Pg.Password }
         $children = foreach ($worker in 1, 2) {
             New-Item -ItemType Directory -Path (Join-Path $work "out$worker") | Out-Null
-            $psi = [System.Diagnostics.ProcessStartInfo]::new($exe)
-            foreach ($a in @($prefix | Where-Object { $_ }) + @('-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', $ModulePath,
-                    '-Out', (Join-Path $work "out$worker"), '-Worker', $worker, '-Ledger', $Ledger)) { $psi.ArgumentList.Add([string]$a) }
-            $psi.UseShellExecute = $false
-            $psi.RedirectStandardOutput = $true
-            $psi.RedirectStandardError = $true
-            $psi.Environment['GEMINI_BASE_URL'] = $Emulator.BaseUri.ToString()
-            $psi.Environment['GEMINI_API_KEY'] = $Emulator.ApiKey
-            $psi.Environment['GEMINI_IMAGE_HOME'] = $env:GEMINI_IMAGE_HOME
-            $psi.Environment['PGPASSWORD'] = $Pg.Password
-            $p = [System.Diagnostics.Process]::Start($psi)
-            [pscustomobject]@{ Worker = $worker; Process = $p; Stdout = $p.StandardOutput.ReadToEndAsync(); Stderr = $p.StandardError.ReadToEndAsync() }
+            Start-TestPwsh -Name "racer $worker" -File $script -Environment $environment -ArgumentList '-ModulePath', $ModulePath, '-Out', (Join-Path $work "out$worker"), '-Worker', $worker, '-Ledger', $Ledger
         }
-        $results = foreach ($c in $children) {
-            $c.Process.WaitForExit(240000) | Should -BeTrue -Because "racer $($c.Worker) should finish"
-            $c.Process.WaitForExit()
-            $c.Stderr.Result | Should -BeNullOrEmpty -Because "racer $($c.Worker) stderr"
-            $c.Stdout.Result.Trim() | ConvertFrom-Json
-            $c.Process.Dispose()
-        }
+        $results = foreach ($c in $children) { Wait-TestPwsh $c | ConvertFrom-Json }
         # Counted where the money is spent: the requests the emulator received.
         $Emulator.RequestCount | Should -BeLessOrEqual 60
         $Emulator.RequestCount | Should -BeGreaterOrEqual 59
@@ -251,5 +234,61 @@ foreach ($i in 1..50) {
         @($results.other | Where-Object { $_ }) | Should -BeNullOrEmpty
         @($results | Where-Object sent -gt 0) | Should -HaveCount 2 -Because 'both processes got calls through'
         Invoke-TestPostgresSql $Pg $Database "SELECT count(*) FROM gemini_usage WHERE status = 'Success'" | Should -Be "$($Emulator.RequestCount)"
+    }
+}
+
+Describe 'The team ledger server goes away in the middle of a batch' {
+    BeforeAll {
+        $null = Enter-TestGeminiHome
+        $Emulator.Reset()
+        $script:Out = New-TestFolder 'away-out'
+        $script:Ledger = New-TestPostgresDatabase $Pg
+        $script:Database = ($Ledger -split ';' | Where-Object { $_ -like 'Database=*' }) -replace 'Database='
+        Set-GeminiConfig -Ledger "$Ledger;Timeout=3"
+    }
+    AfterAll {
+        Set-GeminiConfig -Ledger SQLite
+        $Emulator.Latency = [timespan]::Zero
+    }
+
+    It 'keeps every paid image and every usage record (pending, then replayed once), and sends nothing it cannot check' {
+        $rows = 1..8 | ForEach-Object { [pscustomobject]@{ Id = "r$_"; Prompt = "a lighthouse number $_" } }
+        $Emulator.Latency = [timespan]::FromMilliseconds(300)
+        # Stops the server (immediate, as a crash would) once three requests have reached the emulator.
+        $stopper = Start-ThreadJob -ArgumentList $Emulator, $Pg -ScriptBlock {
+            param($emulator, $pg)
+            $deadline = [datetime]::UtcNow.AddSeconds(60)
+            while ($emulator.RequestCount -lt 3 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+            $ctl = @($pg.PgCtl, '-D', (Join-Path $pg.Folder 'data'), '-m', 'immediate', '-w', '-t', '30', 'stop')
+            if ($pg.RunAs) { & runuser -u $pg.RunAs '--' @ctl 2>&1 | Out-Null } else { & $ctl[0] @($ctl[1..($ctl.Count - 1)]) 2>&1 | Out-Null }
+            $emulator.RequestCount
+        }
+        try {
+            $results = $rows | Invoke-GeminiBatch -OutputDirectory $Out -ThrottleLimit 2 -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $atStop = $stopper | Wait-Job -Timeout 90 | Receive-Job
+        }
+        finally {
+            $stopper | Remove-Job -Force
+            Start-TestPostgresServer $Pg
+        }
+        $atStop | Should -BeGreaterOrEqual 3
+        $billed = $Emulator.RequestCount
+        $billed | Should -BeLessThan 8 -Because 'rows after the server went away are not sent: their budgets cannot be checked'
+        $done = @($results | Where-Object Status -eq 'Succeeded')
+        $done.Count | Should -Be $billed -Because 'every answer the emulator billed was saved'
+        foreach ($r in $done) { $r.Path | Should -Exist }
+        $refused = @($results | Where-Object Status -ne 'Succeeded')
+        $refused.Count | Should -Be (8 - $billed)
+        $refused.ErrorId | Sort-Object -Unique | Should -Be 'GeminiImage.LedgerUnreachable'
+
+        # Once the server is back, the very next call goes through (the pool's dead connections are replaced), and
+        # its write replays what waited in the pending file, once.
+        $after = New-GeminiImage 'after the storm' -OutputDirectory $Out -ErrorAction Stop
+        $after.Path | Should -Exist
+        $null = New-GeminiImage 'after the storm, again' -OutputDirectory $Out -ErrorAction Stop
+        Invoke-TestPostgresSql $Pg $Database "SELECT count(*) FROM gemini_usage WHERE cmdlet = 'New-GeminiImage'" | Should -Be '2'
+        Invoke-TestPostgresSql $Pg $Database "SELECT count(*) FROM gemini_usage WHERE status = 'Success' AND cmdlet = 'Invoke-GeminiBatch'" | Should -Be "$billed"
+        Invoke-TestPostgresSql $Pg $Database "SELECT count(DISTINCT row_id) FROM gemini_usage WHERE status = 'Success' AND cmdlet = 'Invoke-GeminiBatch'" | Should -Be "$billed"
+        Get-ChildItem -Path $env:GEMINI_IMAGE_HOME -Recurse -Filter 'usage-pending*' | Where-Object Length -gt 0 | Should -BeNullOrEmpty
     }
 }

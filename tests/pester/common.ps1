@@ -114,6 +114,38 @@ function Invoke-TestPwsh {
     [pscustomobject]@{ ExitCode = $code; Output = ($output -join [Environment]::NewLine); Result = $result }
 }
 
+# Starts a child of this PowerShell running -File $File @ArgumentList with $Environment added, without waiting (for
+# tests that race several processes). Returns Process and the Stdout/Stderr read tasks; Wait-TestPwsh ends it.
+function Start-TestPwsh {
+    param(
+        [Parameter(Mandatory)] [string] $File,
+        [object[]] $ArgumentList = @(),
+        [hashtable] $Environment = @{},
+        [string] $Name = ''
+    )
+    $exe, $prefix = Get-TestPowerShell
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($exe)
+    foreach ($a in @($prefix | Where-Object { $_ }) + @('-NoProfile', '-NonInteractive', '-File', $File) + $ArgumentList) { $psi.ArgumentList.Add([string]$a) }
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    foreach ($k in $Environment.Keys) { $psi.Environment[$k] = [string]$Environment[$k] }
+    $p = [System.Diagnostics.Process]::Start($psi)
+    [pscustomobject]@{ Name = $Name; Process = $p; Stdout = $p.StandardOutput.ReadToEndAsync(); Stderr = $p.StandardError.ReadToEndAsync() }
+}
+
+# Waits for a Start-TestPwsh child (failing the test when it outlives $TimeoutSec or writes to stderr) and returns its
+# trimmed standard output.
+function Wait-TestPwsh {
+    param([Parameter(Mandatory)] $Child, [int] $TimeoutSec = 240)
+    $Child.Process.WaitForExit($TimeoutSec * 1000) | Should -BeTrue -Because "$($Child.Name) should finish within $TimeoutSec s"
+    $Child.Process.WaitForExit()
+    $Child.Stderr.Result | Should -BeNullOrEmpty -Because "$($Child.Name) stderr"
+    $Child.Process.ExitCode | Should -Be 0 -Because "$($Child.Name) exit code"
+    $Child.Process.Dispose()
+    $Child.Stdout.Result.Trim()
+}
+
 # This PowerShell as program + leading arguments. Under `dotnet pwsh` the process is dotnet itself, which needs
 # pwsh.dll as its first argument. (Get-Process).Path, not [Environment]::ProcessPath: that is .NET 6+.
 function Get-TestPowerShell {

@@ -9,6 +9,11 @@ namespace GeminiImage.Engine.Ledger;
 /// <summary>Turns what Npgsql throws into <see cref="LedgerException"/>s with stable ids and a sentence saying what to do.</summary>
 internal static class PostgresErrors
 {
+    /// <summary>True when <paramref name="e"/> came from a pooled connection the server closed (a restart, a failover).</summary>
+    public static bool IsBrokenConnection(Exception e, NpgsqlConnection connection) =>
+        e is NpgsqlException && (connection.FullState.HasFlag(System.Data.ConnectionState.Broken)
+            || (e as PostgresException ?? e.InnerException as PostgresException)?.SqlState is "57P01" or "57P02");
+
     /// <summary>A <see cref="LedgerException"/> (unchanged when it already is one) for a failure at <paramref name="location"/>.</summary>
     public static Exception Translate(Exception e, string location)
     {
@@ -26,6 +31,13 @@ internal static class PostgresErrors
                 return new LedgerException(LedgerException.PermissionDeniedId, ErrorKind.Authentication,
                     $"The team ledger {location} denied access: {postgres.MessageText}",
                     "Let the database owner connect once so the module creates its tables (or GRANT CREATE ON SCHEMA public to this user), and GRANT SELECT, INSERT, UPDATE, DELETE on the gemini_* tables and USAGE on their sequences to this user.",
+                    location, e);
+            case "57P01": // admin_shutdown, crash_shutdown, cannot_connect_now: stopped, or still starting
+            case "57P02":
+            case "57P03":
+                return new LedgerException(LedgerException.UnreachableId, ErrorKind.ResourceUnavailable,
+                    $"The team ledger {location} is shutting down or starting up: {postgres.MessageText}",
+                    "Wait for the server to be back; usage records are kept in the pending file meanwhile and added when it is.",
                     location, e);
             case "3D000":
                 return new LedgerException(LedgerException.UnreachableId, ErrorKind.ResourceUnavailable,

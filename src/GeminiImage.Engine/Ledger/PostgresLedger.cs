@@ -79,26 +79,20 @@ public sealed class PostgresLedger : ITeamLedger
     {
         if (record == null) throw new ArgumentNullException(nameof(record));
         _scrubber.Normalize(record);
-        NpgsqlConnection connection;
         try
         {
-            connection = Open();
-            try
-            {
-                record.Id = Upsert(connection, null, record);
-            }
-            catch
-            {
-                connection.Dispose();
-                throw;
-            }
+            record.Id = Run(connection => Upsert(connection, null, record));
         }
         // Deliberately broad: the call is paid for, and losing its record is the only worse outcome.
         catch (Exception e)
         {
             return _pending.Write(record, PostgresErrors.Translate(e, Location));
         }
-        using (connection) return new AppendResult(true, null, _pending.Fold(records => Store(connection, _scrubber.NormalizeAll(records), Upsert)), null);
+        // Fold never throws; a server that went away again in between leaves the records pending.
+        var folded = 0;
+        try { folded = Run(connection => _pending.Fold(records => Store(connection, _scrubber.NormalizeAll(records), Upsert))); }
+        catch (LedgerException) { }
+        return new AppendResult(true, null, folded, null);
     }
 
     /// <inheritdoc />
@@ -300,17 +294,28 @@ warn_at = excluded.warn_at, updated_utc = excluded.updated_utc, updated_by = exc
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> on an open connection; server errors come out as <see cref="LedgerException"/>s.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> on an open connection; server errors come out as <see cref="LedgerException"/>s.
+    /// A pooled connection that a server restart broke fails once: the pool is cleared and the work runs again on a
+    /// new connection (safe: every write is in one transaction and keyed by record id).
+    /// </summary>
     private T Run<T>(Func<NpgsqlConnection, T> work)
     {
-        using var connection = Open();
-        try
+        for (var attempt = 0; ; attempt++)
         {
-            return work(connection);
-        }
-        catch (Exception e) when (e is NpgsqlException or System.IO.IOException or TimeoutException)
-        {
-            throw PostgresErrors.Translate(e, Location);
+            using var connection = Open();
+            try
+            {
+                return work(connection);
+            }
+            catch (Exception e) when (attempt == 0 && PostgresErrors.IsBrokenConnection(e, connection))
+            {
+                NpgsqlConnection.ClearPool(connection);
+            }
+            catch (Exception e) when (e is NpgsqlException or System.IO.IOException or TimeoutException)
+            {
+                throw PostgresErrors.Translate(e, Location);
+            }
         }
     }
 
