@@ -20,6 +20,9 @@ public static class PrivateFolder
 
     private static readonly bool s_unix = !RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
 
+    /// <summary>Folders this process has already given the owner-only ACL (Windows): an inherited ACL covers what is created later.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> s_made = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>
     /// Creates <paramref name="folder"/> if needed and makes it and its direct contents owner-only; returns its full path.
     /// </summary>
@@ -29,10 +32,12 @@ public static class PrivateFolder
         var full = Path.GetFullPath(folder);
         if (SafePaths.IsLink(full))
             throw new UnsafePathException(full, $"The private folder '{full}' is a symbolic link; it is not used, since another user may have planted it.");
+        var made = Directory.Exists(full) && s_made.ContainsKey(full);
         Directory.CreateDirectory(full);
         if (!s_unix)
         {
-            WindowsOwnerOnly(full);
+            if (!made) WindowsOwnerOnly(full);
+            s_made[full] = true;
             return full;
         }
         var owner = OwnerOf(full);

@@ -79,19 +79,18 @@ public sealed class PostgresLedger : ITeamLedger
     {
         if (record == null) throw new ArgumentNullException(nameof(record));
         _scrubber.Normalize(record);
+        int folded;
         try
         {
-            record.Id = Run(connection => Upsert(connection, null, record));
+            // The pending records are folded in on the connection that has just worked (Fold never throws: what it
+            // cannot store stays pending for the next append).
+            (record.Id, folded) = Run(connection => (Upsert(connection, null, record), _pending.Fold(records => Store(connection, _scrubber.NormalizeAll(records), Upsert))));
         }
         // Deliberately broad: the call is paid for, and losing its record is the only worse outcome.
         catch (Exception e)
         {
             return _pending.Write(record, PostgresErrors.Translate(e, Location));
         }
-        // Fold never throws; a server that went away again in between leaves the records pending.
-        var folded = 0;
-        try { folded = Run(connection => _pending.Fold(records => Store(connection, _scrubber.NormalizeAll(records), Upsert))); }
-        catch (LedgerException) { }
         return new AppendResult(true, null, folded, null);
     }
 
