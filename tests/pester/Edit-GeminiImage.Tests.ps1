@@ -277,3 +277,28 @@ Describe 'Composition with New-GeminiImage -ReferenceImage' {
         $Emulator.RequestCount | Should -Be 0
     }
 }
+
+Describe 'Edit-GeminiImage -ThrottleLimit' {
+    BeforeAll { $Emulator.ImageFile = Join-Path $Corpus 'good.png' }
+    AfterAll {
+        $Emulator.ImageFile = [NullString]::Value
+        $Emulator.Latency = [timespan]::Zero
+    }
+    BeforeEach { $Emulator.Reset() }
+
+    It 'edits piped files at once, names outputs as one at a time would, and reports each bad file' {
+        $Emulator.Latency = [timespan]::FromMilliseconds(1500)
+        $in = Copy-Corpus @('good.png', 'good.jpg', 'good.webp', 'small.bmp', 'empty.png')
+        $errs = $null
+        $images = Get-ChildItem -LiteralPath $in | Sort-Object Name | Edit-GeminiImage 'make it night' -ThrottleLimit 4 -KeepOrder -ErrorVariable errs -ErrorAction SilentlyContinue
+        $images.SourcePath | Should -Be @((Get-ChildItem -LiteralPath $in | Where-Object Name -ne 'empty.png' | Where-Object Name -notlike '*-edited*' | Sort-Object Name).FullName)
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.InvalidImage*'
+        $sent = @($Emulator.Requests | Sort-Object Time)
+        $sent.Count | Should -Be 4
+        ($sent[-1].Time - $sent[0].Time).TotalMilliseconds | Should -BeLessThan 1500 -Because 'the four edits were in flight together'
+        # good.png and good.jpg both become good-edited*: requests in flight together never take the same name.
+        @($images.Path | Sort-Object -Unique).Count | Should -Be 4
+        $images.Path | Should -Exist
+    }
+}

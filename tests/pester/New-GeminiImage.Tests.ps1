@@ -479,3 +479,78 @@ Describe 'Tab completion' {
         Complete 'New-GeminiImage x -Model gemini-3.1-flash-image -ImageSize ' | Should -Contain '512'
     }
 }
+
+Describe 'New-GeminiImage -ThrottleLimit' {
+    BeforeAll {
+        # Small answers: these tests are about timing and order, not image size.
+        $Emulator.ImageFile = Join-Path $RepoRoot 'tests/unit/data/images/good.png'
+        $script:ResultType = 'GeminiImage.Engine.Generation.GeminiImageResult'
+        # The generateContent requests of the last run, in the order they arrived.
+        function Get-Generations { @($Emulator.Requests | Where-Object Path -like '*:generateContent' | Sort-Object Time) }
+    }
+    AfterAll {
+        $Emulator.ImageFile = [NullString]::Value
+        $Emulator.Latency = [timespan]::Zero
+    }
+    BeforeEach {
+        $Emulator.Reset()
+        $Emulator.Latency = [timespan]::FromMilliseconds(1500)
+        $script:Out = New-TestFolder 'throttle'
+    }
+
+    It 'sends piped prompts at once and writes each result as it finishes' {
+        $images = 'one', 'two', 'three', 'four' | New-GeminiImage -OutputDirectory $Out -ThrottleLimit 4
+        $images.Count | Should -Be 4
+        $sent = Get-Generations
+        $sent.Count | Should -Be 4
+        # One at a time, each request would start after the previous one's 1.5 s answer.
+        ($sent[-1].Time - $sent[0].Time).TotalMilliseconds | Should -BeLessThan 1500 -Because 'all four requests were in flight together'
+        @(Get-ChildItem -LiteralPath $Out -Filter *.png).Count | Should -Be 4
+    }
+
+    It 'writes results as they finish, or in input order with -KeepOrder' {
+        $Emulator.Latency = [timespan]::Zero
+        $prompts = '[emulator:slow=2000] slow first', 'quick second'
+        ($prompts | New-GeminiImage -OutputDirectory $Out -ThrottleLimit 2).Prompt | Should -Be @('quick second', '[emulator:slow=2000] slow first')
+        ($prompts | New-GeminiImage -OutputDirectory $Out -ThrottleLimit 2 -KeepOrder).Prompt | Should -Be $prompts
+    }
+
+    It 'runs -Count requests together, naming an -OutFile''s images -2, -3 ...' {
+        $file = Join-Path $Out 'fox.png'
+        $images = New-GeminiImage 'fox' -Count 3 -OutFile $file -ThrottleLimit 3
+        ($images.Path | Sort-Object) | Should -Be (@($file, (Join-Path $Out 'fox-2.png'), (Join-Path $Out 'fox-3.png')) | Sort-Object)
+        $sent = Get-Generations
+        ($sent[-1].Time - $sent[0].Time).TotalMilliseconds | Should -BeLessThan 1500
+        # Automatic names of requests in flight together never collide either.
+        $auto = New-GeminiImage 'same words' -Count 3 -OutputDirectory $Out -ThrottleLimit 3
+        @($auto.Path | Sort-Object -Unique).Count | Should -Be 3
+        $auto.Path | Should -Exist
+    }
+
+    It 'gives each failed item its own error record and keeps the others' {
+        $Emulator.Latency = [timespan]::FromMilliseconds(200)
+        $errs = $null
+        $images = 'good one', '[emulator:block] bad one', 'good two' | New-GeminiImage -OutputDirectory $Out -ThrottleLimit 3 -ErrorVariable errs -ErrorAction SilentlyContinue
+        $images.Count | Should -Be 2
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.PromptBlocked*'
+        $errs[0].TargetObject | Should -Be '[emulator:block] bad one'
+    }
+
+    It 'stops promptly on Ctrl+C with requests in flight, leaving no files' {
+        $Emulator.Latency = [timespan]::Zero
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$ModulePath'; '[emulator:hang] a', '[emulator:hang] b', '[emulator:hang] c' | New-GeminiImage -OutputDirectory '$Out' -ThrottleLimit 3")
+        $handle = $ps.BeginInvoke()
+        $deadline = [DateTime]::UtcNow.AddSeconds(20)
+        while ($Emulator.RequestCount -lt 3 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+        $Emulator.RequestCount | Should -Be 3
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        $ps.Stop()
+        $watch.Stop()
+        $handle.IsCompleted | Should -BeTrue
+        $ps.Dispose()
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 2
+        Get-ChildItem -LiteralPath $Out -Force -Recurse | Should -BeNullOrEmpty
+    }
+}

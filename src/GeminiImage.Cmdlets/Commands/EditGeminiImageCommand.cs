@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -15,14 +16,14 @@ namespace GeminiImage.Cmdlets.Commands;
 /// <summary>Edit-GeminiImage: edits each input image on its own with one prompt.</summary>
 [Cmdlet(VerbsData.Edit, "GeminiImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(GeminiImageResult))]
-public sealed class EditGeminiImageCommand : GeminiGenerationCmdlet
+public sealed class EditGeminiImageCommand : ThrottledGenerationCmdlet
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
 
-    // Files this invocation wrote: Get-ChildItem may still be enumerating the folder they land in.
-    private readonly HashSet<string> _written = new(StringComparer.OrdinalIgnoreCase);
-    // Images saved under -OutFile so far, across pipeline records: the next one gets -2, -3 ...
+    // Files this invocation wrote (recorded by the workers as they save): Get-ChildItem may still be enumerating the folder they land in.
+    private readonly ConcurrentDictionary<string, bool> _written = new(StringComparer.OrdinalIgnoreCase);
+    // Images saved (or on their way, with -ThrottleLimit) under -OutFile so far, across pipeline records: the next one gets -2, -3 ...
     private int _savedToOutFile;
 
     // Rows of a CSV (Import-Csv edits.csv | Edit-GeminiImage) or piped image results carry their own prompt, model,
@@ -96,7 +97,7 @@ public sealed class EditGeminiImageCommand : GeminiGenerationCmdlet
 
         foreach (var source in InputPaths.Resolve(this, ParameterSetName == LiteralPathSet ? LiteralPath : Path, ParameterSetName == LiteralPathSet))
         {
-            if (_written.Contains(source))
+            if (_written.ContainsKey(source))
             {
                 WriteVerbose($"Skipping '{source}': this command wrote it.");
                 continue;
@@ -137,9 +138,11 @@ public sealed class EditGeminiImageCommand : GeminiGenerationCmdlet
 
         if (!ShouldProcess(source, $"Edit with {model.Id} ({Count} request(s)): '{request.Prompt}'" + Quote(Service, request, Count))) return;
 
+        // Several at once (-ThrottleLimit): each source is read by its worker, so the edits do not wait for each other's decode.
+        var inWorker = !readFirst && ThrottleLimit > 1;
         try
         {
-            if (!readFirst) request.InputImages = new[] { InputImages.LoadOne(this, source) }.Concat(references).ToList();
+            if (!readFirst && !inWorker) request.InputImages = new[] { InputImages.LoadOne(this, source) }.Concat(references).ToList();
         }
         catch (Exception ex) when (ex is GeminiImageException or IOException or UnauthorizedAccessException)
         {
@@ -147,24 +150,41 @@ public sealed class EditGeminiImageCommand : GeminiGenerationCmdlet
             return;
         }
 
+        var service = Service;
+        // Read once for all -Count requests of this source, by whichever worker gets there first.
+        var read = new Lazy<IReadOnlyList<InputImage>>(() => new[] { InputImages.LoadOne(source, QueueWarning) }.Concat(references).ToList());
         for (var i = 0; i < Count; i++)
         {
-            try
-            {
-                var outcome = Run(token => Service.RunAsync(request, plan, source, token, cacheVariant: i));
-                plan.SavedSoFar += outcome.Images.Count;
-                foreach (var saved in outcome.Images)
+            var own = plan.Copy();
+            own.SavedSoFar = _savedToOutFile++;
+            var variant = i;
+            Runs.Start(
+                async token =>
                 {
-                    _written.Add(saved.Path);
-                    WriteObject(saved);
-                }
-            }
-            catch (GeminiImageException ex)
-            {
-                if (ex is ImageSaveException { FallbackPath: { } fallback }) _written.Add(fallback);
-                WriteError(ErrorRecords.From(ex, source));
-            }
+                    if (inWorker) request.InputImages = read.Value;
+                    try
+                    {
+                        var outcome = await service.RunAsync(request, own, source, token, cacheVariant: variant).ConfigureAwait(false);
+                        foreach (var saved in outcome.Images) _written[saved.Path] = true;
+                        return outcome;
+                    }
+                    catch (ImageSaveException ex) when (ex.FallbackPath is { } fallback)
+                    {
+                        _written[fallback] = true;
+                        throw;
+                    }
+                },
+                outcome =>
+                {
+                    _savedToOutFile += outcome.Images.Count - 1;
+                    WriteObject(outcome.Images, enumerateCollection: true);
+                },
+                ex =>
+                {
+                    // One at a time, the next request takes the name this one did not use; in flight together, names stay apart.
+                    if (ThrottleLimit == 1) _savedToOutFile--;
+                    WriteError(ErrorRecords.From(ex, source));
+                });
         }
-        if (plan.OutFile != null) _savedToOutFile = plan.SavedSoFar;
     }
 }

@@ -10,7 +10,7 @@ namespace GeminiImage.Cmdlets.Commands;
 /// <summary>New-GeminiImage: text to image (and composition with -ReferenceImage).</summary>
 [Cmdlet(VerbsCommon.New, "GeminiImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(GeminiImageResult))]
-public sealed class NewGeminiImageCommand : GeminiGenerationCmdlet
+public sealed class NewGeminiImageCommand : ThrottledGenerationCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     // Empty or blank prompts reach the engine, which refuses both alike with GeminiImage.EmptyPrompt.
@@ -92,20 +92,29 @@ public sealed class NewGeminiImageCommand : GeminiGenerationCmdlet
         var service = GenerationServiceFor(request.InputImages.Count > 0 ? UsageOperation.Edit : UsageOperation.Generate);
         if (!ShouldProcess(Prompt, $"Generate {Count} image request(s) with {request.Model.Id}" + Quote(service, request, Count))) return;
 
+        // Written later, maybe after the next record was bound: the error names this record's prompt.
+        var prompt = Prompt;
         for (var i = 0; i < Count; i++)
         {
             if (Count > 1)
                 WriteProgress(new ProgressRecord(1, "New-GeminiImage", $"Request {i + 1} of {Count}") { PercentComplete = i * 100 / Count });
-            try
-            {
-                var outcome = Run(token => service.RunAsync(request, plan, null, token, cacheVariant: i));
-                plan.SavedSoFar += outcome.Images.Count;
-                WriteObject(outcome.Images, enumerateCollection: true);
-            }
-            catch (GeminiImageException ex)
-            {
-                WriteError(ErrorRecords.From(ex, Prompt));
-            }
+            // Each request names its files from the images saved or on their way before it (an explicit -OutFile gets -2, -3 ...).
+            var own = plan.Copy();
+            plan.SavedSoFar++;
+            var variant = i;
+            Runs.Start(
+                token => service.RunAsync(request, own, null, token, cacheVariant: variant),
+                outcome =>
+                {
+                    plan.SavedSoFar += outcome.Images.Count - 1;
+                    WriteObject(outcome.Images, enumerateCollection: true);
+                },
+                ex =>
+                {
+                    // One at a time, the next request takes the name this one did not use; in flight together, names stay apart.
+                    if (ThrottleLimit == 1) plan.SavedSoFar--;
+                    WriteError(ErrorRecords.From(ex, prompt));
+                });
         }
         if (Count > 1) WriteProgress(new ProgressRecord(1, "New-GeminiImage", "Done") { RecordType = ProgressRecordType.Completed });
     }

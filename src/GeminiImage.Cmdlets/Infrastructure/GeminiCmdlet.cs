@@ -88,6 +88,8 @@ public abstract class GeminiCmdlet : PSCmdlet, IDisposable
     {
         var queue = new BlockingCollection<Action>();
         _pipelineThread = Environment.CurrentManagedThreadId;
+        // Calls still in flight across records (-ThrottleLimit) keep their queue after this run.
+        var outer = _current;
         _current = queue;
         Task<T> task;
         try
@@ -106,12 +108,19 @@ public abstract class GeminiCmdlet : PSCmdlet, IDisposable
         }
         finally
         {
-            _current = null;
+            _current = outer;
             queue.CompleteAdding();
         }
         if (task.IsCanceled || (task.IsFaulted && task.Exception!.InnerException is OperationCanceledException && StopToken.IsCancellationRequested))
             throw new PipelineStoppedException();
         return task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>Worker writes go to <paramref name="queue"/>, which the caller takes on this (the pipeline) thread (<see cref="ConcurrentRuns"/>).</summary>
+    internal void UseWriteQueue(BlockingCollection<Action> queue)
+    {
+        _pipelineThread = Environment.CurrentManagedThreadId;
+        _current = queue;
     }
 
     protected void Run(Func<CancellationToken, Task> work) => Run(async token => { await work(token).ConfigureAwait(false); return true; });

@@ -40,10 +40,13 @@ internal static class InputImages
     }
 
     /// <summary>Prepares one file-system path; conversion and downscaling warnings go to the warning stream.</summary>
-    public static InputImage LoadOne(PSCmdlet cmdlet, string fullPath)
+    public static InputImage LoadOne(PSCmdlet cmdlet, string fullPath) => LoadOne(fullPath, cmdlet.WriteWarning);
+
+    /// <summary>Like <see cref="LoadOne(PSCmdlet, string)"/> off the pipeline thread: the warnings go to <paramref name="warn"/>.</summary>
+    public static InputImage LoadOne(string fullPath, Action<string> warn)
     {
         var prepared = s_loader.Prepare(fullPath);
-        foreach (var warning in prepared.Warnings) cmdlet.WriteWarning(warning);
+        foreach (var warning in prepared.Warnings) warn(warning);
         return new InputImage(prepared.Data, prepared.MimeType, fullPath);
     }
 }

@@ -291,7 +291,7 @@ public sealed class GenerationService
                     CreatedUtc = now.ToUniversalTime(),
                 };
                 // The bytes exactly as saved the first time (provenance included): the same file again.
-                item.Path = OutputWriter.SaveAtomic(image.Data, plan.PathFor(request.Prompt, image.MimeType, i, now), plan.Force, plan.Root, _stores.FallbackDirectory);
+                item.Path = OutputWriter.SaveAtomic(image.Data, plan.PathFor(request.Prompt, image.MimeType, i, now, claim: true), plan.Force, plan.Root, _stores.FallbackDirectory);
                 item.Duration = watch.Elapsed;
                 saved.Add(item);
             }

@@ -54,7 +54,7 @@ internal static class ImageSaver
                 SearchQueries = result.Grounding?.SearchQueries.ToArray() ?? Array.Empty<string>(),
                 SearchEntryPoint = result.Grounding?.SearchEntryPoint,
             };
-            var path = plan.PathFor(request.Prompt, image.MimeType, i, now);
+            var path = plan.PathFor(request.Prompt, image.MimeType, i, now, claim: true);
             // Written straight from the answer's bytes: no whole-image copy per save (only the cache keeps one).
             var write = WithProvenance(image, item, request);
             item.Path = OutputWriter.SaveAtomic(write, path, plan.Force, plan.Root, fallbackDirectory);
@@ -72,7 +72,7 @@ internal static class ImageSaver
         var folder = System.IO.Path.GetDirectoryName(imagePath)!;
         var stem = System.IO.Path.GetFileNameWithoutExtension(imagePath) + ".thought";
         return result.ThoughtImages
-            .Select(t => OutputWriter.SaveAtomic(t.Data, OutputWriter.UniquePath(folder, stem, OutputWriter.ExtensionFor(t.MimeType)), force: false))
+            .Select(t => OutputWriter.SaveAtomic(t.Data, OutputWriter.UniquePath(folder, stem, OutputWriter.ExtensionFor(t.MimeType), claim: true), force: false))
             .ToArray();
     }
 

@@ -27,17 +27,21 @@ public sealed class OutputPlan
     /// <summary>Full paths of the call's input images: never a target, whatever -Force says (set by <see cref="CheckBeforeSending"/>).</summary>
     public IReadOnlyCollection<string> Inputs { get; set; } = Array.Empty<string>();
 
+    /// <summary>A copy for one request of a call, so requests in flight at once do not share <see cref="SavedSoFar"/>.</summary>
+    public OutputPlan Copy() => (OutputPlan)MemberwiseClone();
+
     /// <summary>The path for the image at <paramref name="index"/> of one call.</summary>
-    public string PathFor(string prompt, string mimeType, int index, DateTime localTime)
+    /// <param name="claim">The save follows: an automatic name is claimed so that saves in flight together differ.</param>
+    public string PathFor(string prompt, string mimeType, int index, DateTime localTime, bool claim = false)
     {
         var extension = OutputWriter.ExtensionFor(mimeType);
         if (Named(mimeType, index) is { } named)
         {
             // An explicit file, or a stem with -Force, is used as named (overwritten with -Force) unless it is an input image.
             var usable = OutFile != null ? !IsInput(named) : Force && !IsInput(named);
-            return usable ? named : OutputWriter.UniquePath(System.IO.Path.GetDirectoryName(named)!, System.IO.Path.GetFileNameWithoutExtension(named), System.IO.Path.GetExtension(named));
+            return usable ? named : OutputWriter.UniquePath(System.IO.Path.GetDirectoryName(named)!, System.IO.Path.GetFileNameWithoutExtension(named), System.IO.Path.GetExtension(named), claim);
         }
-        return OutputWriter.AutoName(Directory, NameHint ?? prompt, extension, localTime, index);
+        return OutputWriter.AutoName(Directory, NameHint ?? prompt, extension, localTime, index, claim);
     }
 
     /// <summary>The name asked for by -OutFile or the stem, with the extension of the real format; null for automatic names.</summary>

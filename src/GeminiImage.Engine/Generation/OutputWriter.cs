@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -60,18 +61,27 @@ public static class OutputWriter
     }
 
     /// <summary>"&lt;slug&gt;-&lt;yyyyMMdd-HHmmss&gt;[-n].ext" in the folder, with a number added when the name is taken.</summary>
-    public static string AutoName(string directory, string prompt, string extension, DateTime localTime, int index = 0)
+    public static string AutoName(string directory, string prompt, string extension, DateTime localTime, int index = 0, bool claim = false)
     {
         var stem = $"{Slug(prompt)}-{localTime:yyyyMMdd-HHmmss}" + (index > 0 ? $"-{index + 1}" : "");
-        return UniquePath(directory, stem, extension);
+        return UniquePath(directory, stem, extension, claim);
     }
 
-    /// <summary>The first of stem.ext, stem-2.ext, stem-3.ext ... that does not exist.</summary>
-    public static string UniquePath(string directory, string stem, string extension)
+    // Names claimed for saves under way in this process: saves in flight together (-ThrottleLimit) never pick the
+    // same free name. A claim ends when WriteAtomic is done with the path.
+    private static readonly HashSet<string> s_claimed = new(StringComparer.Ordinal);
+
+    /// <summary>The first of stem.ext, stem-2.ext, stem-3.ext ... that does not exist (nor is claimed by a save under way).</summary>
+    /// <param name="claim">Claim the name for a save that follows (released by <see cref="WriteAtomic(string, Action{Stream}, bool, bool)"/>).</param>
+    public static string UniquePath(string directory, string stem, string extension, bool claim = false)
     {
-        var path = Path.Combine(directory, stem + extension);
-        for (var n = 2; File.Exists(path); n++) path = Path.Combine(directory, $"{stem}-{n}{extension}");
-        return path;
+        lock (s_claimed)
+        {
+            var path = Path.Combine(directory, stem + extension);
+            for (var n = 2; File.Exists(path) || s_claimed.Contains(path); n++) path = Path.Combine(directory, $"{stem}-{n}{extension}");
+            if (claim) s_claimed.Add(path);
+            return path;
+        }
     }
 
     /// <summary>
@@ -151,6 +161,7 @@ public static class OutputWriter
         finally
         {
             TryDelete(temp);
+            lock (s_claimed) s_claimed.Remove(path);
         }
     }
 
