@@ -1,12 +1,10 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
 using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Batch;
 using GeminiImage.Engine.Configuration;
@@ -123,7 +121,6 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
             Options = CreatePromptOptions(),
         };
         var plan = BatchPlan.Validate(rows, defaults, inputDirectory, output, allowAbsolutePaths: AllowAbsolutePaths);
-        var invalid = plan.Problems.Select(p => InvalidResult(p)).ToList();
         foreach (var problem in plan.Problems)
         {
             WriteError(ErrorRecords.ForRow(new GeminiArgumentException(problem.ErrorId, problem.ToString()), problem.Id ?? $"row-{problem.RowNumber}"));
@@ -134,7 +131,7 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
 
         if (!ConfirmOutsidePaths(plan, inputDirectory, output)) return;
         if (server) RunServer(plan, output);
-        else RunLocal(plan, invalid, output);
+        else RunLocal(plan, output);
     }
 
     /// <summary>
@@ -150,104 +147,45 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
         return confirmed || whatIf;
     }
 
-    private void RunLocal(BatchPlan plan, List<BatchRowResult> invalid, string output)
+    private void RunLocal(BatchPlan plan, string output)
     {
+        LocalBatchRun run;
         // A link planted where the batch writes its own files is refused before anything is sent.
-        try { BatchOutputFolder.Check(output); }
-        catch (UnsafePathException ex) { ThrowTerminatingError(ErrorRecords.From(ex, ex.Path)); }
-        var done = BatchJournal.Load(output);
-        if (Resume && done.Count == 0) WriteWarning($"There is no journal in '{output}' to resume; every row runs.");
-        var resumed = plan.Items.Where(i => done.TryGetValue(i.Id, out var r) && r.IsComplete).Select(i => { var r = done[i.Id]; r.FromJournal = true; return r; }).ToList();
-        var resumedIds = new HashSet<string>(resumed.Select(r => r.Id), StringComparer.OrdinalIgnoreCase);
-        var todo = plan.Items.Where(i => !resumedIds.Contains(i.Id)).ToList();
-        var estimate = SumEstimate(todo, false);
-        var action = $"Send {todo.Count} request(s) (estimated cost {Money(estimate)})" + (resumed.Count > 0 ? $"; {resumed.Count} row(s) completed earlier are skipped" : "");
+        try { run = LocalBatchRun.Prepare(plan, output); }
+        catch (UnsafePathException ex) { ThrowTerminatingError(ErrorRecords.From(ex, ex.Path)); return; }
+        if (Resume && !run.HasJournal) WriteWarning($"There is no journal in '{output}' to resume; every row runs.");
+        var action = $"Send {run.Todo.Count} request(s) (estimated cost {Money(run.Estimate)})" + (run.Resumed.Count > 0 ? $"; {run.Resumed.Count} row(s) completed earlier are skipped" : "");
         if (!ShouldProcess(output, action))
         {
             SetExitCode(0);
             return;
         }
 
-        var started = DateTime.UtcNow;
-        var batchId = "local-" + started.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N").Substring(0, 6);
-        var results = new List<BatchRowResult>(invalid.Count + plan.Items.Count);
-        results.AddRange(invalid);
-        foreach (var r in invalid) WriteObject(r);
-        if (resumed.Count > 0) WriteVerbose($"{resumed.Count} row(s) were completed by an earlier run and are skipped.");
-        foreach (var r in resumed) { results.Add(r); WriteObject(r); }
-
-        BatchJournal journal;
+        var options = new LocalBatchOptions { OutputDirectory = output, ThrottleLimit = ThrottleLimit, BatchId = LocalBatchRun.NewBatchId(DateTime.UtcNow), Thumbnails = !NoThumbnail };
+        var service = CreateGenerationService(UsageOperation.Batch, options.BatchId, limiter: LocalBatchRun.LimiterFor(RequestLimiter.Shared, ThrottleLimit));
+        var progress = new BatchProgress("Invoke-GeminiBatch", run.Todo.Count);
+        LocalBatchSummary summary;
         try
         {
-            journal = BatchJournal.Open(output);
+            summary = Run(token => run.RunAsync(service, options, result =>
+            {
+                if (result.Exception != null) QueueError(ErrorRecords.ForRow(result.Exception, result.Id));
+                QueueObject(result);
+                // Progress counts the rows this run sends.
+                if (result.Status != BatchRowStatus.Invalid && !result.FromJournal && progress.Record(result) is { } record) QueueProgress(record);
+            }, QueueVerbose, token));
         }
-        catch (IOException ex)
+        catch (GeminiOperationException ex) when (ex.ErrorId == "GeminiImage.BatchFolderInUse")
         {
-            // The journal is opened for exclusive writing: another run is using this folder.
-            ThrowTerminatingError(ErrorRecords.From(new GeminiOperationException("GeminiImage.BatchFolderInUse", ErrorKind.ResourceUnavailable,
-                $"The output folder '{output}' is in use by another batch run ({ex.Message}).", ex), output));
+            ThrowTerminatingError(ErrorRecords.From(ex, output));
             return;
         }
-        using var journalScope = journal;
-        // Holding the folder now: what a killed run was half-way through writing goes.
-        var folders = new[] { output, System.IO.Path.Combine(output, BatchThumbnails.FolderName) }
-            .Concat(todo.Where(i => i.OutFile != null).Select(i => System.IO.Path.GetDirectoryName(i.OutFile)!))
-            .Distinct(StringComparer.Ordinal);
-        var stale = folders.Sum(OutputWriter.RemoveTemporaryFiles);
-        if (stale > 0) WriteVerbose($"Removed {stale} half-written file(s) left by an interrupted run.");
-        // A run that needs more requests in flight than the session allows gets a limiter of its own (the session's
-        // rate, its throttle): nothing process-wide is changed for it.
-        var shared = RequestLimiter.Shared;
-        var limiter = shared.MaxConcurrency >= ThrottleLimit ? shared : new RequestLimiter(shared.RequestsPerMinute, ThrottleLimit);
-        var service = CreateGenerationService(UsageOperation.Batch, batchId, limiter: limiter);
-        var progress = new BatchProgress("Invoke-GeminiBatch", todo.Count);
-        Exception? stopped = null;
-        try
-        {
-            var runner = new LocalBatchRunner(service);
-            var options = new LocalBatchOptions { OutputDirectory = output, ThrottleLimit = ThrottleLimit, BatchId = batchId, Thumbnails = !NoThumbnail };
-            try
-            {
-                Run(token => runner.RunAsync(todo, options, journal, result =>
-                {
-                    lock (results) results.Add(result);
-                    if (result.Exception != null) QueueError(ErrorRecords.ForRow(result.Exception, result.Id));
-                    QueueObject(result);
-                    if (progress.Record(result) is { } record) QueueProgress(record);
-                }, token));
-            }
-            catch (Exception ex) when (ex is CircuitOpenException || ex is BudgetExceededException)
-            {
-                stopped = ex;
-            }
-        }
-        finally
-        {
-            // Rows never started (stopped early or Ctrl+C) appear in the report as not run.
-            var finished = new HashSet<string>(results.Select(r => r.Id), StringComparer.OrdinalIgnoreCase);
-            foreach (var item in todo.Where(i => !finished.Contains(i.Id)))
-            {
-                var r = BatchRowResult.For(item, BatchRowStatus.NotRun);
-                r.Cost = 0m;
-                results.Add(r);
-            }
-            // The report is written even when the run was stopped; writing to the pipeline may then fail, so it comes last.
-            var summary = BatchSummary.From(results, started, output, batchId, LocalMode);
-            var report = WriteReport(summary, results);
-            if (!StopToken.IsCancellationRequested)
-            {
-                WriteProgress(progress.Completed());
-                WriteVerbose(report);
-            }
-        }
+        WriteProgress(progress.Completed());
+        WriteVerbose(summary.Report);
         // Not terminating: `$r = Invoke-GeminiBatch ...` keeps the rows that finished.
-        if (stopped != null) WriteError(ErrorRecords.From(stopped, output));
-        SetExitCode(ExitCodeOf(results, stopped != null));
+        if (summary.StopError != null) WriteError(ErrorRecords.From(summary.StopError, output));
+        SetExitCode(summary.ExitCode);
     }
-
-    /// <summary>0 every row succeeded, 1 some failed (failed, blocked, invalid, not run), 2 the run stopped early.</summary>
-    internal static int ExitCodeOf(IEnumerable<BatchRowResult> results, bool stopped) =>
-        stopped ? 2 : results.All(r => r.Status == BatchRowStatus.Succeeded) ? 0 : 1;
 
     private void RunServer(BatchPlan plan, string output)
     {
@@ -258,15 +196,15 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
         }
         try { BatchOutputFolder.Check(output); }
         catch (UnsafePathException ex) { ThrowTerminatingError(ErrorRecords.From(ex, ex.Path)); }
-        var client = new ServerBatchClient(CreateClient());
+        var receiver = new ServerBatchReceiver(new ServerBatchClient(CreateClient()));
         // Idempotent: rows an earlier run into this folder received, or a job there still holds, are not paid for again.
-        var covered = Run(token => client.FindCoveredAsync(plan.Items, output, token));
+        var covered = Run(token => receiver.FindCoveredAsync(plan.Items, output, token));
         var coveredIds = new HashSet<string>(covered.Select(c => c.Item.Id), StringComparer.OrdinalIgnoreCase);
         var todo = plan.Items.Where(i => !coveredIds.Contains(i.Id)).ToList();
         foreach (var c in covered)
             WriteVerbose(c.Job == null ? $"Row '{c.Item.Id}' was received earlier; not submitted again." : $"Row '{c.Item.Id}' is in {c.Job.Name} ({c.Job.State}); not submitted again.");
         var groups = todo.GroupBy(i => i.Model.Id).ToList();
-        var estimate = SumEstimate(todo, true);
+        var estimate = BatchPlan.SumEstimate(todo, true);
         var action = $"Submit {todo.Count} request(s) as {groups.Count} batch job(s) (estimated cost at the batch price {Money(estimate)})" +
             (covered.Count > 0 ? $"; {covered.Count} row(s) covered by earlier jobs are skipped" : "");
         if (!ShouldProcess(output, action))
@@ -296,7 +234,7 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
                 var reservations = service.Reserve(rows.Select(i => (i.CreateRequest(null), (string?)i.Id, i.Estimate(true))).ToList());
                 try
                 {
-                    var job = Run(token => client.SubmitAsync(rows, name, output, token, reservations));
+                    var job = Run(token => receiver.SubmitAsync(rows, name, output, token, reservations));
                     WriteVerbose($"Submitted {job.Name} ({rows.Count} rows, {job.InputMode}); Wait-GeminiBatchJob then Receive-GeminiBatchJob collect the images.");
                     WriteObject(job);
                 }
@@ -314,47 +252,6 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
             }
         }
         SetExitCode(failed ? 2 : plan.Problems.Count > 0 ? 1 : 0);
-    }
-
-    /// <summary>Writes the reports; returns the line to show (the caller writes it when the pipeline still runs).</summary>
-    internal static string WriteReport(BatchSummary summary, IReadOnlyCollection<BatchRowResult> results)
-    {
-        try
-        {
-            var (_, html) = BatchReport.Write(summary, results);
-            return $"Report: {html} ({summary.Succeeded} succeeded, {summary.Failed} failed, {summary.Blocked} blocked, {summary.Invalid} invalid, {summary.NotRun} not run, ${summary.Cost:0.0000}).";
-        }
-        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is UnsafePathException)
-        {
-            return $"The batch report could not be written: {ex.Message}";
-        }
-    }
-
-    private static BatchRowResult InvalidResult(BatchProblem problem) => new()
-    {
-        Id = problem.Id ?? $"row-{problem.RowNumber}",
-        Status = BatchRowStatus.Invalid,
-        RowNumber = problem.RowNumber,
-        Prompt = problem.Row.Prompt ?? "",
-        Model = problem.Row.Model ?? "",
-        AspectRatio = problem.Row.AspectRatio,
-        ImageSize = problem.Row.ImageSize,
-        Error = problem.Message,
-        ErrorId = problem.ErrorId,
-        Cost = 0m,
-        CompletedUtc = DateTime.UtcNow,
-    };
-
-    private static decimal? SumEstimate(IEnumerable<BatchItem> items, bool batchPricing)
-    {
-        decimal total = 0;
-        foreach (var item in items)
-        {
-            var e = item.Estimate(batchPricing);
-            if (e == null) return null;
-            total += e.Value;
-        }
-        return total;
     }
 
     private static string Money(decimal? value) => value.HasValue ? "$" + value.Value.ToString("0.000", CultureInfo.InvariantCulture) : "unknown";

@@ -52,25 +52,15 @@ public sealed class ReceiveGeminiBatchJobCommand : BatchJobCmdlet
             }
             if (!ShouldProcess(manifest.OutputDirectory, $"Save the results of {job.Name} ({job.State}, {manifest.Rows.Count} rows)")) return;
 
-            var started = DateTime.UtcNow;
-            Directory.CreateDirectory(manifest.OutputDirectory);
-            var done = BatchJournal.Load(manifest.OutputDirectory);
-            var results = new List<BatchRowResult>();
             var service = CreateGenerationService(UsageOperation.BatchServer, job.Id);
-            using (var journal = BatchJournal.Open(manifest.OutputDirectory))
+            var receipt = Run(token => new ServerBatchReceiver(BatchClient).ReceiveAsync(job.Name, manifest, service, result =>
             {
-                Run(token => BatchClient.ReceiveAsync(job.Name, manifest, service, journal, done, result =>
-                {
-                    lock (results) results.Add(result);
-                    if (result.Exception != null) QueueError(ErrorRecords.ForRow(result.Exception, result.Id));
-                    QueueObject(result);
-                }, token));
-            }
-            WriteVerbose(InvokeGeminiBatchCommand.WriteReport(BatchSummary.From(results, started, manifest.OutputDirectory, job.Id, "Server"), results));
+                if (result.Exception != null) QueueError(ErrorRecords.ForRow(result.Exception, result.Id));
+                QueueObject(result);
+            }, token));
+            WriteVerbose(receipt.Report);
             // A job that ended without running its rows is an error a script must see ($? false), not just NotRun rows.
-            if (job.State is "Cancelled" or "Expired" or "Failed" && results.Any(r => r.Status == BatchRowStatus.NotRun && !r.FromJournal))
-                WriteError(ErrorRecords.From(new GeminiOperationException("GeminiImage.BatchJobNotCompleted", ErrorKind.Stopped,
-                    $"The batch job {job.Name} ended as {job.State}; {results.Count(r => r.Status == BatchRowStatus.NotRun)} row(s) were not run and nothing was charged for them."), Name));
+            if (receipt.NotCompleted != null) WriteError(ErrorRecords.From(receipt.NotCompleted, Name));
         }
         catch (GeminiImageException ex)
         {

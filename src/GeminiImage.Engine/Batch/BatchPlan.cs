@@ -115,14 +115,17 @@ public sealed class BatchPlan
     public IReadOnlyList<BatchProblem> Problems { get; }
 
     /// <summary>Sum of the estimates of the valid rows; null when a model's price is unknown.</summary>
-    public decimal? EstimatedCost(bool batchPricing)
+    public decimal? EstimatedCost(bool batchPricing) => SumEstimate(Items, batchPricing);
+
+    /// <summary>The estimated cost of the items; null when one's price is unknown.</summary>
+    public static decimal? SumEstimate(IEnumerable<BatchItem> items, bool batchPricing)
     {
         decimal total = 0;
-        foreach (var item in Items)
+        foreach (var item in items)
         {
-            var estimate = item.Estimate(batchPricing);
-            if (estimate == null) return null;
-            total += estimate.Value;
+            var e = item.Estimate(batchPricing);
+            if (e == null) return null;
+            total += e.Value;
         }
         return total;
     }

@@ -78,6 +78,22 @@ public sealed class BatchRowResult
         CompletedUtc = DateTime.UtcNow,
     };
 
+    /// <summary>An invalid row of the plan: never sent, nothing charged.</summary>
+    public static BatchRowResult Invalid(BatchProblem problem) => new()
+    {
+        Id = problem.Id ?? $"row-{problem.RowNumber}",
+        Status = BatchRowStatus.Invalid,
+        RowNumber = problem.RowNumber,
+        Prompt = problem.Row.Prompt ?? "",
+        Model = problem.Row.Model ?? "",
+        AspectRatio = problem.Row.AspectRatio,
+        ImageSize = problem.Row.ImageSize,
+        Error = problem.Message,
+        ErrorId = problem.ErrorId,
+        Cost = 0m,
+        CompletedUtc = DateTime.UtcNow,
+    };
+
     /// <summary>Copies the image fields of the saved images into the row result.</summary>
     public void SetImages(System.Collections.Generic.IReadOnlyList<GeminiImageResult> images)
     {

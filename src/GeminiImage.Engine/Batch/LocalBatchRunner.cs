@@ -48,7 +48,8 @@ public sealed class LocalBatchRunner
         // request slot is free again as soon as its image is saved and journaled.
         // Bounded, so that thumbnails that fall behind slow the workers down instead of piling up.
         using var thumbnailQueue = new BlockingCollection<BatchRowResult>(Math.Max(4, options.ThrottleLimit * 2));
-        var thumbnails = Task.Run(() =>
+        // Its own thread, not one of the pool's: it blocks while it waits, and the run changes no thread-pool setting.
+        var thumbnails = Task.Factory.StartNew(() =>
         {
             try
             {
@@ -56,7 +57,7 @@ public sealed class LocalBatchRunner
                     done.Thumbnail = BatchThumbnails.TryCreate(done.Path!, options.OutputDirectory, done.Id);
             }
             catch (OperationCanceledException) { }
-        });
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         async Task WorkerAsync()
         {
@@ -78,11 +79,6 @@ public sealed class LocalBatchRunner
             }
         }
 
-        // Saving, the journal's fsync and the ledger block their thread for a moment; with the pool's default minimum
-        // (one thread per core) the workers would wait for slow thread injection instead of starting requests.
-        ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
-        var wanted = Math.Max(minWorkers, options.ThrottleLimit * 2 + 4);
-        if (wanted > minWorkers) ThreadPool.SetMinThreads(wanted, minIo);
         try
         {
             var workers = Enumerable.Range(0, Math.Max(1, Math.Min(options.ThrottleLimit, items.Count))).Select(_ => Task.Run(WorkerAsync)).ToArray();
@@ -92,7 +88,6 @@ public sealed class LocalBatchRunner
         {
             thumbnailQueue.CompleteAdding();
             await thumbnails.ConfigureAwait(false);
-            if (wanted > minWorkers) ThreadPool.SetMinThreads(minWorkers, minIo);
         }
         cancellationToken.ThrowIfCancellationRequested();
         if (stop != null) throw stop;

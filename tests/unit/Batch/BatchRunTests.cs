@@ -60,7 +60,8 @@ public sealed class BatchRunTests : IDisposable
         var output = Path.Combine(_dir, "server");
         var plan = Plan("a lighthouse", "[emulator:500] fails", "a teapot");
         var client = new ServerBatchClient(Client()) { InlineLimit = 0 }; // force the Files API path
-        var job = await client.SubmitAsync(plan.Items, "file job", output, CancellationToken.None);
+        var receiver = new ServerBatchReceiver(client);
+        var job = await receiver.SubmitAsync(plan.Items, "file job", output, CancellationToken.None);
         Assert.Equal("File", job.InputMode);
         Assert.Contains(_emulator.Requests, r => r.Path == "/upload/v1beta/files");
 
@@ -71,8 +72,10 @@ public sealed class BatchRunTests : IDisposable
         var manifest = BatchJobManifest.TryLoad(job.Id)!;
         var service = new GenerationService(Client(), new UsageContext { Operation = UsageOperation.BatchServer, BatchPricing = true, BatchId = job.Id });
         var results = new List<BatchRowResult>();
-        using (var journal = BatchJournal.Open(output))
-            await client.ReceiveAsync(job.Name, manifest, service, journal, BatchJournal.Load(output), results.Add, CancellationToken.None);
+        var receipt = await receiver.ReceiveAsync(job.Name, manifest, service, results.Add, CancellationToken.None);
+        Assert.Equal(results, receipt.Results);
+        Assert.Null(receipt.NotCompleted);
+        Assert.True(File.Exists(Path.Combine(output, BatchReport.HtmlFileName)), receipt.Report);
 
         Assert.Equal(new[] { "r1", "r2", "r3" }, results.Select(r => r.Id));
         Assert.Equal(new[] { BatchRowStatus.Succeeded, BatchRowStatus.Failed, BatchRowStatus.Succeeded }, results.Select(r => r.Status));

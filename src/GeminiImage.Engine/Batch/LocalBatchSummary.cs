@@ -1,0 +1,27 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace GeminiImage.Engine.Batch;
+
+/// <summary>What a local batch run did: its totals, every row, the report line and why it stopped early (if it did).</summary>
+public sealed class LocalBatchSummary
+{
+    public LocalBatchSummary(BatchSummary totals, IReadOnlyList<BatchRowResult> results, string report, Exception? stopError)
+    {
+        Totals = totals;
+        Results = results;
+        Report = report;
+        StopError = stopError;
+    }
+
+    public BatchSummary Totals { get; }
+    public IReadOnlyList<BatchRowResult> Results { get; }
+    /// <summary>Where the report is, with the totals; or why it could not be written.</summary>
+    public string Report { get; }
+    /// <summary>The failure circuit opened or a budget was reached: rows not started are NotRun.</summary>
+    public Exception? StopError { get; }
+
+    /// <summary>0 every row succeeded, 1 some failed (failed, blocked, invalid, not run), 2 the run stopped early.</summary>
+    public int ExitCode => StopError != null ? 2 : Results.All(r => r.Status == BatchRowStatus.Succeeded) ? 0 : 1;
+}
