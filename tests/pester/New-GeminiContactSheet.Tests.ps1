@@ -87,6 +87,44 @@ Describe 'New-GeminiContactSheet' {
         $err.FullyQualifiedErrorId | ForEach-Object { $_ | Should -BeLike 'GeminiImage.InvalidImage*' }
     }
 
+    It 'writes the format -OutFile''s extension names (<Name>)' -TestCases @(
+        @{ Name = 'sheet.png'; Magic = '89-50-4E-47' }
+        @{ Name = 'sheet.jpg'; Magic = 'FF-D8-FF' }
+        @{ Name = 'sheet.JPEG'; Magic = 'FF-D8-FF' }
+        @{ Name = 'sheet.webp'; Magic = '52-49-46-46' }
+    ) {
+        $in = Copy-Corpus @('good.png', 'good.jpg')
+        $sheet = Join-Path $in $Name
+        New-GeminiContactSheet -Path (Join-Path $in 'good.*') -OutFile $sheet -TileSize 32 | Out-Null
+        $bytes = [System.IO.File]::ReadAllBytes($sheet)
+        [BitConverter]::ToString($bytes, 0, ($Magic.Split('-').Count)) | Should -Be $Magic
+        Get-Size $sheet | Should -Be '64x32'
+    }
+
+    It 'refuses an -OutFile whose extension does not fit (<OutName>, -Html: <Html>) with GeminiImage.OutputFormatMismatch, writing nothing' -TestCases @(
+        @{ OutName = 's.html'; Html = $false }
+        @{ OutName = 's.png'; Html = $true }
+        @{ OutName = 's.gif'; Html = $false }
+        @{ OutName = 'sheet'; Html = $false }
+    ) {
+        $in = Copy-Corpus @('good.png')
+        $target = Join-Path $in $OutName
+        $err = { New-GeminiContactSheet -Path (Join-Path $in 'good.png') -OutFile $target -Html:$Html } | Should -Throw -ErrorId 'GeminiImage.OutputFormatMismatch*' -PassThru
+        "$($err.CategoryInfo.Category)" | Should -Be 'InvalidArgument'
+        $err.TargetObject | Should -Be $target
+        Test-Path -LiteralPath $target | Should -BeFalse
+    }
+
+    It 'returns the file as Get-Item does, so the default view shows its mode and size' {
+        $in = Copy-Corpus @('good.png')
+        $file = New-GeminiContactSheet -Path (Join-Path $in 'good.png') -OutFile (Join-Path $in 'sheet.png') -TileSize 32
+        $file | Should -BeOfType System.IO.FileInfo
+        $file.PSParentPath | Should -Not -BeNullOrEmpty
+        $view = $file | Out-String -Width 80
+        $view | Should -Match ([regex]::Escape($file.Length.ToString()) + '\s+sheet\.png')
+        $view | Should -Match '(?m)^[-dlrwx]{10}|^-a---|^-----'
+    }
+
     It 'never overwrites without -Force, and -WhatIf writes nothing' {
         $in = Copy-Corpus @('good.png', 'good.jpg')
         $sheet = Join-Path $in 'sheet.png'

@@ -65,7 +65,7 @@ public sealed class ExportGeminiStyleCommand : PSCmdlet
             if (styles.Count == 0) WriteWarning("There are no styles to export; the file will hold an empty list.");
             if (!ShouldProcess(path, $"Export {styles.Count} style(s)")) return;
             StyleStore.Export(path, styles, Force);
-            if (PassThru) WriteObject(new System.IO.FileInfo(path));
+            if (PassThru) WrittenFile.Write(this, path);
         }
         catch (GeminiImageException ex)
         {

@@ -85,6 +85,6 @@ public sealed class ExportGeminiUsageCommand : PSCmdlet
             return;
         }
         WriteVerbose($"Wrote {records.Count} record(s) from {ledger?.Location ?? "the (empty) ledger"} to {path}.");
-        if (PassThru) WriteObject(new System.IO.FileInfo(path));
+        if (PassThru) WrittenFile.Write(this, path);
     }
 }

@@ -11,7 +11,7 @@ using GeminiImage.Engine.Imaging;
 
 namespace GeminiImage.Cmdlets.Commands;
 
-/// <summary>New-GeminiContactSheet: a grid PNG of thumbnails, or with -Html a page with prompts, models and costs.</summary>
+/// <summary>New-GeminiContactSheet: a grid image of thumbnails (PNG, JPEG or WebP, as -OutFile's extension says), or with -Html a page with prompts, models and costs.</summary>
 [Cmdlet(VerbsCommon.New, "GeminiContactSheet", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(FileInfo))]
 public sealed class NewGeminiContactSheetCommand : PSCmdlet
@@ -61,7 +61,23 @@ public sealed class NewGeminiContactSheetCommand : PSCmdlet
         if (!ImageResizer.IsColor(Background))
             ThrowTerminatingError(ErrorRecords.From(new GeminiArgumentException("GeminiImage.InvalidArgument", $"-Background '{Background}' is not a colour; use a name such as 'white' or hex such as '#FFFFFF'."), Background));
         _outFile = GetUnresolvedProviderPathFromPSPath(OutFile);
+        // The file's content follows its name: a sheet.jpg holds JPEG, never PNG bytes under another name.
+        var isPage = System.IO.Path.GetExtension(_outFile).ToLowerInvariant() is ".html" or ".htm";
+        string? problem = null;
+        if (Html && !isPage) problem = $"-Html writes a web page, but -OutFile '{OutFile}' does not end in .html.";
+        else if (!Html && isPage) problem = $"-OutFile '{OutFile}' names a web page; add -Html for an HTML contact sheet, or use .png, .jpg or .webp for an image.";
+        else if (!Html && SheetFormat() == null) problem = $"-OutFile '{OutFile}' has no image extension the contact sheet can write: use .png, .jpg, .jpeg or .webp (or .html with -Html).";
+        if (problem != null) ThrowTerminatingError(ErrorRecords.From(new GeminiArgumentException("GeminiImage.OutputFormatMismatch", problem), OutFile));
     }
+
+    // Not a field: an engine enum in the cmdlet's layout would load the engine before the module initializer runs.
+    private ImageOutputFormat? SheetFormat() => System.IO.Path.GetExtension(_outFile).ToLowerInvariant() switch
+    {
+        ".png" => ImageOutputFormat.Png,
+        ".jpg" or ".jpeg" => ImageOutputFormat.Jpeg,
+        ".webp" => ImageOutputFormat.Webp,
+        _ => null,
+    };
 
     protected override void ProcessRecord()
     {
@@ -111,9 +127,9 @@ public sealed class NewGeminiContactSheetCommand : PSCmdlet
             }
             else
             {
-                var sheet = ContactSheet.Build(_paths, Columns, TileSize, Background, null, Skipped);
+                var sheet = ContactSheet.Build(_paths, Columns, TileSize, Background, null, Skipped, SheetFormat()!.Value);
                 WriteVerbose($"Contact sheet: {sheet.Included.Count} image(s), {sheet.Columns}x{sheet.Rows} tiles, {sheet.Width}x{sheet.Height} px.");
-                data = sheet.Png;
+                data = sheet.Data;
             }
         }
         catch (ImageFileException ex)
@@ -137,6 +153,6 @@ public sealed class NewGeminiContactSheetCommand : PSCmdlet
             WriteError(ErrorRecords.From(ex, _outFile));
             return;
         }
-        WriteObject(new FileInfo(_outFile));
+        WrittenFile.Write(this, _outFile);
     }
 }

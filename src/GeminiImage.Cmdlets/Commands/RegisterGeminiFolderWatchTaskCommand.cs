@@ -178,6 +178,6 @@ public sealed class RegisterGeminiFolderWatchTaskCommand : GeminiGenerationCmdle
             return;
         }
         File.WriteAllText(path, text);
-        WriteObject(new FileInfo(path));
+        WrittenFile.Write(this, path);
     }
 }

@@ -45,6 +45,6 @@ public sealed class SaveGeminiImageChatCommand : PSCmdlet
             WriteError(ErrorRecords.From(new GeminiOperationException("GeminiImage.SaveFailed", ErrorKind.WriteError, ex.Message, ex), path));
             return;
         }
-        if (PassThru) WriteObject(new FileInfo(path));
+        if (PassThru) WrittenFile.Write(this, path);
     }
 }

@@ -4,26 +4,25 @@ using System.IO;
 using System.Linq;
 using GeminiImage.Engine.Errors;
 using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
 namespace GeminiImage.Engine.Imaging;
 
-/// <summary>What <see cref="ContactSheet.Build"/> made: the PNG and the images that are on it.</summary>
+/// <summary>What <see cref="ContactSheet.Build"/> made: the encoded sheet and the images that are on it.</summary>
 public sealed class ContactSheetResult
 {
-    internal ContactSheetResult(byte[] png, IReadOnlyList<string> included, int columns, int rows, int tileSize)
+    internal ContactSheetResult(byte[] data, IReadOnlyList<string> included, int columns, int rows, int tileSize)
     {
-        Png = png;
+        Data = data;
         Included = included;
         Columns = columns;
         Rows = rows;
         TileSize = tileSize;
     }
 
-    /// <summary>The encoded sheet (PNG).</summary>
-    public byte[] Png { get; }
+    /// <summary>The encoded sheet, in the format asked for (PNG by default).</summary>
+    public byte[] Data { get; }
     /// <summary>The paths on the sheet, in tile order (bad images that were skipped are not listed).</summary>
     public IReadOnlyList<string> Included { get; }
     /// <summary>Tiles per row.</summary>
@@ -38,7 +37,7 @@ public sealed class ContactSheetResult
     public int Height => Rows * TileSize;
 }
 
-/// <summary>Builds one PNG showing many images as a grid of square tiles.</summary>
+/// <summary>Builds one image (PNG, JPEG or WebP) showing many images as a grid of square tiles.</summary>
 public static class ContactSheet
 {
     /// <summary>
@@ -48,17 +47,18 @@ public static class ContactSheet
     /// <exception cref="ArgumentException">No paths, non-positive columns/tile size, a sheet over the limits' side, or a bad colour.</exception>
     /// <exception cref="Errors.ImageFileException">One of the images is missing, damaged or unsupported.</exception>
     public static byte[] Create(IEnumerable<string> paths, int columns, int tileSize, string background = "white", ImageLimits? limits = null) =>
-        Build(paths, columns, tileSize, background, limits, onSkipped: null).Png;
+        Build(paths, columns, tileSize, background, limits, onSkipped: null).Data;
 
     /// <summary>
     /// As <see cref="Create"/>, but when <paramref name="onSkipped"/> is given a bad image is reported to it and left
     /// out (the grid closes up) instead of failing the whole sheet.
     /// </summary>
+    /// <param name="format">The encoding of the sheet (JPEG at quality 90, flattened onto the background).</param>
     /// <exception cref="ArgumentException">As <see cref="Create"/>.</exception>
     /// <exception cref="Errors.ImageFileException">An image is bad and <paramref name="onSkipped"/> is null, or every image is bad
     /// (the last error is rethrown).</exception>
     public static ContactSheetResult Build(IEnumerable<string> paths, int columns, int tileSize, string background,
-        ImageLimits? limits, Action<ImageFileException>? onSkipped)
+        ImageLimits? limits, Action<ImageFileException>? onSkipped, ImageOutputFormat format = ImageOutputFormat.Png)
     {
         var list = paths?.ToList() ?? throw new ArgumentNullException(nameof(paths));
         if (list.Count == 0) throw new ArgumentException("At least one image is needed.", nameof(paths));
@@ -105,9 +105,7 @@ public static class ContactSheet
         if (included.Count < list.Count)
             sheet.Mutate(x => x.Crop(new Rectangle(0, 0, cols * tileSize, rows * tileSize)));
 
-        using var output = new MemoryStream();
-        sheet.Save(output, new PngEncoder());
-        return new ContactSheetResult(output.ToArray(), included, cols, rows, tileSize);
+        return new ContactSheetResult(ImageResizer.Encode(sheet, format, 90).Data, included, cols, rows, tileSize);
     }
 
     /// <summary>Pixel size of a sheet of <paramref name="count"/> tiles: min(columns, count) × ceil(count / columns) tiles.</summary>
