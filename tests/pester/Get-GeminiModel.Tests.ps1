@@ -30,6 +30,32 @@ Describe 'Get-GeminiModel (catalog)' {
         foreach ($line in $text -split "`r?`n") { $line.Length | Should -BeLessOrEqual 80 }
     }
 
+    It 'prices one image as Get-GeminiPricing does, and says which size the price is for (issue 15)' {
+        foreach ($id in 'gemini-3.1-flash-image', 'gemini-3-pro-image', 'gemini-2.5-flash-image') {
+            $model = Get-GeminiModel $id
+            $model.PerImage | Should -Be (Get-GeminiPricing $id).PerImage -Because "$id has one price"
+        }
+        (Get-GeminiModel gemini-3.1-flash-image).PerImage | Should -Be 0.0672 -Because '1120 tokens at the default 1K, not the 512 price'
+        (Get-GeminiModel gemini-3.1-flash-image).PerImageSize | Should -Be '1K'
+        (Get-GeminiModel gemini-2.5-flash-image).PerImageSize | Should -BeNullOrEmpty
+        $text = Get-GeminiModel | Out-String -Width 80
+        $text | Should -Match 'gemini-3\.1-flash-image\s+Stable\s+512,1K,2K,4K\s+\$0\.067 @1K'
+        $text | Should -Match 'gemini-3\.1-flash-image-preview\s' -Because 'ids are not cut'
+        foreach ($line in $text -split "`r?`n") { $line.Length | Should -BeLessOrEqual 80 }
+        (Get-GeminiPricing gemini-3.1-flash-image | Out-String -Width 80) | Should -Match '\$0\.067 @1K'
+        # Format-List shows the prices, not a type name
+        (Get-GeminiModel gemini-3.1-flash-image | Format-List | Out-String -Width 200) | Should -Match 'Prices\s+: input \$0\.50, text \$3\.00, image \$60\.00 per 1M tokens'
+    }
+
+    It 'follows a price override, as the paid cmdlets do' {
+        $file = Join-Path $env:GEMINI_IMAGE_HOME 'prices.json'
+        try {
+            Set-Content -LiteralPath $file -Value '{ "models": { "gemini-2.5-flash-image": { "imageOutput": 25 } } }'
+            (Get-GeminiModel gemini-2.5-flash-image).PerImage | Should -Be 0.03225
+        }
+        finally { Remove-Item -LiteralPath $file -ErrorAction SilentlyContinue }
+    }
+
     It 'takes the Model property of piped objects: Get-GeminiConfig | Get-GeminiModel shows the configured model' {
         try {
             Set-GeminiConfig -Model gemini-3-pro-image

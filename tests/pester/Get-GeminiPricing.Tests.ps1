@@ -68,6 +68,6 @@ Describe 'Get-GeminiPricing' {
     It 'shows model, prices, per image and source in its table view' {
         $text = Get-GeminiPricing gemini-3-pro-image | Out-String -Width 200
         $text | Should -Match 'Model\s+Input/1M\s+Text/1M\s+Image/1M\s+PerImage\s+Source'
-        $text | Should -Match 'gemini-3-pro-image\s+2\.00\s+12\.00\s+120\.00\s+\$0\.134\s+Catalog'
+        $text | Should -Match 'gemini-3-pro-image\s+2\.00\s+12\.00\s+120\.00\s+\$0\.134 @1K\s+Catalog'
     }
 }

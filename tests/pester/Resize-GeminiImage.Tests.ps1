@@ -325,11 +325,18 @@ Describe 'Resize-GeminiImage provenance' {
             $info.Provenance | Should -Not -BeNullOrEmpty -Because $r.Path
             $info.Provenance.Prompt | Should -Be 'a lighthouse at dusk <b>&"quoted"'
             $info.Provenance.Model | Should -Be $image.Model
-            $info.Provenance.Cost | Should -Be $image.Cost
+            $info.Provenance.Cost | Should -BeNullOrEmpty -Because 'a resized copy was not paid for: its source was'
+            $info.Provenance.DerivedFrom | Should -Be @($image.Name)
             $info.Provenance.AspectRatio | Should -Be '1:1'
         }
         ($resized | Where-Object Path -like '*.jpg').Format | Should -Be 'JPEG'
         ($resized | Where-Object Path -like '*.webp').Format | Should -Be 'WebP'
+        # Summing a folder's costs counts the paid image once, whatever was derived from it (a contact sheet too).
+        Get-ChildItem -LiteralPath $out -File | New-GeminiContactSheet -OutFile (Join-Path $out 'sheet.jpg') -TileSize 32 | Out-Null
+        (Get-GeminiImageInfo -LiteralPath (Join-Path $out 'sheet.jpg')).Provenance.DerivedFrom.Count | Should -Be 5
+        $sum = (Get-ChildItem -LiteralPath $out -File | Get-GeminiImageInfo | ForEach-Object { $_.Provenance.Cost } | Measure-Object -Sum).Sum
+        $sum | Should -Be $image.Cost
+        (Get-GeminiImageInfo -LiteralPath $resized[0].Path | Format-List | Out-String -Width 200) | Should -Match "Provenance\s+: $([regex]::Escape($image.Model)): 'a lighthouse.*', derived from $([regex]::Escape($image.Name)) \(no cost of its own\)"
     }
 
     It 'drops the provenance with -StripMetadata' {

@@ -1,8 +1,10 @@
+using System;
 using System.Linq;
 using System.Management.Automation;
 using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Catalog;
 using GeminiImage.Engine.Errors;
+using GeminiImage.Engine.Pricing;
 
 namespace GeminiImage.Cmdlets.Commands;
 
@@ -37,6 +39,7 @@ public sealed class GetGeminiModelCommand : GeminiApiCmdlet
         }
         var catalog = ModelCatalog.Default;
         if (catalog.OverrideError != null) WriteWarning(catalog.OverrideError + " The shipped catalog is shown.");
+        var prices = PricesInForce();
         foreach (var pattern in Name.Select(ModelCatalog.StripPrefix))
         {
             var wildcard = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
@@ -46,8 +49,31 @@ public sealed class GetGeminiModelCommand : GeminiApiCmdlet
                 var hint = catalog.Suggest(pattern) is { } s ? $" Did you mean '{s}'?" : "";
                 WriteError(ErrorRecords.From(new GeminiNotFoundException("GeminiImage.ModelNotFound", $"The catalog has no model '{pattern}'.{hint} Get-GeminiModel -Online lists what your key can use."), pattern));
             }
-            WriteObject(matches, enumerateCollection: true);
+            foreach (var model in matches) WriteObject(WithPrice(model, prices));
         }
+    }
+
+    /// <summary>The price table the paid cmdlets use (overrides included); the catalog's when the override file is broken.</summary>
+    private PriceTable PricesInForce()
+    {
+        try { return PriceTable.Load(); }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            WriteWarning($"The price override file cannot be read ({ex.Message}); catalog prices are shown.");
+            return PriceTable.FromCatalog();
+        }
+    }
+
+    /// <summary>
+    /// The model with PerImage (USD for one image, at the prices in force, the figure Get-GeminiPricing and -WhatIf use)
+    /// and PerImageSize (the size that price is for: the model's default size).
+    /// </summary>
+    private static PSObject WithPrice(ModelInfo model, PriceTable prices)
+    {
+        var item = PSObject.AsPSObject(model);
+        item.Properties.Add(new PSNoteProperty("PerImage", prices.PerImage(model)));
+        item.Properties.Add(new PSNoteProperty("PerImageSize", model.SupportsImageSize ? model.DefaultImageSize : null));
+        return item;
     }
 
     private void ListOnline()

@@ -137,13 +137,14 @@ public sealed class GeminiPriceView
     /// <summary>Output cost of one image per image size ("" for a model without sizes).</summary>
     public IReadOnlyDictionary<string, decimal> PerImageBySize { get; private set; } = new Dictionary<string, decimal>();
 
-    public static GeminiPriceView Create(string id, ModelPrices prices, ModelInfo? model, bool overridden)
+    public static GeminiPriceView Create(string id, Engine.Pricing.PriceTable table, ModelInfo? model, bool overridden)
     {
+        var prices = table.Get(id)!;
         var bySize = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase);
         if (model != null)
         {
             var sizes = model.SupportsImageSize ? model.ImageSizes.Keys.ToList() : new List<string> { "" };
-            foreach (var size in sizes) bySize[size] = PerImageCost(model.GetImageTokens(size.Length == 0 ? null : size), prices);
+            foreach (var size in sizes) bySize[size] = table.PerImage(model, size.Length == 0 ? null : size)!.Value;
         }
         var tokens = model?.GetImageTokens(null);
         return new GeminiPriceView
@@ -156,12 +157,10 @@ public sealed class GeminiPriceView
             ImageOutputPer1M = prices.ImageOutput,
             ImageSize = model?.DefaultImageSize,
             ImageTokens = tokens,
-            PerImage = tokens is int t ? PerImageCost(t, prices) : null,
+            PerImage = model == null ? null : table.PerImage(model),
             PerImageBySize = bySize,
         };
     }
-
-    private static decimal PerImageCost(int tokens, ModelPrices prices) => Math.Round(tokens * prices.ImageOutput / 1_000_000m, 6);
 }
 
 /// <summary>The budgets in force and what is left of them, as Get-GeminiBudget shows them (USD, UTC day and month).</summary>
@@ -288,10 +287,10 @@ internal static class PriceFiles
         foreach (var model in ModelCatalog.Default.Models)
         {
             var prices = table.Get(model.Id);
-            if (prices != null) yield return GeminiPriceView.Create(model.Id, prices, model, overridden.Contains(model.Id));
+            if (prices != null) yield return GeminiPriceView.Create(model.Id, table, model, overridden.Contains(model.Id));
         }
         foreach (var id in table.OverriddenModels.Where(id => !ModelCatalog.Default.TryGet(id, out _)).OrderBy(id => id, StringComparer.OrdinalIgnoreCase))
-            yield return GeminiPriceView.Create(id, table.Get(id)!, null, true);
+            yield return GeminiPriceView.Create(id, table, null, true);
     }
 
     /// <summary>

@@ -23,6 +23,11 @@ public sealed class ModelPrices
     public static decimal Checked(decimal value, string model, string name) =>
         value >= 0 && value <= MaxPrice ? value
             : throw new System.IO.InvalidDataException($"model '{model}': price '{name}' is {value}; a price must be from 0 to {MaxPrice} USD.");
+
+    /// <summary>"input $0.50, text $3.00, image $60.00 per 1M tokens" (Format-List shows this, not the type name).</summary>
+    public override string ToString() => string.Format(System.Globalization.CultureInfo.InvariantCulture,
+        "input ${0:0.00}, text ${1:0.00}, image ${2:0.00} per 1M tokens{3}", Input, TextOutput, ImageOutput,
+        SearchPer1000 is decimal search ? string.Format(System.Globalization.CultureInfo.InvariantCulture, "; search ${0:0.00} per 1,000 queries", search) : "");
 }
 
 /// <summary>One image model as described by the catalog (see Catalog/models.json).</summary>
@@ -97,7 +102,8 @@ public sealed class ModelInfo
     /// <summary>Output image tokens one image costs at the given size (0 when unknown).</summary>
     public int GetImageTokens(string? imageSize)
     {
-        var key = SupportsImageSize ? (imageSize ?? DefaultImageSize ?? "") : "";
+        // Blank is not given: PowerShell passes $null to a string parameter as "".
+        var key = SupportsImageSize ? (string.IsNullOrEmpty(imageSize) ? DefaultImageSize ?? "" : imageSize!) : "";
         if (ImageTokens.TryGetValue(key, out var t)) return t;
         return ImageTokens.Values.FirstOrDefault();
     }

@@ -105,7 +105,10 @@ public static class ContactSheet
         if (included.Count < list.Count)
             sheet.Mutate(x => x.Crop(new Rectangle(0, 0, cols * tileSize, rows * tileSize)));
 
-        return new ContactSheetResult(ImageResizer.Encode(sheet, format, 90).Data, included, cols, rows, tileSize);
+        // The sheet records its tiles and, derived as it is, no cost of its own.
+        var (data, mimeType) = ImageResizer.Encode(sheet, format, 90);
+        var provenance = new ImageProvenance { CreatedUtc = DateTime.UtcNow, DerivedFrom = included.Select(Path.GetFileName).ToList() };
+        return new ContactSheetResult(ProvenanceWriter.Embed(data, mimeType, provenance), included, cols, rows, tileSize);
     }
 
     /// <summary>Pixel size of a sheet of <paramref name="count"/> tiles: min(columns, count) × ceil(count / columns) tiles.</summary>

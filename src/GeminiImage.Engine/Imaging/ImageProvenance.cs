@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Reflection;
 
 namespace GeminiImage.Engine.Imaging;
@@ -20,8 +21,14 @@ public sealed class ImageProvenance
     public string? ImageSize { get; set; }
     /// <summary>When the image was received, in UTC.</summary>
     public DateTime? CreatedUtc { get; set; }
-    /// <summary>Cost of the request in USD, when known.</summary>
+    /// <summary>Cost of the request in USD, when known; null on a derived file (<see cref="DerivedFrom"/>), whose image was paid for once, in its source.</summary>
     public decimal? Cost { get; set; }
+    /// <summary>
+    /// File names of the images this file was made from locally (a resized copy: its source; a contact sheet: its
+    /// tiles). Empty for an image the API made. A derived file has no <see cref="Cost"/> of its own, so summing the
+    /// costs of a folder counts each paid image once.
+    /// </summary>
+    public IReadOnlyList<string> DerivedFrom { get; set; } = Array.Empty<string>();
     /// <summary>File names (not full paths) of the input images.</summary>
     public IReadOnlyList<string> SourceImages { get; set; } = Array.Empty<string>();
     /// <summary>Module name and version that wrote the image.</summary>
@@ -30,6 +37,30 @@ public sealed class ImageProvenance
     public string? Tag { get; set; }
     /// <summary>The API's responseId, to find the request in logs.</summary>
     public string? ResponseId { get; set; }
+
+    /// <summary>A copy for a file derived from <paramref name="sources"/>: what was asked for stays, the cost does not.</summary>
+    public ImageProvenance Derived(IReadOnlyList<string> sources) => new()
+    {
+        Prompt = Prompt,
+        Model = Model,
+        AspectRatio = AspectRatio,
+        ImageSize = ImageSize,
+        CreatedUtc = CreatedUtc,
+        SourceImages = SourceImages,
+        Generator = DefaultGenerator,
+        Tag = Tag,
+        ResponseId = ResponseId,
+        DerivedFrom = sources,
+    };
+
+    /// <summary>One line for Format-List: "gemini-3.1-flash-image: 'a fox', $0.0681" or "derived from a.png (no cost of its own)".</summary>
+    public override string ToString()
+    {
+        var what = string.Join(": ", new[] { Model, Prompt == null ? null : $"'{Prompt}'" }.Where(x => x != null));
+        var cost = DerivedFrom.Count > 0 ? $"derived from {string.Join(", ", DerivedFrom)} (no cost of its own)"
+            : Cost is decimal c ? "$" + c.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture) : null;
+        return string.Join(", ", new[] { what.Length == 0 ? Generator : what, cost }.Where(x => !string.IsNullOrEmpty(x)));
+    }
 
     private static string GetVersion()
     {

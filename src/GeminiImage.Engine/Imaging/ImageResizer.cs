@@ -79,7 +79,8 @@ public static class ImageResizer
         if (!options.KeepMetadata) StripMetadata(result);
 
         var (encoded, mimeType) = Encode(result, options.Format, options.Quality);
-        var provenance = options.KeepMetadata ? source.Provenance : null;
+        // A resized copy records its source and has no cost of its own: the image was paid for once.
+        var provenance = options.KeepMetadata ? source.Provenance?.Derived(new[] { System.IO.Path.GetFileName(source.Path) }) : null;
         return provenance == null ? encoded : ProvenanceWriter.Embed(encoded, mimeType, provenance);
     }
 

@@ -81,9 +81,13 @@ internal static class ProvenanceFormat
         Add("Generator", p.Generator);
         Add("Tag", p.Tag);
         Add("ResponseId", p.ResponseId);
-        if (p.SourceImages.Count > 0)
-            description.Add(new XElement(_gi + "SourceImages", new XElement(_rdf + "Seq",
-                p.SourceImages.Select(s => new XElement(_rdf + "li", s)))));
+        void AddList(string name, System.Collections.Generic.IReadOnlyList<string> values)
+        {
+            if (values.Count > 0)
+                description.Add(new XElement(_gi + name, new XElement(_rdf + "Seq", values.Select(s => new XElement(_rdf + "li", s)))));
+        }
+        AddList("SourceImages", p.SourceImages);
+        AddList("DerivedFrom", p.DerivedFrom);
 
         var root = new XElement(_x + "xmpmeta", new XAttribute(XNamespace.Xmlns + "x", _x.NamespaceName),
             new XElement(_rdf + "RDF", new XAttribute(XNamespace.Xmlns + "rdf", _rdf.NamespaceName), description));
@@ -129,8 +133,10 @@ internal static class ProvenanceFormat
             p.CreatedUtc = created;
         if (decimal.TryParse(Get("Cost"), NumberStyles.Number, CultureInfo.InvariantCulture, out var cost))
             p.Cost = cost;
-        var sources = doc.Descendants(_gi + "SourceImages").FirstOrDefault();
-        if (sources != null) p.SourceImages = sources.Descendants(_rdf + "li").Select(li => li.Value).ToList();
+        System.Collections.Generic.IReadOnlyList<string> List(string name) =>
+            doc.Descendants(_gi + name).FirstOrDefault()?.Descendants(_rdf + "li").Select(li => li.Value).ToList() ?? (System.Collections.Generic.IReadOnlyList<string>)Array.Empty<string>();
+        p.SourceImages = List("SourceImages");
+        p.DerivedFrom = List("DerivedFrom");
         return p;
     }
 

@@ -91,6 +91,14 @@ public sealed class PriceTable
     /// <summary>Cost in USD of one response, or null when the model's prices are unknown.</summary>
     public decimal? Compute(string modelId, TokenUsage usage, bool batch = false) => CostCalculator.Compute(usage, Get(modelId), batch);
 
+    /// <summary>
+    /// The output price of one image of <paramref name="model"/> at <paramref name="imageSize"/> (null: the model's
+    /// default size), at the prices in force: the one figure Get-GeminiModel, Get-GeminiPricing and the estimates use.
+    /// Null when the model has no price.
+    /// </summary>
+    public decimal? PerImage(ModelInfo model, string? imageSize = null) =>
+        Get(model.Id) is { } prices ? Math.Round(model.GetImageTokens(imageSize) * prices.ImageOutput / 1_000_000m, 6) : null;
+
     /// <summary>Cost in USD of Google Search queries made by grounding, at the per-1,000 price; null when the model has none.</summary>
     public decimal? ComputeSearch(string modelId, int queries) =>
         Get(modelId)?.SearchPer1000 is { } per1000 ? Math.Round(queries * per1000 / 1000m, 6) : null;
