@@ -81,7 +81,7 @@ public class ContactSheetHtmlTests
         Assert.Equal(2, skipped.Count);
         Assert.Equal(3, sheet.Included.Count);
         Assert.Equal((2, 2, 80, 80), (sheet.Columns, sheet.Rows, sheet.Width, sheet.Height));
-        using var image = TestImages.Decode(sheet.Png);
+        using var image = TestImages.Decode(sheet.Data);
         Assert.Equal((80, 80), (image.Width, image.Height));
         Assert.Throws<InvalidImageException>(() => ContactSheet.Build(new[] { TestImages.Get("truncated.png") }, 2, 40, "white", null, _ => { }));
     }
