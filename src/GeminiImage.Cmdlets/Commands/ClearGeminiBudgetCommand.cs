@@ -39,28 +39,23 @@ public sealed class ClearGeminiBudgetCommand : PSCmdlet
             ClearTeamBudget(scope);
             return;
         }
-        var folder = DataFolder.Default;
-        var path = Path.Combine(folder, BudgetSettings.FileName);
-        var state = Path.Combine(folder, BudgetGuard.StateFileName);
+        var store = new BudgetStore();
+        var path = store.Path;
         var all = Daily == Monthly; // neither or both: everything goes
         try
         {
             if (all)
             {
-                if (File.Exists(path) && ShouldProcess(path, "Remove all spending limits"))
-                {
-                    File.Delete(path);
-                    if (File.Exists(state)) File.Delete(state);
-                }
+                if (store.Exists && ShouldProcess(path, "Remove all spending limits")) store.Clear();
             }
-            else if (File.Exists(path))
+            else if (store.Exists)
             {
-                var settings = BudgetSettings.Load(folder);
+                var settings = store.Load();
                 if (ShouldProcess(path, Daily ? "Remove the daily limit" : "Remove the monthly limit"))
                 {
                     if (Daily) settings.Daily = null;
                     else settings.Monthly = null;
-                    settings.Save(folder);
+                    settings.Save(store.Folder);
                 }
             }
         }

@@ -24,18 +24,19 @@ public sealed class GetGeminiPricingCommand : PSCmdlet
 
     protected override void BeginProcessing()
     {
-        var path = PriceFiles.OverridePath;
+        var store = new PriceOverrideStore();
+        var path = store.Path;
         PriceTable table;
         try
         {
-            table = PriceTable.Load();
+            table = store.Current();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or FormatException || MalformedJson.Is(ex))
         {
             ThrowTerminatingError(PriceFiles.Invalid(new InvalidDataException($"The price override '{path}' cannot be used: {ex.Message}", ex), path));
             return;
         }
-        if (File.Exists(path)) WriteVerbose($"Prices from the catalog, overridden by {path}.");
+        if (store.Exists) WriteVerbose($"Prices from the catalog, overridden by {path}.");
         else WriteVerbose("Prices from the catalog shipped with the module (no override file).");
         _rows = PriceFiles.Rows(table).ToArray();
     }

@@ -56,16 +56,16 @@ public sealed class SetGeminiBudgetCommand : PSCmdlet
             SetTeamBudget(scope);
             return;
         }
-        var folder = DataFolder.Default;
+        var store = new BudgetStore();
         BudgetSettings settings;
         try
         {
-            settings = BudgetSettings.Load(folder);
+            settings = store.Load();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException || MalformedJson.Is(ex))
         {
             // A damaged budget.json is replaced by the new settings rather than blocking them.
-            WriteWarning($"The budget file in '{folder}' could not be read ({ex.Message}); it will be replaced.");
+            WriteWarning($"The budget file in '{store.Folder}' could not be read ({ex.Message}); it will be replaced.");
             settings = new BudgetSettings();
         }
         if (has(nameof(Daily))) settings.Daily = Daily;
@@ -76,17 +76,14 @@ public sealed class SetGeminiBudgetCommand : PSCmdlet
             WriteWarning(string.Format(CultureInfo.InvariantCulture,
                 "The daily limit ({0}) is above the monthly limit ({1}): the monthly limit stops spending first. Did you swap them?", Show(day), Show(month)));
 
-        var path = Path.Combine(folder, BudgetSettings.FileName);
+        var path = store.Path;
         var description = string.Format(CultureInfo.InvariantCulture, "Set the budget: daily {0}, monthly {1}, warn at {2}",
             Show(settings.Daily), Show(settings.Monthly), settings.WarnAt is decimal w ? w.ToString("P0", CultureInfo.InvariantCulture) : "never");
         if (ShouldProcess(path, description))
         {
             try
             {
-                settings.Save(folder);
-                // New limits re-arm the warning: the threshold may have moved.
-                var state = Path.Combine(folder, BudgetGuard.StateFileName);
-                if (File.Exists(state)) File.Delete(state);
+                store.Save(settings);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -33,12 +33,13 @@ public sealed class SetGeminiPricingCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
-        var target = PriceFiles.OverridePath;
+        var store = new Engine.Pricing.PriceOverrideStore();
+        var target = store.Path;
         if (Reset)
         {
-            if (File.Exists(target) && ShouldProcess(target, "Remove the price override"))
+            if (store.Exists && ShouldProcess(target, "Remove the price override"))
             {
-                try { File.Delete(target); }
+                try { store.Remove(); }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Engine.Errors.UnsafePathException)
                 {
                     WriteError(ErrorRecords.From(ex, target));
@@ -46,7 +47,7 @@ public sealed class SetGeminiPricingCommand : PSCmdlet
                 }
                 Audit("removed the price override; catalog prices in use");
             }
-            else if (!File.Exists(target)) WriteVerbose($"No price override at {target}; the catalog's prices are in use.");
+            else if (!store.Exists) WriteVerbose($"No price override at {target}; the catalog's prices are in use.");
         }
         else
         {
@@ -59,7 +60,7 @@ public sealed class SetGeminiPricingCommand : PSCmdlet
             Engine.Pricing.PriceTable table;
             try
             {
-                table = PriceFiles.Validate(source);
+                table = Engine.Pricing.PriceOverrideStore.Validate(source);
             }
             catch (InvalidDataException ex)
             {
@@ -72,25 +73,20 @@ public sealed class SetGeminiPricingCommand : PSCmdlet
                 return;
             }
             if (!ShouldProcess(target, $"Use the prices in '{source}'")) return;
-            if (!string.Equals(System.IO.Path.GetFullPath(source), System.IO.Path.GetFullPath(target), StringComparison.OrdinalIgnoreCase))
+            try
             {
-                try
-                {
-                    Engine.IO.PrivateFolder.Ensure(DataFolder.Default);
-                    File.Copy(source, Engine.IO.SafePaths.NotLink(target), overwrite: true);
-                    Engine.IO.PrivateFolder.RestrictFile(target);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    WriteError(ErrorRecords.From(ex, target));
-                    return;
-                }
+                store.Install(source);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Engine.Errors.UnsafePathException)
+            {
+                WriteError(ErrorRecords.From(ex, target));
+                return;
             }
             WriteVerbose($"Prices from {source} are now in use (copied to {target}).");
             Audit($"override from {source}: " + string.Join("; ", table.OverriddenModels.Select(id => table.Get(id) is { } p
                 ? string.Format(CultureInfo.InvariantCulture, "{0} input {1}, text output {2}, image output {3} per 1M tokens", id, p.Input, p.TextOutput, p.ImageOutput) : id)));
         }
-        if (PassThru) WriteObject(PriceFiles.Rows(Engine.Pricing.PriceTable.Load()), enumerateCollection: true);
+        if (PassThru) WriteObject(PriceFiles.Rows(store.Current()), enumerateCollection: true);
     }
 
     /// <summary>With a team ledger, records the change (who, machine, when) in its audit log; a ledger that cannot take it is a warning.</summary>

@@ -215,9 +215,9 @@ public sealed class GeminiBudgetView
 
     public static GeminiBudgetView Current()
     {
-        var folder = DataFolder.Default;
-        var settings = BudgetSettings.Load(folder);
-        var ledger = LedgerSettings.Open(new UsageLedgerOptions { DataFolder = folder });
+        var store = new BudgetStore();
+        var settings = store.Load();
+        var ledger = LedgerSettings.Open(new UsageLedgerOptions { DataFolder = store.Folder });
         var hasLedger = ledger.Exists;
         var today = hasLedger ? ledger.SpendToday() : 0m;
         var month = hasLedger ? ledger.SpendThisMonth() : 0m;
@@ -230,7 +230,7 @@ public sealed class GeminiBudgetView
             SpentThisMonth = month,
             RemainingToday = settings.Daily - today,
             RemainingThisMonth = settings.Monthly - month,
-            Path = System.IO.Path.Combine(folder, BudgetSettings.FileName),
+            Path = store.Path,
         };
     }
 }
@@ -277,9 +277,6 @@ internal static class LedgerErrors
 /// <summary>Reading and checking price tables for the pricing cmdlets.</summary>
 internal static class PriceFiles
 {
-    /// <summary>The override file in the data folder.</summary>
-    public static string OverridePath => System.IO.Path.Combine(DataFolder.Default, Engine.Pricing.PriceTable.FileName);
-
     /// <summary>One row per catalog model (catalog order), then the models only the override file knows.</summary>
     public static IEnumerable<GeminiPriceView> Rows(Engine.Pricing.PriceTable table)
     {
@@ -291,40 +288,6 @@ internal static class PriceFiles
         }
         foreach (var id in table.OverriddenModels.Where(id => !ModelCatalog.Default.TryGet(id, out _)).OrderBy(id => id, StringComparer.OrdinalIgnoreCase))
             yield return GeminiPriceView.Create(id, table, null, true);
-    }
-
-    /// <summary>
-    /// Loads a prices.json and checks it: readable JSON, a non-empty "models" object, every price a number of at least 0,
-    /// and all three prices for a model the catalog does not know. Throws <see cref="System.IO.InvalidDataException"/>.
-    /// </summary>
-    public static Engine.Pricing.PriceTable Validate(string path)
-    {
-        Engine.Pricing.PriceTable table;
-        try
-        {
-            table = Engine.Pricing.PriceTable.Load(path);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or FormatException or KeyNotFoundException || Engine.Errors.MalformedJson.Is(ex))
-        {
-            throw new System.IO.InvalidDataException($"'{path}' is not a valid price file: {ex.Message}", ex);
-        }
-        catch (System.IO.InvalidDataException ex)
-        {
-            throw new System.IO.InvalidDataException($"'{path}' is not a valid price file: {ex.Message}", ex);
-        }
-        catch (Engine.Errors.GeminiArgumentException ex)
-        {
-            throw new System.IO.InvalidDataException(ex.Message, ex);
-        }
-        if (table.OverriddenModels.Count == 0)
-            throw new System.IO.InvalidDataException($"'{path}' is not a valid price file: it has no \"models\" object with at least one model.");
-        foreach (var id in table.OverriddenModels)
-        {
-            var p = table.Get(id)!;
-            if (p.Input < 0 || p.TextOutput < 0 || p.ImageOutput < 0)
-                throw new System.IO.InvalidDataException($"'{path}' is not a valid price file: model '{id}' has a negative price.");
-        }
-        return table;
     }
 
     public static System.Management.Automation.ErrorRecord Invalid(Exception exception, string path) =>

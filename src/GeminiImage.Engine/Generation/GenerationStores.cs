@@ -40,8 +40,8 @@ public sealed class GenerationStores
         return new GenerationStores(
             // The ledger in effect (Set-GeminiConfig -Ledger): SQLite in this folder, or a team's PostgreSQL database.
             () => LedgerSettings.Open(new UsageLedgerOptions { DataFolder = folder, Secrets = new[] { apiKey } }),
-            () => File.Exists(Path.Combine(home, PriceTable.FileName)) ? PriceTable.Load(Path.Combine(home, PriceTable.FileName)) : PriceTable.FromCatalog(),
-            () => BudgetSettings.Load(folder),
+            () => new PriceOverrideStore(home).Current(),
+            () => new BudgetStore(home).Load(),
             () => new ResponseCache(folder == null ? null : Path.Combine(folder, "cache")),
             Path.Combine(home, "fallback"));
     }
