@@ -59,6 +59,13 @@
         'Wait-GeminiBatchJob'
         'Receive-GeminiBatchJob'
         'Stop-GeminiBatchJob'
+        'New-GeminiQueue'
+        'Get-GeminiQueue'
+        'Submit-GeminiJob'
+        'Get-GeminiJob'
+        'Restart-GeminiJob'
+        'Remove-GeminiJob'
+        'Start-GeminiWorker'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @(

@@ -256,8 +256,8 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
 
     private static string Money(decimal? value) => value.HasValue ? "$" + value.Value.ToString("0.000", CultureInfo.InvariantCulture) : "unknown";
 
-    /// <summary>Column values of a pipeline row: hashtable keys, or the object's properties.</summary>
-    private static IDictionary<string, object?> ToValues(PSObject input)
+    /// <summary>Column values of a pipeline row: hashtable keys, or the object's properties (Submit-GeminiJob reads rows the same way).</summary>
+    internal static IDictionary<string, object?> ToValues(PSObject input)
     {
         var values = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
         if (input.BaseObject is IDictionary dictionary)

@@ -45,7 +45,9 @@ internal static class PostgresErrors
                     "Create the database (CREATE DATABASE ...) or fix Database= in the connection string (Set-GeminiConfig -Ledger).",
                     location, e);
         }
-        if (postgres == null && (e is NpgsqlException or SocketException or TimeoutException or IOException || e.InnerException is SocketException or TimeoutException or IOException))
+        // Class 08 (connection) and 57P (shutting down, starting up): the server is away for now, as when it cannot be reached.
+        var away = postgres != null && (postgres.SqlState.StartsWith("08", StringComparison.Ordinal) || postgres.SqlState.StartsWith("57P", StringComparison.Ordinal));
+        if (away || (postgres == null && (e is NpgsqlException or SocketException or TimeoutException or IOException || e.InnerException is SocketException or TimeoutException or IOException)))
         {
             return new LedgerException(LedgerException.UnreachableId, ErrorKind.ResourceUnavailable,
                 $"The team ledger {location} cannot be reached: {e.Message}",

@@ -84,6 +84,43 @@ SELECT id, record_id, utc_time, (utc_time AT TIME ZONE 'UTC')::date AS utc_day, 
        COALESCE(machine_name, '(none)') AS machine_name, COALESCE(endpoint, '(none)') AS endpoint, tags, batch_id,
        status IN ('Failed', 'Blocked') AS failed
 FROM gemini_usage;",
+        // 2: work queues (Submit-GeminiJob, Start-GeminiWorker).
+        @"
+CREATE TABLE gemini_queue (
+    name text PRIMARY KEY,
+    output_root text NOT NULL,
+    created_utc timestamptz NOT NULL DEFAULT now(),
+    created_by text NOT NULL
+);
+CREATE TABLE gemini_job (
+    id bigserial PRIMARY KEY,
+    queue text NOT NULL REFERENCES gemini_queue (name) ON DELETE CASCADE,
+    row_id text NOT NULL,
+    priority smallint NOT NULL,
+    state text NOT NULL,
+    dedup_key text NOT NULL,
+    spec text NOT NULL,
+    prompt text NOT NULL,
+    model text NOT NULL,
+    attempts integer NOT NULL DEFAULT 0,
+    max_attempts integer NOT NULL,
+    not_before timestamptz NOT NULL DEFAULT now(),
+    lease_until timestamptz NULL,
+    worker text NULL,
+    submitted_utc timestamptz NOT NULL DEFAULT now(),
+    submitted_by text NOT NULL,
+    started_utc timestamptz NULL,
+    finished_utc timestamptz NULL,
+    response_id text NULL,
+    output_path text NULL,
+    cost_micros bigint NULL,
+    error_id text NULL,
+    error text NULL
+);
+-- One live job per key: a duplicate of a queued, running or done job is that job; a dead one may be submitted again.
+CREATE UNIQUE INDEX ux_gemini_job_dedup ON gemini_job (queue, dedup_key) WHERE state <> 'Dead';
+CREATE INDEX ix_gemini_job_claim ON gemini_job (queue, priority, submitted_utc, id) WHERE state IN ('Queued', 'Running');
+CREATE INDEX ix_gemini_job_state ON gemini_job (queue, state);",
     };
 
     /// <summary>Brings the schema to <see cref="CurrentVersion"/>; throws <see cref="LedgerException"/> when it is newer or cannot be created.</summary>

@@ -65,7 +65,7 @@ public sealed class PostgresLedgerTests : IDisposable
         Assert.Equal(Environment.MachineName, back.MachineName);
         Assert.Equal("a cat ***", back.Prompt);
         Assert.Equal(("b1", "r1", "default"), (back.BatchId, back.RowId, back.Endpoint));
-        Assert.Equal(1, Convert.ToInt32(_server.Scalar(_database, "SELECT MAX(version) FROM gemini_schema")));
+        Assert.Equal(PostgresSchema.CurrentVersion, Convert.ToInt32(_server.Scalar(_database, "SELECT MAX(version) FROM gemini_schema")));
         // The dashboard's view reads the same record in dollars.
         Assert.Equal(0.134001m, (decimal)_server.Scalar(_database, "SELECT cost_usd FROM gemini_usage_report")!);
     }

@@ -1,0 +1,20 @@
+namespace GeminiImage.Engine.Queue;
+
+/// <summary>A job a worker holds (state Running, its lease renewed while it works).</summary>
+public sealed class ClaimedJob
+{
+    public ClaimedJob(GeminiJob job, JobSpec spec, string outputRoot, bool reclaimed)
+    {
+        Job = job;
+        Spec = spec;
+        OutputRoot = outputRoot;
+        Reclaimed = reclaimed;
+    }
+
+    public GeminiJob Job { get; }
+    public JobSpec Spec { get; }
+    /// <summary>The queue's output root, where the image goes.</summary>
+    public string OutputRoot { get; }
+    /// <summary>Taken over from a worker whose lease ran out (it died or lost the database).</summary>
+    public bool Reclaimed { get; }
+}
