@@ -1,6 +1,11 @@
 <#
-    Helpers for the work queue tests (Submit-GeminiJob, Start-GeminiWorker, ...). Dot-source AFTER common.ps1,
-    LedgerTestHelpers.ps1 and PostgresTestHelpers.ps1.
+    Helpers for the work queue tests (Submit-GeminiJob, Start-GeminiWorker, ...). Dot-source AFTER common.ps1; it
+    brings LedgerTestHelpers.ps1 and PostgresTestHelpers.ps1 along.
+
+      Enter-TestQueueSuite     for BeforeAll: a test data folder, the PostgreSQL test server and the emulator with
+                               small images and no latency; returns the server and the emulator
+      Exit-TestQueueSuite      for AfterAll: the SQLite ledger again, the emulator and an owned server stopped
+      Reset-TestQueue          for BeforeEach: the emulator reset (small images, no latency) and a fresh queue
 
       New-TestQueue            a fresh team database set as this session's ledger, and a queue in it; returns
                                Name, OutputRoot, ConnectionString and Database
@@ -9,6 +14,34 @@
                                returns Process and Log (its output). Wait with Wait-TestQueueProcess.
       Get-TestEmulatorCalls    generateContent calls the emulator answered, per prompt
 #>
+
+. (Join-Path $PSScriptRoot 'LedgerTestHelpers.ps1')
+. (Join-Path $PSScriptRoot 'PostgresTestHelpers.ps1')
+
+$script:SmallImage = Join-Path $RepoRoot 'tests/unit/data/images/good.png'
+
+function Enter-TestQueueSuite {
+    $null = Enter-TestGeminiHome
+    $pg = Use-TestPostgres
+    # Small images: the queue tests are about the queue, and CI time counts.
+    $emulator = Start-TestEmulator @{ ImageFile = $script:SmallImage }
+    $pg, $emulator
+}
+
+function Exit-TestQueueSuite {
+    Set-GeminiConfig -Ledger SQLite
+    Stop-GeminiEmulator
+    Stop-OwnedTestPostgres
+    Exit-TestGeminiHome
+}
+
+function Reset-TestQueue {
+    param([Parameter(Mandatory)] $Pg, [Parameter(Mandatory)] $Emulator, [string] $Name = 'q', [string] $OutputRoot)
+    $Emulator.Reset()
+    $Emulator.ImageFile = $script:SmallImage
+    $Emulator.Latency = [TimeSpan]::Zero
+    New-TestQueue $Pg -Name $Name -OutputRoot $OutputRoot
+}
 
 function New-TestQueue {
     param([Parameter(Mandatory)] $Pg, [string] $Name = 'q', [string] $OutputRoot)

@@ -2,29 +2,16 @@
 # against the emulator over HTTP with small images and low latency; faults scripted through its control API.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
-    . (Join-Path $PSScriptRoot 'LedgerTestHelpers.ps1')
-    . (Join-Path $PSScriptRoot 'PostgresTestHelpers.ps1')
     . (Join-Path $PSScriptRoot 'QueueTestHelpers.ps1')
-    $null = Enter-TestGeminiHome
-    $script:Pg = Use-TestPostgres
-    $script:Emulator = Start-TestEmulator @{ ImageFile = (Join-Path $RepoRoot 'tests/unit/data/images/good.png') }
+    $script:Pg, $script:Emulator = Enter-TestQueueSuite
 }
-AfterAll {
-    Set-GeminiConfig -Ledger SQLite
-    Stop-GeminiEmulator
-    Stop-OwnedTestPostgres
-    Exit-TestGeminiHome
-}
+AfterAll { Exit-TestQueueSuite }
 
 Describe 'Start-GeminiWorker' {
-    BeforeEach {
-        $Emulator.Reset()
-        $Emulator.ImageFile = Join-Path $RepoRoot 'tests/unit/data/images/good.png'
-    }
     AfterEach { Set-GeminiConfig -Ledger SQLite }
 
     It 'runs 120 jobs of two producers with three workers (one killed mid-job): each Done or Dead once, High before Low, nothing paid twice but retries' {
-        $queue = New-TestQueue $Pg -Name load
+        $queue = Reset-TestQueue $Pg $Emulator -Name load
         $Emulator.Latency = [TimeSpan]::FromMilliseconds(20)
         # 10 % of the jobs meet scripted faults: 6 fail once (503), 4 are blocked (not retryable), 2 fail every time;
         # and one job is slow, so that the worker that takes it is killed in the middle of it.
@@ -114,7 +101,7 @@ Describe 'Start-GeminiWorker' {
     }
 
     It 'marks a reclaimed job done from the ledger when its answer was saved before its worker died, without paying again' {
-        $queue = New-TestQueue $Pg -Name shop
+        $queue = Reset-TestQueue $Pg $Emulator -Name shop
         $job = 'a saved fox' | Submit-GeminiJob -Queue shop
         # A worker claims it (1 s lease), is paid, saves the image and writes its ledger line, then dies before it can
         # mark the job done.
@@ -144,7 +131,7 @@ VALUES ('rec-1', now(), 'Start-GeminiWorker', 'Batch', 'gemini-2.5-flash-image',
         $unwritable = New-UnwritableTestFolder
         if (-not $unwritable) { Set-ItResult -Skipped -Because 'this machine cannot make a folder nobody may write'; return }
         try {
-            $null = New-TestQueue $Pg -Name locked -OutputRoot $unwritable
+            $null = Reset-TestQueue $Pg $Emulator -Name locked -OutputRoot $unwritable
             $job = 'a locked fox' | Submit-GeminiJob -Queue locked
             $err = { Start-GeminiWorker -Queue locked -Drain } | Should -Throw -PassThru
             $err.FullyQualifiedErrorId | Should -BeLike 'GeminiImage.OutputRootNotWritable*'
@@ -157,7 +144,7 @@ VALUES ('rec-1', now(), 'Start-GeminiWorker', 'Batch', 'gemini-2.5-flash-image',
     }
 
     It 'refuses an unknown queue (QueueNotFound) and runs nothing with -WhatIf' {
-        $null = New-TestQueue $Pg -Name shop
+        $null = Reset-TestQueue $Pg $Emulator -Name shop
         $err = { Start-GeminiWorker -Queue nosuch -Drain } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike 'GeminiImage.QueueNotFound*'
         $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
@@ -170,7 +157,7 @@ VALUES ('rec-1', now(), 'Start-GeminiWorker', 'Batch', 'gemini-2.5-flash-image',
     }
 
     It 'stops after -MaxJobs, High before Normal before Low and oldest first' {
-        $null = New-TestQueue $Pg -Name shop
+        $null = Reset-TestQueue $Pg $Emulator -Name shop
         $low = 'low fox' | Submit-GeminiJob -Queue shop -Priority Low
         $normal = 'normal fox 1', 'normal fox 2' | Submit-GeminiJob -Queue shop
         $high = 'high fox' | Submit-GeminiJob -Queue shop -Priority High
@@ -184,7 +171,7 @@ VALUES ('rec-1', now(), 'Start-GeminiWorker', 'Batch', 'gemini-2.5-flash-image',
     }
 
     It 'pauses while the database is away and resumes when it is back: every job done once, nothing lost' {
-        $queue = New-TestQueue $Pg -Name outage
+        $queue = Reset-TestQueue $Pg $Emulator -Name outage
         $Emulator.Latency = [TimeSpan]::FromMilliseconds(150)
         $jobs = 1..16 | ForEach-Object { "outage fox $_" } | Submit-GeminiJob -Queue outage
         # The worker runs on a thread of this process (its own runspace), so the test can take the server away meanwhile.

@@ -1,25 +1,13 @@
 # Submit-GeminiJob against a real PostgreSQL (the team ledger's server).
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
-    . (Join-Path $PSScriptRoot 'LedgerTestHelpers.ps1')
-    . (Join-Path $PSScriptRoot 'PostgresTestHelpers.ps1')
     . (Join-Path $PSScriptRoot 'QueueTestHelpers.ps1')
-    $null = Enter-TestGeminiHome
-    $script:Pg = Use-TestPostgres
-    $script:Emulator = Start-TestEmulator @{ ImageFile = (Join-Path $RepoRoot 'tests/unit/data/images/good.png') }
+    $script:Pg, $script:Emulator = Enter-TestQueueSuite
 }
-AfterAll {
-    Set-GeminiConfig -Ledger SQLite
-    Stop-GeminiEmulator
-    Stop-OwnedTestPostgres
-    Exit-TestGeminiHome
-}
+AfterAll { Exit-TestQueueSuite }
 
 Describe 'Submit-GeminiJob' {
-    BeforeEach {
-        $Emulator.Reset()
-        $script:Queue = New-TestQueue $Pg -Name shop
-    }
+    BeforeEach { $script:Queue = Reset-TestQueue $Pg $Emulator -Name shop }
     AfterEach { Set-GeminiConfig -Ledger SQLite }
 
     It 'queues pipeline rows, CSV and JSONL rows with their priority and returns jobs with ids' {

@@ -16,8 +16,7 @@ public sealed class GetGeminiJobCommand : PSCmdlet
     private const string QueueSet = "Queue";
     private const string IdSet = "Id";
 
-    [Parameter(Position = 0, ParameterSetName = QueueSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("Name")]
+    [Parameter(Position = 0, ParameterSetName = QueueSet)]
     public string? Queue { get; set; }
 
     /// <summary>Queued, Running, Done or Dead (the dead letters).</summary>
