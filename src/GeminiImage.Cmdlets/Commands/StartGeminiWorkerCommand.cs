@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using GeminiImage.Cmdlets.Infrastructure;
+using GeminiImage.Engine.Batch;
 using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Ledger;
 using GeminiImage.Engine.Queue;
@@ -90,9 +91,7 @@ public sealed class StartGeminiWorkerCommand : GeminiApiCmdlet
             RetryDelay = TimeSpan.FromSeconds(RetryDelaySec),
         };
         // As a batch: more requests in flight than the session allows get a limiter of their own, at the session's rate.
-        var shared = RequestLimiter.Shared;
-        var limiter = shared.MaxConcurrency >= ThrottleLimit ? shared : new RequestLimiter(shared.RequestsPerMinute, ThrottleLimit);
-        var service = CreateGenerationService(UsageOperation.Batch, JobQueue.BatchPrefix + info.Name, limiter: limiter);
+        var service = CreateGenerationService(UsageOperation.Batch, JobQueue.BatchPrefix + info.Name, limiter: LocalBatchRun.LimiterFor(RequestLimiter.Shared, ThrottleLimit));
         var worker = new QueueWorker(queue, service, options)
         {
             Finished = job =>

@@ -130,10 +130,6 @@ public sealed class QueueWorker
             }
         }
 
-        // Saving and the database block their thread for a moment: enough pool threads for every slot (as a batch does).
-        ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
-        var wanted = Math.Max(minWorkers, _options.ThrottleLimit * 2 + 4);
-        if (wanted > minWorkers) ThreadPool.SetMinThreads(wanted, minIo);
         try
         {
             await Task.WhenAll(Enumerable.Range(0, Math.Max(1, _options.ThrottleLimit)).Select(_ => Task.Run(SlotAsync))).ConfigureAwait(false);
@@ -142,7 +138,6 @@ public sealed class QueueWorker
         {
             beating.Cancel();
             await heartbeat.ConfigureAwait(false);
-            if (wanted > minWorkers) ThreadPool.SetMinThreads(minWorkers, minIo);
         }
         if (stop != null) throw stop;
         cancellationToken.ThrowIfCancellationRequested();
