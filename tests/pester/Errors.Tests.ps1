@@ -128,3 +128,39 @@ Describe 'No hand-built ErrorRecord in the cmdlets' {
         $hits | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Bad answers under load: a cut-off 4K image, an answer past the size limit' {
+    AfterAll { Remove-Item Env:GEMINI_IMAGE_MAX_RESPONSE_MB -ErrorAction SilentlyContinue }
+    BeforeEach {
+        $Emulator.Reset()
+        $script:Out = New-TestFolder 'badanswer'
+    }
+
+    It 'a 4K answer whose base64 stops half-way is GeminiImage.MalformedResponse, saying so, with nothing written' {
+        $errs = $null
+        New-GeminiImage 'a 4K poster [emulator:truncated]' -Model gemini-3.1-flash-image -ImageSize 4K -OutputDirectory $Out -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.MalformedResponse*'
+        $errs[0].CategoryInfo.Category | Should -Be 'ProtocolError'
+        $errs[0].Exception.Message | Should -Match 'ended in the middle of an image'
+        $errs[0].TargetObject | Should -Be 'a 4K poster [emulator:truncated]'
+        Get-ChildItem -LiteralPath $Out -Force -Recurse | Should -BeNullOrEmpty
+    }
+
+    It 'an answer past GEMINI_IMAGE_MAX_RESPONSE_MB is GeminiImage.ResponseTooLarge, not an out-of-memory, with nothing written' {
+        $env:GEMINI_IMAGE_MAX_RESPONSE_MB = '1'
+        try {
+            $errs = $null
+            New-GeminiImage 'a real-size answer' -Model gemini-2.5-flash-image -OutputDirectory $Out -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        }
+        finally { Remove-Item Env:GEMINI_IMAGE_MAX_RESPONSE_MB }
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.ResponseTooLarge*'
+        $errs[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $errs[0].Exception.Message | Should -Match '1 MB'
+        $Emulator.RequestCount | Should -Be 1 -Because 'a too-large answer is not retried'
+        Get-ChildItem -LiteralPath $Out -Force -Recurse | Should -BeNullOrEmpty
+        # The same call within the limit works.
+        (New-GeminiImage 'a real-size answer' -Model gemini-2.5-flash-image -OutputDirectory $Out).Path | Should -Exist
+    }
+}

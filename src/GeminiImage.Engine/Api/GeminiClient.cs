@@ -88,7 +88,17 @@ public sealed class GeminiClient
     private async Task<GenerateResult> GenerateHereAsync(string model, GenerateContentRequest request, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        var response = await SendAsync<GenerateContentResponse>(HttpMethod.Post, _endpoint.ModelPath(model, "generateContent"), request, cancellationToken).ConfigureAwait(false);
+        // Read as it streams: the images are decoded on the way in, never held as base64 text (InlineDataReader).
+        var payload = JsonSerializer.SerializeToUtf8Bytes(request, GeminiJson.Options);
+        var path = _endpoint.ModelPath(model, "generateContent");
+        var response = await SendRawAsync(
+            () => NewRequest(HttpMethod.Post, path, payload, "application/json"),
+            async (answer, token) =>
+            {
+                using var stream = await answer.Content.ReadAsStreamAsync().ConfigureAwait(false);
+                return await InlineDataReader.ReadAsync(stream, _options.MaxResponseBytes, token).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
         if (response.Error is { ValueKind: JsonValueKind.Object } error)
             throw ErrorEnvelope.Parse(500, "stream error", "{\"error\":" + error.GetRawText() + "}");
         var result = ResponseClassifier.Classify(response);

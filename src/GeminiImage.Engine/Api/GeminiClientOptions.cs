@@ -41,6 +41,17 @@ public sealed class GeminiClientOptions
     /// <summary>All attempts and waits together.</summary>
     public TimeSpan OverallTimeout { get; set; } = TimeSpan.FromMinutes(15);
     public int MaxRetries { get; set; } = 4;
+    /// <summary>
+    /// The largest generateContent answer read (bytes on the wire, after decompression): past it the call stops with
+    /// GeminiImage.ResponseTooLarge instead of filling memory. Default 100 MB (a 4K answer is a few tens of MB), or
+    /// GEMINI_IMAGE_MAX_RESPONSE_MB.
+    /// </summary>
+    public long MaxResponseBytes { get; set; } = DefaultMaxResponseBytes();
+
+    private static long DefaultMaxResponseBytes() =>
+        long.TryParse(Environment.GetEnvironmentVariable("GEMINI_IMAGE_MAX_RESPONSE_MB"), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var mb) && mb > 0
+            ? mb * 1048576L
+            : 100L * 1048576L;
     /// <summary>The longest total time spent waiting between attempts of one call.</summary>
     public TimeSpan MaxTotalRetryWait { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>The longest single wait between attempts.</summary>

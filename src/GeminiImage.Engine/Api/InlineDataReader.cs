@@ -1,0 +1,292 @@
+using System;
+using System.Buffers;
+using System.Buffers.Text;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using GeminiImage.Engine.Errors;
+
+namespace GeminiImage.Engine.Api;
+
+/// <summary>
+/// Reads a generateContent answer from the wire a buffer at a time. Each <c>inlineData.data</c> value (the base64
+/// image: 1.3 MB of text at 1K, tens of MB at 4K) is decoded as it streams, into pooled blocks, and replaced in the JSON
+/// by a short stand-in, so System.Text.Json only sees the few KB around the images: the base64 text is never held
+/// whole (the serializer would buffer it in arrays that double up to its size) and each image becomes one array of
+/// exactly its size at the end. Answers past <paramref name="maxBytes"/> stop with a clear error, not an out-of-memory.
+/// </summary>
+internal sealed class InlineDataReader : IDisposable
+{
+    private const int BlockSize = 65536;
+    // The stand-in's bytes: a marker no image starts with, then the image's index.
+    private static readonly byte[] s_marker = Encoding.ASCII.GetBytes("GIMG-INLINE:");
+
+    private readonly long _maxBytes;
+    private readonly MemoryStream _json = new();
+    private readonly List<byte[]> _images = new();
+    // The key each open object or array is the value of (null: none, or not a short key).
+    private readonly Stack<string?> _containers = new();
+    private readonly byte[] _key = new byte[16];
+    private int _keyLength = -1;
+    private string? _lastString;
+    private string? _pendingKey;
+    private State _state;
+    private bool _escaped;
+    private long _total;
+
+    // The image being decoded: base64 text not yet decoded, the blocks decoded so far.
+    private readonly List<byte[]> _blocks = new();
+    private byte[]? _base64;
+    private int _base64Length;
+    private long _imageLength;
+    private readonly byte[] _escape = new byte[6];
+    private int _escapeLength;
+
+    private enum State { Json, String, Base64 }
+
+    private InlineDataReader(long maxBytes) => _maxBytes = maxBytes;
+
+    /// <summary>Reads and parses the answer; the images are in their parts' <see cref="Blob.Data"/>.</summary>
+    /// <exception cref="GeminiResponseFormatException">The body is not valid JSON, or ends early (a truncated image).</exception>
+    /// <exception cref="GeminiResponseTooLargeException">The body passes <paramref name="maxBytes"/>.</exception>
+    public static async Task<GenerateContentResponse> ReadAsync(Stream stream, long maxBytes, CancellationToken token)
+    {
+        using var reader = new InlineDataReader(maxBytes);
+        var buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(buffer, 0, BlockSize, token).ConfigureAwait(false)) > 0)
+                reader.Feed(buffer, read);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return reader.Finish();
+    }
+
+    private void Feed(byte[] buffer, int count)
+    {
+        _total += count;
+        if (_total > _maxBytes) throw new GeminiResponseTooLargeException(_maxBytes);
+        var i = 0;
+        while (i < count)
+        {
+            switch (_state)
+            {
+                case State.Base64:
+                    i = FeedBase64(buffer, i, count);
+                    break;
+                case State.String:
+                    i = FeedString(buffer, i, count);
+                    break;
+                default:
+                    FeedJson(buffer[i++]);
+                    break;
+            }
+        }
+    }
+
+    private void FeedJson(byte b)
+    {
+        switch (b)
+        {
+            case (byte)'"':
+                if (_pendingKey == "data" && _containers.Count > 0 && _containers.Peek() is "inlineData" or "inline_data")
+                {
+                    _state = State.Base64;
+                    _base64 ??= ArrayPool<byte>.Shared.Rent(BlockSize);
+                    _base64Length = 0;
+                    _imageLength = 0;
+                    _pendingKey = null;
+                    return;
+                }
+                _state = State.String;
+                _keyLength = 0;
+                _pendingKey = null;
+                break;
+            case (byte)':':
+                _pendingKey = _lastString;
+                break;
+            case (byte)',':
+                _pendingKey = null;
+                break;
+            case (byte)'{':
+            case (byte)'[':
+                _containers.Push(_pendingKey);
+                _pendingKey = null;
+                break;
+            case (byte)'}':
+            case (byte)']':
+                if (_containers.Count > 0) _containers.Pop();
+                break;
+        }
+        // A string is a key only when a colon follows it (white space aside).
+        if (b is not ((byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')) _lastString = null;
+        _json.WriteByte(b);
+    }
+
+    private int FeedString(byte[] buffer, int i, int count)
+    {
+        var start = i;
+        for (; i < count; i++)
+        {
+            var b = buffer[i];
+            if (_escaped) { _escaped = false; _keyLength = -1; continue; }
+            if (b == (byte)'\\') { _escaped = true; continue; }
+            if (b == (byte)'"')
+            {
+                _json.Write(buffer, start, i + 1 - start);
+                _lastString = _keyLength >= 0 ? Encoding.ASCII.GetString(_key, 0, _keyLength) : null;
+                _state = State.Json;
+                return i + 1;
+            }
+            if (_keyLength >= 0 && _keyLength < _key.Length) _key[_keyLength++] = b;
+            else _keyLength = -1;
+        }
+        _json.Write(buffer, start, count - start);
+        return count;
+    }
+
+    private int FeedBase64(byte[] buffer, int i, int count)
+    {
+        for (; i < count; i++)
+        {
+            var b = buffer[i];
+            if (_escapeLength > 0)
+            {
+                _escape[_escapeLength++] = b;
+                if (_escape[1] != (byte)'u') { Base64Byte(Unescape(_escape[1])); _escapeLength = 0; }
+                else if (_escapeLength == 6) { Base64Byte(Unescape()); _escapeLength = 0; }
+                continue;
+            }
+            if (b == (byte)'\\') { _escape[0] = b; _escapeLength = 1; continue; }
+            if (b == (byte)'"')
+            {
+                EndImage();
+                return i + 1;
+            }
+            Base64Byte(b);
+        }
+        return count;
+    }
+
+    // \/ is a slash; \n, \r and \t are line breaks between base64 lines (skipped); anything else cannot be base64.
+    private static byte Unescape(byte b) => b switch
+    {
+        (byte)'/' => (byte)'/',
+        (byte)'n' or (byte)'r' or (byte)'t' => (byte)' ',
+        _ => (byte)'!',
+    };
+
+    private byte Unescape()
+    {
+        var hex = Encoding.ASCII.GetString(_escape, 2, 4);
+        if (!int.TryParse(hex, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var code) || code > 127)
+            throw new GeminiResponseFormatException("The service returned an image whose base64 text holds a character that is not base64.");
+        return (byte)code;
+    }
+
+    private void Base64Byte(byte b)
+    {
+        // JSON may carry line breaks in base64 (MIME style) as escapes; they are not data.
+        if (b is (byte)'\n' or (byte)'\r' or (byte)' ' or (byte)'\t') return;
+        _base64![_base64Length++] = b;
+        if (_base64Length == BlockSize) DecodeBase64(final: false);
+    }
+
+    private void DecodeBase64(bool final)
+    {
+        var output = ArrayPool<byte>.Shared.Rent(BlockSize / 4 * 3);
+        try
+        {
+            var status = Base64.DecodeFromUtf8(new ReadOnlySpan<byte>(_base64, 0, _base64Length), output, out var consumed, out var written, final);
+            if (status == OperationStatus.InvalidData || (final && status != OperationStatus.Done))
+                throw new GeminiResponseFormatException("The service returned an image whose base64 text is not valid (cut short or damaged); nothing was saved.");
+            // What did not make a whole group of four waits for the next bytes.
+            Buffer.BlockCopy(_base64!, consumed, _base64!, 0, _base64Length - consumed);
+            _base64Length -= consumed;
+            Append(output, written);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(output);
+        }
+    }
+
+    private void Append(byte[] data, int count)
+    {
+        var offset = 0;
+        while (offset < count)
+        {
+            var inBlock = (int)(_imageLength % BlockSize);
+            if (inBlock == 0) _blocks.Add(ArrayPool<byte>.Shared.Rent(BlockSize));
+            var n = Math.Min(count - offset, BlockSize - inBlock);
+            Buffer.BlockCopy(data, offset, _blocks[_blocks.Count - 1], inBlock, n);
+            offset += n;
+            _imageLength += n;
+        }
+    }
+
+    private void EndImage()
+    {
+        DecodeBase64(final: true);
+        var image = new byte[_imageLength];
+        for (var i = 0; i < _blocks.Count; i++)
+        {
+            Buffer.BlockCopy(_blocks[i], 0, image, i * BlockSize, (int)Math.Min(BlockSize, _imageLength - (long)i * BlockSize));
+            ArrayPool<byte>.Shared.Return(_blocks[i]);
+        }
+        _blocks.Clear();
+        var standIn = new byte[s_marker.Length + 4];
+        Buffer.BlockCopy(s_marker, 0, standIn, 0, s_marker.Length);
+        BitConverter.GetBytes(_images.Count).CopyTo(standIn, s_marker.Length);
+        _images.Add(image);
+        var text = Encoding.ASCII.GetBytes("\"" + Convert.ToBase64String(standIn) + "\"");
+        _json.Write(text, 0, text.Length);
+        _lastString = null;
+        _state = State.Json;
+    }
+
+    private GenerateContentResponse Finish()
+    {
+        if (_state == State.Base64)
+            throw new GeminiResponseFormatException($"The answer ended in the middle of an image ({_imageLength + _base64Length * 3L / 4:N0} bytes of it had arrived): the response was cut short; nothing was saved.");
+        GenerateContentResponse? response;
+        try
+        {
+            response = JsonSerializer.Deserialize<GenerateContentResponse>(new ReadOnlySpan<byte>(_json.GetBuffer(), 0, (int)_json.Length), GeminiJson.Options);
+        }
+        catch (JsonException ex)
+        {
+            throw new GeminiResponseFormatException($"The service returned a body that is not a valid Gemini response ({ex.Message.Split('.')[0]}).", ex);
+        }
+        if (response == null) throw new GeminiResponseFormatException("The service returned an empty body.");
+        foreach (var candidate in response.Candidates ?? new List<Candidate>())
+            foreach (var part in candidate.Content?.Parts ?? new List<Part>())
+                if (part.InlineData is { } blob && StandIn(blob.Data) is { } index)
+                    blob.Data = _images[index];
+        return response;
+    }
+
+    private int? StandIn(byte[] data)
+    {
+        if (data.Length != s_marker.Length + 4) return null;
+        for (var i = 0; i < s_marker.Length; i++)
+            if (data[i] != s_marker[i]) return null;
+        var index = BitConverter.ToInt32(data, s_marker.Length);
+        return index >= 0 && index < _images.Count ? index : null;
+    }
+
+    public void Dispose()
+    {
+        foreach (var block in _blocks) ArrayPool<byte>.Shared.Return(block);
+        _blocks.Clear();
+        if (_base64 != null) ArrayPool<byte>.Shared.Return(_base64);
+        _base64 = null;
+    }
+}
