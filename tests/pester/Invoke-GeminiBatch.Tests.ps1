@@ -457,3 +457,66 @@ Describe 'Invoke-GeminiBatch exit codes for schedulers' {
         @($report.rows | Where-Object { $_.status -eq 'Failed' }).Count | Should -BeGreaterOrEqual 5
     }
 }
+
+Describe 'Invoke-GeminiBatch when the disk fills during the run' {
+    BeforeAll { $Emulator.ImageFile = Join-Path $RepoRoot 'tests/unit/data/images/good.png' }
+    AfterAll {
+        $Emulator.ImageFile = [NullString]::Value
+        $Emulator.Latency = [timespan]::Zero
+    }
+
+    It 'keeps the paid images in the fallback folder, sends no row after the journal fails, leaves nothing half-written and raises only our errors' {
+        # A real file system that really fills: a small tmpfs (root only), filled by another writer while requests are in flight.
+        $disk = New-SmallDiskTestFolder -MB 72
+        if (-not $disk) { Set-ItResult -Skipped -Because 'this process may not mount a small file system'; return }
+        $ps = $null
+        try {
+            $Emulator.Reset()
+            $Emulator.Latency = [timespan]::FromMilliseconds(700)
+            $fallback = Join-Path $env:GEMINI_IMAGE_HOME 'fallback'
+            Remove-Item -LiteralPath $fallback -Recurse -Force -ErrorAction SilentlyContinue
+            $ps = [powershell]::Create()
+            $null = $ps.AddScript({
+                    param($ModulePath, $Out)
+                    Import-Module $ModulePath
+                    1..24 | ForEach-Object { @{ Id = "r$_"; Prompt = "picture $_" } } | Invoke-GeminiBatch -OutputDirectory $Out -ThrottleLimit 4 -NoThumbnail
+                }).AddArgument($ModulePath).AddArgument($disk)
+            $handle = $ps.BeginInvoke()
+            $journal = Join-Path $disk 'batch-journal.jsonl'
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while ([DateTime]::UtcNow -lt $deadline -and -not $handle.IsCompleted -and -not ((Test-Path $journal) -and @(Get-Content $journal).Count -ge 4)) { Start-Sleep -Milliseconds 50 }
+            @(Get-Content $journal).Count | Should -BeGreaterOrEqual 4 -Because 'the run should be under way when the disk fills'
+            # Fill every byte left, as another program on the same disk would.
+            $filler = Join-Path $disk 'filler.bin'
+            & dd if=/dev/zero "of=$filler" bs=1M 2>$null
+            (Get-Item -LiteralPath $filler).Length | Should -BeGreaterThan 1MB
+            $handle.AsyncWaitHandle.WaitOne([timespan]::FromSeconds(90)) | Should -BeTrue -Because 'the run should end on its own'
+            $results = @($ps.EndInvoke($handle))
+            $errors = @($ps.Streams.Error)
+
+            $summary = ($results | ForEach-Object { "$($_.Id)=$($_.Status):$($_.ErrorId)" }) -join ' '
+            # The rows that ran come out (saved, or failed with their ids); the run stops at the journal's failure, so
+            # the rows after it are never sent (they are NotRun in the run's summary; the report cannot be written on a full disk).
+            @($results | Where-Object Status -eq Succeeded).Count | Should -BeGreaterOrEqual 4 -Because $summary
+            @($results | Where-Object Status -eq Failed).Count | Should -BeGreaterThan 0 -Because $summary
+            $results | Where-Object Status -eq Failed | ForEach-Object { $_.ErrorId | Should -BeIn 'GeminiImage.SaveFailed', 'GeminiImage.OutputFolderUnavailable' }
+            $results.Count | Should -BeLessThan 24 -Because "the run stops ($summary)"
+            # Rows refused before sending (no room left) and rows after the stop cost nothing.
+            @($Emulator.Requests | Where-Object Path -like '*:generateContent').Count | Should -Be @($results | Where-Object ErrorId -ne 'GeminiImage.OutputFolderUnavailable').Count
+            # Every image paid for and not saved in the folder is kept in the fallback folder.
+            $paid = @($Emulator.Requests | Where-Object ImagesReturned -gt 0).Count
+            $saved = @(Get-ChildItem -LiteralPath $disk -Filter *.png -File).Count
+            $kept = @(Get-ChildItem -LiteralPath $fallback -File -ErrorAction SilentlyContinue).Count
+            $saved + $kept | Should -Be $paid
+            $kept | Should -BeGreaterThan 0
+            # Nothing half-written, and every error is one of ours, the journal's among them.
+            @(Get-ChildItem -LiteralPath $disk -Recurse -Force -File | Where-Object Name -like '.*.tmp') | Should -BeNullOrEmpty
+            $errors | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'GeminiImage.*' }
+            $errors.FullyQualifiedErrorId | Where-Object { $_ -like 'GeminiImage.JournalWriteFailed*' } | Should -Not -BeNullOrEmpty
+        }
+        finally {
+            if ($ps) { $ps.Dispose() }
+            Remove-SpecialTestFolder $disk
+        }
+    }
+}

@@ -4,6 +4,7 @@ using System.IO;
 using System.Text;
 using System.Text.Json;
 using GeminiImage.Engine.Api;
+using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.IO;
 
 namespace GeminiImage.Engine.Batch;
@@ -15,8 +16,12 @@ namespace GeminiImage.Engine.Batch;
 public sealed class BatchJournal : IDisposable
 {
     public const string FileName = "batch-journal.jsonl";
+    /// <summary>The id of the error a failed append raises (a full disk, a folder gone read-only).</summary>
+    public const string WriteFailedId = "GeminiImage.JournalWriteFailed";
     private readonly object _gate = new();
     private readonly FileStream _stream;
+    // Set by the first failed append: the stream may hold part of a line, so nothing more is written through it.
+    private GeminiOperationException? _broken;
 
     private BatchJournal(string path, FileStream stream)
     {
@@ -50,14 +55,27 @@ public sealed class BatchJournal : IDisposable
     }
 
     /// <summary>Appends one outcome and waits until it is on disk.</summary>
+    /// <exception cref="GeminiOperationException"><see cref="WriteFailedId"/>: the line could not be written (then or before).</exception>
     public void Append(BatchRowResult result)
     {
         var line = JsonSerializer.SerializeToUtf8Bytes(result, GeminiJson.Options);
         lock (_gate)
         {
-            _stream.Write(line, 0, line.Length);
-            _stream.WriteByte((byte)'\n');
-            _stream.Flush(flushToDisk: true);
+            if (_broken != null) throw _broken;
+            try
+            {
+                _stream.Write(line, 0, line.Length);
+                _stream.WriteByte((byte)'\n');
+                _stream.Flush(flushToDisk: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A line cut short is skipped when the journal is read, and the next run ends it first (Open).
+                _broken = new GeminiOperationException(WriteFailedId, ErrorKind.WriteError,
+                    $"The batch journal '{Path}' could not be written ({ex.Message}); the run stops, since a re-run could not tell these rows were done. The images saved so far are kept.", ex,
+                    "Free space on the output folder's disk (or make it writable), then run the same command again: finished rows are skipped.");
+                throw _broken;
+            }
         }
     }
 
@@ -89,5 +107,10 @@ public sealed class BatchJournal : IDisposable
         return results;
     }
 
-    public void Dispose() => _stream.Dispose();
+    public void Dispose()
+    {
+        try { _stream.Dispose(); }
+        // After a failed append the stream may still hold part of a line it cannot write: that line is lost, not thrown.
+        catch (Exception ex) when (_broken != null && (ex is IOException or UnauthorizedAccessException)) { }
+    }
 }

@@ -118,7 +118,7 @@ public sealed class LocalBatchRun
             {
                 await new LocalBatchRunner(service).RunAsync(Todo, options, journal, Add, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is CircuitOpenException || ex is BudgetExceededException)
+            catch (Exception ex) when (ex is CircuitOpenException || ex is BudgetExceededException || ex is GeminiOperationException { ErrorId: BatchJournal.WriteFailedId })
             {
                 stopped = ex;
             }

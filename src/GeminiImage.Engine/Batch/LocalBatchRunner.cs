@@ -67,7 +67,16 @@ public sealed class LocalBatchRunner
                 if (index >= items.Count) return;
                 var result = await RunRowAsync(items[index], options, stopping.Token).ConfigureAwait(false);
                 if (result == null) return; // cancelled
-                journal.Append(result);
+                try
+                {
+                    journal.Append(result);
+                }
+                catch (GeminiOperationException ex) when (ex.ErrorId == BatchJournal.WriteFailedId)
+                {
+                    // The row is still reported (its image, if any, is saved); the run starts no new rows.
+                    Interlocked.CompareExchange(ref stop, ex, null);
+                    Volatile.Write(ref next, items.Count);
+                }
                 onResult(result);
                 if (options.Thumbnails && result.Path != null) thumbnailQueue.Add(result, cancellationToken);
                 if (result.Exception is BudgetExceededException || _circuit.IsOpen)
