@@ -14,8 +14,8 @@
                root; the engine, emulator, load-context shim, third-party dlls and runtimes/ in bin/.
       Test     Build, then start a throw-away PostgreSQL server (tools/Start-TestPostgres.ps1: installs Debian's
                postgresql package when missing, initdb + pg_ctl on a temp folder and a free port; GEMINI_TEST_PG
-               names its state file), then xUnit (tests/unit, TRX in TestResults/) and Pester 5 (tests/pester, in a
-               child pwsh, NUnit XML in TestResults/pester.xml), then stop the server. A server that cannot start
+               names its state file), then xUnit (tests/unit, TRX and log in TestResults/, in the background) beside Pester 5
+               (tests/pester, in a child pwsh, NUnit XML in TestResults/pester.xml), then stop the server. A server that cannot start
                counts as one failed test. The LAST line printed is
                'N passed, N failed' (both runners summed); exit code 1 on any failure, and a runner
                that could not run counts as one failed test.
@@ -223,13 +223,33 @@ function Invoke-Build {
 }
 
 # Returns [pscustomobject]@{ Passed; Failed; Ran } for the xUnit project.
-function Invoke-UnitTests {
-    Write-Step 'xUnit: dotnet test tests/unit'
+# Builds the xUnit project, then starts `dotnet test --no-build` in the background (a thread job writing to a log), so
+# that it runs beside Pester: the Pester tests mostly wait (emulator latency, child processes), xUnit mostly computes.
+function Start-UnitTests {
+    Write-Step 'xUnit: dotnet test tests/unit (in the background, beside Pester)'
     $trx = Join-Path $ResultsDir 'unit.trx'
-    Remove-Item -LiteralPath $trx -Force -ErrorAction SilentlyContinue
-    & dotnet test $UnitTestProject -c $Configuration "-p:Version=$(Get-ModuleVersion)" --nologo `
-        --logger 'trx;LogFileName=unit.trx' --logger 'console;verbosity=normal' --results-directory $ResultsDir | Out-Host
-    $code = $LASTEXITCODE
+    $log = Join-Path $ResultsDir 'unit.log'
+    Remove-Item -LiteralPath $trx, $log -Force -ErrorAction SilentlyContinue
+    & dotnet build $UnitTestProject -c $Configuration "-p:Version=$(Get-ModuleVersion)" --nologo -v q | Out-Host
+    if ($LASTEXITCODE -ne 0) { return [pscustomobject]@{ Job = $null; Trx = $trx; Log = $log; BuildCode = $LASTEXITCODE } }
+    $job = Start-ThreadJob -ArgumentList $UnitTestProject, $Configuration, $ResultsDir, $log -ScriptBlock {
+        param($project, $configuration, $results, $log)
+        & dotnet test $project -c $configuration --no-build --nologo --logger 'trx;LogFileName=unit.trx' `
+            --logger 'console;verbosity=normal' --results-directory $results *> $log
+        $LASTEXITCODE
+    }
+    [pscustomobject]@{ Job = $job; Trx = $trx; Log = $log; BuildCode = 0 }
+}
+
+# Waits for Start-UnitTests' run, prints its output, and reads the counts from the TRX.
+function Complete-UnitTests($Run) {
+    $code = $Run.BuildCode
+    if ($Run.Job) {
+        $code = [int]($Run.Job | Receive-Job -Wait -AutoRemoveJob | Select-Object -Last 1)
+        Write-Step 'xUnit output'
+        if (Test-Path -LiteralPath $Run.Log) { Get-Content -LiteralPath $Run.Log | Out-Host }
+    }
+    $trx = $Run.Trx
     if (-not (Test-Path -LiteralPath $trx)) {
         Write-Host "ERROR: xUnit did not run (dotnet test exit code $code, no $trx); counted as 1 failed"
         return [pscustomobject]@{ Passed = 0; Failed = 1; Ran = $false }
@@ -299,8 +319,9 @@ function Invoke-Test {
     # One real PostgreSQL server for both runners (team ledger tests); a server that cannot start is a failure, never a skip.
     $postgres = Start-TestPostgres
     try {
-        $unit = Invoke-UnitTests
-        $pester = Invoke-PesterTests
+        $unitRun = Start-UnitTests
+        try { $pester = Invoke-PesterTests }
+        finally { $unit = Complete-UnitTests $unitRun }
     }
     finally { Stop-TestPostgres }
     $passed = $unit.Passed + $pester.Passed

@@ -96,7 +96,7 @@ $log = Join-Path $run 'server.log'
 try {
     Invoke-AsServerUser "$bin/initdb" -D $data -U gemini_admin --auth=scram-sha-256 "--pwfile=$pwFile" -E UTF8 --locale=C.UTF-8 --no-sync | Out-Null
     Remove-Item -LiteralPath $pwFile
-    $options = "-p $port -k $run -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
+    $options = "-p $port -k $run -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
     Invoke-AsServerUser "$bin/pg_ctl" -D $data -l $log -o $options -w -t 60 start | Out-Null
 }
 catch {

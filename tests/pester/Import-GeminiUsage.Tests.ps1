@@ -18,7 +18,7 @@ Describe 'Import-GeminiUsage' {
         foreach ($i in 1..4) { Add-TestLedgerRecord -Cost (0.01 * $i) -Tag "t$i" -TimeUtc ([datetime]::UtcNow.AddDays(-$i)) }
         $script:Local = @(Get-GeminiUsage)
         $script:Ledger = New-TestPostgresDatabase $Pg
-        $script:Database = ($Ledger -split ';' | Where-Object { $_ -like 'Database=*' }) -replace 'Database='
+        $script:Database = Get-TestPostgresDatabaseName $Ledger
     }
     AfterEach { Set-GeminiConfig -Ledger SQLite }
 

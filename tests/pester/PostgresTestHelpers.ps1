@@ -4,7 +4,8 @@
       Use-TestPostgres         the test server build.ps1 -Task Test started (GEMINI_TEST_PG names its state file), or
                                one started now with tools/Start-TestPostgres.ps1 (stop it with Stop-OwnedTestPostgres
                                in AfterAll). Sets PGPASSWORD for this process, as a user of the module would.
-      New-TestPostgresDatabase a fresh database; returns its connection string (no password) for Set-GeminiConfig -Ledger.
+      New-TestPostgresDatabase a fresh database; returns its connection string (no password) for Set-GeminiConfig -Ledger
+                               (Get-TestPostgresDatabaseName gives the database name back).
       Invoke-TestPostgresSql   runs SQL with psql as the admin user; returns the rows as text (-tA).
       Stop-TestPostgresServer / Start-TestPostgresServer   stop and start the same server again (same port and data),
                                for "the server went away" tests.
@@ -48,6 +49,11 @@ function New-TestPostgresDatabase {
     $name = 'p_' + [guid]::NewGuid().ToString('N')
     Invoke-TestPostgresSql $Pg 'gemini_test' "CREATE DATABASE $name OWNER $($Pg.AdminUser)" | Out-Null
     "Host=$($Pg.Host);Port=$($Pg.Port);Database=$name;Username=$(if ($User) { $User } else { $Pg.AdminUser })"
+}
+
+# The database a connection string from New-TestPostgresDatabase names.
+function Get-TestPostgresDatabaseName([Parameter(Mandatory)] [string] $Ledger) {
+    ($Ledger -split ';' | Where-Object { $_ -like 'Database=*' }) -replace 'Database='
 }
 
 function Invoke-TestPgCtl([Parameter(Mandatory)] $Pg, [string[]] $Arguments) {

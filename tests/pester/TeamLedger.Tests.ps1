@@ -21,7 +21,7 @@ Describe 'Set-GeminiConfig -Ledger (PostgreSQL)' {
         $Emulator.Reset()
         $script:Out = New-TestFolder 'team-out'
         $script:Ledger = New-TestPostgresDatabase $Pg
-        $script:Database = ($Ledger -split ';' | Where-Object { $_ -like 'Database=*' }) -replace 'Database='
+        $script:Database = Get-TestPostgresDatabaseName $Ledger
     }
     AfterEach { Set-GeminiConfig -Ledger SQLite }
 
@@ -124,7 +124,7 @@ Describe 'Team and project budgets' {
         $Emulator.Reset()
         $script:Out = New-TestFolder 'budget-out'
         $script:Ledger = New-TestPostgresDatabase $Pg
-        $script:Database = ($Ledger -split ';' | Where-Object { $_ -like 'Database=*' }) -replace 'Database='
+        $script:Database = Get-TestPostgresDatabaseName $Ledger
         Set-GeminiConfig -Ledger $Ledger
         # The real cost of one call of this test, measured in its own database so it does not count here.
         if (-not $script:CallCost) {
@@ -243,7 +243,7 @@ Describe 'The team ledger server goes away in the middle of a batch' {
         $Emulator.Reset()
         $script:Out = New-TestFolder 'away-out'
         $script:Ledger = New-TestPostgresDatabase $Pg
-        $script:Database = ($Ledger -split ';' | Where-Object { $_ -like 'Database=*' }) -replace 'Database='
+        $script:Database = Get-TestPostgresDatabaseName $Ledger
         Set-GeminiConfig -Ledger "$Ledger;Timeout=3"
     }
     AfterAll {
