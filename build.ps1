@@ -15,7 +15,8 @@
       Test     Build, then start a throw-away PostgreSQL server (tools/Start-TestPostgres.ps1: installs Debian's
                postgresql package when missing, initdb + pg_ctl on a temp folder and a free port; GEMINI_TEST_PG
                names its state file), then xUnit (tests/unit, TRX and log in TestResults/, in the background) beside Pester 5
-               (tests/pester, in a child pwsh, NUnit XML in TestResults/pester.xml), then stop the server. A server that cannot start
+               (tests/pester, in -PesterGroups child pwsh processes side by side, default 2, files split by
+               tests/pester/test-seconds.json; NUnit XML in TestResults/pester-N.xml), then stop the server. A server that cannot start
                counts as one failed test. The LAST line printed is
                'N passed, N failed' (both runners summed); exit code 1 on any failure, and a runner
                that could not run counts as one failed test.
@@ -46,7 +47,9 @@ param(
     # Mutate only: engine folders to mutate (default: the whole engine), tests to run, parallel test sessions.
     [string[]] $MutateFolder = @(),
     [string] $TestFilter = '',
-    [ValidateRange(1, 64)] [int] $Concurrency = 1
+    [ValidateRange(1, 64)] [int] $Concurrency = 1,
+    # Test only: how many Pester processes run side by side (1 runs them all in one process, as before).
+    [ValidateRange(1, 8)] [int] $PesterGroups = 2
 )
 
 Set-StrictMode -Version 3.0
@@ -266,26 +269,77 @@ function Complete-UnitTests($Run) {
     [pscustomobject]@{ Passed = $passed; Failed = $failed; Ran = $true }
 }
 
+# The Pester files in $Count groups of about equal expected time (tests/pester/test-seconds.json: seconds per file
+# measured on a quiet CI machine; a file not listed counts 5 s), largest first onto the lightest group.
+function Split-PesterFiles([int] $Count) {
+    $seconds = @{}
+    $weights = Join-Path $PesterTests 'test-seconds.json'
+    if (Test-Path -LiteralPath $weights) {
+        foreach ($p in (Get-Content -LiteralPath $weights -Raw | ConvertFrom-Json).psobject.Properties) { $seconds[$p.Name] = [double]$p.Value }
+    }
+    $groups = @(1..$Count | ForEach-Object { [pscustomobject]@{ Index = $_; Files = [System.Collections.Generic.List[string]]::new(); Seconds = 0.0 } })
+    $files = Get-ChildItem -LiteralPath $PesterTests -Filter '*.Tests.ps1' |
+        ForEach-Object { [pscustomobject]@{ Path = $_.FullName; Seconds = $(if ($seconds.ContainsKey($_.Name)) { $seconds[$_.Name] } else { 5.0 }) } }
+    foreach ($file in $files | Sort-Object -Property @{ Expression = 'Seconds'; Descending = $true }, Path) {
+        $lightest = $groups | Sort-Object Seconds, Index | Select-Object -First 1
+        $lightest.Files.Add($file.Path)
+        $lightest.Seconds += $file.Seconds
+    }
+    $groups
+}
+
+# Pester in $PesterGroups child `dotnet pwsh` processes side by side, each with its own test files, data folder and
+# temp folder (the per-user pending-records file lives under TMPDIR/TEMP, so groups never see each other's); most
+# tests wait on the emulator's latency or on child processes, so two groups on two cores take about half the time.
+# Each group's output is printed when it ends; NUnit XML in TestResults/pester-N.xml.
 function Invoke-PesterTests {
-    Write-Step 'Pester: tests/pester (child pwsh)'
-    $summary = Join-Path $ResultsDir 'pester-summary.json'
-    Remove-Item -LiteralPath $summary -Force -ErrorAction SilentlyContinue
+    $groups = @(Split-PesterFiles $PesterGroups)
+    Write-Step "Pester: tests/pester in $($groups.Count) child pwsh processes side by side"
     $pester = Get-PesterManifest
-    $code = Invoke-ChildPwsh (Join-Path $Root 'tools/Invoke-PesterTests.ps1') -NoThrow @(
-        '-PesterManifest', $pester, '-TestPath', $PesterTests,
-        '-ResultFile', (Join-Path $ResultsDir 'pester.xml'), '-SummaryFile', $summary)
-    if (-not (Test-Path -LiteralPath $summary)) {
-        Write-Host "ERROR: Pester did not run (child exit code $code, no $summary); counted as 1 failed"
-        return [pscustomobject]@{ Passed = 0; Failed = 1; Ran = $false }
+    $runs = foreach ($g in $groups) {
+        $list = Join-Path $ResultsDir "pester-$($g.Index).files"
+        Set-Content -LiteralPath $list -Value $g.Files -Encoding utf8
+        $summary = Join-Path $ResultsDir "pester-$($g.Index)-summary.json"
+        Remove-Item -LiteralPath $summary -Force -ErrorAction SilentlyContinue
+        $temp = Join-Path ([System.IO.Path]::GetTempPath()) ("GeminiImage-pester-$($g.Index)-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+        New-Item -ItemType Directory -Path $temp -Force | Out-Null
+        $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+        foreach ($a in 'pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tools/Invoke-PesterTests.ps1'), '-PesterManifest', $pester,
+            '-TestPath', "@$list", '-ResultFile', (Join-Path $ResultsDir "pester-$($g.Index).xml"), '-SummaryFile', $summary) { $psi.ArgumentList.Add($a) }
+        $psi.WorkingDirectory = $Root
+        $psi.UseShellExecute = $false
+        $psi.RedirectStandardOutput = $true
+        $psi.RedirectStandardError = $true
+        foreach ($name in 'TMPDIR', 'TEMP', 'TMP') { $psi.Environment[$name] = $temp }
+        Write-Host "> dotnet pwsh -File tools/Invoke-PesterTests.ps1 (group $($g.Index): $($g.Files.Count) files, about $([int]$g.Seconds) s)"
+        $process = [System.Diagnostics.Process]::Start($psi)
+        [pscustomobject]@{ Group = $g.Index; Process = $process; Out = $process.StandardOutput.ReadToEndAsync(); Err = $process.StandardError.ReadToEndAsync(); Summary = $summary; Temp = $temp }
     }
-    $s = Get-Content -LiteralPath $summary -Raw | ConvertFrom-Json
-    Write-Host "Pester: $($s.PassedCount) passed, $($s.FailedCount) failed ($($s.FailedBlocksCount) failed blocks, $($s.FailedContainersCount) failed containers), $($s.SkippedCount) skipped"
-    $failed = [int]$s.Failed
-    if ($code -ne 0 -and $failed -eq 0) {
-        Write-Host "ERROR: the Pester child exited with $code but reported no failure; counted as 1 failed"
-        $failed = 1
+    $passed = 0; $failed = 0; $ran = $true
+    foreach ($run in $runs) {
+        $run.Process.WaitForExit()
+        $code = $run.Process.ExitCode
+        Write-Step "Pester group $($run.Group) output"
+        $run.Out.Result | Out-Host
+        if ($run.Err.Result) { $run.Err.Result | Out-Host }
+        Remove-Item -LiteralPath $run.Temp -Recurse -Force -ErrorAction SilentlyContinue
+        if (-not (Test-Path -LiteralPath $run.Summary)) {
+            Write-Host "ERROR: Pester group $($run.Group) did not run (child exit code $code, no $($run.Summary)); counted as 1 failed"
+            $failed++; $ran = $false
+            continue
+        }
+        $s = Get-Content -LiteralPath $run.Summary -Raw | ConvertFrom-Json
+        Write-Host "Pester group $($run.Group): $($s.PassedCount) passed, $($s.FailedCount) failed ($($s.FailedBlocksCount) failed blocks, $($s.FailedContainersCount) failed containers), $($s.SkippedCount) skipped"
+        $groupFailed = [int]$s.Failed
+        if ($code -ne 0 -and $groupFailed -eq 0) {
+            Write-Host "ERROR: Pester group $($run.Group) exited with $code but reported no failure; counted as 1 failed"
+            $groupFailed = 1
+        }
+        $passed += [int]$s.PassedCount
+        $failed += $groupFailed
     }
-    [pscustomobject]@{ Passed = [int]$s.PassedCount; Failed = $failed; Ran = $true }
+    Write-Host "Pester: $passed passed, $failed failed"
+    [pscustomobject]@{ Passed = $passed; Failed = $failed; Ran = $ran }
 }
 
 # Starts tools/Start-TestPostgres.ps1 (installs the postgresql package when missing) and points GEMINI_TEST_PG at its

@@ -12,6 +12,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)] [string] $PesterManifest,
+    # A folder or file of tests, or (starting with @) a text file that lists test files, one per line.
     [Parameter(Mandatory)] [string] $TestPath,
     [Parameter(Mandatory)] [string] $ResultFile,
     [Parameter(Mandatory)] [string] $SummaryFile
@@ -24,7 +25,7 @@ Import-Module -Name $PesterManifest -Force
 # Tests never touch the user's own ledger, budgets or fallback folder.
 $env:GEMINI_IMAGE_HOME = Join-Path ([System.IO.Path]::GetTempPath()) ("GeminiImage-tests-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
 $config = New-PesterConfiguration
-$config.Run.Path = $TestPath
+$config.Run.Path = if ($TestPath.StartsWith('@')) { [string[]](Get-Content -LiteralPath $TestPath.Substring(1) | Where-Object { $_ }) } else { $TestPath }
 $config.Run.PassThru = $true
 $config.Run.Exit = $false
 $config.Output.Verbosity = 'Detailed'
