@@ -76,12 +76,15 @@ Describe 'Get-GeminiBatchJob' {
         "$($err[0])" | Should -BeLike '*batches/no-such-job*'
     }
 
-    It 'an unknown job has a batch error id, not ModelNotFound' -Skip {
-        # Skipped, bug (issue 15, "Error ids that differ from the README"): a 404 for a batch is reported as
-        # GeminiImage.ModelNotFound by Get-, Wait- and Stop-GeminiBatchJob.
-        $err = $null
-        Get-GeminiBatchJob 'batches/no-such-job' -ErrorVariable err -ErrorAction SilentlyContinue
-        $err[0].FullyQualifiedErrorId | Should -Not -BeLike 'GeminiImage.ModelNotFound*'
+    It 'an unknown job is GeminiImage.BatchJobNotFound (not ModelNotFound) for Get-, Wait- and Stop-GeminiBatchJob' {
+        foreach ($command in 'Get-GeminiBatchJob', 'Wait-GeminiBatchJob', 'Stop-GeminiBatchJob') {
+            $err = $null
+            $extra = if ($command -eq 'Stop-GeminiBatchJob') { @{ Confirm = $false } } else { @{} }
+            & $command 'batches/no-such-job' -ErrorVariable err -ErrorAction SilentlyContinue @extra | Out-Null
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.BatchJobNotFound,*' -Because $command
+            "$($err[0].CategoryInfo.Category)" | Should -Be 'ObjectNotFound'
+            $err[0].Exception.Message | Should -Not -Match 'model id'
+        }
     }
 
     It 'a failed job warns with the operation''s error' {

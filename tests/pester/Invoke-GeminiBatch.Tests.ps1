@@ -35,6 +35,29 @@ Describe 'Invoke-GeminiBatch (local)' {
         )
     }
 
+    It 'a CSV without a Prompt column names the columns found and suggests the delimiter; an empty file and a folder say so; nothing sent (issue 15)' {
+        Set-Content -LiteralPath (Join-Path $Work 'semi.csv') -Value "Prompt;Model`na fox;gemini-3.1-flash-image"
+        Set-Content -LiteralPath (Join-Path $Work 'noprompt.csv') -Value "Text,Model`na fox,gemini-3.1-flash-image"
+        Set-Content -LiteralPath (Join-Path $Work 'header.csv') -Value 'Id,Prompt'
+        [System.IO.File]::WriteAllText((Join-Path $Work 'empty.csv'), '')
+        $cases = @(
+            @{ File = 'semi.csv'; Id = 'GeminiImage.BatchNoPromptColumn'; Category = 'InvalidData'; Text = "columns found are 'Prompt;Model'.*separated by semicolons.*-Delimiter ';'" }
+            @{ File = 'noprompt.csv'; Id = 'GeminiImage.BatchNoPromptColumn'; Category = 'InvalidData'; Text = "columns found are 'Text', 'Model'" }
+            @{ File = 'header.csv'; Id = 'GeminiImage.BatchFileEmpty'; Category = 'InvalidData'; Text = 'has no rows' }
+            @{ File = 'empty.csv'; Id = 'GeminiImage.BatchFileEmpty'; Category = 'InvalidData'; Text = 'has no rows' }
+            @{ File = 'folder'; Id = 'GeminiImage.BatchFileNotFound'; Category = 'ObjectNotFound'; Text = 'is a folder, not a batch file' }
+        )
+        New-Item -ItemType Directory -Path (Join-Path $Work 'folder') | Out-Null
+        foreach ($case in $cases) {
+            $path = Join-Path $Work $case.File
+            $err = { Invoke-GeminiBatch -Path $path -OutputDirectory $Out } | Should -Throw -ErrorId "$($case.Id)*" -PassThru -Because $case.File
+            "$($err.CategoryInfo.Category)" | Should -Be $case.Category -Because $case.File
+            $err.TargetObject | Should -Be $path
+            $err.Exception.Message | Should -Match $case.Text
+        }
+        $Emulator.RequestCount | Should -Be 0
+    }
+
     It 'runs the good rows, reports the bad ones, and matches results to rows by id' {
         $results = Invoke-GeminiBatch -Path $Csv -OutputDirectory $Out -ThrottleLimit 3 -ErrorVariable errs -ErrorAction SilentlyContinue
         $byId = @{}; $results | Where-Object Status -ne Invalid | ForEach-Object { $byId[$_.Id] = $_ }
@@ -48,7 +71,9 @@ Describe 'Invoke-GeminiBatch (local)' {
         $byId['blocked'].Status | Should -Be 'Blocked'
         $byId['blocked'].Error | Should -Not -BeNullOrEmpty
         $invalid = @($results | Where-Object Status -eq Invalid)
-        @($invalid.ErrorId | Sort-Object) | Should -Be @('GeminiImage.DuplicateRowId', 'GeminiImage.EmptyPrompt', 'GeminiImage.InvalidAspectRatio', 'GeminiImage.InvalidImage')
+        @($invalid.ErrorId | Sort-Object) | Should -Be @('GeminiImage.DuplicateRowId', 'GeminiImage.EmptyPrompt', 'GeminiImage.ImageNotFound', 'GeminiImage.InvalidAspectRatio')
+        $missing = $errs | Where-Object { $_.TargetObject -eq 'noimg' }
+        "$($missing.CategoryInfo.Category)" | Should -Be 'ObjectNotFound' -Because 'a missing image is ImageNotFound, as in Edit-GeminiImage' 
         @($errs.FullyQualifiedErrorId | ForEach-Object { $_.Split(',')[0] }) | Should -Contain 'GeminiImage.EmptyPrompt'
         # the edit row sent its image; nothing was sent for the invalid rows
         $Emulator.RequestCount | Should -Be 3

@@ -30,6 +30,17 @@ AfterAll {
 }
 
 Describe 'Register-GeminiFolderWatchTask' {
+    It 'ends bad paths as GeminiImage.* errors with targets: a Windows drive on Linux, a missing -ApiKeyFile (issue 15)' -Skip:($env:OS -eq 'Windows_NT') {
+        # Help example 1 as written, on Linux: D:\Drop names a drive this machine does not have.
+        $err = { Register-GeminiFolderWatchTask -Name product-shots -Every 00:05:00 -Path D:\Drop -Prompt 'white studio background, soft shadow' -OutputDirectory D:\Catalog -ApiKeyFile $HOME\.gemini-key -WarningAction SilentlyContinue } |
+            Should -Throw -ErrorId 'GeminiImage.PathNotFound*' -PassThru
+        "$($err.CategoryInfo.Category)" | Should -Be 'ObjectNotFound'
+        $err.TargetObject | Should -Be 'D'
+        $err = { Register-GeminiFolderWatchTask @Params -ApiKeyFile (Join-Path $F.Root 'no-such.key') -WarningAction SilentlyContinue } | Should -Throw -ErrorId 'GeminiImage.ApiKeyNotFound*' -PassThru
+        "$($err.CategoryInfo.Category)" | Should -Be 'ObjectNotFound'
+        $err.TargetObject | Should -Be (Join-Path $F.Root 'no-such.key')
+    }
+
     It 'prints the crontab line and systemd units elsewhere: installed pwsh, data folder, watch log, no API key' -Skip:($env:OS -eq 'Windows_NT') {
         $text = Register-GeminiFolderWatchTask @Params -WarningVariable warn -WarningAction SilentlyContinue
         "$warn" | Should -Match 'Task Scheduler is Windows-only'

@@ -65,6 +65,18 @@ AfterAll {
 Describe 'Start-GeminiFolderWatch' {
     BeforeEach { $Emulator.Reset(); $Emulator.Latency = [timespan]::Zero }
 
+    It 'a missing watch folder is GeminiImage.WatchFolderNotFound (ObjectNotFound), not an IOError (issue 15)' {
+        $root = New-TestFolder 'watch-missing'
+        $missing = Join-Path $root 'nope'
+        $err = { Start-GeminiFolderWatch -Path $missing -Prompt x -OutputDirectory (Join-Path $root 'out') -Once } | Should -Throw -ErrorId 'GeminiImage.WatchFolderNotFound*' -PassThru
+        "$($err.CategoryInfo.Category)" | Should -Be 'ObjectNotFound'
+        $err.Exception.Message | Should -BeLike "*$missing*"
+        # so is a missing -ApiKeyFile
+        $in = New-Item -ItemType Directory -Path (Join-Path $root 'in')
+        $err = { Start-GeminiFolderWatch -Path $in -Prompt x -OutputDirectory (Join-Path $root 'out') -Once -ApiKeyFile (Join-Path $root 'no-key.txt') } | Should -Throw -ErrorId 'GeminiImage.ApiKeyNotFound*' -PassThru
+        "$($err.CategoryInfo.Category)" | Should -Be 'ObjectNotFound'
+    }
+
     It 'processes the files already there, moves them, and logs each for a person to read' {
         $f = New-WatchFolders
         Add-Image $f.In 'good.png'; Add-Image $f.In 'good.jpg'; Add-Image $f.In 'good.png' 'notes.txt'

@@ -104,11 +104,21 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
         if (ParameterSetName == PathSet)
         {
             var file = GetUnresolvedProviderPathFromPSPath(Path);
+            if (Directory.Exists(file))
+                ThrowTerminatingError(ErrorRecords.From(new GeminiNotFoundException("GeminiImage.BatchFileNotFound", $"'{file}' is a folder, not a batch file: name a .csv or .jsonl file."), Path));
             if (!File.Exists(file))
                 ThrowTerminatingError(ErrorRecords.From(new GeminiNotFoundException("GeminiImage.BatchFileNotFound", $"The batch file '{file}' does not exist."), Path));
             // Image paths in a file are relative to the file, so a folder of tasks can be moved as a whole.
             inputDirectory = System.IO.Path.GetDirectoryName(file)!;
-            rows = BatchRowParser.ReadFile(file);
+            try { rows = BatchRowParser.ReadFile(file); }
+            catch (Exception ex) when (ex is GeminiImageException or IOException or UnauthorizedAccessException)
+            {
+                ThrowTerminatingError(ErrorRecords.From(ex, Path));
+                return;
+            }
+            if (rows.Count == 0)
+                ThrowTerminatingError(ErrorRecords.From(new GeminiOperationException("GeminiImage.BatchFileEmpty", ErrorKind.InvalidData,
+                    $"The batch file '{file}' has no rows (it is empty, or has only a header line); nothing was sent."), Path));
         }
 
         var server = string.Equals(Mode, ServerMode, StringComparison.OrdinalIgnoreCase);
@@ -123,7 +133,7 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
         var plan = BatchPlan.Validate(rows, defaults, inputDirectory, output, allowAbsolutePaths: AllowAbsolutePaths);
         foreach (var problem in plan.Problems)
         {
-            WriteError(ErrorRecords.ForRow(new GeminiArgumentException(problem.ErrorId, problem.ToString()), problem.Id ?? $"row-{problem.RowNumber}"));
+            WriteError(ErrorRecords.ForRow(new GeminiOperationException(problem.ErrorId, problem.Kind, problem.ToString()), problem.Id ?? $"row-{problem.RowNumber}"));
         }
         if (Strict && plan.Problems.Count > 0)
             ThrowTerminatingError(ErrorRecords.From(new GeminiOperationException("GeminiImage.BatchInvalidRows", ErrorKind.InvalidData,

@@ -114,6 +114,13 @@ public sealed class RegisterGeminiFolderWatchTaskCommand : GeminiGenerationCmdle
             ThrowTerminatingError(ErrorRecords.From(ex, Name));
             return;
         }
+        catch (SessionStateException ex) when (ex is System.Management.Automation.DriveNotFoundException or ProviderNotFoundException)
+        {
+            // A Windows path such as D:\Drop on Linux: this machine has no such drive.
+            ThrowTerminatingError(ErrorRecords.From(new GeminiNotFoundException("GeminiImage.PathNotFound",
+                $"'{ex.ItemName}' is not a drive on this machine, so a path on it cannot be scheduled here ({ex.Message}).", ex), ex.ItemName));
+            return;
+        }
         WarnAboutKey();
 
         if (windows) RegisterWindows(schedule);
@@ -138,6 +145,9 @@ public sealed class RegisterGeminiFolderWatchTaskCommand : GeminiGenerationCmdle
             return;
         }
         var keyFile = GetUnresolvedProviderPathFromPSPath(ApiKeyFile);
+        // Every run would fail without its key: refused now, as a missing key file is at a call.
+        if (!File.Exists(keyFile))
+            ThrowTerminatingError(ErrorRecords.From(new GeminiNotFoundException("GeminiImage.ApiKeyNotFound", $"The API key file '{keyFile}' does not exist."), ApiKeyFile));
         if (KeyFilePermissions.ReadableByOthers(keyFile) is { } mode)
             WriteWarning($"The API key file '{keyFile}' can be read by other users (mode {mode}). Make it private: chmod 600 '{keyFile}'.");
     }
@@ -177,7 +187,12 @@ public sealed class RegisterGeminiFolderWatchTaskCommand : GeminiGenerationCmdle
             WriteError(ErrorRecords.From(new OutputExistsException(path), path));
             return;
         }
-        File.WriteAllText(path, text);
+        try { File.WriteAllText(path, text); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            WriteError(ErrorRecords.From(new OutputUnusableException(OutputUnusableException.FolderUnavailableId, path, $"The schedule cannot be written to '{path}': {ex.Message}"), path));
+            return;
+        }
         WrittenFile.Write(this, path);
     }
 }

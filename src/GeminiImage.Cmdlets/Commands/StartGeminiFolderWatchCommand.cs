@@ -211,7 +211,12 @@ public sealed class StartGeminiFolderWatchCommand : GeminiGenerationCmdlet
 
     private static SecureString ReadKeyFile(string path)
     {
-        var key = File.ReadAllText(path).Trim();
+        string key;
+        try { key = File.ReadAllText(path).Trim(); }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new GeminiNotFoundException("GeminiImage.ApiKeyNotFound", $"The API key file '{path}' does not exist.", ex);
+        }
         if (key.Length == 0) throw new GeminiArgumentException("GeminiImage.EmptyApiKeyFile", $"The API key file '{path}' is empty.");
         var secure = new SecureString();
         foreach (var c in key) secure.AppendChar(c);

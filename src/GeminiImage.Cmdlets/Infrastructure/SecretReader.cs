@@ -23,7 +23,7 @@ internal static class SecretReader
         catch (RuntimeException ex)
         {
             // Get-Secret's own message names the secret and vault, never the value.
-            throw new GeminiArgumentException("GeminiImage.ApiKeyNotFound", $"The secret '{name}' could not be read: {ex.Message}");
+            throw new GeminiNotFoundException("GeminiImage.ApiKeyNotFound", $"The secret '{name}' could not be read: {ex.Message}");
         }
         return value switch
         {

@@ -75,13 +75,17 @@ public sealed class BatchItem
 /// <summary>A row refused by validation.</summary>
 public sealed class BatchProblem
 {
-    public BatchProblem(BatchRow row, string? id, string errorId, string message)
+    public BatchProblem(BatchRow row, string? id, string errorId, string message, ErrorKind kind = ErrorKind.InvalidArgument)
     {
         Row = row;
         Id = id;
         ErrorId = errorId;
         Message = message;
+        Kind = kind;
     }
+
+    /// <summary>What kind of problem it is, for the error category (a missing image is NotFound).</summary>
+    public ErrorKind Kind { get; }
 
     public BatchRow Row { get; }
     public int RowNumber => Row.RowNumber;
@@ -143,7 +147,7 @@ public sealed class BatchPlan
         var items = new List<BatchItem>();
         var problems = new List<BatchProblem>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var checkedImages = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var checkedImages = new Dictionary<string, GeminiImageException?>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
             var id = row.Id ?? $"row-{row.RowNumber}";
@@ -196,7 +200,7 @@ public sealed class BatchPlan
                 }
                 catch (GeminiImageException ex)
                 {
-                    return new BatchProblem(r, rowId, ex.ErrorId, ex.Message);
+                    return new BatchProblem(r, rowId, ex.ErrorId, ex.Message, ex.Kind);
                 }
                 foreach (var path in item.ImagePaths)
                 {
@@ -205,7 +209,8 @@ public sealed class BatchPlan
                         error = CheckImage(path, loader);
                         checkedImages[path] = error;
                     }
-                    if (error != null) return new BatchProblem(r, rowId, "GeminiImage.InvalidImage", error);
+                    // The image's own id, as everywhere else: a missing file is ImageNotFound, a broken one InvalidImage.
+                    if (error != null) return new BatchProblem(r, rowId, error.ErrorId, error.Message, error.Kind);
                 }
                 items.Add(item);
                 return null;
@@ -215,7 +220,7 @@ public sealed class BatchPlan
     }
 
     /// <summary>Loads the image through the same checks a request uses, and drops the bytes (they are loaded again when the row runs).</summary>
-    private static string? CheckImage(string path, InputImageLoader? loader)
+    private static GeminiImageException? CheckImage(string path, InputImageLoader? loader)
     {
         try
         {
@@ -224,7 +229,7 @@ public sealed class BatchPlan
         }
         catch (GeminiImageException ex)
         {
-            return ex.Message;
+            return ex;
         }
     }
 

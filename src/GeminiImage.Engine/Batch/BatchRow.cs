@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using GeminiImage.Engine.Errors;
 
 namespace GeminiImage.Engine.Batch;
 
@@ -51,6 +52,7 @@ public static class BatchRowParser
         var rows = new List<BatchRow>();
         if (records.Count == 0) return rows;
         var header = records[0].Select(h => h.Trim()).ToList();
+        if (!header.Contains("Prompt", StringComparer.OrdinalIgnoreCase)) throw NoPromptColumn(header);
         for (var i = 1; i < records.Count; i++)
         {
             var record = records[i];
@@ -60,6 +62,22 @@ public static class BatchRowParser
             rows.Add(FromValues(i, values));
         }
         return rows;
+    }
+
+    /// <summary>
+    /// A header without a Prompt column would make every row "empty": one error that names the columns found and, for a
+    /// file separated by semicolons or tabs (Excel in many locales), the delimiter to use.
+    /// </summary>
+    private static GeminiOperationException NoPromptColumn(IReadOnlyList<string> header)
+    {
+        var found = string.Join(", ", header.Select(h => $"'{h}'"));
+        var joined = string.Join(",", header);
+        var delimiter = joined.Contains(";") ? "semicolons" : joined.Contains("\t") ? "tabs" : null;
+        var hint = delimiter != null
+            ? $" The file looks separated by {delimiter}, not commas: save it as comma-separated (Export-Csv does), or read it with Import-Csv -Delimiter '{(delimiter == "tabs" ? "`t" : ";")}' and pipe the rows to Invoke-GeminiBatch."
+            : " Name the prompt column Prompt (the known columns: " + string.Join(", ", Columns) + ").";
+        return new GeminiOperationException("GeminiImage.BatchNoPromptColumn", ErrorKind.InvalidData,
+            $"The CSV file has no Prompt column; the columns found are {found}.{hint} Nothing was sent.");
     }
 
     /// <summary>One JSON object per line; blank lines are skipped; a line that is not an object becomes a row with <see cref="BatchRow.ParseError"/>.</summary>

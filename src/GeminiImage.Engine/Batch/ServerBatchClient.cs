@@ -8,6 +8,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using GeminiImage.Engine.Api;
+using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Imaging;
 
 namespace GeminiImage.Engine.Batch;
@@ -103,8 +104,17 @@ public sealed class ServerBatchClient
     public async Task<GeminiBatchJob> GetAsync(string name, CancellationToken cancellationToken) =>
         GeminiBatchJob.From(await GetOperationAsync(name, cancellationToken).ConfigureAwait(false));
 
-    private Task<BatchOperation> GetOperationAsync(string name, CancellationToken cancellationToken) =>
-        _client.SendAsync<BatchOperation>(HttpMethod.Get, "v1beta/" + NameOf(name), null, cancellationToken);
+    private async Task<BatchOperation> GetOperationAsync(string name, CancellationToken cancellationToken)
+    {
+        try { return await _client.SendAsync<BatchOperation>(HttpMethod.Get, "v1beta/" + NameOf(name), null, cancellationToken).ConfigureAwait(false); }
+        catch (GeminiApiException ex) when (ex.HttpStatus == 404) { throw NotFound(name, ex); }
+    }
+
+    /// <summary>A 404 for a job: the job, not a model, is what the service does not know.</summary>
+    private static GeminiNotFoundException NotFound(string name, GeminiApiException notFound) =>
+        new("GeminiImage.BatchJobNotFound",
+            $"The service has no batch job '{NameOf(name)}' (it answered 404): check the name with Get-GeminiBatchJob, which lists the jobs of this key. Google said: {notFound.Message}",
+            notFound);
 
     public async Task<IReadOnlyList<GeminiBatchJob>> ListAsync(CancellationToken cancellationToken)
     {
@@ -122,7 +132,8 @@ public sealed class ServerBatchClient
 
     public async Task<GeminiBatchJob> CancelAsync(string name, CancellationToken cancellationToken)
     {
-        await _client.SendAsync<JsonElement>(HttpMethod.Post, "v1beta/" + NameOf(name) + ":cancel", new { }, cancellationToken).ConfigureAwait(false);
+        try { await _client.SendAsync<JsonElement>(HttpMethod.Post, "v1beta/" + NameOf(name) + ":cancel", new { }, cancellationToken).ConfigureAwait(false); }
+        catch (GeminiApiException ex) when (ex.HttpStatus == 404) { throw NotFound(name, ex); }
         return await GetAsync(name, cancellationToken).ConfigureAwait(false);
     }
 

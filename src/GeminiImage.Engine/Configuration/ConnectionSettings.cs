@@ -131,7 +131,7 @@ public sealed class ConnectionSettings
         {
             var value = Environment.GetEnvironmentVariable(variable);
             if (string.IsNullOrWhiteSpace(value))
-                throw new GeminiArgumentException("GeminiImage.ApiKeyNotFound", $"The environment variable '{variable}' named for the API key is not set.");
+                throw new GeminiNotFoundException("GeminiImage.ApiKeyNotFound", $"The environment variable '{variable}' named for the API key is not set.");
             return (value!.Trim(), "$env:" + variable);
         }
         if (layer.ApiKeyFile is { } file)
@@ -140,16 +140,16 @@ public sealed class ConnectionSettings
             try { text = IO.LimitedFile.ReadAllText(file, IO.LimitedFile.MaxSettingsBytes).Trim(); }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException || ex is NotSupportedException)
             {
-                throw new GeminiArgumentException("GeminiImage.ApiKeyNotFound", $"The API key file '{file}' cannot be read: {ex.Message}");
+                throw new GeminiNotFoundException("GeminiImage.ApiKeyNotFound", $"The API key file '{file}' cannot be read: {ex.Message}", ex);
             }
-            if (text.Length == 0) throw new GeminiArgumentException("GeminiImage.ApiKeyNotFound", $"The API key file '{file}' is empty.");
+            if (text.Length == 0) throw new GeminiNotFoundException("GeminiImage.ApiKeyNotFound", $"The API key file '{file}' is empty.");
             return (text, "key file " + file);
         }
         var secret = layer.ApiKeySecret!;
         if (readSecret == null)
             throw new GeminiArgumentException("GeminiImage.SecretManagementMissing", $"The API key is the secret '{secret}', but no secret store is available here.");
         var key = readSecret(secret);
-        if (string.IsNullOrEmpty(key)) throw new GeminiArgumentException("GeminiImage.ApiKeyNotFound", $"The secret '{secret}' is empty or does not exist.");
+        if (string.IsNullOrEmpty(key)) throw new GeminiNotFoundException("GeminiImage.ApiKeyNotFound", $"The secret '{secret}' is empty or does not exist.");
         return (key!, "secret " + secret);
     }
 

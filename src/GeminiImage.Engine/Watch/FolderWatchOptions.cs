@@ -50,10 +50,10 @@ public sealed class FolderWatchOptions
     internal string Processed => ProcessedDirectory ?? Path.Combine(Folder, "processed");
     internal string Failed => FailedDirectory ?? Path.Combine(Folder, "failed");
 
-    /// <summary>Checks the folders and the suffix; throws <see cref="ArgumentException"/> or <see cref="PathOutsideRootException"/> with a message for the user.</summary>
+    /// <summary>Checks the folders and the suffix; throws <see cref="GeminiNotFoundException"/> (GeminiImage.WatchFolderNotFound), <see cref="ArgumentException"/> or <see cref="PathOutsideRootException"/> with a message for the user.</summary>
     public void Validate()
     {
-        if (!Directory.Exists(Folder)) throw new DirectoryNotFoundException($"The folder to watch, '{Folder}', does not exist.");
+        if (!Directory.Exists(Folder)) throw new GeminiNotFoundException("GeminiImage.WatchFolderNotFound", $"The folder to watch, '{Folder}', does not exist.");
         if (string.IsNullOrEmpty(OutputDirectory)) throw new ArgumentException("An output folder is required.");
         if (PathUtil.SameFolder(OutputDirectory, Folder))
             throw new ArgumentException("The output folder must not be the watched folder itself: every result would be taken as a new input.");

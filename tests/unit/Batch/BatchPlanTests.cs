@@ -1,3 +1,4 @@
+using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Batch;
 using GeminiImage.Engine.Generation;
 using Xunit;
@@ -24,13 +25,14 @@ public class BatchPlanTests
     }
 
     [Theory]
-    [InlineData("missing.png")]
-    [InlineData("truncated.png")]
-    [InlineData("empty.png")]
-    public void RefusesMissingOrBrokenImages(string file)
+    [InlineData("missing.png", "GeminiImage.ImageNotFound", ErrorKind.NotFound)]
+    [InlineData("truncated.png", "GeminiImage.InvalidImage", ErrorKind.InvalidData)]
+    [InlineData("empty.png", "GeminiImage.InvalidImage", ErrorKind.InvalidData)]
+    public void RefusesMissingOrBrokenImages_with_the_ids_used_everywhere(string file, string errorId, ErrorKind kind)
     {
         var plan = Validate(new BatchRow { RowNumber = 1, Prompt = "edit", Images = new[] { file } });
-        Assert.Equal("GeminiImage.InvalidImage", Assert.Single(plan.Problems).ErrorId);
+        var problem = Assert.Single(plan.Problems);
+        Assert.Equal((errorId, kind), (problem.ErrorId, problem.Kind));
     }
 
     [Fact]
