@@ -69,3 +69,21 @@ Describe 'No process-wide setting changed by a cmdlet' {
         $hits | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Shared parameter bases' {
+    It '<Name> takes the ledger filter from LedgerQueryCmdlet' -TestCases @(
+        @{ Name = 'Get-GeminiUsage' }, @{ Name = 'Get-GeminiCost' }, @{ Name = 'Export-GeminiUsage' }
+    ) {
+        param($Name)
+        $base = $Cmdlets.GetType('GeminiImage.Cmdlets.Infrastructure.LedgerQueryCmdlet', $true)
+        $type = (Get-Command $Name).ImplementingType
+        $type.IsSubclassOf($base) | Should -BeTrue
+        foreach ($p in 'Since', 'Until', 'Model', 'Tag', 'User', 'Project') { $type.GetProperty($p).DeclaringType | Should -Be $base -Because "-$p of $Name" }
+    }
+
+    It '<Name> takes -Scope, -Project and -PassThru from BudgetCmdlet' -TestCases @(@{ Name = 'Set-GeminiBudget' }, @{ Name = 'Clear-GeminiBudget' }) {
+        param($Name)
+        $base = $Cmdlets.GetType('GeminiImage.Cmdlets.Infrastructure.BudgetCmdlet', $true)
+        (Get-Command $Name).ImplementingType.IsSubclassOf($base) | Should -BeTrue
+    }
+}

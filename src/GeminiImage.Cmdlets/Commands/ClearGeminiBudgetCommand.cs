@@ -10,7 +10,7 @@ namespace GeminiImage.Cmdlets.Commands;
 /// <summary>Clear-GeminiBudget: removes the spending limits (all, or only the daily or the monthly one).</summary>
 [Cmdlet(VerbsCommon.Clear, "GeminiBudget", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(GeminiBudgetView))]
-public sealed class ClearGeminiBudgetCommand : PSCmdlet
+public sealed class ClearGeminiBudgetCommand : BudgetCmdlet
 {
     /// <summary>Remove only the daily limit.</summary>
     [Parameter]
@@ -20,21 +20,9 @@ public sealed class ClearGeminiBudgetCommand : PSCmdlet
     [Parameter]
     public SwitchParameter Monthly { get; set; }
 
-    /// <summary>Personal (budget.json, the default) or Team (the team ledger's budget).</summary>
-    [Parameter]
-    [ValidateSet(TeamBudgetScope.Personal, TeamBudgetScope.Team)]
-    public string Scope { get; set; } = TeamBudgetScope.Personal;
-
-    /// <summary>The team ledger's budget of this project.</summary>
-    [Parameter]
-    public string? Project { get; set; }
-
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
     protected override void EndProcessing()
     {
-        if (TeamBudgetScope.Of(Scope, Project) is { } scope)
+        if (TeamScope is { } scope)
         {
             ClearTeamBudget(scope);
             return;

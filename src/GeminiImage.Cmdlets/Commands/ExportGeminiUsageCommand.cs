@@ -8,7 +8,7 @@ namespace GeminiImage.Cmdlets.Commands;
 /// <summary>Export-GeminiUsage: the ledger's records (SQLite or the team ledger) as a CSV or JSON file for finance.</summary>
 [Cmdlet(VerbsData.Export, "GeminiUsage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(System.IO.FileInfo))]
-public sealed class ExportGeminiUsageCommand : PSCmdlet
+public sealed class ExportGeminiUsageCommand : LedgerQueryCmdlet
 {
     /// <summary>The file to write; .json writes JSON, anything else CSV (or say -Format).</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -21,25 +21,6 @@ public sealed class ExportGeminiUsageCommand : PSCmdlet
     [ValidateSet("Csv", "Json")]
     public string? Format { get; set; }
 
-    [Parameter]
-    public DateTime? Since { get; set; }
-
-    [Parameter]
-    public DateTime? Until { get; set; }
-
-    [Parameter]
-    [ArgumentCompleter(typeof(ModelCompleter))]
-    public string? Model { get; set; }
-
-    [Parameter]
-    public string? Tag { get; set; }
-
-    [Parameter]
-    public string? User { get; set; }
-
-    [Parameter]
-    public string? Project { get; set; }
-
     /// <summary>Replace an existing file.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -51,15 +32,7 @@ public sealed class ExportGeminiUsageCommand : PSCmdlet
     {
         var path = GetUnresolvedProviderPathFromPSPath(Path);
         var format = Format == null ? UsageExport.FormatOf(path) : EnumParameter.Parse<UsageExportFormat>(Format);
-        var filter = new UsageFilter
-        {
-            Since = LedgerParameters.ToUtc(Since),
-            Until = LedgerParameters.ToUtc(Until),
-            Model = Text.NullIfBlank(Model),
-            Tag = Text.NullIfBlank(Tag),
-            User = Text.NullIfBlank(User),
-            Project = Text.NullIfBlank(Project),
-        };
+        var filter = CreateFilter();
         var ledger = LedgerParameters.OpenExisting();
         System.Collections.Generic.IReadOnlyList<UsageRecord> records = Array.Empty<UsageRecord>();
         if (ledger != null)

@@ -11,29 +11,8 @@ namespace GeminiImage.Cmdlets.Commands;
 /// <summary>Get-GeminiCost: ledger totals per day, week, month, model, tag or cmdlet, a grand total, and an optional HTML report.</summary>
 [Cmdlet(VerbsCommon.Get, "GeminiCost", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(GeminiCostView))]
-public sealed class GetGeminiCostCommand : PSCmdlet
+public sealed class GetGeminiCostCommand : LedgerQueryCmdlet
 {
-    [Parameter]
-    public DateTime? Since { get; set; }
-
-    [Parameter]
-    public DateTime? Until { get; set; }
-
-    [Parameter]
-    [ArgumentCompleter(typeof(ModelCompleter))]
-    public string? Model { get; set; }
-
-    [Parameter]
-    public string? Tag { get; set; }
-
-    /// <summary>Only records of this user name (case-insensitive).</summary>
-    [Parameter]
-    public string? User { get; set; }
-
-    /// <summary>Only records charged to this project (case-insensitive).</summary>
-    [Parameter]
-    public string? Project { get; set; }
-
     // A string, not the engine enum: an enum-typed property would load the engine at import, before the module's load context is set up.
     [Parameter(Position = 0)]
     [ValidateSet("Day", "Week", "Month", "Model", "Tag", "Cmdlet", "Batch", "Endpoint", "User", "Machine", "Project")]
@@ -52,15 +31,7 @@ public sealed class GetGeminiCostCommand : PSCmdlet
 
     protected override void EndProcessing()
     {
-        var filter = new UsageFilter
-        {
-            Since = LedgerParameters.ToUtc(Since),
-            Until = LedgerParameters.ToUtc(Until),
-            Model = string.IsNullOrWhiteSpace(Model) ? null : Model,
-            Tag = string.IsNullOrWhiteSpace(Tag) ? null : Tag,
-            User = Text.NullIfBlank(User),
-            Project = Text.NullIfBlank(Project),
-        };
+        var filter = CreateFilter();
         var ledger = LedgerParameters.OpenExisting();
         IReadOnlyList<UsageRecord> records = Array.Empty<UsageRecord>();
         if (ledger == null)

@@ -12,7 +12,7 @@ namespace GeminiImage.Cmdlets.Commands;
 /// <summary>Set-GeminiBudget: daily and monthly spending limits (USD) checked before every paid call, and the warning threshold.</summary>
 [Cmdlet(VerbsCommon.Set, "GeminiBudget", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(GeminiBudgetView))]
-public sealed class SetGeminiBudgetCommand : PSCmdlet
+public sealed class SetGeminiBudgetCommand : BudgetCmdlet
 {
     /// <summary>Limit per UTC day in USD.</summary>
     [Parameter(Position = 0)]
@@ -25,18 +25,6 @@ public sealed class SetGeminiBudgetCommand : PSCmdlet
     /// <summary>Fraction of a limit (0.8 = 80 %) at which one warning is written per period; 0 turns warnings off.</summary>
     [Parameter]
     public decimal WarnAt { get; set; }
-
-    /// <summary>Personal (budget.json, the default) or Team (kept in the team ledger, for every record of every machine).</summary>
-    [Parameter]
-    [ValidateSet(TeamBudgetScope.Personal, TeamBudgetScope.Team)]
-    public string Scope { get; set; } = TeamBudgetScope.Personal;
-
-    /// <summary>A budget in the team ledger for the records charged to this project (-Project of the paid cmdlets).</summary>
-    [Parameter]
-    public string? Project { get; set; }
-
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
 
     protected override void EndProcessing()
     {
@@ -51,7 +39,7 @@ public sealed class SetGeminiBudgetCommand : PSCmdlet
         if (has(nameof(Monthly)) && Monthly < 0) { WriteError(Invalid("-Monthly must be 0 or more (USD).", Monthly)); return; }
         if (has(nameof(WarnAt)) && (WarnAt < 0 || WarnAt > 1)) { WriteError(Invalid("-WarnAt must be between 0 and 1 (0.8 = warn at 80 %; 0 = never warn).", WarnAt)); return; }
 
-        if (TeamBudgetScope.Of(Scope, Project) is { } scope)
+        if (TeamScope is { } scope)
         {
             SetTeamBudget(scope);
             return;
