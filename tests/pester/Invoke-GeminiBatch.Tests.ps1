@@ -504,14 +504,15 @@ Describe 'Invoke-GeminiBatch when the disk fills during the run' {
             $null = $ps.AddScript({
                     param($ModulePath, $Out)
                     Import-Module $ModulePath
-                    1..24 | ForEach-Object { @{ Id = "r$_"; Prompt = "picture $_" } } | Invoke-GeminiBatch -OutputDirectory $Out -ThrottleLimit 4 -NoThumbnail
+                    1..24 | ForEach-Object { @{ Id = "r$_"; Prompt = "picture $_ " + ('of a long and detailed scene ' * 20) } } | Invoke-GeminiBatch -OutputDirectory $Out -ThrottleLimit 4 -NoThumbnail
                 }).AddArgument($ModulePath).AddArgument($disk)
             $handle = $ps.BeginInvoke()
             $journal = Join-Path $disk 'batch-journal.jsonl'
             $deadline = [DateTime]::UtcNow.AddSeconds(60)
             while ([DateTime]::UtcNow -lt $deadline -and -not $handle.IsCompleted -and -not ((Test-Path $journal) -and @(Get-Content $journal).Count -ge 4)) { Start-Sleep -Milliseconds 50 }
             @(Get-Content $journal).Count | Should -BeGreaterOrEqual 4 -Because 'the run should be under way when the disk fills'
-            # Fill every byte left, as another program on the same disk would.
+            # Fill every byte left, as another program on the same disk would. Long prompts make long journal lines, so
+            # the journal's last block fills within a few rows after that (rows refused before sending are journaled too).
             $filler = Join-Path $disk 'filler.bin'
             & dd if=/dev/zero "of=$filler" bs=1M 2>$null
             (Get-Item -LiteralPath $filler).Length | Should -BeGreaterThan 1MB
