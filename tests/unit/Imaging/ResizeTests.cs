@@ -92,7 +92,9 @@ public class ResizeTests
 
         var read = ProvenanceReader.ReadProvenance(kept);
         Assert.Equal("a red bicycle", read?.Prompt);
-        Assert.Equal(0.039m, read?.Cost);
+        // A resized copy was paid for once, in its source: it names the source and has no cost of its own.
+        Assert.Null(read?.Cost);
+        Assert.Equal(new[] { "gen.png" }, read?.DerivedFrom);
         Assert.Null(ProvenanceReader.ReadProvenance(stripped));
     }
 
