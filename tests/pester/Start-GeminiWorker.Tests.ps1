@@ -206,4 +206,23 @@ VALUES ('rec-1', now(), 'Start-GeminiWorker', 'Batch', 'gemini-2.5-flash-image',
         # Each paid call is in the ledger once (records written while it was away were kept and added after).
         Invoke-TestPostgresSql $Pg $queue.Database "SELECT count(DISTINCT row_id) FROM gemini_usage WHERE status = 'Success' AND batch_id = 'queue:outage'" | Should -Be '16'
     }
+
+    It 'stops on Ctrl+C in the middle of a job, which goes back to the queue with the attempt not counted' {
+        $null = Reset-TestQueue $Pg $Emulator -Name shop
+        $null = Invoke-TestEmulatorControl $Emulator faults -Method Post -Body @{ kind = 'Slow'; delay = 60000 }
+        $job = 'a slow fox' | Submit-GeminiJob -Queue shop
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddParameter('Name', $ModulePath).AddStatement().AddCommand('Start-GeminiWorker').AddParameter('Queue', 'shop')
+            $null = $ps.BeginInvoke()
+            Wait-TestCondition -Because 'the worker to send the job' { $Emulator.RequestCount -ge 1 }
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 10
+        }
+        finally { $ps.Dispose() }
+        $back = Get-GeminiJob -Id $job.Id
+        $back.State | Should -Be 'Queued'
+        $back.Attempts | Should -Be 0
+    }
 }
