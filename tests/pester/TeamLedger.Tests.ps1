@@ -244,6 +244,9 @@ Describe 'The team ledger server goes away in the middle of a batch' {
         $script:Out = New-TestFolder 'away-out'
         $script:Ledger = New-TestPostgresDatabase $Pg
         $script:Database = Get-TestPostgresDatabaseName $Ledger
+        # The test server commits asynchronously for speed; a crash (the immediate stop below) may then lose commits it
+        # had acknowledged. A real ledger server commits synchronously, as this database now does.
+        Invoke-TestPostgresSql $Pg $Database "ALTER DATABASE $Database SET synchronous_commit = on" | Out-Null
         Set-GeminiConfig -Ledger "$Ledger;Timeout=3"
     }
     AfterAll {
