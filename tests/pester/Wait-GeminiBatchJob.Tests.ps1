@@ -36,6 +36,24 @@ Describe 'Wait-GeminiBatchJob' {
         @($Emulator.Requests | Where-Object { $_.Method -eq 'GET' -and $_.Path -like "*$($job.Id)*" }).Count | Should -BeGreaterThan 2
     }
 
+    It 'starts polling after a second and backs off, saying under -Verbose why and how long it waits (issue 15)' {
+        $job = New-TestServerJob $Emulator $Work -Hold
+        $mover = Start-ThreadJob -ArgumentList $Emulator, $job.Name -ScriptBlock {
+            param($emulator, $name)
+            Start-Sleep -Milliseconds 800; $null = $emulator.AdvanceBatch($name); $null = $emulator.AdvanceBatch($name)
+        }
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        try { $all = Wait-GeminiBatchJob $job.Name -MaxWaitSec 60 -Verbose 4>&1 }
+        finally { $mover | Wait-Job | Remove-Job }
+        $watch.Stop()
+        $done = $all | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        $done.State | Should -Be 'Succeeded'
+        # the default 10 s is the longest wait, not the first: a job that ends after about a second is seen in a few
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 8
+        $verbose = @($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message | Where-Object { $_ -like "$($job.Name) is *" })
+        $verbose[0] | Should -Match 'is Pending \(0 of 2 processed\); checking again in 1 s \(the wait grows to 10 s between checks\)'
+    }
+
     It 'takes jobs from the pipeline by value and by property name, and waits for each' {
         $a = New-TestServerJob $Emulator $Work -Name 'a.csv'
         $b = New-TestServerJob $Emulator (New-TestFolder 'b')

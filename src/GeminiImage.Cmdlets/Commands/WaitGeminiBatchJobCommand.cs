@@ -12,7 +12,7 @@ namespace GeminiImage.Cmdlets.Commands;
 [OutputType(typeof(GeminiBatchJob))]
 public sealed class WaitGeminiBatchJobCommand : BatchJobCmdlet
 {
-    /// <summary>Seconds between polls.</summary>
+    /// <summary>The longest wait between polls, in seconds: polls start after 1 s (or less, when this is less) and back off to it, so a quick job is seen quickly.</summary>
     [Parameter]
     [ValidateRange(0.1, 3600.0)]
     public double PollIntervalSec { get; set; } = 10;
@@ -26,6 +26,7 @@ public sealed class WaitGeminiBatchJobCommand : BatchJobCmdlet
     {
         var watch = Stopwatch.StartNew();
         var activity = $"Wait-GeminiBatchJob {Name}";
+        var interval = Math.Min(1.0, PollIntervalSec);
         try
         {
             while (true)
@@ -49,7 +50,12 @@ public sealed class WaitGeminiBatchJobCommand : BatchJobCmdlet
                     WriteError(ErrorRecords.From(new GeminiOperationException("GeminiImage.BatchWaitTimeout", ErrorKind.Timeout, $"The batch job {job.Name} is still {job.State} after {MaxWaitSec} s."), Name));
                     return;
                 }
-                if (StopToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(PollIntervalSec))) throw new PipelineStoppedException();
+                // Say why and how long: a silent wait looks like a hang.
+                WriteVerbose(string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                    "{0} is {1} ({2} of {3} processed); checking again in {4:0.#} s (the wait grows to {5:0.#} s between checks).",
+                    job.Name, job.State, processed, job.RequestCount, interval, PollIntervalSec));
+                if (StopToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(interval))) throw new PipelineStoppedException();
+                interval = Math.Min(PollIntervalSec, interval * 2);
             }
         }
         catch (GeminiImageException ex)
