@@ -96,7 +96,7 @@ public sealed class ConnectionSettings
         {
             s.ResolveKey(apiKeyParameter, layers.Where(l => l.Source != "parameter" && l.Source != "GEMINI_BASE_URL").ToList(), readSecret);
         }
-        catch (GeminiArgumentException ex) when (keyErrorsAsSource)
+        catch (GeminiImageException ex) when (keyErrorsAsSource && ex is GeminiArgumentException or GeminiNotFoundException)
         {
             s._sources[nameof(ApiKey)] = $"unavailable: {ex.Message}";
         }
