@@ -216,7 +216,7 @@ public sealed class GeminiClient
 
     private async Task<T> AttemptAsync<T>(Func<HttpRequestMessage> build, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
-        using var slot = await _limiter.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        using var slot = await _limiter.AcquireAsync(cancellationToken, _options.Verbose).ConfigureAwait(false);
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var request = build();
         // .NET Framework: enough connections that HttpClient sends at once what the limiter lets through.

@@ -15,6 +15,10 @@ public sealed class RequestLimiter
     private SemaphoreSlim _concurrency;
     private int _maxConcurrency;
     private DateTime _nextStartUtc = DateTime.MinValue;
+    private DateTime _backoffUntilUtc = DateTime.MinValue;
+
+    /// <summary>Waits shorter than this pass without a word.</summary>
+    private static readonly TimeSpan s_noticeAfter = TimeSpan.FromMilliseconds(500);
 
     public RequestLimiter(int requestsPerMinute = 0, int maxConcurrency = 8)
     {
@@ -40,7 +44,8 @@ public sealed class RequestLimiter
     }
 
     /// <summary>Waits for a free slot and the next start time; dispose the result when the request ends.</summary>
-    public async Task<IDisposable> AcquireAsync(CancellationToken cancellationToken)
+    /// <param name="said">Told why, when the start waits half a second or more (a 429's delay, or the pacing).</param>
+    public async Task<IDisposable> AcquireAsync(CancellationToken cancellationToken, Action<string>? said = null)
     {
         SemaphoreSlim semaphore;
         lock (_gate) semaphore = _concurrency;
@@ -48,14 +53,21 @@ public sealed class RequestLimiter
         try
         {
             TimeSpan wait;
+            bool rateLimited;
+            int rpm;
             lock (_gate)
             {
                 var now = DateTime.UtcNow;
                 var start = _nextStartUtc > now ? _nextStartUtc : now;
-                var rpm = RequestsPerMinute;
+                rpm = RequestsPerMinute;
                 _nextStartUtc = rpm > 0 ? start.AddTicks(TimeSpan.TicksPerMinute / rpm) : start;
                 wait = start - now;
+                rateLimited = _backoffUntilUtc > now;
             }
+            if (wait >= s_noticeAfter)
+                said?.Invoke(rateLimited
+                    ? $"Waiting {wait.TotalSeconds:0.0} s before sending: the service answered 429 (rate limited), and every call in this session waits out the delay it asked for."
+                    : $"Waiting {wait.TotalSeconds:0.0} s before sending, to stay within {rpm} requests per minute (Set-GeminiConfig -RequestsPerMinute).");
             if (wait > TimeSpan.Zero) await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
             return new Releaser(semaphore);
         }
@@ -73,6 +85,7 @@ public sealed class RequestLimiter
         {
             var until = DateTime.UtcNow + delay;
             if (until > _nextStartUtc) _nextStartUtc = until;
+            if (until > _backoffUntilUtc) _backoffUntilUtc = until;
         }
     }
 
