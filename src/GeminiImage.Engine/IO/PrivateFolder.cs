@@ -32,11 +32,12 @@ public static class PrivateFolder
         var full = Path.GetFullPath(folder);
         if (SafePaths.IsLink(full))
             throw new UnsafePathException(full, $"The private folder '{full}' is a symbolic link; it is not used, since another user may have planted it.");
-        var made = Directory.Exists(full) && s_made.ContainsKey(full);
+        var existed = Directory.Exists(full);
         Directory.CreateDirectory(full);
         if (!s_unix)
         {
-            if (!made) WindowsOwnerOnly(full);
+            // A folder deleted and made again since gets its ACL again.
+            if (!existed || !s_made.ContainsKey(full)) WindowsOwnerOnly(full);
             s_made[full] = true;
             return full;
         }

@@ -32,13 +32,6 @@ internal static class PostgresErrors
                     $"The team ledger {location} denied access: {postgres.MessageText}",
                     "Let the database owner connect once so the module creates its tables (or GRANT CREATE ON SCHEMA public to this user), and GRANT SELECT, INSERT, UPDATE, DELETE on the gemini_* tables and USAGE on their sequences to this user.",
                     location, e);
-            case "57P01": // admin_shutdown, crash_shutdown, cannot_connect_now: stopped, or still starting
-            case "57P02":
-            case "57P03":
-                return new LedgerException(LedgerException.UnreachableId, ErrorKind.ResourceUnavailable,
-                    $"The team ledger {location} is shutting down or starting up: {postgres.MessageText}",
-                    "Wait for the server to be back; usage records are kept in the pending file meanwhile and added when it is.",
-                    location, e);
             case "3D000":
                 return new LedgerException(LedgerException.UnreachableId, ErrorKind.ResourceUnavailable,
                     $"The team ledger {location} has no such database: {postgres.MessageText}",
