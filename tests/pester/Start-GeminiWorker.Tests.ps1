@@ -127,6 +127,32 @@ VALUES ('rec-1', now(), 'Start-GeminiWorker', 'Batch', 'gemini-2.5-flash-image',
         (Get-GeminiJob -Id $job.Id).Attempts | Should -Be 2
     }
 
+    It 'marks a reclaimed job done when its paid answer still waits in this machine''s pending file (recorded while the server was away)' {
+        $queue = Reset-TestQueue $Pg $Emulator -Name shop
+        $job = 'a pending fox' | Submit-GeminiJob -Queue shop
+        $jobQueue = (Get-GeminiType 'GeminiImage.Engine.Queue.JobQueue')::Open($queue.ConnectionString)
+        $null = $jobQueue.Claim('shop', 'this-machine:1', [TimeSpan]::FromSeconds(1))
+        $saved = Join-Path $queue.OutputRoot 'job-pending.png'
+        Copy-Item -LiteralPath (Join-Path $RepoRoot 'tests/unit/data/images/good.png') -Destination $saved
+        # The dead worker's ledger line could not reach the server: it went to the pending file of this data folder.
+        $record = (Get-GeminiType 'GeminiImage.Engine.Ledger.UsageRecord')::new()
+        $record.Cmdlet = 'Start-GeminiWorker'; $record.Operation = 'Batch'; $record.Model = 'gemini-2.5-flash-image'
+        $record.Status = 'Success'; $record.ImageCount = 1; $record.CostUsd = 0.039; $record.BatchId = 'queue:shop'
+        $record.RowId = "job-$($job.Id)"; $record.OutputPath = $saved; $record.ResponseId = 'resp-pending'
+        $away = (Get-GeminiType 'GeminiImage.Engine.Ledger.PostgresLedger')::new("Host=127.0.0.1;Port=1;Database=gone;Username=u;Timeout=2")
+        $away.Append($record).Stored | Should -BeFalse
+        Test-Path -LiteralPath $away.PendingPath | Should -BeTrue
+        Start-Sleep -Milliseconds 1100   # the dead worker's lease runs out
+
+        $done = Start-GeminiWorker -Queue shop -Drain -WarningAction SilentlyContinue
+        $done.State | Should -Be 'Done'
+        $done.ResponseId | Should -Be 'resp-pending'
+        $done.Path | Should -Be $saved
+        $Emulator.RequestCount | Should -Be 0
+        # The record is in the ledger once, not left pending.
+        Invoke-TestPostgresSql $Pg $queue.Database "SELECT count(*) FROM gemini_usage WHERE response_id = 'resp-pending'" | Should -Be 1
+    }
+
     It 'refuses to start without write access to the output root (OutputRootNotWritable, WriteError), claiming nothing' {
         $unwritable = New-UnwritableTestFolder
         if (-not $unwritable) { Set-ItResult -Skipped -Because 'this machine cannot make a folder nobody may write'; return }

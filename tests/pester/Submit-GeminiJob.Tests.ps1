@@ -61,6 +61,30 @@ Describe 'Submit-GeminiJob' {
         $a.DedupKey | Should -Be 'order-17'
     }
 
+    It 'takes a row''s DedupKey column before -DedupKey and the cache key' {
+        $folder = New-TestFolder 'dedup'
+        Set-Content -LiteralPath (Join-Path $folder 'rows.csv') -Value "Id,Prompt,DedupKey`nr1,a fox,sku-1`nr2,a different fox,sku-1`nr3,a third fox,`n"
+        $jobs = Submit-GeminiJob -Queue shop -Path (Join-Path $folder 'rows.csv') -DedupKey batch-7
+        $jobs[0].DedupKey | Should -Be 'sku-1'
+        $jobs[1].Id | Should -Be $jobs[0].Id
+        $jobs[1].Existing | Should -BeTrue
+        $jobs[2].DedupKey | Should -Be 'batch-7'
+        $piped = @{ Prompt = 'a piped fox'; DedupKey = 'sku-1' } | Submit-GeminiJob -Queue shop
+        $piped.Id | Should -Be $jobs[0].Id
+    }
+
+    It 'charges each job to its project (the row''s Project column, else -Project, else the worker''s -Project) in the ledger' {
+        $jobs = @{ Id = 'own'; Prompt = 'a shop fox'; Project = 'Shop' }, @{ Id = 'given'; Prompt = 'a web fox' } |
+            Submit-GeminiJob -Queue shop -Project ' Web '
+        $jobs.Project | Should -Be @('Shop', 'Web')
+        $plain = @{ Id = 'plain'; Prompt = 'a plain fox' } | Submit-GeminiJob -Queue shop
+        $plain.Project | Should -BeNullOrEmpty
+        $null = Start-GeminiWorker -Queue shop -Drain -Project Worker
+        (Get-GeminiJob -Id $jobs[0].Id).Project | Should -Be 'Shop'
+        Invoke-TestPostgresSql $Pg $Queue.Database "SELECT string_agg(row_id || '=' || project, ',' ORDER BY row_id) FROM gemini_usage WHERE status = 'Success'" |
+            Should -Be "job-$($jobs[0].Id)=Shop,job-$($jobs[1].Id)=Web,job-$($plain.Id)=Worker"
+    }
+
     It 'refuses an invalid row at submit time with its id as the target, and queues the valid ones' {
         $err = $null
         $jobs = @{ Id = 'ok'; Prompt = 'a fine fox' }, @{ Id = 'bad'; Prompt = 'x'; AspectRatio = '7:3' }, @{ Id = 'empty'; Prompt = ' ' } |

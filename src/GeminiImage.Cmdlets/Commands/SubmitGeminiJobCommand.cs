@@ -44,10 +44,14 @@ public sealed class SubmitGeminiJobCommand : PSCmdlet
     [ValidateSet("High", "Normal", "Low", IgnoreCase = true)]
     public string Priority { get; set; } = "Normal";
 
-    /// <summary>Jobs with the same key in a queue are one job (default: the request's cache key).</summary>
+    /// <summary>Jobs with the same key in a queue are one job (default: a row's DedupKey column, else the request's cache key).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? DedupKey { get; set; }
+
+    /// <summary>The project the jobs' spend is charged to in the ledger, for rows without a Project column (default: the worker's -Project).</summary>
+    [Parameter]
+    public string? Project { get; set; }
 
     /// <summary>Attempts before a job that keeps failing with retryable errors becomes a dead letter.</summary>
     [Parameter]
@@ -120,9 +124,9 @@ public sealed class SubmitGeminiJobCommand : PSCmdlet
         var jobs = new List<JobSubmission>(plan.Items.Count);
         foreach (var item in plan.Items)
         {
-            // The default key is the response cache key: the same request (prompt, model, settings, input bytes) is one job.
-            var key = DedupKey ?? CacheKey.Compute(item.CreateRequest(loader), 0);
-            jobs.Add(new JobSubmission(JobSpec.From(item), item.Id, priority, key, MaxAttempts));
+            // The row's own key, else -DedupKey, else the response cache key: the same request (prompt, model, settings, input bytes) is one job.
+            var key = item.Row.DedupKey ?? DedupKey ?? CacheKey.Compute(item.CreateRequest(loader), 0);
+            jobs.Add(new JobSubmission(JobSpec.From(item, Text.NullIfBlank(Project)?.Trim()), item.Id, priority, key, MaxAttempts));
         }
         var estimate = plan.EstimatedCost(false);
         var cost = estimate.HasValue ? "$" + estimate.Value.ToString("0.000", CultureInfo.InvariantCulture) : "unknown";

@@ -27,6 +27,8 @@ public sealed class BatchRow
     public IReadOnlyList<string> Tags { get; set; } = Array.Empty<string>();
     /// <summary>The project this row's spend is charged to (the run's -Project when empty).</summary>
     public string? Project { get; set; }
+    /// <summary>Submit-GeminiJob's de-duplication key for this row (a batch ignores it).</summary>
+    public string? DedupKey { get; set; }
     /// <summary>Set when the row itself could not be read (bad JSON line).</summary>
     public string? ParseError { get; set; }
 }
@@ -35,7 +37,7 @@ public sealed class BatchRow
 public static class BatchRowParser
 {
     /// <summary>The known columns; others are ignored.</summary>
-    public static readonly IReadOnlyList<string> Columns = new[] { "Id", "Prompt", "Image", "AspectRatio", "ImageSize", "Model", "OutFile", "Tag", "Style", "Project" };
+    public static readonly IReadOnlyList<string> Columns = new[] { "Id", "Prompt", "Image", "AspectRatio", "ImageSize", "Model", "OutFile", "Tag", "Style", "Project", "DedupKey" };
 
     /// <summary>Reads <paramref name="path"/> as JSONL when it ends in .jsonl/.ndjson/.json, otherwise as CSV.</summary>
     public static IReadOnlyList<BatchRow> ReadFile(string path)
@@ -124,6 +126,7 @@ public static class BatchRowParser
             Tags = List("Tag"),
             Style = Text("Style")?.Trim(),
             Project = Text("Project")?.Trim(),
+            DedupKey = Text("DedupKey")?.Trim(),
         };
     }
 

@@ -21,6 +21,12 @@ public interface ITeamLedger : IUsageLedger
     /// <summary>Adds an audit entry (who and when are filled in).</summary>
     void Audit(string action, string? scope, string? detail);
 
+    /// <summary>
+    /// Adds the records waiting in this machine's pending file now, rather than on the next append (a work queue's
+    /// reclaim check must see an answer recorded while the server was away); how many were new. Never throws.
+    /// </summary>
+    int FoldPending();
+
     /// <summary>Audit entries, oldest first.</summary>
     IReadOnlyList<LedgerAuditEntry> ReadAudit(DateTime? sinceUtc = null);
 }

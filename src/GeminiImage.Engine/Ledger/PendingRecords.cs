@@ -33,6 +33,9 @@ internal sealed class PendingRecords
 
     public string TempPendingPath { get; }
 
+    /// <summary>True when a pending file holds anything (cheap: no parsing).</summary>
+    public bool HasRecords => new[] { PendingPath, TempPendingPath }.Any(p => new FileInfo(p) is { Exists: true, Length: > 0 });
+
     /// <summary>Keeps a record the ledger could not take; the result says where (or that it could go nowhere).</summary>
     public AppendResult Write(UsageRecord record, Exception error)
     {

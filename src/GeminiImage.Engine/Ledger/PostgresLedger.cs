@@ -84,7 +84,7 @@ public sealed class PostgresLedger : ITeamLedger
         {
             // The pending records are folded in on the connection that has just worked (Fold never throws: what it
             // cannot store stays pending for the next append).
-            (record.Id, folded) = Run(connection => (Upsert(connection, null, record), _pending.Fold(records => Store(connection, _scrubber.NormalizeAll(records), Upsert))));
+            (record.Id, folded) = Run(connection => (Upsert(connection, null, record), Fold(connection)));
         }
         // Deliberately broad: the call is paid for, and losing its record is the only worse outcome.
         catch (Exception e)
@@ -92,6 +92,15 @@ public sealed class PostgresLedger : ITeamLedger
             return _pending.Write(record, PostgresErrors.Translate(e, Location));
         }
         return new AppendResult(true, null, folded, null);
+    }
+
+    /// <inheritdoc />
+    public int FoldPending()
+    {
+        if (!_pending.HasRecords) return 0;
+        try { return Run(connection => Fold(connection)); }
+        // The records stay pending; the next append tries again.
+        catch (Exception e) when (e is not OutOfMemoryException) { return 0; }
     }
 
     /// <inheritdoc />
@@ -266,6 +275,8 @@ warn_at = excluded.warn_at, updated_utc = excluded.updated_utc, updated_by = exc
         }
         return entries;
     });
+
+    private int Fold(NpgsqlConnection connection) => _pending.Fold(records => Store(connection, _scrubber.NormalizeAll(records), Upsert));
 
     private static string Who => Environment.UserName + "@" + Environment.MachineName;
 

@@ -121,6 +121,8 @@ CREATE TABLE gemini_job (
 CREATE UNIQUE INDEX ux_gemini_job_dedup ON gemini_job (queue, dedup_key) WHERE state <> 'Dead';
 CREATE INDEX ix_gemini_job_claim ON gemini_job (queue, priority, submitted_utc, id) WHERE state IN ('Queued', 'Running');
 CREATE INDEX ix_gemini_job_state ON gemini_job (queue, state);",
+        // 3: a job's own project (Submit-GeminiJob -Project or the row's Project column).
+        "ALTER TABLE gemini_job ADD COLUMN project text NULL;",
     };
 
     /// <summary>Brings the schema to <see cref="CurrentVersion"/>; throws <see cref="LedgerException"/> when it is newer or cannot be created.</summary>

@@ -15,6 +15,8 @@ public sealed class GeminiJob
     /// <summary>The prompt sent (a style's template applied).</summary>
     public string Prompt { get; set; } = "";
     public string Model { get; set; } = "";
+    /// <summary>The project the job's spend is charged to (null: the worker's -Project).</summary>
+    public string? Project { get; set; }
     /// <summary>Jobs with the same key in a queue are one job (default: the request's cache key).</summary>
     public string DedupKey { get; set; } = "";
     /// <summary>Attempts started so far (a reclaim after a worker died counts).</summary>

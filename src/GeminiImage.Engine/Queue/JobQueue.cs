@@ -33,7 +33,7 @@ public sealed class JobQueue
     public const string BatchPrefix = "queue:";
 
     private const string JobColumns = "j.id, j.queue, j.row_id, j.state, j.priority, j.prompt, j.model, j.dedup_key, j.attempts, j.max_attempts, j.worker, " +
-        "j.submitted_utc, j.submitted_by, j.started_utc, j.finished_utc, j.not_before, j.output_path, j.response_id, j.cost_micros, j.error_id, j.error";
+        "j.submitted_utc, j.submitted_by, j.started_utc, j.finished_utc, j.not_before, j.output_path, j.response_id, j.cost_micros, j.error_id, j.error, j.project";
     private static readonly Regex s_name = new("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", RegexOptions.CultureInvariant);
 
     private readonly string _connectionString;
@@ -154,8 +154,8 @@ GROUP BY q.name, q.output_root, q.created_utc, q.created_by ORDER BY q.name", co
         var result = new List<GeminiJob>();
         foreach (var job in jobs)
         {
-            using var insert = new NpgsqlCommand(@"INSERT INTO gemini_job (queue, row_id, priority, state, dedup_key, spec, prompt, model, max_attempts, submitted_by)
-VALUES (@queue, @row, @priority, 'Queued', @key, @spec, @prompt, @model, @max, @by)
+            using var insert = new NpgsqlCommand(@"INSERT INTO gemini_job (queue, row_id, priority, state, dedup_key, spec, prompt, model, max_attempts, submitted_by, project)
+VALUES (@queue, @row, @priority, 'Queued', @key, @spec, @prompt, @model, @max, @by, @project)
 ON CONFLICT (queue, dedup_key) WHERE state <> 'Dead' DO NOTHING RETURNING id", connection, transaction);
             insert.Parameters.AddWithValue("queue", queue);
             insert.Parameters.AddWithValue("row", job.RowId);
@@ -166,6 +166,7 @@ ON CONFLICT (queue, dedup_key) WHERE state <> 'Dead' DO NOTHING RETURNING id", c
             insert.Parameters.AddWithValue("model", job.Spec.Model);
             insert.Parameters.AddWithValue("max", Math.Max(1, job.MaxAttempts));
             insert.Parameters.AddWithValue("by", Who);
+            insert.Parameters.AddWithValue("project", (object?)job.Spec.Project ?? DBNull.Value);
             var id = insert.ExecuteScalar();
             if (id is long added)
             {
@@ -209,7 +210,7 @@ RETURNING {JobColumns}, j.spec, next.was, (SELECT output_root FROM gemini_queue 
         using var reader = command.ExecuteReader();
         if (!reader.Read()) return null;
         var job = ReadJob(reader);
-        return new ClaimedJob(job, JobSpec.FromJson(reader.GetString(21)), reader.GetString(23), reader.GetString(22) == "Running");
+        return new ClaimedJob(job, JobSpec.FromJson(reader.GetString(22)), reader.GetString(24), reader.GetString(23) == "Running");
     });
 
     /// <summary>
@@ -394,6 +395,7 @@ WHERE batch_id = @batch AND row_id = @row AND status IN ('Success', 'CacheHit') 
         Cost = r.IsDBNull(18) ? null : r.GetInt64(18) / 1_000_000m,
         ErrorId = r.IsDBNull(19) ? null : r.GetString(19),
         Error = r.IsDBNull(20) ? null : r.GetString(20),
+        Project = r.IsDBNull(21) ? null : r.GetString(21),
     };
 
     private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);

@@ -36,9 +36,11 @@ public sealed class JobSpec
     public List<string> SearchTypes { get; set; } = new();
     public bool ImageOnly { get; set; }
     public bool NoStore { get; set; }
+    /// <summary>The project the job's spend is charged to (the row's Project column, else Submit-GeminiJob -Project; the worker's -Project when null).</summary>
+    public string? Project { get; set; }
 
-    /// <summary>The spec of a validated batch item.</summary>
-    public static JobSpec From(BatchItem item) => new()
+    /// <summary>The spec of a validated batch item; <paramref name="project"/> for a row without a Project column.</summary>
+    public static JobSpec From(BatchItem item, string? project = null) => new()
     {
         RowId = item.Row.Id,
         Prompt = item.Prompt,
@@ -56,6 +58,7 @@ public sealed class JobSpec
         SearchTypes = item.Options.SearchTypes.ToList(),
         ImageOnly = item.Options.ImageOnly,
         NoStore = item.Options.NoStore,
+        Project = item.Row.Project ?? project,
     };
 
     public string ToJson() => JsonSerializer.Serialize(this, s_json);
@@ -67,7 +70,7 @@ public sealed class JobSpec
     {
         var id = RowId ?? $"job-{jobId}";
         var model = (catalog ?? ModelCatalog.Default).Get(Model);
-        return new BatchItem(new BatchRow { Id = id, Prompt = Prompt }, id, model)
+        return new BatchItem(new BatchRow { Id = id, Prompt = Prompt, Project = Project }, id, model)
         {
             AspectRatio = AspectRatio,
             ImageSize = ImageSize,

@@ -150,6 +150,8 @@ public sealed class QueueWorker
         if (claimed.Reclaimed)
         {
             Verbose?.Invoke($"Job {job.Id} is taken over from {job.Worker ?? "a worker"} whose lease ran out.");
+            // An answer recorded while the server was away waits in this machine's pending file: in the ledger first.
+            FoldPending();
             if (_queue.FindPaidAnswer(job) is { } paid)
             {
                 Warning?.Invoke($"Job {job.Id} was answered and saved before its worker stopped; it is recorded as done without being sent again.");
@@ -230,6 +232,8 @@ public sealed class QueueWorker
         {
             try
             {
+                // This machine's ledger records first: once the job row says done, no reclaim check misses them.
+                FoldPending();
                 var mine = write();
                 Resumed();
                 if (!mine)
@@ -252,6 +256,8 @@ public sealed class QueueWorker
         apply(job);
         return job;
     }
+
+    private void FoldPending() => (_service.Ledger as ITeamLedger)?.FoldPending();
 
     private void TryRelease(GeminiJob job)
     {
