@@ -546,3 +546,30 @@ Describe 'Invoke-GeminiBatch when the disk fills during the run' {
         }
     }
 }
+
+Describe 'Invoke-GeminiBatch into a folder it cannot write (issue 15)' {
+    BeforeEach {
+        $Emulator.Reset()
+        $script:Locked = New-UnwritableTestFolder
+    }
+    AfterEach { Remove-SpecialTestFolder $Locked }
+
+    It 'refuses a <Mode> run with GeminiImage.OutputFolderUnavailable before sending: no raw .NET error, nothing charged' -ForEach @(
+        @{ Mode = 'Local' }
+        @{ Mode = 'Server' }
+    ) {
+        if (-not $Locked) { Set-ItResult -Skipped -Because 'no way to make an unwritable folder here'; return }
+        $before = @(Get-GeminiUsage).Count
+        $err = $null
+        try { @{ Id = 'r1'; Prompt = 'a fox' }, @{ Id = 'r2'; Prompt = 'a dog' } | Invoke-GeminiBatch -OutputDirectory $Locked -Mode $Mode }
+        catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
+        $err.FullyQualifiedErrorId | Should -BeLike 'GeminiImage.OutputFolderUnavailable,*'
+        "$($err.CategoryInfo.Category)" | Should -Be 'WriteError'
+        "$($err.TargetObject)" | Should -Be $Locked
+        $err.Exception.Message | Should -Match ([regex]::Escape($Locked))
+        $err.Exception.Message | Should -Match 'Nothing was sent'
+        $Emulator.RequestCount | Should -Be 0
+        @(Get-GeminiUsage).Count | Should -Be $before
+    }
+}

@@ -143,16 +143,29 @@ Describe 'Start-GeminiEmulator' {
         (Get-GeminiConfig).BaseUri | Should -Be 'https://generativelanguage.googleapis.com/'
     }
 
-    It 'help example 1 makes a 1376x768 placeholder in the temp folder and stops again' {
-        $env:TEMP = $Work   # on Linux TEMP is often unset; the example assumes it
-        $r = Invoke-HelpExample Start-GeminiEmulator 1 -In $Work
+    It 'help example 1 makes a 1376x768 placeholder in the temp folder on any system, shows a short emulator line, and stops again' {
+        # As written: no $env:TEMP (empty on Linux); the temp folder of this test is $Work.
+        Get-HelpExampleCode Start-GeminiEmulator 1 | Should -Not -Match 'env:TEMP'
+        $saved = $env:TMPDIR
+        $env:TMPDIR = $Work; $env:TEMP = $Work
+        try { $r = Invoke-HelpExample Start-GeminiEmulator 1 -In $Work }
+        finally { $env:TMPDIR = $saved }
         $r.Errors | Should -BeNullOrEmpty
         $image = @($r.Output | Where-Object { $_.PSObject.Properties['Path'] -and $_.Path -like '*.png' })
         $image | Should -HaveCount 1
-        Split-Path $image[0].Path | Should -Be $Work
+        (Split-Path $image[0].Path).TrimEnd('/', '\') | Should -Be $Work.TrimEnd('/', '\')
         $image[0].Width | Should -Be 1376
         $image[0].Height | Should -Be 768
         (Get-GeminiConfig).BaseUri | Should -Be 'https://generativelanguage.googleapis.com/'
+        # The emulator it printed: one short line (where it listens, requests), not its internals or its secrets.
+        $emulator = @($r.Output | Where-Object { $_.GetType().FullName -eq 'GeminiImage.Emulator.GeminiEmulator' })
+        $emulator | Should -HaveCount 1
+        $lines = @(($emulator | Out-String -Width 80) -split '\r?\n' | Where-Object { $_.Trim() })
+        $lines | Should -HaveCount 3   # header, rule, one row
+        $lines[2] | Should -Match ([regex]::Escape($emulator[0].BaseUri.AbsoluteUri))
+        ($lines -join "`n") | Should -Not -Match ([regex]::Escape($emulator[0].ControlToken))
+        ($lines -join "`n") | Should -Not -Match ([regex]::Escape($emulator[0].ApiKey))
+        foreach ($line in $lines) { $line.TrimEnd().Length | Should -BeLessOrEqual 80 }
     }
 
     It 'help example 2 shows a blocked prompt, an overloaded model after one retry, and one image' {
@@ -189,7 +202,7 @@ Import-Module '$pester'
     }
 
     It 'help example 5 queues a fault through the control API and reads the request count back' {
-        $env:TEMP = $Work
+        Get-HelpExampleCode Start-GeminiEmulator 5 | Should -Not -Match 'env:TEMP'
         $r = Invoke-HelpExample Start-GeminiEmulator 5 -In $Work
         $r.Errors | Should -BeNullOrEmpty
         $r.Output | Should -Be @('GeminiImage.ServiceUnavailable', 1)

@@ -92,7 +92,8 @@ Describe 'Stop-GeminiEmulator' {
     }
 
     It 'help example 2 runs a script against the emulator and stops it even when the script fails' {
-        $env:TEMP = $Work
+        # Portable as written: no $env:TEMP, which is empty on Linux.
+        Get-HelpExampleCode Stop-GeminiEmulator 2 | Should -Not -Match 'env:TEMP'
         New-Item -ItemType Directory -Path (Join-Path $Work 'fixtures') | Out-Null
         # The example's script: makes one image per fixture name, then fails.
         Set-Content -LiteralPath (Join-Path $Work 'Build-Thumbnails.ps1') -Value @'

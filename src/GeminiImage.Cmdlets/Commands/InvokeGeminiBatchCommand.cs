@@ -171,6 +171,7 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
             return;
         }
 
+        CheckWritable(output);
         var options = new LocalBatchOptions { OutputDirectory = output, ThrottleLimit = ThrottleLimit, BatchId = LocalBatchRun.NewBatchId(DateTime.UtcNow), Thumbnails = !NoThumbnail };
         var service = CreateGenerationService(UsageOperation.Batch, options.BatchId, limiter: LocalBatchRun.LimiterFor(RequestLimiter.Shared, ThrottleLimit));
         var progress = new BatchProgress("Invoke-GeminiBatch", run.Todo.Count);
@@ -230,7 +231,7 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
             SetExitCode(plan.Problems.Count > 0 ? 1 : 0);
             return;
         }
-        Directory.CreateDirectory(output);
+        CheckWritable(output);
         var service = CreateGenerationService(UsageOperation.BatchServer);
         var failed = false;
         foreach (var group in groups)
@@ -262,6 +263,13 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
             }
         }
         SetExitCode(failed ? 2 : plan.Problems.Count > 0 ? 1 : 0);
+    }
+
+    /// <summary>A folder the run cannot write is refused before the first request, not paid for row by row.</summary>
+    private void CheckWritable(string output)
+    {
+        try { BatchOutputFolder.CheckWritable(output); }
+        catch (OutputUnusableException ex) { ThrowTerminatingError(ErrorRecords.From(ex, output)); }
     }
 
     private static string Money(decimal? value) => value.HasValue ? "$" + value.Value.ToString("0.000", CultureInfo.InvariantCulture) : "unknown";

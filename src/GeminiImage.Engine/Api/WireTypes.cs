@@ -45,6 +45,9 @@ public sealed class Content
     public string? Role { get; set; }
     public List<Part>? Parts { get; set; }
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+
+    /// <summary>"model: text, image/png": what a chat's History shows in Format-List, not the type name.</summary>
+    public override string ToString() => $"{Role}: {string.Join(", ", Parts ?? new List<Part>())}";
 }
 
 public sealed class Part
@@ -56,6 +59,12 @@ public sealed class Part
     /// <summary>Opaque; never decoded or re-encoded.</summary>
     public string? ThoughtSignature { get; set; }
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+
+    public override string ToString() =>
+        InlineData != null ? InlineData.MimeType
+        : FileData != null ? FileData.FileUri
+        : Text == null ? "(empty)"
+        : (Thought == true ? "thought: " : "") + (Text.Length > 40 ? Text.Substring(0, 39) + "…" : Text);
 
     public static Part FromText(string text) => new() { Text = text };
     public static Part FromImage(byte[] data, string mimeType) => new() { InlineData = new Blob { MimeType = mimeType, Data = data } };

@@ -11,4 +11,16 @@ public static class BatchOutputFolder
         foreach (var name in new[] { BatchJournal.FileName, BatchReport.JsonFileName, BatchReport.HtmlFileName, BatchThumbnails.FolderName })
             SafePaths.Child(outputDirectory, name);
     }
+
+    /// <summary>
+    /// Throws <see cref="Errors.OutputUnusableException"/> (GeminiImage.OutputFolderUnavailable) when the folder cannot take
+    /// the run's images, journal and reports (read-only, no permission, a file in its place, a nearly full disk): asked
+    /// once before the first request, so a run into such a folder is refused at no cost. Creates the folder, as the run would.
+    /// </summary>
+    public static void CheckWritable(string outputDirectory)
+    {
+        if (IO.OutputFolder.Problem(outputDirectory) is { } problem)
+            throw new Errors.OutputUnusableException(Errors.OutputUnusableException.FolderUnavailableId, outputDirectory,
+                $"The batch output folder '{outputDirectory}' cannot take the images: {problem}. Nothing was sent.");
+    }
 }

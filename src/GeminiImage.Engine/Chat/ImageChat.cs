@@ -20,6 +20,9 @@ public sealed class ChatTurn
     public string Text { get; set; } = "";
     public decimal? Cost { get; set; }
     public DateTime CreatedUtc { get; set; }
+
+    /// <summary>"2. make it blue", as the chat's view lists turns (Format-List * shows this, not the type name).</summary>
+    public override string ToString() => $"{Number}. {Prompt}";
 }
 
 /// <summary>
@@ -192,6 +195,8 @@ public sealed class InputImageState
     public byte[] Data { get; set; } = Array.Empty<byte>();
     public string MimeType { get; set; } = "image/png";
     public string? SourcePath { get; set; }
+
+    public override string ToString() => SourcePath ?? $"{MimeType}, {Data.Length:N0} bytes";
 
     public static InputImageState From(InputImage image) => new() { Data = image.Data, MimeType = image.MimeType, SourcePath = image.SourcePath };
     public InputImage ToInputImage() => new(Data, MimeType, SourcePath);

@@ -34,6 +34,18 @@ public sealed class PromptOptions
     [System.Text.Json.Serialization.JsonIgnore]
     public string KeyText => $"thinking={ThinkingLevel};thoughts={IncludeThoughts};search={GoogleSearch}:{string.Join(",", SearchTypes)};imageOnly={ImageOnly}";
 
+    /// <summary>The options that differ from the defaults ("thinking HIGH, Google Search"), or "defaults".</summary>
+    public override string ToString()
+    {
+        var set = new List<string>();
+        if (ThinkingLevel != null) set.Add("thinking " + ThinkingLevel.ToUpperInvariant());
+        if (IncludeThoughts) set.Add("thoughts");
+        if (GoogleSearch || SearchTypes.Count > 0) set.Add("Google Search" + (SearchTypes.Count > 0 ? " (" + string.Join(", ", SearchTypes) + ")" : ""));
+        if (ImageOnly) set.Add("image only");
+        if (NoStore) set.Add("not stored");
+        return set.Count == 0 ? "defaults" : string.Join(", ", set);
+    }
+
     /// <summary>Refuses, before sending, what the model cannot do.</summary>
     public void Validate(ModelInfo model)
     {
