@@ -62,7 +62,8 @@ Describe 'Get-GeminiImageInfo' {
             $info.Provenance.Cost | Should -Be $image.Cost
             $info.Provenance.ResponseId | Should -Be $image.ResponseId
             $info.Provenance.Generator | Should -BeLike 'GeminiImage *'
-            ($info | Out-String -Width 300) | Should -Match 'a paper boat on a pond'
+            # The table shows size and whole name at 80 columns; the prompt is in the list's Provenance.
+            ($info | Format-List | Out-String -Width 300) | Should -Match 'a paper boat on a pond'
         }
     }
 }
