@@ -35,6 +35,30 @@ Describe 'Module' {
         }
         foreach ($line in Get-Content -LiteralPath (Join-Path $ModulePath 'en-US/about_GeminiImage.help.txt')) { $line.Length | Should -BeLessOrEqual 80 }
     }
+    It 'lists every GeminiImage.* error id the code throws, in README''s Error ids table and in about_GeminiImage (issue 15)' {
+        # Literal ids in the sources; these two are property keys, not error ids, and assembly names are not ids either.
+        $notErrors = 'GeminiImage.Endpoint', 'GeminiImage.RetryWaited'
+        $assemblies = 'GeminiImage.Cmdlets', 'GeminiImage.Emulator', 'GeminiImage.Engine', 'GeminiImage.LoadContext'
+        $sources = Get-ChildItem -LiteralPath (Join-Path $RepoRoot 'src') -Recurse -Filter *.cs |
+            Where-Object { $_.FullName -notmatch '[\\/](bin|obj)[\\/]' }
+        $thrown = @($sources | Select-String -Pattern '"(GeminiImage\.[A-Za-z]+)"' -AllMatches |
+            ForEach-Object { $_.Matches } | ForEach-Object { $_.Groups[1].Value } | Sort-Object -Unique)
+        foreach ($key in $notErrors) { $thrown | Should -Contain $key -Because 'the exception list names keys that still exist' }
+        $thrown = @($thrown | Where-Object { $_ -notin $notErrors -and $_ -notin $assemblies })
+        $thrown.Count | Should -BeGreaterThan 100
+
+        $readme = Get-Content -LiteralPath (Join-Path $RepoRoot 'README.md') -Raw
+        $section = $readme.Substring($readme.IndexOf('## Error ids'))
+        $section = $section.Substring(0, $section.IndexOf("`n## ", 5))
+        $table = @([regex]::Matches((@($section -split '\r?\n' | Where-Object { $_.StartsWith('| `GeminiImage.') } |
+            ForEach-Object { ($_ -split '\|')[1] }) -join ' '), 'GeminiImage\.[A-Za-z]+') | ForEach-Object Value | Sort-Object -Unique)
+        $about = Get-Content -LiteralPath (Join-Path $ModulePath 'en-US/about_GeminiImage.help.txt') -Raw
+        $inAbout = @([regex]::Matches($about, 'GeminiImage\.[A-Za-z]+') | ForEach-Object Value | Sort-Object -Unique)
+
+        @($thrown | Where-Object { $_ -notin $table }) | Should -BeNullOrEmpty -Because 'every id the code throws has a row in README "Error ids"'
+        @($table | Where-Object { $_ -notin $thrown }) | Should -BeNullOrEmpty -Because 'the table lists no id the code no longer has'
+        @($table | Where-Object { $_ -notin $inAbout }) | Should -BeNullOrEmpty -Because 'about_GeminiImage lists every id of the table (offline help)'
+    }
     It 'does not ship PowerShell''s own System.Management.Automation.dll' {
         Join-Path $ModulePath 'System.Management.Automation.dll' | Should -Not -Exist
     }
