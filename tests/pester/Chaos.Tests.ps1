@@ -73,7 +73,7 @@ Describe 'Chaos: a batch under mixed faults, killed and run again' {
         @"
 `$ErrorActionPreference = 'Continue'
 Import-Module '$ModulePath'
-Invoke-GeminiBatch -Path '$csv' -OutputDirectory '$out' -ThrottleLimit 6 -TimeoutSec 15 -ErrorAction SilentlyContinue | Out-Null
+Invoke-GeminiBatch -Path '$csv' -OutputDirectory '$out' -ThrottleLimit 6 -TimeoutSec 15 -Thumbnail -ErrorAction SilentlyContinue | Out-Null
 "@ | Set-Content -LiteralPath $child
         $exe = [Environment]::ProcessPath
         $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
@@ -120,7 +120,7 @@ Invoke-GeminiBatch -Path '$csv' -OutputDirectory '$out' -ThrottleLimit 6 -Timeou
 
         # ---- run 2, here, to the end
         $Emulator.Latency = [timespan]::FromMilliseconds(50)
-        $results = @(Invoke-GeminiBatch -Path $csv -OutputDirectory $out -ThrottleLimit 6 -TimeoutSec 15 -ErrorAction SilentlyContinue)
+        $results = @(Invoke-GeminiBatch -Path $csv -OutputDirectory $out -ThrottleLimit 6 -TimeoutSec 15 -Thumbnail -ErrorAction SilentlyContinue)
         $requests = @($Emulator.Requests)
 
         # every row ends clearly

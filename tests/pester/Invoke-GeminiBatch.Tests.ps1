@@ -96,8 +96,8 @@ Describe 'Invoke-GeminiBatch (local)' {
         ($results | Where-Object Id -eq 'nostyle').ErrorId | Should -Be 'GeminiImage.StyleNotFound'
     }
 
-    It 'writes batch-report.json and an HTML gallery that parse and escape the prompts' {
-        $null = Invoke-GeminiBatch -Path $Csv -OutputDirectory $Out -ErrorAction SilentlyContinue
+    It 'writes batch-report.json and an HTML gallery that parse and escape the prompts; -Thumbnail shows previews' {
+        $null = Invoke-GeminiBatch -Path $Csv -OutputDirectory $Out -Thumbnail -ErrorAction SilentlyContinue
         $report = Get-Content (Join-Path $Out 'batch-report.json') -Raw | ConvertFrom-Json
         $report.summary.total | Should -Be 7
         $report.summary.succeeded | Should -Be 2
@@ -112,6 +112,24 @@ Describe 'Invoke-GeminiBatch (local)' {
         Join-Path $Out 'thumbnails/fox.jpg' | Should -Exist
         # the whole page is well-formed enough for an XML reader once the doctype is removed
         { [xml]($html -replace '<!DOCTYPE html>', '') } | Should -Not -Throw
+    }
+
+    It 'by default decodes no image for the report: the gallery shows every saved image, sized and loaded lazily' {
+        $results = @(1..3 | ForEach-Object { @{ Id = "g$_"; Prompt = "gallery picture $_" } } | Invoke-GeminiBatch -OutputDirectory $Out)
+        @($results | Where-Object Status -eq Succeeded).Count | Should -Be 3
+        Join-Path $Out 'thumbnails' | Should -Not -Exist
+        $results | Where-Object Thumbnail | Should -BeNullOrEmpty
+        [xml]$page = (Get-Content (Join-Path $Out 'batch-report.html') -Raw) -replace '<!DOCTYPE html>', ''
+        $images = @($page.SelectNodes('//img'))
+        $images.Count | Should -Be 3
+        foreach ($r in $results) {
+            $img = $images | Where-Object alt -eq $r.Id
+            $img.src | Should -Be ([IO.Path]::GetFileName($r.Path))
+            $img.loading | Should -Be 'lazy'
+            [int]$img.width | Should -Be $r.Width
+            [int]$img.height | Should -Be $r.Height
+            $r.Width | Should -BeGreaterThan 0
+        }
     }
 
     It '-WhatIf sends nothing; -Strict refuses a file with bad rows' {
@@ -132,7 +150,7 @@ Describe 'Invoke-GeminiBatch (local)' {
             @{ Id = 'a/b'; Prompt = 'slash id'; Image = ''; OutFile = '' }
             @{ Id = 'a_b'; Prompt = 'underscore id'; Image = ''; OutFile = '' }
         )
-        $results = Invoke-GeminiBatch -Path $csv -OutputDirectory $Out -ErrorVariable errs -ErrorAction SilentlyContinue 3>$null
+        $results = Invoke-GeminiBatch -Path $csv -OutputDirectory $Out -Thumbnail -ErrorVariable errs -ErrorAction SilentlyContinue 3>$null
         $byId = @{}; $results | ForEach-Object { $byId[$_.Id] = $_ }
         foreach ($id in 'climb', 'abs', 'read') {
             $byId[$id].Status | Should -Be 'Invalid'
@@ -147,6 +165,7 @@ Describe 'Invoke-GeminiBatch (local)' {
         # distinct ids, distinct files (and thumbnails)
         $byId['a/b'].Path | Should -Be (Join-Path $Out 'a%2Fb.png')
         $byId['a_b'].Path | Should -Be (Join-Path $Out 'a_b.png')
+        $byId['a/b'].Thumbnail | Should -Not -BeNullOrEmpty
         $byId['a/b'].Thumbnail | Should -Not -Be $byId['a_b'].Thumbnail
         # nothing was sent for the refused rows, nothing was written outside
         $Emulator.RequestCount | Should -Be 3
@@ -504,7 +523,7 @@ Describe 'Invoke-GeminiBatch when the disk fills during the run' {
             $null = $ps.AddScript({
                     param($ModulePath, $Out)
                     Import-Module $ModulePath
-                    1..24 | ForEach-Object { @{ Id = "r$_"; Prompt = "picture $_ " + ('of a long and detailed scene ' * 20) } } | Invoke-GeminiBatch -OutputDirectory $Out -ThrottleLimit 4 -NoThumbnail
+                    1..24 | ForEach-Object { @{ Id = "r$_"; Prompt = "picture $_ " + ('of a long and detailed scene ' * 20) } } | Invoke-GeminiBatch -OutputDirectory $Out -ThrottleLimit 4
                 }).AddArgument($ModulePath).AddArgument($disk)
             $handle = $ps.BeginInvoke()
             $journal = Join-Path $disk 'batch-journal.jsonl'

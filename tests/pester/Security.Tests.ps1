@@ -335,7 +335,7 @@ Describe 'Text and names taken from prompts and ids' {
     It 'never names a file after a reserved device, and gives distinct ids distinct files' {
         $out = New-TestFolder 'names'
         $results = @{ Id = 'CON'; Prompt = 'one' }, @{ Id = 'a/b'; Prompt = 'two' }, @{ Id = 'a_b'; Prompt = 'three' } |
-            Invoke-GeminiBatch -OutputDirectory $out
+            Invoke-GeminiBatch -OutputDirectory $out -Thumbnail
         @($results | Where-Object Status -eq Succeeded).Count | Should -Be 3
         @($results.Path | Sort-Object -Unique).Count | Should -Be 3
         $results.Path | ForEach-Object { [IO.Path]::GetFileNameWithoutExtension($_) } | Should -Not -Contain 'CON'

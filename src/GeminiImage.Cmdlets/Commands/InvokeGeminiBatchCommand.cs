@@ -80,9 +80,9 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
     /// <summary>Not a parameter here: a batch pays for fresh images.</summary>
     public override SwitchParameter Cache { get => default; set { } }
 
-    /// <summary>Make no thumbnail files: the report gallery then shows the saved images scaled down.</summary>
+    /// <summary>Also make small JPEG previews (thumbnails/) for the report gallery; by default it shows the saved images.</summary>
     [Parameter]
-    public SwitchParameter NoThumbnail { get; set; }
+    public SwitchParameter Thumbnail { get; set; }
 
     /// <summary>Name of the server-side job (server mode).</summary>
     [Parameter]
@@ -172,7 +172,7 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
         }
 
         CheckWritable(output);
-        var options = new LocalBatchOptions { OutputDirectory = output, ThrottleLimit = ThrottleLimit, BatchId = LocalBatchRun.NewBatchId(DateTime.UtcNow), Thumbnails = !NoThumbnail };
+        var options = new LocalBatchOptions { OutputDirectory = output, ThrottleLimit = ThrottleLimit, BatchId = LocalBatchRun.NewBatchId(DateTime.UtcNow), Thumbnails = Thumbnail };
         var service = CreateGenerationService(UsageOperation.Batch, options.BatchId, limiter: LocalBatchRun.LimiterFor(RequestLimiter.Shared, ThrottleLimit));
         var progress = new BatchProgress("Invoke-GeminiBatch", run.Todo.Count);
         LocalBatchSummary summary;

@@ -156,6 +156,19 @@ internal sealed class InlineDataReader : IDisposable
     {
         for (; i < count; i++)
         {
+            // The common case: a run of plain base64 up to the closing quote or an escape, copied and decoded in bulk
+            // (a byte-at-a-time loop cost more CPU than the decoding itself).
+            if (_escapeLength == 0)
+            {
+                var end = new ReadOnlySpan<byte>(buffer, i, count - i).IndexOfAny(s_runEnds);
+                if (end < 0) end = count - i;
+                if (end > 0)
+                {
+                    Base64Run(buffer, i, end);
+                    i += end;
+                    if (i == count) return count;
+                }
+            }
             var b = buffer[i];
             if (_escapeLength > 0)
             {
@@ -189,6 +202,23 @@ internal sealed class InlineDataReader : IDisposable
         if (!int.TryParse(hex, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var code) || code > 127)
             throw new GeminiResponseFormatException("The service returned an image whose base64 text holds a character that is not base64.");
         return (byte)code;
+    }
+
+    // What ends a run of plain base64: the closing quote, an escape, white space (skipped).
+    private static readonly byte[] s_runEnds = { (byte)'"', (byte)'\\', (byte)' ', (byte)'\n', (byte)'\r', (byte)'\t' };
+
+    /// <summary>Plain base64 bytes (no escape, no white space, no quote), staged a block at a time and decoded.</summary>
+    private void Base64Run(byte[] buffer, int offset, int count)
+    {
+        while (count > 0)
+        {
+            var n = Math.Min(count, BlockSize - _base64Length);
+            Buffer.BlockCopy(buffer, offset, _base64!, _base64Length, n);
+            _base64Length += n;
+            offset += n;
+            count -= n;
+            if (_base64Length == BlockSize) DecodeBase64(final: false);
+        }
     }
 
     private void Base64Byte(byte b)

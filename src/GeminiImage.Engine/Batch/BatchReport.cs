@@ -23,7 +23,7 @@ internal static class TextWriterAppend
 }
 
 /// <summary>
-/// Writes batch-report.json (totals and every row) and batch-report.html (a thumbnail gallery) into the output folder,
+/// Writes batch-report.json (totals and every row) and batch-report.html (a gallery of every image) into the output folder,
 /// the latest run under these stable names, and a copy of each run's JSON as batch-report-yyyyMMdd-HHmmss.json.
 /// </summary>
 public static class BatchReport
@@ -111,7 +111,11 @@ public static class BatchReport
             if (r.Thumbnail != null || link != null)
             {
                 if (link != null) sb.Append("<a href=\"").Append(E(link)).Append("\">");
-                sb.Append("<img loading=\"lazy\" alt=\"").Append(E(r.Id)).Append("\" src=\"").Append(E(r.Thumbnail != null ? Relative(summary.OutputDirectory, Path.Combine(summary.OutputDirectory, r.Thumbnail)) : link)).Append("\"/>");
+                // The saved image itself unless a preview was made: nothing is decoded to write the page. Its size (from
+                // the answer's header) lets the browser lay the page out before loading, and it loads only near view.
+                sb.Append("<img loading=\"lazy\" decoding=\"async\" alt=\"").Append(E(r.Id)).Append("\"");
+                if (r.Width > 0 && r.Height > 0) sb.Append(" width=\"").Append(r.Width.ToString(inv)).Append("\" height=\"").Append(r.Height.ToString(inv)).Append("\"");
+                sb.Append(" src=\"").Append(E(r.Thumbnail != null ? Relative(summary.OutputDirectory, Path.Combine(summary.OutputDirectory, r.Thumbnail)) : link)).Append("\"/>");
                 if (link != null) sb.Append("</a>");
             }
             else

@@ -18,8 +18,12 @@ public sealed class LocalBatchOptions
     public string OutputDirectory { get; set; } = "";
     public int ThrottleLimit { get; set; } = 4;
     public string? BatchId { get; set; }
-    /// <summary>Write a small JPEG thumbnail per image for the report (under thumbnails/).</summary>
-    public bool Thumbnails { get; set; } = true;
+    /// <summary>
+    /// Also write a small JPEG preview per image for the report (under thumbnails/). Off by default: a preview means
+    /// decoding the whole image, which costs more CPU than everything else a row does, and the gallery shows the saved
+    /// images themselves just as well (<see cref="BatchReport"/>).
+    /// </summary>
+    public bool Thumbnails { get; set; }
 }
 
 /// <summary>

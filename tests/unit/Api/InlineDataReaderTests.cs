@@ -51,6 +51,28 @@ public class InlineDataReaderTests
         Assert.Equal("r1", response.ResponseId);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4093)]
+    [InlineData(65536)]
+    [InlineData(1 << 20)]
+    public async Task Decodes_base64_runs_broken_by_escapes_and_white_space_anywhere(int step)
+    {
+        // Runs of plain base64 are decoded in bulk; every way a run can end must still decode to the same bytes.
+        var image = Bytes(300_001, 5);
+        var b64 = new StringBuilder(Convert.ToBase64String(image));
+        var random = new Random(17);
+        for (var i = 0; i < 400; i++)
+        {
+            var at = random.Next(b64.Length);
+            b64.Insert(at, (i % 4) switch { 0 => " ", 1 => "\\r\\n", 2 => "\t", _ => "" });
+        }
+        var text = b64.ToString().Replace("/", (step % 2) == 0 ? "\\u002f" : "\\/");
+        var json = "{\"candidates\":[{\"content\":{\"parts\":[{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"" + text + "\"}}]}}]}";
+        var response = await Read(json, step);
+        Assert.Equal(image, response.Candidates![0].Content!.Parts![0].InlineData!.Data);
+    }
+
     [Fact]
     public async Task An_answer_cut_off_inside_the_base64_says_so()
     {

@@ -37,7 +37,7 @@ public sealed class BatchRunTests : IDisposable
         var service = new GenerationService(Client(), new UsageContext { Operation = UsageOperation.Batch, BatchId = "t1" });
         var seen = new List<BatchRowResult>();
         using (var journal = BatchJournal.Open(output))
-            await new LocalBatchRunner(service).RunAsync(plan.Items, new LocalBatchOptions { OutputDirectory = output, ThrottleLimit = 2 }, journal, r => { lock (seen) seen.Add(r); }, CancellationToken.None);
+            await new LocalBatchRunner(service).RunAsync(plan.Items, new LocalBatchOptions { OutputDirectory = output, ThrottleLimit = 2, Thumbnails = true }, journal, r => { lock (seen) seen.Add(r); }, CancellationToken.None);
 
         Assert.Equal(4, seen.Count);
         Assert.Equal(BatchRowStatus.Failed, seen.Single(r => r.Id == "r3").Status);

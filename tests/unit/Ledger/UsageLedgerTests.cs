@@ -76,6 +76,24 @@ public sealed class UsageLedgerTests : IDisposable
     }
 
     [Fact]
+    public void KeepOpen_holds_the_file_for_a_run_and_closes_it_at_the_end()
+    {
+        var ledger = Make.Ledger(_dir);
+        var wal = ledger.DatabasePath + "-wal";
+        using (ledger.KeepOpen())
+        {
+            using (ledger.KeepOpen()) ledger.Append(Make.Record(s_day));
+            // Still held by the outer hold: no checkpoint on every close (the write-ahead log stays).
+            ledger.Append(Make.Record(s_day.AddMinutes(1)));
+            Assert.True(File.Exists(wal));
+            Assert.Equal(2, ledger.Query().Count);
+        }
+        // The last hold closed every connection: SQLite checkpointed and removed the log.
+        Assert.False(File.Exists(wal));
+        Assert.Equal(2, Make.Ledger(_dir).Query().Count);
+    }
+
+    [Fact]
     public void Query_filters_by_time_model_tag_and_last()
     {
         var ledger = Make.Ledger(_dir);
