@@ -36,6 +36,15 @@ public sealed class CacheKeyLayoutTests
     }
 
     [Fact]
+    public void The_key_of_a_plain_request_writes_its_unset_fields_as_absent()
+    {
+        // Same layout as above, every optional field absent (-1), no images, no history, variant 0: an absent system
+        // instruction is not an empty one, so keys of plain requests stay what they were.
+        var request = new ImageRequest { Prompt = "a red fox", Model = new ModelInfo { Id = "gemini-2.5-flash-image" } };
+        Assert.Equal("3cf64c8a90a7e78f6d66410df3008c69000063eedd1282c7182f1c69d8ec447a", CacheKey.Compute(request));
+    }
+
+    [Fact]
     public void A_blank_system_instruction_is_no_system_instruction()
     {
         var blank = Request();
@@ -231,6 +240,77 @@ public sealed class ResponseCacheRulesTests
         Assert.True(cache.Put(noImages));
         Assert.Null(cache.TryGet(Key(9)));
         Assert.False(File.Exists(cache.EntryPath(Key(9))));
+    }
+
+    [Fact]
+    public void An_entry_too_big_for_the_bound_is_refused_before_it_evicts_anything()
+    {
+        using var dir = new TempDir();
+        var big = Entry(Key(2), size: 400);
+        var bound = SizeOf(dir, Entry(Key(2), size: 400)) - 1;
+        var cache = new ResponseCache(dir.Sub("c"), bound);
+        Assert.True(cache.Put(Entry(Key(1), size: 100)));
+        File.SetLastWriteTimeUtc(cache.EntryPath(Key(1)), DateTime.UtcNow.AddHours(-1)); // the first to go if anything went
+
+        Assert.False(cache.Put(big));
+        Assert.NotNull(cache.TryGet(Key(1)));
+        Assert.Equal(1, cache.GetInfo().EntryCount);
+    }
+
+    [Fact]
+    public void Entries_used_at_the_same_moment_are_evicted_in_name_order()
+    {
+        using var dir = new TempDir();
+        var size = SizeOf(dir, Entry(Key(1)));
+        var cache = new ResponseCache(dir.Sub("c"), 1 << 20);
+        var same = DateTime.UtcNow.AddMinutes(-5);
+        foreach (var i in new[] { 3, 1, 2 })
+        {
+            Assert.True(cache.Put(Entry(Key(i))));
+            File.SetLastWriteTimeUtc(cache.EntryPath(Key(i)), same);
+        }
+        Assert.Equal(1, new ResponseCache(dir.Sub("c"), size * 2).Evict());
+        Assert.Equal(new[] { Key(2), Key(3) }, cache.EntryFiles().Select(f => Path.GetFileNameWithoutExtension(f.Name)).OrderBy(k => k, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void An_image_of_no_bytes_is_never_served()
+    {
+        using var dir = new TempDir();
+        var cache = new ResponseCache(dir.Path, 1 << 20);
+        var empty = Entry(Key(1));
+        empty.Images[0].Data = Array.Empty<byte>();
+        cache.Put(empty); // stored with a correct checksum of nothing
+        Assert.Null(cache.TryGet(Key(1)));
+        Assert.False(File.Exists(cache.EntryPath(Key(1))));
+        Assert.Throws<ArgumentNullException>(() => cache.Put(null!));
+    }
+
+    [Fact]
+    public void A_hit_while_another_process_reads_the_same_entry()
+    {
+        using var dir = new TempDir();
+        var cache = new ResponseCache(dir.Path, 1 << 20);
+        Assert.True(cache.Put(Entry(Key(1))));
+        // Another reader holds the file open as TryGet does (a shared lock); this reader must not need it alone.
+        using var other = new FileStream(cache.EntryPath(Key(1)), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        Assert.NotNull(cache.TryGet(Key(1)));
+    }
+
+    [Fact]
+    public async Task An_evictor_waits_for_another_process_s_eviction_then_evicts()
+    {
+        using var dir = new TempDir();
+        var size = SizeOf(dir, Entry(Key(1)));
+        var cache = new ResponseCache(dir.Sub("c"), 1 << 20);
+        for (var i = 1; i <= 3; i++) Assert.True(cache.Put(Entry(Key(i))));
+        var held = new FileStream(Path.Combine(cache.Folder, "evict.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        var evicting = Task.Run(() => new ResponseCache(dir.Sub("c"), size).Evict());
+        // Released well within the evictor's wait (5 s); under load the evictor may simply find it free.
+        var release = Task.Delay(300).ContinueWith(_ => held.Dispose());
+        Assert.Equal(2, await evicting);
+        await release;
+        Assert.Equal(1, cache.GetInfo().EntryCount);
     }
 
     private static byte[] Rebuild(string header, IEnumerable<byte> images)
