@@ -23,13 +23,21 @@
       FourK       -FourKRows rows of drawn 4K PNGs (gemini-3.1-flash-image -ImageSize 4K, several MB each), 16 at
                   once: peak working set <= 400 MB.
       RateLimit   120 requests per minute on the emulator and on the client: achieved rate and 429s.
+      Edit        -PipelineFiles real-size PNGs piped to Edit-GeminiImage -ThrottleLimit -PipelineThrottle, -LatencyMs
+                  per answer: <= 1.2x the ideal (ceil(files / throttle) x latency); and the same one at a time.
+      New         New-GeminiImage -Count -PipelineThrottle -ThrottleLimit -PipelineThrottle, and -PipelineFiles prompts
+                  piped to New-GeminiImage -ThrottleLimit -PipelineThrottle: <= 1.2x the ideal each.
+
+    Results: a markdown table with the date, the rows, the machine and its load average at the start and the end
+    goes to -ResultsDir (bench/results/Invoke-GeminiBatch-<stamp>.md, and .json). On a shared machine wall-clock ratios
+    follow the load; CPU time per image and peak working set much less.
 #>
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [string] $ResultsDir = (Join-Path $PSScriptRoot 'results'),
-    [ValidateSet('SideBySide', 'Memory', 'FourK', 'RateLimit')]
-    [string[]] $Sections = @('SideBySide', 'Memory', 'FourK', 'RateLimit'),
+    [ValidateSet('SideBySide', 'Memory', 'FourK', 'RateLimit', 'Edit', 'New')]
+    [string[]] $Sections = @('SideBySide', 'Memory', 'FourK', 'RateLimit', 'Edit', 'New'),
     [int] $Rows = 1000,
     [int] $Throttle = 16,
     [int] $LatencyMs = 500,
@@ -41,6 +49,8 @@ param(
     [int] $MemoryLarge = 10000,
     [int] $MemoryLatencyMs = 10,
     [int] $FourKRows = 64,
+    [int] $PipelineFiles = 50,
+    [int] $PipelineThrottle = 8,
     # Skip the peers (module rows only).
     [switch] $NoPeers
 )
@@ -55,7 +65,10 @@ $env:GEMINI_IMAGE_HOME = Join-Path $work 'home'   # keep the user's ledger out o
 Import-Module $ModulePath -Force
 $results = [System.Collections.Generic.List[object]]::new()
 $notes = [System.Collections.Generic.List[string]]::new()
-function Get-Load { if (Test-Path /proc/loadavg) { ((Get-Content /proc/loadavg) -split ' ')[0] } else { '?' } }
+function Get-Load([switch] $All) { if (Test-Path /proc/loadavg) { ((Get-Content /proc/loadavg) -split ' ')[0..$(if ($All) { 2 } else { 0 })] -join ' ' } else { '?' } }
+$loadAtStart = Get-Load -All
+$boundAtStart = @{} + $PSBoundParameters
+$startedUtc = [datetime]::UtcNow
 function Add-Result([string] $Section, [string] $Client, [double] $WallIdeal, [double] $CpuMs, [double] $PeakMB, [string] $Target, [bool] $Pass, [string] $Note = '') {
     $row = [pscustomobject]@{ Section = $Section; Client = $Client; 'Wall/ideal' = $(if ($WallIdeal) { '{0:0.00}' -f $WallIdeal } else { '' }); 'CPU/image' = $(if ($CpuMs) { '{0:0.0} ms' -f $CpuMs } else { '' }); 'Peak WS' = $(if ($PeakMB) { '{0:0} MB' -f $PeakMB } else { '' }); Target = $Target; Pass = $(if ($Pass) { 'ok' } else { 'MISSED' }); Note = $Note }
     $results.Add($row)
@@ -80,10 +93,10 @@ try {
     $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
     $child = Join-Path $work 'client-child.ps1'
     @'
-param([string] $ModulePath, [string] $Kind, [int] $Count, [string] $Out, [int] $Throttle, [string] $Model, [string] $ImageSize)
+param([string] $ModulePath, [string] $Kind, [int] $Count, [string] $Out, [int] $Throttle, [string] $Model, [string] $ImageSize, [string] $In)
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
-if ($Kind -like 'Module*') { Import-Module $ModulePath }
+if ($Kind -ne 'Plain') { Import-Module $ModulePath }
 # Sixteen distinct prompts (the emulator caches what it draws). Every row is still a separate request, response, file,
 # journal line and ledger record. The rows are streamed, not held in a variable, so the peak working set is the client's own.
 function Get-Rows { 1..$Count | ForEach-Object { [pscustomobject]@{ Id = "r$_"; Prompt = "bench image $($_ % 16)" } } }
@@ -96,6 +109,15 @@ if ($Kind -like 'Module*') {
     if ($Model) { $extra.Model = $Model }
     if ($ImageSize) { $extra.ImageSize = $ImageSize }
     $n = (Get-Rows | Invoke-GeminiBatch -OutputDirectory $Out -ThrottleLimit $Throttle @extra | Where-Object Status -eq Succeeded | Measure-Object).Count
+}
+elseif ($Kind -eq 'Edit') {
+    $n = @(Get-ChildItem -LiteralPath $In -Filter *.png | Edit-GeminiImage 'make it night' -OutputDirectory $Out -ThrottleLimit $Throttle).Count
+}
+elseif ($Kind -eq 'NewCount') {
+    $n = @(New-GeminiImage 'a lighthouse' -Count $Count -OutputDirectory $Out -ThrottleLimit $Throttle).Count
+}
+elseif ($Kind -eq 'NewPipeline') {
+    $n = @(1..$Count | ForEach-Object { "bench image $_" } | New-GeminiImage -OutputDirectory $Out -ThrottleLimit $Throttle).Count
 }
 else {
     # What a user would write without the module: the same rows, throttle and endpoint.
@@ -131,9 +153,9 @@ $cpuSeconds = ($me.TotalProcessorTime - $cpu).TotalSeconds
     }
 
     # One client run in a child process: wall and CPU seconds of the run, peak working set, and the load around it.
-    function Invoke-Client([string] $Kind, [int] $Count, [string] $Model, [string] $ImageSize) {
+    function Invoke-Client([string] $Kind, [int] $Count, [string] $Model, [string] $ImageSize, [string] $In, [int] $ClientThrottle = $Throttle) {
         $emu.Reset()
-        $out = Join-Path $work "$Kind-$Count"
+        $out = Join-Path $work "$Kind-$Count-$ClientThrottle"
         $load = Get-Load
         if ($Kind -eq 'Python') {
             $rowsFile = Join-Path $work "rows-$Count.tsv"
@@ -141,13 +163,13 @@ $cpuSeconds = ($me.TotalProcessorTime - $cpu).TotalSeconds
             $line = & $python (Join-Path $PSScriptRoot 'peers/aiohttp_batch.py') $rowsFile $out $Throttle 'gemini-2.5-flash-image' | Select-Object -Last 1
         }
         else {
-            $line = & $exe @prefix -NoProfile -NonInteractive -File $child -ModulePath $ModulePath -Kind $Kind -Count $Count -Out $out -Throttle $Throttle -Model $Model -ImageSize $ImageSize | Select-Object -Last 1
+            $line = & $exe @prefix -NoProfile -NonInteractive -File $child -ModulePath $ModulePath -Kind $Kind -Count $Count -Out $out -Throttle $ClientThrottle -Model $Model -ImageSize $ImageSize -In $In | Select-Object -Last 1
         }
         Remove-Item -LiteralPath $out -Recurse -Force -ErrorAction SilentlyContinue
         $n, $peak, $secs, $cpu = "$line" -split ';'
         # A peer that loses rows (e.g. a connection reset under load) is reported, not fatal; the module must finish them all.
         if ("$n" -notmatch '^\d+$' -or [int]$n -ne $Count) {
-            if ($Kind -like 'Module*') { throw "$Kind run of $Count rows completed $n rows ($line)" }
+            if ($Kind -ne 'Python' -and $Kind -ne 'Plain') { throw "$Kind run of $Count rows completed $n rows ($line)" }
             $notes.Add("$Kind completed $n of $Count rows ($line).")
             return [pscustomobject]@{ Seconds = 0; PeakMB = 0; CpuMsPerImage = 0; Load = "load $load->$(Get-Load); FAILED" }
         }
@@ -197,6 +219,34 @@ $cpuSeconds = ($me.TotalProcessorTime - $cpu).TotalSeconds
         if ($ImageFile) { $emu.ImageFile = $ImageFile }
     }
 
+    # Pipelines with -ThrottleLimit (issue 17 point 4): each variant against its ideal, ceil(items / throttle) x latency.
+    function Add-PipelineResult([string] $Section, [string] $Client, [object] $Run, [int] $Items, [int] $Limit) {
+        $idealP = [math]::Ceiling($Items / $Limit) * $LatencyMs / 1000
+        $ratioP = $Run.Seconds / $idealP
+        Add-Result $Section $Client $ratioP $Run.CpuMsPerImage $Run.PeakMB $(if ($Limit -gt 1) { '<= 1.20x ideal' } else { 'reference' }) ($Limit -eq 1 -or $ratioP -le 1.20) ('{0:0.00} s, ideal {1:0.00} s; {2}' -f $Run.Seconds, $idealP, $Run.Load)
+    }
+
+    if ('Edit' -in $Sections) {
+        $emu.Latency = [timespan]::FromMilliseconds($LatencyMs)
+        $in = Join-Path $work 'edit-in'
+        New-Item -ItemType Directory -Path $in -Force | Out-Null
+        # Real-size inputs: the answer image itself (the recorded one, or one the emulator draws).
+        $source = if ($ImageFile) { $ImageFile } else { $emu.Latency = [timespan]::Zero; (New-GeminiImage 'a harbour at dawn' -OutputDirectory $work).Path; $emu.Latency = [timespan]::FromMilliseconds($LatencyMs) }
+        1..$PipelineFiles | ForEach-Object { Copy-Item -LiteralPath $source -Destination (Join-Path $in ('photo{0:000}.png' -f $_)) }
+        foreach ($limit in $PipelineThrottle, 1) {
+            $e = Invoke-Client Edit $PipelineFiles -In $in -ClientThrottle $limit
+            Add-PipelineResult 'Edit' "$PipelineFiles piped files | Edit-GeminiImage -ThrottleLimit $limit" $e $PipelineFiles $limit
+        }
+    }
+
+    if ('New' -in $Sections) {
+        $emu.Latency = [timespan]::FromMilliseconds($LatencyMs)
+        $c = Invoke-Client NewCount ($PipelineThrottle * 2) -ClientThrottle $PipelineThrottle
+        Add-PipelineResult 'New' "New-GeminiImage -Count $($PipelineThrottle * 2) -ThrottleLimit $PipelineThrottle" $c ($PipelineThrottle * 2) $PipelineThrottle
+        $p = Invoke-Client NewPipeline $PipelineFiles -ClientThrottle $PipelineThrottle
+        Add-PipelineResult 'New' "$PipelineFiles prompts | New-GeminiImage -ThrottleLimit $PipelineThrottle" $p $PipelineFiles $PipelineThrottle
+    }
+
     if ('RateLimit' -in $Sections) {
         $emu.Reset(); $emu.Latency = [timespan]::FromMilliseconds($LatencyMs); $emu.RequestsPerMinuteLimit = $Rpm
         Set-GeminiConfig -RequestsPerMinute $Rpm
@@ -220,11 +270,26 @@ finally {
 
 New-Item -ItemType Directory -Path $ResultsDir -Force | Out-Null
 $stamp = Get-Date -Format 'yyyyMMdd-HHmmss'
-$table = $results | Format-Table -AutoSize -Wrap | Out-String -Width 220
-$header = "Invoke-GeminiBatch benchmark $stamp on $([Environment]::MachineName) ($([Environment]::ProcessorCount) cores, PowerShell $($PSVersionTable.PSVersion)); $Rows rows, throttle $Throttle, $LatencyMs ms; $imageNote. " +
-    "CPU/image: CPU time of the client's run (not its start-up) / rows. Peak WS: the client process's peak working set. Load: 1-minute load average before->after each run (the machine is shared)."
-$text = $header + "`n" + $table + $(if ($notes.Count) { ($notes -join "`n") + "`n" } else { '' })
-Set-Content -LiteralPath (Join-Path $ResultsDir "Invoke-GeminiBatch-$stamp.txt") -Value $text
+$loadAtEnd = Get-Load -All
+# Markdown: what ran, where, and how busy the machine was, then one table row per measurement.
+$cell = { param($v) "$v" -replace '\|', '/' }
+$md = [System.Collections.Generic.List[string]]::new()
+$md.Add("# Invoke-GeminiBatch benchmark $stamp")
+$md.Add('')
+$md.Add("- Date (UTC): $($startedUtc.ToString('yyyy-MM-dd HH:mm:ss')) to $([datetime]::UtcNow.ToString('HH:mm:ss'))")
+$md.Add("- Machine: $([Environment]::MachineName), $([Environment]::ProcessorCount) cores, PowerShell $($PSVersionTable.PSVersion), $([Runtime.InteropServices.RuntimeInformation]::OSDescription)")
+$md.Add("- Load average (1/5/15 min): $loadAtStart at the start, $loadAtEnd at the end; per run in Note (1 min, before->after)")
+$md.Add("- Sections: $($Sections -join ', '); SideBySide $Rows rows, $Throttle at once, $LatencyMs ms per answer; Memory $MemorySmall vs $MemoryLarge rows at $MemoryLatencyMs ms; FourK $FourKRows rows; Edit/New $PipelineFiles items at -ThrottleLimit $PipelineThrottle")
+$md.Add("- Images: $imageNote")
+$md.Add('- CPU/image: CPU time of the client''s run (not its start-up) / rows. Peak WS: the client process''s peak working set (VmHWM).')
+$md.Add('- Parameters: `' + (($boundAtStart.GetEnumerator() | Sort-Object Key | ForEach-Object { "-$($_.Key) $($_.Value -join ',')" }) -join ' ') + '`')
+$md.Add('')
+$md.Add('| Section | Client | Wall/ideal | CPU/image | Peak WS | Target | Pass | Note |')
+$md.Add('|---|---|---|---|---|---|---|---|')
+foreach ($r in $results) { $md.Add('| ' + (($r.Section, $r.Client, $r.'Wall/ideal', $r.'CPU/image', $r.'Peak WS', $r.Target, $r.Pass, $r.Note | ForEach-Object { & $cell $_ }) -join ' | ') + ' |') }
+if ($notes.Count) { $md.Add(''); foreach ($n in $notes) { $md.Add("- $n") } }
+$text = $md -join "`n"
+Set-Content -LiteralPath (Join-Path $ResultsDir "Invoke-GeminiBatch-$stamp.md") -Value $text
 $results | ConvertTo-Json | Set-Content -LiteralPath (Join-Path $ResultsDir "Invoke-GeminiBatch-$stamp.json")
 Write-Host $text
 if ($results | Where-Object Pass -ne 'ok') { exit 2 }
