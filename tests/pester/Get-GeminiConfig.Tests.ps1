@@ -38,8 +38,8 @@ Describe 'Get-GeminiConfig' {
         $config.GetType().FullName | Should -Be 'GeminiImage.Cmdlets.Infrastructure.GeminiConfigView'
         $config.BaseUri | Should -Be $Emulator.BaseUri
         $config.ApiKey | Should -Be ('****' + $Emulator.ApiKey.Substring($Emulator.ApiKey.Length - 4))
-        $config.ApiKeySource | Should -Be 'Set-GeminiConfig'
-        $config.Sources['BaseUri'] | Should -Be 'Set-GeminiConfig'
+        $config.ApiKeySource | Should -Be 'Session'
+        $config.Sources['BaseUri'] | Should -Be 'Session'
         $config.DataHome | Should -Be $env:GEMINI_IMAGE_HOME
         # no rendering of the object shows the key
         ($config | Format-List * | Out-String) | Should -Not -Match ([regex]::Escape($Emulator.ApiKey))
@@ -70,9 +70,9 @@ Describe 'Get-GeminiConfig' {
         $Emulator.Requests[0].Model | Should -Be 'gemini-3-pro-image'
     }
 
-    It 'without any key says (none) and (not set), and help example 2 stops the script early' {
+    It 'without any key says Default (none) and (not set), and help example 2 stops the script early' {
         $config = Get-GeminiConfig
-        $config.ApiKeySource | Should -Be '(none)'
+        $config.ApiKeySource | Should -Be 'Default (none)'
         $config.ApiKey | Should -Be '(not set)'
         $r = Invoke-HelpExample Get-GeminiConfig 2 -In $Work
         $r.Errors | Should -HaveCount 1
@@ -80,7 +80,7 @@ Describe 'Get-GeminiConfig' {
 
         $env:GEMINI_API_KEY = 'AIzaTEST-env-key-0001'
         $config = Get-GeminiConfig
-        $config.ApiKeySource | Should -Be 'GEMINI_API_KEY'
+        $config.ApiKeySource | Should -Be 'Environment (GEMINI_API_KEY)'
         $config.ApiKey | Should -Be '****0001'
         $r = Invoke-HelpExample Get-GeminiConfig 2 -In $Work
         $r.Errors | Should -BeNullOrEmpty
@@ -97,20 +97,51 @@ Describe 'Get-GeminiConfig' {
             $gateway.BaseUri | Should -Be 'http://127.0.0.1:9/gateway/'
             $gateway.AuthStyle | Should -Be 'Bearer'
             $gateway.ApiKey | Should -Be '****6789'
-            $gateway.ApiKeySource | Should -Be "profile 'gateway': `$env:GI_GATEWAY_KEY"
+            $gateway.ApiKeySource | Should -Be "Session (profile 'gateway': `$env:GI_GATEWAY_KEY)"
             (Get-GeminiConfig).BaseUri | Should -Be $Emulator.BaseUri
             (Get-GeminiConfig).Profile | Should -BeNullOrEmpty
 
             $r = Invoke-HelpExample Get-GeminiConfig 4 -In $Work
             $r.Errors | Should -BeNullOrEmpty
             $sources = $r.Output[0]
-            $sources['BaseUri'] | Should -Be "profile 'gateway'"
-            $sources['AuthStyle'] | Should -Be "profile 'gateway'"
-            $sources['ApiVersion'] | Should -Be 'default'
+            $sources['BaseUri'] | Should -Be "Session (profile 'gateway')"
+            $sources['AuthStyle'] | Should -Be "Session (profile 'gateway')"
+            $sources['ApiVersion'] | Should -Be 'Default'
         }
         finally { Remove-Item Env:GI_GATEWAY_KEY -ErrorAction SilentlyContinue }
         # a key reference that leads nowhere is shown, not thrown
-        (Get-GeminiConfig -Profile gateway).ApiKeySource | Should -BeLike "unavailable:*GI_GATEWAY_KEY*"
+        (Get-GeminiConfig -Profile gateway).ApiKeySource | Should -BeLike "Session (profile 'gateway': unavailable:*GI_GATEWAY_KEY*"
+    }
+
+    It 'Settings lists every value with its source (Parameter, Session, Saved, Environment, Default) in 80 columns, the key only as set' {
+        Use-Emulator
+        $env:GEMINI_IMAGE_MODEL = 'gemini-2.5-flash-image'
+        Set-GeminiConfig -TimeoutSec 42 -RequestsPerMinute 30 -MaxConcurrency 2
+        $config = Get-GeminiConfig
+        $row = @{}
+        foreach ($s in $config.Settings) { $row[$s.Name] = $s }
+        $row['TimeoutSec'].Value | Should -Be '42'
+        $row['TimeoutSec'].Source | Should -Be 'Session'
+        $row['RequestsPerMinute'].Value | Should -Be '30'
+        $row['RequestsPerMinute'].Source | Should -Be 'Session'
+        $row['MaxConcurrency'].Source | Should -Be 'Session'
+        $row['MaxRetries'].Source | Should -Be 'Default'
+        $row['Model'].Source | Should -Be 'Environment (GEMINI_IMAGE_MODEL)'
+        $row['DataHome'].Source | Should -Be 'Environment (GEMINI_IMAGE_HOME)'
+        $row['BaseUri'].Source | Should -Be 'Session'
+        $row['ApiKey'].Value | Should -Be '(set)'
+        $row['ApiKey'].Source | Should -Be 'Session'
+        $config.Sources['TimeoutSec'] | Should -Be 'Session'
+        $text = $config.Settings | Out-String -Width 80
+        $text | Should -Match 'Name\s+Value\s+Source'
+        foreach ($line in $text -split "`r?`n") { $line.Length | Should -BeLessOrEqual 80 }
+        $text | Should -Not -Match ([regex]::Escape($Emulator.ApiKey))
+        $text | Should -Not -Match ([regex]::Escape($Emulator.ApiKey.Substring($Emulator.ApiKey.Length - 4)))
+        # Set-GeminiConfig changed the session's settings only: the process's default limiter is as it was.
+        $engine = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'GeminiImage.Engine' } | Select-Object -First 1
+        $shared = $engine.GetType('GeminiImage.Engine.Resilience.RequestLimiter')::Shared
+        $shared.RequestsPerMinute | Should -Be 0
+        $shared.MaxConcurrency | Should -Be 8
     }
 
     It 'an unknown -Profile is a terminating ProfileNotFound error with the name as target' {
@@ -135,6 +166,16 @@ Describe 'Get-GeminiConfig' {
         # the default view fits 80 columns and hides the key
         $text = $r.Output[0] | Out-String -Width 80
         $text | Should -Not -Match ([regex]::Escape($Emulator.ApiKey))
+    }
+
+    It 'help example 6 shows every value with its source' {
+        Use-Emulator
+        Set-GeminiConfig -TimeoutSec 600
+        $r = Invoke-HelpExample Get-GeminiConfig 6 -In $Work
+        $r.Errors | Should -BeNullOrEmpty
+        ($r.Output | Where-Object Name -eq 'TimeoutSec').Source | Should -Be 'Session'
+        ($r.Output | Where-Object Name -eq 'Model').Source | Should -Be 'Default'
+        ($r.Output | Out-String -Width 80) | Should -Not -Match ([regex]::Escape($Emulator.ApiKey))
     }
 
     It 'help example 3 shows the default model''s details' {

@@ -139,4 +139,18 @@ Describe 'Client-side rate limit' {
         $times = $Emulator.Requests.Time
         ($times[4] - $times[0]).TotalSeconds | Should -BeGreaterOrEqual 1.9
     }
+
+    It 'bounds the session''s calls in flight to -MaxConcurrency, whatever -ThrottleLimit asks' {
+        $Emulator.Reset()
+        $out = New-TestFolder 'concurrency'
+        Set-GeminiConfig -MaxConcurrency 1
+        $Emulator.Latency = [timespan]::FromMilliseconds(300)
+        try { 1..3 | ForEach-Object { "one at a time $_" } | New-GeminiImage -OutputDirectory $out -ThrottleLimit 3 | Out-Null }
+        finally { $Emulator.Latency = [timespan]::Zero; Set-GeminiConfig -MaxConcurrency 8 }
+        $times = @($Emulator.Requests.Time | Sort-Object)
+        $times | Should -HaveCount 3
+        # Each request starts after the one before it ended (300 ms each).
+        ($times[1] - $times[0]).TotalMilliseconds | Should -BeGreaterOrEqual 250
+        ($times[2] - $times[1]).TotalMilliseconds | Should -BeGreaterOrEqual 250
+    }
 }

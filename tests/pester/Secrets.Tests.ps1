@@ -94,7 +94,7 @@ Describe 'Secret hygiene' {
     It 'shows the key redacted in Get-GeminiConfig' {
         $config = Get-GeminiConfig
         $config.ApiKey | Should -Be ('****' + $SessionKey.Substring($SessionKey.Length - 4))
-        $config.ApiKeySource | Should -Be 'Set-GeminiConfig'
+        $config.ApiKeySource | Should -Be 'Session'
     }
 }
 

@@ -101,15 +101,15 @@ Use-GeminiProfile team
         $child.Result.Profile | Should -Be 'team'
         $child.Result.BaseUri | Should -Be $emulator.BaseUri.AbsoluteUri
         $child.Result.AuthStyle | Should -Be 'Bearer'
-        $child.Result.KeySource | Should -Be "profile 'team': `$env:GI_TEST_KEY"
-        $child.Result.BaseSource | Should -Be "profile 'team'"
+        $child.Result.KeySource | Should -Be "Saved (profile 'team': `$env:GI_TEST_KEY)"
+        $child.Result.BaseSource | Should -Be "Saved (profile 'team')"
 
         Use-GeminiProfile team
         (New-GeminiImage 'session profile' -OutputDirectory $out -MaxRetries 0).Path | Should -Exist
         $config = Get-GeminiConfig
         $config.Profile | Should -Be 'team'
-        $config.Sources['AuthStyle'] | Should -Be "profile 'team'"
-        $config.Sources['ApiVersion'] | Should -Be 'default'
+        $config.Sources['AuthStyle'] | Should -Be "Saved (profile 'team')"
+        $config.Sources['ApiVersion'] | Should -Be 'Default'
         $emulator.Stop()
     }
 
@@ -119,7 +119,7 @@ Use-GeminiProfile team
         Set-Content -LiteralPath $keyFile -Value $emulator.ApiKey -NoNewline
         Set-GeminiConfig -Profile filed -BaseUri $emulator.BaseUri -ApiKeyFile $keyFile
         (New-GeminiImage 'key from a file' -Profile filed -OutputDirectory (New-TestFolder 'kf') -MaxRetries 0).Path | Should -Exist
-        (Get-GeminiConfig -Profile filed).ApiKeySource | Should -Be "profile 'filed': key file $keyFile"
+        (Get-GeminiConfig -Profile filed).ApiKeySource | Should -Be "Session (profile 'filed': key file $keyFile)"
         $emulator.Stop()
     }
 
@@ -144,7 +144,7 @@ function Get-Secret {
         try {
             Set-StandInSecret GeminiTestKey $emulator.ApiKey
             (New-GeminiImage 'from the vault' -Profile vaulted -OutputDirectory (New-TestFolder 'v') -MaxRetries 0).Path | Should -Exist
-            (Get-GeminiConfig -Profile vaulted).ApiKeySource | Should -Be "profile 'vaulted': secret GeminiTestKey"
+            (Get-GeminiConfig -Profile vaulted).ApiKeySource | Should -Be "Session (profile 'vaulted': secret GeminiTestKey)"
             Set-GeminiConfig -Profile vaulted -ApiKeySecret Missing
             { New-GeminiImage 'missing secret' -Profile vaulted -OutputDirectory (New-TestFolder 'm') } | Should -Throw -ErrorId 'GeminiImage.ApiKeyNotFound*'
         }
@@ -169,7 +169,7 @@ function Get-Secret {
         try {
             Set-GeminiConfig -Reset
             Set-GeminiConfig -BaseUri $emulator.BaseUri -ApiKey $emulator.ApiKey
-            (Get-GeminiConfig).ApiKeySource | Should -Be 'Set-GeminiConfig'
+            (Get-GeminiConfig).ApiKeySource | Should -Be 'Session'
             (New-GeminiImage 'plain key' -OutputDirectory (New-TestFolder 'plain')).Path | Should -Exist
             Set-GeminiConfig -Reset
             (New-GeminiImage 'plain key' -BaseUri $emulator.BaseUri -ApiKey $emulator.ApiKey -OutputDirectory (New-TestFolder 'plain')).Path | Should -Exist
@@ -244,7 +244,7 @@ Describe 'Proxies' {
         $env:HTTPS_PROXY = $FromEnv.Uri.AbsoluteUri
         $credential = [pscredential]::new('alice', (ConvertTo-SecureString 'proxy-pass' -AsPlainText -Force))
         $verbose = New-GeminiImage 'via the explicit proxy' -Proxy $Explicit.Uri -ProxyCredential $credential -OutputDirectory (New-TestFolder 'px') -MaxRetries 0 -Verbose 4>&1
-        @($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -Match ([regex]::Escape("proxy $($Explicit.Uri) (parameter)"))
+        @($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -Match ([regex]::Escape("proxy $($Explicit.Uri) (Parameter)"))
         @($Explicit.Targets) | Should -Be @($Target)
         @($Explicit.Users) | Should -Be @('alice')
         @($FromEnv.Targets).Count | Should -Be 0
@@ -258,7 +258,7 @@ Describe 'Proxies' {
         @($Explicit.Targets).Count | Should -Be 0
         $config = Get-GeminiConfig
         $config.Proxy | Should -Be $FromEnv.Uri
-        $config.Sources['Proxy'] | Should -Be 'HTTPS_PROXY'
+        $config.Sources['Proxy'] | Should -Be 'Environment (HTTPS_PROXY)'
     }
 
     It 'goes direct when NO_PROXY names the host' {
@@ -268,7 +268,7 @@ Describe 'Proxies' {
         @($FromEnv.Targets).Count | Should -Be 0
         @($Explicit.Targets).Count | Should -Be 0
         @($Emu.Requests).Count | Should -Be 1
-        (Get-GeminiConfig).Sources['Proxy'] | Should -Be 'NO_PROXY'
+        (Get-GeminiConfig).Sources['Proxy'] | Should -Be 'Environment (NO_PROXY)'
     }
 
     It 'uses a profile''s proxy over HTTPS_PROXY' {

@@ -87,7 +87,7 @@ Describe 'Stop-GeminiEmulator' {
         $r.Errors | Should -BeNullOrEmpty
         $r.Output | Should -HaveCount 1
         $r.Output[0].BaseUri | Should -Be 'https://generativelanguage.googleapis.com/'
-        $r.Output[0].ApiKeySource | Should -Be 'GEMINI_API_KEY'
+        $r.Output[0].ApiKeySource | Should -Be 'Environment (GEMINI_API_KEY)'
         Test-Listening $emulator.BaseUri | Should -BeFalse
     }
 

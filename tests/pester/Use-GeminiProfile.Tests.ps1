@@ -35,7 +35,7 @@ Describe 'Use-GeminiProfile' {
         $config.GetType().FullName | Should -Be 'GeminiImage.Cmdlets.Infrastructure.GeminiConfigView'
         $config.Profile | Should -Be 'emu'
         $config.BaseUri | Should -Be $Emulator.BaseUri
-        $config.ApiKeySource | Should -Be "profile 'emu': `$env:GI_USE_PROFILE_KEY"
+        $config.ApiKeySource | Should -Be "Session (profile 'emu': `$env:GI_USE_PROFILE_KEY)"
         $config.ApiKey | Should -Not -Be $Emulator.ApiKey
         $config.ApiKey | Should -Be ('****' + $Emulator.ApiKey.Substring($Emulator.ApiKey.Length - 4))
     }
@@ -73,7 +73,7 @@ Describe 'Use-GeminiProfile' {
         $r.Output | Should -HaveCount 1
         $r.Output[0].Profile | Should -Be 'test'
         $r.Output[0].BaseUri | Should -Be 'https://gemini-test.contoso.com/'
-        $r.Output[0].ApiKeySource | Should -Be "profile 'test': `$env:GEMINI_TEST_KEY"
+        $r.Output[0].ApiKeySource | Should -Be "Session (profile 'test': `$env:GEMINI_TEST_KEY)"
         $r.Output[0].ApiKey | Should -Be '****9876'
         (Get-GeminiConfig).Profile | Should -Be 'test'
         $Emulator.RequestCount | Should -Be 0

@@ -14,7 +14,7 @@ public sealed class ClearGeminiCacheCommand : PSCmdlet
 
     protected override void EndProcessing()
     {
-        var cache = new ResponseCache(null, SettingsResolver.ResolveCacheMaxMB() * 1048576L);
+        var cache = new ResponseCache(null, SettingsResolver.Resolve().CacheMaxMB.Value * 1048576L);
         var before = cache.GetInfo();
         if (!ShouldProcess(cache.Folder, $"Delete {before.EntryCount} cached response(s) ({before.SizeMB} MB)")) return;
         var removed = cache.Clear();

@@ -11,9 +11,10 @@ public sealed class GetGeminiCacheCommand : PSCmdlet
 {
     protected override void EndProcessing()
     {
-        var info = new ResponseCache(null, SettingsResolver.ResolveCacheMaxMB() * 1048576L).GetInfo();
+        var settings = SettingsResolver.Resolve();
+        var info = new ResponseCache(null, settings.CacheMaxMB.Value * 1048576L).GetInfo();
         var result = PSObject.AsPSObject(info);
-        result.Properties.Add(new PSNoteProperty("Mode", SettingsResolver.ResolveCacheMode(null)));
+        result.Properties.Add(new PSNoteProperty("Mode", settings.Cache.Value));
         WriteObject(result);
     }
 }

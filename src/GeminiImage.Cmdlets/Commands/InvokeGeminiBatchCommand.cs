@@ -124,7 +124,7 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
         var server = string.Equals(Mode, ServerMode, StringComparison.OrdinalIgnoreCase);
         var defaults = new BatchDefaults
         {
-            Model = SettingsResolver.ResolveModel(Model),
+            Model = SettingsResolver.Resolve(new SettingsParameters { Model = Model }).Model.Value,
             AspectRatio = AspectRatioValue,
             ImageSize = ImageSizeValue,
             Tags = Tags,
@@ -173,7 +173,7 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
 
         CheckWritable(output);
         var options = new LocalBatchOptions { OutputDirectory = output, ThrottleLimit = ThrottleLimit, BatchId = LocalBatchRun.NewBatchId(DateTime.UtcNow), Thumbnails = Thumbnail };
-        var service = CreateGenerationService(UsageOperation.Batch, options.BatchId, limiter: LocalBatchRun.LimiterFor(RequestLimiter.Shared, ThrottleLimit));
+        var service = CreateGenerationService(UsageOperation.Batch, options.BatchId, limiter: LocalBatchRun.LimiterFor(Settings.Limiter, ThrottleLimit));
         var progress = new BatchProgress("Invoke-GeminiBatch", run.Todo.Count);
         LocalBatchSummary summary;
         try

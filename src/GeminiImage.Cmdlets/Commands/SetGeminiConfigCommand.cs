@@ -5,7 +5,6 @@ using System.Management.Automation;
 using System.Security;
 using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Configuration;
-using GeminiImage.Engine.Resilience;
 
 namespace GeminiImage.Cmdlets.Commands;
 
@@ -85,25 +84,26 @@ public sealed class SetGeminiConfigCommand : PSCmdlet
 
     [Parameter]
     [ValidateRange(1, 3600)]
-    public int TimeoutSec { get; set; }
+    public int? TimeoutSec { get; set; }
 
     [Parameter]
     [ValidateRange(0, 20)]
-    public int MaxRetries { get; set; } = -1;
+    public int? MaxRetries { get; set; }
 
     /// <summary>The longest total wait between retries of one call, in seconds.</summary>
     [Parameter]
     [ValidateRange(0, 86400)]
-    public int MaxRetryWaitSec { get; set; } = -1;
+    public int? MaxRetryWaitSec { get; set; }
 
-    /// <summary>Client-side pacing shared by every cmdlet and worker in this process; 0 turns it off.</summary>
+    /// <summary>Client-side pacing of the session's calls (one pacing clock for the process); 0 turns it off.</summary>
     [Parameter]
     [ValidateRange(0, 100000)]
-    public int RequestsPerMinute { get; set; } = -1;
+    public int? RequestsPerMinute { get; set; }
 
+    /// <summary>Requests in flight at once across the session's calls.</summary>
     [Parameter]
     [ValidateRange(1, 256)]
-    public int MaxConcurrency { get; set; }
+    public int? MaxConcurrency { get; set; }
 
     [Parameter]
     public Uri? Proxy { get; set; }
@@ -124,7 +124,7 @@ public sealed class SetGeminiConfigCommand : PSCmdlet
     /// <summary>Size bound of the response cache; the least recently used entries are evicted beyond it.</summary>
     [Parameter]
     [ValidateRange(1, 1048576)]
-    public int CacheMaxMB { get; set; }
+    public int? CacheMaxMB { get; set; }
 
     /// <summary>
     /// The usage ledger: a PostgreSQL connection string for a team ledger (no password: PGPASSWORD or a .pgpass-style
@@ -148,8 +148,6 @@ public sealed class SetGeminiConfigCommand : PSCmdlet
         {
             config.Reset();
             ProfileStore.ResetSession();
-            RequestLimiter.Shared.RequestsPerMinute = 0;
-            RequestLimiter.Shared.MaxConcurrency = 8;
         }
         try
         {
@@ -172,15 +170,15 @@ public sealed class SetGeminiConfigCommand : PSCmdlet
             config.Model = Model;
             foreach (var warning in GeminiImage.Engine.Catalog.ModelCatalog.Default.SettingWarnings(Model)) WriteWarning(warning);
         }
-        if (TimeoutSec > 0) config.TimeoutSec = TimeoutSec;
-        if (MaxRetries >= 0) config.MaxRetries = MaxRetries;
-        if (MaxRetryWaitSec >= 0) config.MaxRetryWaitSec = MaxRetryWaitSec;
-        if (RequestsPerMinute >= 0) RequestLimiter.Shared.RequestsPerMinute = RequestsPerMinute;
-        if (MaxConcurrency > 0) RequestLimiter.Shared.MaxConcurrency = MaxConcurrency;
+        config.TimeoutSec = TimeoutSec ?? config.TimeoutSec;
+        config.MaxRetries = MaxRetries ?? config.MaxRetries;
+        config.MaxRetryWaitSec = MaxRetryWaitSec ?? config.MaxRetryWaitSec;
+        config.RequestsPerMinute = RequestsPerMinute ?? config.RequestsPerMinute;
+        config.MaxConcurrency = MaxConcurrency ?? config.MaxConcurrency;
         if (MyInvocation.BoundParameters.ContainsKey(nameof(NoPromptLogging))) config.NoPromptLogging = NoPromptLogging;
         if (MyInvocation.BoundParameters.ContainsKey(nameof(NoStore))) config.NoStore = NoStore;
         if (MyInvocation.BoundParameters.ContainsKey(nameof(Cache))) config.Cache = EnumParameter.Parse<GeminiImage.Engine.Cache.CacheMode>(Cache);
-        if (CacheMaxMB > 0) config.CacheMaxMB = CacheMaxMB;
+        config.CacheMaxMB = CacheMaxMB ?? config.CacheMaxMB;
         if (PassThru) WriteObject(GeminiConfigView.Current(this, Profile));
     }
 

@@ -42,8 +42,8 @@ public sealed class StartGeminiImageChatCommand : GeminiGenerationCmdlet
     public override string? AuthStyle { get => null; set { } }
     public override Hashtable? Header { get => null; set { } }
     public override string? ApiVersion { get => null; set { } }
-    public override int TimeoutSec { get => 0; set { } }
-    public override int MaxRetries { get => -1; set { } }
+    public override int? TimeoutSec { get => null; set { } }
+    public override int? MaxRetries { get => null; set { } }
     public override System.Uri? Proxy { get => null; set { } }
     public override PSCredential? ProxyCredential { get => null; set { } }
     public override SwitchParameter NoPromptLogging { get => default; set { } }

@@ -91,7 +91,7 @@ public sealed class StartGeminiWorkerCommand : GeminiApiCmdlet
             RetryDelay = TimeSpan.FromSeconds(RetryDelaySec),
         };
         // As a batch: more requests in flight than the session allows get a limiter of their own, at the session's rate.
-        var service = CreateGenerationService(UsageOperation.Batch, JobQueue.BatchPrefix + info.Name, limiter: LocalBatchRun.LimiterFor(RequestLimiter.Shared, ThrottleLimit));
+        var service = CreateGenerationService(UsageOperation.Batch, JobQueue.BatchPrefix + info.Name, limiter: LocalBatchRun.LimiterFor(Settings.Limiter, ThrottleLimit));
         var worker = new QueueWorker(queue, service, options)
         {
             Finished = job =>

@@ -107,11 +107,11 @@ public sealed class SubmitGeminiJobCommand : PSCmdlet
         }
         var defaults = new BatchDefaults
         {
-            Model = SettingsResolver.ResolveModel(Model),
+            Model = SettingsResolver.Resolve(new SettingsParameters { Model = Model }).Model.Value,
             AspectRatio = Text.NullIfBlank(AspectRatio),
             ImageSize = Text.NullIfBlank(ImageSize),
             Tags = Tag ?? Array.Empty<string>(),
-            Options = new PromptOptions { NoStore = SessionConfig.Current.NoStore },
+            Options = new PromptOptions { NoStore = SettingsResolver.Resolve().NoStore.Value },
         };
         // Checked here, against the queue's output root: a row that cannot be sent never reaches a worker.
         var plan = BatchPlan.Validate(rows, defaults, inputDirectory, info.OutputRoot, allowAbsolutePaths: AllowAbsolutePaths);

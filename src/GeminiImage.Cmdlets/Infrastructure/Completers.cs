@@ -64,7 +64,7 @@ internal static class Completions
     public static ModelInfo ModelFrom(IDictionary fakeBoundParameters)
     {
         var typed = fakeBoundParameters != null && fakeBoundParameters.Contains("Model") ? fakeBoundParameters["Model"]?.ToString() : null;
-        return ModelCatalog.Default.Get(SettingsResolver.ResolveModel(typed));
+        return ModelCatalog.Default.Get(SettingsResolver.Resolve(new SettingsParameters { Model = typed }).Model.Value);
     }
 
     public static IEnumerable<CompletionResult> Matching(IEnumerable<string> values, string word, System.Func<string, string> tooltip)

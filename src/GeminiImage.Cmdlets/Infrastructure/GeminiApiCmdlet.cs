@@ -50,11 +50,11 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
     /// <summary>Per-attempt timeout in seconds.</summary>
     [Parameter]
     [ValidateRange(1, 3600)]
-    public virtual int TimeoutSec { get; set; }
+    public virtual int? TimeoutSec { get; set; }
 
     [Parameter]
     [ValidateRange(0, 20)]
-    public virtual int MaxRetries { get; set; } = -1;
+    public virtual int? MaxRetries { get; set; }
 
     [Parameter]
     public virtual Uri? Proxy { get; set; }
@@ -67,21 +67,34 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
     [Parameter]
     public virtual SwitchParameter NoPromptLogging { get; set; }
 
-    private ConnectionSettings? _connection;
+    private EffectiveSettings? _settings;
 
-    /// <summary>The connection in effect (parameters, profile, session, environment); resolved once, on the pipeline thread.</summary>
-    protected ConnectionSettings Connection => _connection ??= ConnectionSettings.Resolve(ParameterLayer(), ApiKey == null ? null : Plain(ApiKey), Profile, SecretReader.For(this));
+    /// <summary>The settings in effect (parameters, session, saved, environment, defaults); resolved once, on the pipeline thread.</summary>
+    protected EffectiveSettings Settings => _settings ??= SettingsResolver.Resolve(BoundSettings());
+
+    /// <summary>The connection in effect (parameters, profile, session, environment).</summary>
+    protected ConnectionSettings Connection => Settings.Connection;
 
     /// <summary>The key in effect, for redaction checks; never written anywhere.</summary>
     protected string? EffectiveApiKey => Connection.ApiKey;
 
-    private ConnectionProfile ParameterLayer() => new()
+    /// <summary>The settings this call's parameters give (null: not given); a cmdlet with more settings adds its own.</summary>
+    protected virtual SettingsParameters BoundSettings() => new()
     {
-        BaseUri = BaseUri,
-        Proxy = Proxy,
-        AuthStyle = AuthStyle == null ? null : EnumParameter.Parse<Engine.Api.AuthStyle>(AuthStyle),
-        ApiVersion = ApiVersion,
-        Headers = HeaderMap(Header),
+        Connection = new ConnectionProfile
+        {
+            BaseUri = BaseUri,
+            Proxy = Proxy,
+            AuthStyle = AuthStyle == null ? null : EnumParameter.Parse<Engine.Api.AuthStyle>(AuthStyle),
+            ApiVersion = ApiVersion,
+            Headers = HeaderMap(Header),
+        },
+        ApiKey = ApiKey == null ? null : Plain(ApiKey),
+        Profile = Profile,
+        TimeoutSec = TimeoutSec,
+        MaxRetries = MaxRetries,
+        NoPromptLogging = MyInvocation.BoundParameters.ContainsKey(nameof(NoPromptLogging)) ? NoPromptLogging.IsPresent : null,
+        ReadSecret = SecretReader.For(this),
     };
 
     /// <summary>A -Header hashtable as a header dictionary (null when not given).</summary>
@@ -93,12 +106,13 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
         return map;
     }
 
-    /// <param name="limiter">The limiter its requests go through; default the session's shared one.</param>
+    /// <param name="limiter">The limiter its requests go through; default the one for the session's rate and concurrency.</param>
     protected GeminiClient CreateClient(Engine.Resilience.RequestLimiter? limiter = null)
     {
-        var timeout = SettingsResolver.ResolveTimeoutSec(TimeoutSec);
-        var retries = SettingsResolver.ResolveMaxRetries(MaxRetries);
-        var retryWait = SettingsResolver.ResolveMaxRetryWaitSec();
+        var timeout = Settings.TimeoutSec.Value;
+        var retries = Settings.MaxRetries.Value;
+        var retryWait = Settings.MaxRetryWaitSec.Value;
+        limiter ??= Settings.Limiter;
         ConnectionSettings connection;
         GeminiClient client;
         // A connection that cannot be set up (unknown profile, missing key file or secret) fails the whole call, before sending.
@@ -156,7 +170,7 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
     /// <summary>The paid-call pipeline (budget, request, save, ledger) for this cmdlet.</summary>
     /// <remarks>Never uses the response cache (chat turns need the model's own turn for their history).</remarks>
     /// <param name="warning">Where warnings go (default: the console).</param>
-    /// <param name="limiter">The limiter of its client; default the session's shared one.</param>
+    /// <param name="limiter">The limiter of its client; default the one for the session's rate and concurrency.</param>
     protected GenerationService CreateGenerationService(UsageOperation operation, string? batchId = null, Action<string>? warning = null, Engine.Resilience.RequestLimiter? limiter = null) =>
         new(CreateClient(limiter), new UsageContext
         {
@@ -167,7 +181,7 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
             // Server-side batches cost half (reference §9.1).
             BatchPricing = operation == UsageOperation.BatchServer,
             ApiKey = EffectiveApiKey,
-            NoPromptLogging = NoPromptLogging || SessionConfig.Current.NoPromptLogging,
+            NoPromptLogging = Settings.NoPromptLogging.Value,
             Warning = warning ?? QueueWarning,
         });
 

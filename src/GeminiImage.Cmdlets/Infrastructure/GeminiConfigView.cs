@@ -3,7 +3,6 @@ using System.Collections.Specialized;
 using System.Linq;
 using System.Management.Automation;
 using GeminiImage.Engine.Configuration;
-using GeminiImage.Engine.Resilience;
 
 namespace GeminiImage.Cmdlets.Infrastructure;
 
@@ -46,21 +45,24 @@ public sealed class GeminiConfigView
     public string Ledger { get; private set; } = "";
     /// <summary>Where the ledger choice came from: Session, Saved (ledger.json), Environment (GEMINI_IMAGE_LEDGER) or Default.</summary>
     public string LedgerSource { get; private set; } = "";
-    /// <summary>Where each connection setting came from: parameter, profile 'x', Set-GeminiConfig, an environment variable, default.</summary>
+    /// <summary>Setting name → where its value came from: Parameter, Session, Saved (profile 'x'), Environment (VARIABLE), Credentials, Default.</summary>
     public OrderedDictionary Sources { get; private set; } = new();
+    /// <summary>Every setting with its value and source, as a Name / Value / Source table (the key only as set or not set).</summary>
+    public GeminiConfigSetting[] Settings { get; private set; } = Array.Empty<GeminiConfigSetting>();
 
     public static GeminiConfigView Current(PSCmdlet cmdlet, string? profile = null)
     {
-        var session = SessionConfig.Current;
-        var connection = ConnectionSettings.Resolve(null, null, profile, SecretReader.For(cmdlet), keyErrorsAsSource: true);
+        var settings = SettingsResolver.Resolve(new SettingsParameters { Profile = profile, ReadSecret = SecretReader.For(cmdlet), KeyErrorsAsSource = true });
+        var connection = settings.Connection;
+        var rows = settings.Rows().Select(r => new GeminiConfigSetting { Name = r.Name, Value = r.Value, Source = r.Source.ToString() }).ToArray();
         var sources = new OrderedDictionary();
-        foreach (var pair in connection.Sources) sources[pair.Key] = pair.Value;
+        foreach (var row in rows) sources[row.Name] = row.Source;
         var ledger = Engine.Ledger.LedgerSettings.Open();
         var endpoint = new Engine.Api.ApiEndpoint(connection.BaseUri, connection.ApiVersion, connection.Backend, connection.Project, connection.Location);
         return new GeminiConfigView
         {
             ApiKey = SettingsResolver.Redact(connection.ApiKey),
-            ApiKeySource = connection.Sources[nameof(ConnectionSettings.ApiKey)],
+            ApiKeySource = connection.Sources[nameof(ConnectionSettings.ApiKey)].ToString(),
             Profile = connection.ProfileName,
             BaseUri = connection.BaseUri,
             AuthStyle = connection.AuthStyle.ToString(),
@@ -73,21 +75,22 @@ public sealed class GeminiConfigView
             Headers = connection.Headers.Keys.ToArray(),
             KeepUploadsOnHost = connection.KeepUploadsOnHost,
             Fallback = connection.Fallback.ToArray(),
-            Model = SettingsResolver.ResolveModel(null),
-            TimeoutSec = SettingsResolver.ResolveTimeoutSec(),
-            MaxRetries = SettingsResolver.ResolveMaxRetries(),
-            MaxRetryWaitSec = SettingsResolver.ResolveMaxRetryWaitSec(),
-            RequestsPerMinute = RequestLimiter.Shared.RequestsPerMinute,
-            MaxConcurrency = RequestLimiter.Shared.MaxConcurrency,
+            Model = settings.Model.Value,
+            TimeoutSec = settings.TimeoutSec.Value,
+            MaxRetries = settings.MaxRetries.Value,
+            MaxRetryWaitSec = settings.MaxRetryWaitSec.Value,
+            RequestsPerMinute = settings.RequestsPerMinute.Value,
+            MaxConcurrency = settings.MaxConcurrency.Value,
             Proxy = connection.Proxy == null ? null : new Uri(Engine.Api.ProxyChoice.Redact(connection.Proxy.ToString())),
-            NoPromptLogging = session.NoPromptLogging,
-            NoStore = session.NoStore,
-            DataHome = GeminiEnvironment.DataHome,
-            Cache = SettingsResolver.ResolveCacheMode(null).ToString(),
-            CacheMaxMB = SettingsResolver.ResolveCacheMaxMB(),
+            NoPromptLogging = settings.NoPromptLogging.Value,
+            NoStore = settings.NoStore.Value,
+            DataHome = settings.DataHome.Value,
+            Cache = settings.Cache.Value.ToString(),
+            CacheMaxMB = settings.CacheMaxMB.Value,
             Ledger = ledger.Location,
-            LedgerSource = Engine.Ledger.LedgerSettings.Resolve().Source,
+            LedgerSource = settings.Ledger.Source.ToString(),
             Sources = sources,
+            Settings = rows,
         };
     }
 }

@@ -121,7 +121,7 @@ public abstract class GeminiGenerationCmdlet : GeminiApiCmdlet
             GoogleSearch = (given.ContainsKey(nameof(GoogleSearch)) ? GoogleSearch.IsPresent : defaults.GoogleSearch) || searchTypes.Count > 0,
             SearchTypes = searchTypes,
             ImageOnly = given.ContainsKey(nameof(ImageOnly)) ? ImageOnly.IsPresent : defaults.ImageOnly,
-            NoStore = (given.ContainsKey(nameof(NoStore)) ? NoStore.IsPresent : defaults.NoStore) || SessionConfig.Current.NoStore,
+            NoStore = (given.ContainsKey(nameof(NoStore)) ? NoStore.IsPresent : defaults.NoStore) || Settings.NoStore.Value,
         };
     }
 
@@ -195,6 +195,15 @@ public abstract class GeminiGenerationCmdlet : GeminiApiCmdlet
         return !_referenceFailed;
     }
 
+    /// <summary>The generation settings this call gives: -Cache and -Model besides the connection's.</summary>
+    protected override SettingsParameters BoundSettings()
+    {
+        var settings = base.BoundSettings();
+        settings.Cache = MyInvocation.BoundParameters.ContainsKey(nameof(Cache)) ? Cache.IsPresent : null;
+        settings.Model = Text.NullIfBlank(Model);
+        return settings;
+    }
+
     /// <summary>
     /// The paid-call pipeline, one per invocation (the client and cache do not change per pipeline record); with
     /// <paramref name="cached"/>, the response cache as -Cache, Set-GeminiConfig or the environment say.
@@ -205,10 +214,10 @@ public abstract class GeminiGenerationCmdlet : GeminiApiCmdlet
         var service = CreateGenerationService(operation);
         if (cached)
         {
-            service.CacheMode = SettingsResolver.ResolveCacheMode(MyInvocation.BoundParameters.ContainsKey(nameof(Cache)) ? Cache.IsPresent : null);
+            service.CacheMode = Settings.Cache.Value;
             if (service.CacheMode != CacheMode.Off)
             {
-                var maxMB = SettingsResolver.ResolveCacheMaxMB();
+                var maxMB = Settings.CacheMaxMB.Value;
                 service.Cache = new ResponseCache(null, maxMB * 1048576L);
                 WriteVerbose($"Response cache {service.CacheMode}: {service.Cache.Folder} (max {maxMB} MB).");
             }

@@ -19,7 +19,7 @@ internal static class StyleApplier
 
     /// <summary>The model: -Model, else the style's, else Set-GeminiConfig / GEMINI_IMAGE_MODEL / the default.</summary>
     public static ModelInfo Model(string? parameter, GeminiStyle? style) =>
-        ModelCatalog.Default.Get(SettingsResolver.ResolveModel(string.IsNullOrWhiteSpace(parameter) ? style?.Model : parameter));
+        ModelCatalog.Default.Get(SettingsResolver.Resolve(new SettingsParameters { Model = string.IsNullOrWhiteSpace(parameter) ? style?.Model : parameter }).Model.Value);
 
     /// <summary>
     /// Fills what the caller left unset from the style and expands the template. A style's image size is dropped

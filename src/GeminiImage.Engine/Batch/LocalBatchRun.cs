@@ -61,10 +61,10 @@ public sealed class LocalBatchRun
 
     /// <summary>
     /// The limiter of a run with <paramref name="throttleLimit"/> requests in flight: the session's when it allows that
-    /// many, else one of the run's own at the session's rate, so nothing process-wide is changed for the run.
+    /// many, else one of the run's own at the session's rate and on its pacing clock, so nothing process-wide is changed for the run.
     /// </summary>
     public static RequestLimiter LimiterFor(RequestLimiter session, int throttleLimit) =>
-        session.MaxConcurrency >= throttleLimit ? session : new RequestLimiter(session.RequestsPerMinute, throttleLimit);
+        session.MaxConcurrency >= throttleLimit ? session : session.WithConcurrency(throttleLimit);
 
     private static IDisposable? TryKeepOpen(IUsageLedger ledger, Action<string>? verbose)
     {

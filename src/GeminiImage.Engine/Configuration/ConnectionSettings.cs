@@ -11,15 +11,18 @@ namespace GeminiImage.Engine.Configuration;
 
 /// <summary>
 /// The connection in effect for one call, with where each value came from: cmdlet parameters, then the profile
-/// (-Profile, else Use-GeminiProfile), then Set-GeminiConfig, then the environment, then the default.
+/// (-Profile, else Use-GeminiProfile), then Set-GeminiConfig, then the environment, then the default. Part of
+/// <see cref="EffectiveSettings"/>; resolve it through <see cref="SettingsResolver"/>.
 /// </summary>
 public sealed class ConnectionSettings
 {
     // One credential per key file (and its version) for the process, so that its token is fetched once and reused.
     private static readonly ConcurrentDictionary<string, GoogleTokenAuth> s_tokenAuth = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _sources = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SettingSource> _sources = new(StringComparer.Ordinal);
 
     public string? ProfileName { get; private set; }
+    /// <summary>Who chose the profile in effect: -Profile (Parameter) or Use-GeminiProfile (Session).</summary>
+    public SettingSource ProfileSource { get; private set; } = SettingSource.Default;
     public Uri BaseUri { get; private set; } = GeminiClientOptions.GoogleBaseUri;
     public AuthStyle AuthStyle { get; private set; }
     public string? ApiVersion { get; private set; }
@@ -39,8 +42,8 @@ public sealed class ConnectionSettings
     /// <summary>The key; never shown, logged or saved.</summary>
     public string? ApiKey { get; private set; }
 
-    /// <summary>Setting name → where its value came from ("parameter", "profile 'x'", "Set-GeminiConfig", an environment variable, "default").</summary>
-    public IReadOnlyDictionary<string, string> Sources => _sources;
+    /// <summary>Setting name → where its value came from.</summary>
+    public IReadOnlyDictionary<string, SettingSource> Sources => _sources;
 
     /// <param name="parameters">The cmdlet's own connection parameters.</param>
     /// <param name="apiKeyParameter">-ApiKey, in plain text.</param>
@@ -48,31 +51,38 @@ public sealed class ConnectionSettings
     /// <param name="readSecret">Reads a SecretManagement secret by name (throws when that module is missing).</param>
     /// <param name="keyErrorsAsSource">For display: a key that cannot be read is reported in <see cref="Sources"/> instead of thrown.</param>
     /// <param name="asFallback">Resolving a fallback profile: its own fallback list is not followed.</param>
+    /// <param name="layers">Default: this process's session, profiles and environment.</param>
     public static ConnectionSettings Resolve(ConnectionProfile? parameters, string? apiKeyParameter, string? profileName, Func<string, string?>? readSecret,
-        bool keyErrorsAsSource = false, bool asFallback = false)
+        bool keyErrorsAsSource = false, bool asFallback = false, SettingsLayers? layers = null)
     {
-        var session = SessionConfig.Current;
+        var all = layers ?? SettingsLayers.Process;
+        var session = all.Session;
         var name = profileName ?? session.Profile;
-        var layers = new List<(string Source, ConnectionProfile Layer)>();
-        if (parameters != null) layers.Add(("parameter", parameters));
-        if (name != null) layers.Add(($"profile '{name}'", ProfileStore.Get(name)));
-        layers.Add(("Set-GeminiConfig", session.Connection));
-        var env = GeminiEnvironment.BaseUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var envUri) ? envUri : null;
-        layers.Add(("GEMINI_BASE_URL", new ConnectionProfile { BaseUri = env }));
+        var profile = name == null ? ((ConnectionProfile Profile, bool Saved)?)null : all.Profile(name);
+        // "Saved (profile 'x')" or, for a profile not saved, "Session (profile 'x')".
+        var profileSource = new SettingSource(profile?.Saved == true ? SettingOrigin.Saved : SettingOrigin.Session, $"profile '{name}'");
+        var sessionLayer = (SettingSource.Session, session.Connection);
+        var environmentLayer = (SettingSource.Environment(GeminiEnvironment.BaseUrlVariable), new ConnectionProfile { BaseUri = all.Environment.BaseUri });
+        var layerList = new List<(SettingSource Source, ConnectionProfile Layer)>();
+        if (parameters != null) layerList.Add((SettingSource.Parameter, parameters));
+        if (profile is { } p) layerList.Add((profileSource, p.Profile));
+        layerList.Add(sessionLayer);
+        layerList.Add(environmentLayer);
 
-        var s = new ConnectionSettings { ProfileName = name };
+        var s = new ConnectionSettings { ProfileName = name, _environment = all.Environment, _sessionKey = session.ApiKey };
+        if (profile != null) s.ProfileSource = profileName != null ? SettingSource.Parameter : new SettingSource(SettingOrigin.Session, "Use-GeminiProfile");
         T? Pick<T>(string setting, Func<ConnectionProfile, T?> get) where T : class
         {
-            foreach (var (source, layer) in layers)
+            foreach (var (source, layer) in layerList)
                 if (get(layer) is { } value) { s._sources[setting] = source; return value; }
-            s._sources[setting] = "default";
+            s._sources[setting] = SettingSource.Default;
             return null;
         }
         T? PickValue<T>(string setting, Func<ConnectionProfile, T?> get) where T : struct
         {
-            foreach (var (source, layer) in layers)
+            foreach (var (source, layer) in layerList)
                 if (get(layer) is { } value) { s._sources[setting] = source; return value; }
-            s._sources[setting] = "default";
+            s._sources[setting] = SettingSource.Default;
             return null;
         }
 
@@ -87,49 +97,57 @@ public sealed class ConnectionSettings
         s.UsageProject = Pick(nameof(UsageProject), l => l.UsageProject);
         s.CredentialFile = Pick(nameof(CredentialFile), l => l.CredentialFile);
         var proxy = Pick(nameof(Proxy), l => l.Proxy);
-        s.ProxyChoice = ProxyChoice.For(s.BaseUri, proxy, s._sources[nameof(Proxy)]);
-        s._sources[nameof(Proxy)] = s.ProxyChoice.Source;
+        var proxySource = s._sources[nameof(Proxy)];
+        s.ProxyChoice = ProxyChoice.For(s.BaseUri, proxy, proxySource.ToString(), all.Environment.Lookup);
+        // Without an explicit proxy, the choice comes from HTTPS_PROXY, HTTP_PROXY or NO_PROXY, else the system's settings.
+        if (proxy == null)
+            s._sources[nameof(Proxy)] = s.ProxyChoice.Source == "system" ? new SettingSource(SettingOrigin.Default, "system proxy settings") : SettingSource.Environment(s.ProxyChoice.Source);
         s.Fallback = asFallback ? new List<string>() : Pick(nameof(Fallback), l => l.Fallback) ?? new List<string>();
         if (name != null && s.Fallback.Contains(name, StringComparer.OrdinalIgnoreCase))
             throw new GeminiArgumentException("GeminiImage.InvalidFallback", $"The fallback list names '{name}', the profile in use; a fallback must be another profile.");
         try
         {
-            s.ResolveKey(apiKeyParameter, layers.Where(l => l.Source != "parameter" && l.Source != "GEMINI_BASE_URL").ToList(), readSecret);
+            s.ResolveKey(apiKeyParameter, profile is { } q ? new() { (profileSource, q.Profile), sessionLayer } : new() { sessionLayer }, readSecret);
         }
         catch (GeminiImageException ex) when (keyErrorsAsSource && ex is GeminiArgumentException or GeminiNotFoundException)
         {
-            s._sources[nameof(ApiKey)] = $"unavailable: {ex.Message}";
+            s._sources[nameof(ApiKey)] = s._keyTried.With("unavailable: " + ex.Message);
         }
         return s;
     }
 
-    private void ResolveKey(string? parameter, List<(string Source, ConnectionProfile Layer)> layers, Func<string, string?>? readSecret)
+    private GeminiEnvironment _environment = null!;
+    private string? _sessionKey;
+    // The layer whose key reference is being read, for a display that shows a key that cannot be read.
+    private SettingSource _keyTried = SettingSource.Default;
+
+    /// <summary>The key: -ApiKey, the profile's reference, the session's key (or reference), GEMINI_API_KEY / GOOGLE_API_KEY.</summary>
+    private void ResolveKey(string? parameter, List<(SettingSource Source, ConnectionProfile Layer)> layers, Func<string, string?>? readSecret)
     {
-        if (!string.IsNullOrEmpty(parameter)) { ApiKey = parameter; _sources[nameof(ApiKey)] = "parameter"; return; }
+        if (!string.IsNullOrEmpty(parameter)) { ApiKey = parameter; _sources[nameof(ApiKey)] = SettingSource.Parameter; return; }
         foreach (var (source, layer) in layers)
         {
-            if (layer == SessionConfig.Current.Connection && SessionConfig.Current.ApiKey is { Length: > 0 } sessionKey)
+            if (source.Equals(SettingSource.Session) && _sessionKey is { Length: > 0 } sessionKey)
             {
                 ApiKey = sessionKey; _sources[nameof(ApiKey)] = source; return;
             }
             if (!layer.HasKeyReference) continue;
+            _keyTried = source;
             var (key, from) = ReadReference(layer, readSecret);
-            ApiKey = key; _sources[nameof(ApiKey)] = $"{source}: {from}"; return;
+            ApiKey = key; _sources[nameof(ApiKey)] = source.With(from); return;
         }
         // GEMINI_API_KEY / GOOGLE_API_KEY are Gemini Developer API keys; Vertex AI takes a key only when one is set for it.
-        if (Backend == GeminiBackend.Vertex) { _sources[nameof(ApiKey)] = "(none)"; return; }
-        var env = Environment.GetEnvironmentVariable("GEMINI_API_KEY") is { Length: > 0 } ? "GEMINI_API_KEY"
-            : Environment.GetEnvironmentVariable("GOOGLE_API_KEY") is { Length: > 0 } ? "GOOGLE_API_KEY" : null;
-        ApiKey = env == null ? null : Environment.GetEnvironmentVariable(env);
-        _sources[nameof(ApiKey)] = env ?? "(none)";
+        var variable = Backend == GeminiBackend.Vertex ? null : _environment.ApiKeyVariableSet;
+        ApiKey = variable == null ? null : _environment.Get(variable);
+        _sources[nameof(ApiKey)] = variable == null ? new SettingSource(SettingOrigin.Default, "none") : SettingSource.Environment(variable);
     }
 
     /// <summary>The key a layer points to; a reference that leads nowhere is a clear error (before anything is sent).</summary>
-    private static (string Key, string From) ReadReference(ConnectionProfile layer, Func<string, string?>? readSecret)
+    private (string Key, string From) ReadReference(ConnectionProfile layer, Func<string, string?>? readSecret)
     {
         if (layer.ApiKeyVariable is { } variable)
         {
-            var value = Environment.GetEnvironmentVariable(variable);
+            var value = _environment.Lookup(variable);
             if (string.IsNullOrWhiteSpace(value))
                 throw new GeminiNotFoundException("GeminiImage.ApiKeyNotFound", $"The environment variable '{variable}' named for the API key is not set.");
             return (value!.Trim(), "$env:" + variable);
@@ -170,7 +188,7 @@ public sealed class ConnectionSettings
         }
         else if (ApiKey != null) return null;
         else auth = s_tokenAuth.GetOrAdd("(adc)|" + Environment.GetEnvironmentVariable("GOOGLE_APPLICATION_CREDENTIALS"), _ => GoogleTokenAuth.ApplicationDefault());
-        if (Project == null && auth.ProjectId != null) { Project = auth.ProjectId; _sources[nameof(Project)] = "credentials"; }
+        if (Project == null && auth.ProjectId != null) { Project = auth.ProjectId; _sources[nameof(Project)] = new SettingSource(SettingOrigin.Credentials); }
         if (Project == null)
             throw new GeminiArgumentException("GeminiImage.VertexProjectRequired",
                 "A Vertex AI call needs a Google Cloud project: set -Project (or use a key file with a project_id), or an express-mode API key.");

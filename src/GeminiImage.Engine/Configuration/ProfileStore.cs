@@ -17,6 +17,8 @@ namespace GeminiImage.Engine.Configuration;
 public static class ProfileStore
 {
     private static readonly ConcurrentDictionary<string, ConnectionProfile> s_session = new(StringComparer.OrdinalIgnoreCase);
+    // Profiles defined (or last changed) in this session without -Save.
+    private static readonly ConcurrentDictionary<string, bool> s_unsaved = new(StringComparer.OrdinalIgnoreCase);
     private static readonly JsonSerializerOptions s_json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
@@ -41,12 +43,16 @@ public static class ProfileStore
     public static ConnectionProfile Get(string name) => TryGet(name) ?? throw new GeminiNotFoundException("GeminiImage.ProfileNotFound",
         $"There is no connection profile '{name}'." + (Names().Count == 0 ? " Create one with Set-GeminiConfig -Profile NAME ... -Save." : $" Known profiles: {string.Join(", ", Names())}."));
 
+    /// <summary>The profile with whether it is saved; an unknown name is a clear error.</summary>
+    public static (ConnectionProfile Profile, bool Saved) Find(string name) => (Get(name), !s_unsaved.ContainsKey(name));
+
     /// <summary>Keeps <paramref name="profile"/> for this session and, with <paramref name="save"/>, in the data folder.</summary>
     public static void Put(string name, ConnectionProfile profile, bool save)
     {
         Validate(name, profile);
         s_session[name] = profile;
-        if (!save) return;
+        if (!save) { s_unsaved[name] = true; return; }
+        s_unsaved.TryRemove(name, out _);
         var all = LoadSaved();
         all[name] = profile;
         var bytes = JsonSerializer.SerializeToUtf8Bytes(new ProfileFile { Profiles = all }, s_json);
@@ -54,7 +60,11 @@ public static class ProfileStore
     }
 
     /// <summary>Forgets the session's unsaved profiles (saved ones stay on disk).</summary>
-    public static void ResetSession() => s_session.Clear();
+    public static void ResetSession()
+    {
+        s_session.Clear();
+        s_unsaved.Clear();
+    }
 
     /// <summary>A profile name is a plain word; a fallback list may not name the profile itself.</summary>
     public static void Validate(string name, ConnectionProfile profile)

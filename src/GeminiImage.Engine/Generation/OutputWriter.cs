@@ -210,7 +210,7 @@ public static class OutputWriter
     private static readonly Regex s_temporaryName = new(@"^\..+\.[0-9a-f]{32}\.tmp$", RegexOptions.CultureInvariant);
 
     /// <summary>The folder for images that could not be saved where asked.</summary>
-    public static string FallbackDirectory => Path.Combine(GeminiEnvironment.DataHome, "fallback");
+    public static string FallbackDirectory => Path.Combine(Ledger.DataFolder.Default, "fallback");
 
     private static string? SaveToFallback(Action<Stream> write, string fileName, string? fallbackDirectory)
     {

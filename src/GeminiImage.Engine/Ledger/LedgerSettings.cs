@@ -20,13 +20,22 @@ public static class LedgerSettings
     public const string Sqlite = "SQLite";
 
     /// <summary>The connection string in effect (null for SQLite) and where it came from: Session, Saved, Environment or Default.</summary>
-    public static (string? ConnectionString, string Source) Resolve()
+    /// <param name="layers">Default: this process's session, data folder and environment.</param>
+    public static (string? ConnectionString, SettingSource Source) Resolve(SettingsLayers? layers = null)
     {
-        if (SessionConfig.Current.Ledger is { } session) return (Normalize(session), "Session");
-        if (LedgerConfigFile.Read() is { } saved) return (Normalize(saved), "Saved");
-        var variable = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(variable)) return (Normalize(variable), "Environment");
-        return (null, "Default");
+        var l = layers ?? SettingsLayers.Process;
+        if (l.Session.Ledger is { } session) return (Normalize(session), SettingSource.Session);
+        if (l.SavedLedger() is { } saved) return (Normalize(saved), new SettingSource(SettingOrigin.Saved));
+        if (l.Environment.Get(EnvironmentVariable) is { } variable) return (Normalize(variable), SettingSource.Environment(EnvironmentVariable));
+        return (null, SettingSource.Default);
+    }
+
+    /// <summary>The ledger for display: "SQLite" or "PostgreSQL host:port/database as user" (never a password).</summary>
+    public static string Display(string? connectionString)
+    {
+        if (connectionString == null) return Sqlite;
+        try { return Describe(Parse(connectionString)); }
+        catch (LedgerException) { return "PostgreSQL (invalid connection string)"; }
     }
 
     /// <summary>The ledger in effect; <paramref name="options"/> supply the data folder, secrets and clock.</summary>

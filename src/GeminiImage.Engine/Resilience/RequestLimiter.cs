@@ -1,33 +1,49 @@
 using System;
+using System.Collections.Concurrent;
 using System.Threading;
 using System.Threading.Tasks;
 
 namespace GeminiImage.Engine.Resilience;
 
 /// <summary>
-/// The one client-side limiter per process, shared by every cmdlet, batch worker and watcher:
-/// paces request starts to a requests-per-minute rate and bounds concurrent requests.
-/// A 429 pushes the next start back for everybody, so a steady 429 stream slows the process down.
+/// Client-side limiter: paces request starts to a requests-per-minute rate and bounds concurrent requests.
+/// The limiters of the session's calls (<see cref="For"/>) share one pacing clock, so a 429 pushes the next start
+/// back for everybody and a steady 429 stream slows the process down.
 /// </summary>
 public sealed class RequestLimiter
 {
+    // The process's pacing clock, shared by every limiter from For (and so by every cmdlet, worker and watcher).
+    private static readonly PaceClock s_processClock = new();
+    private static readonly ConcurrentDictionary<(int, int), RequestLimiter> s_limiters = new();
+
     private readonly object _gate = new();
+    private readonly PaceClock _clock;
     private SemaphoreSlim _concurrency;
     private int _maxConcurrency;
-    private DateTime _nextStartUtc = DateTime.MinValue;
-    private DateTime _backoffUntilUtc = DateTime.MinValue;
 
     /// <summary>Waits shorter than this pass without a word.</summary>
     private static readonly TimeSpan s_noticeAfter = TimeSpan.FromMilliseconds(500);
 
-    public RequestLimiter(int requestsPerMinute = 0, int maxConcurrency = 8)
+    /// <summary>A limiter of its own, with its own pacing clock.</summary>
+    public RequestLimiter(int requestsPerMinute = 0, int maxConcurrency = 8) : this(requestsPerMinute, maxConcurrency, new PaceClock()) { }
+
+    private RequestLimiter(int requestsPerMinute, int maxConcurrency, PaceClock clock)
     {
         RequestsPerMinute = requestsPerMinute;
         _maxConcurrency = Math.Max(1, maxConcurrency);
         _concurrency = new SemaphoreSlim(_maxConcurrency, _maxConcurrency);
+        _clock = clock;
     }
 
-    public static RequestLimiter Shared { get; } = new();
+    /// <summary>The limiter for calls with these settings: one per rate and size, all on the process's pacing clock.</summary>
+    public static RequestLimiter For(int requestsPerMinute, int maxConcurrency) =>
+        s_limiters.GetOrAdd((Math.Max(0, requestsPerMinute), Math.Max(1, maxConcurrency)), k => new RequestLimiter(k.Item1, k.Item2, s_processClock));
+
+    /// <summary>The limiter of calls with the default settings (no pacing, 8 at once).</summary>
+    public static RequestLimiter Shared => For(0, 8);
+
+    /// <summary>A limiter with room for <paramref name="maxConcurrency"/> requests of its own, at this one's rate and on its pacing clock.</summary>
+    public RequestLimiter WithConcurrency(int maxConcurrency) => new(RequestsPerMinute, maxConcurrency, _clock);
 
     /// <summary>0 means no pacing.</summary>
     public int RequestsPerMinute { get; set; }
@@ -55,14 +71,14 @@ public sealed class RequestLimiter
             TimeSpan wait;
             bool rateLimited;
             int rpm;
-            lock (_gate)
+            lock (_clock)
             {
                 var now = DateTime.UtcNow;
-                var start = _nextStartUtc > now ? _nextStartUtc : now;
+                var start = _clock.NextStartUtc > now ? _clock.NextStartUtc : now;
                 rpm = RequestsPerMinute;
-                _nextStartUtc = rpm > 0 ? start.AddTicks(TimeSpan.TicksPerMinute / rpm) : start;
+                _clock.NextStartUtc = rpm > 0 ? start.AddTicks(TimeSpan.TicksPerMinute / rpm) : start;
                 wait = start - now;
-                rateLimited = _backoffUntilUtc > now;
+                rateLimited = _clock.BackoffUntilUtc > now;
             }
             if (wait >= s_noticeAfter)
                 said?.Invoke(rateLimited
@@ -81,12 +97,19 @@ public sealed class RequestLimiter
     /// <summary>After a 429, nobody in this process starts a request before the server's delay is over.</summary>
     public void Backoff(TimeSpan delay)
     {
-        lock (_gate)
+        lock (_clock)
         {
             var until = DateTime.UtcNow + delay;
-            if (until > _nextStartUtc) _nextStartUtc = until;
-            if (until > _backoffUntilUtc) _backoffUntilUtc = until;
+            if (until > _clock.NextStartUtc) _clock.NextStartUtc = until;
+            if (until > _clock.BackoffUntilUtc) _clock.BackoffUntilUtc = until;
         }
+    }
+
+    /// <summary>When the next request may start, and until when a 429's delay holds everybody back.</summary>
+    private sealed class PaceClock
+    {
+        public DateTime NextStartUtc = DateTime.MinValue;
+        public DateTime BackoffUntilUtc = DateTime.MinValue;
     }
 
     private sealed class Releaser : IDisposable
