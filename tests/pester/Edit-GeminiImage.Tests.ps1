@@ -302,3 +302,29 @@ Describe 'Edit-GeminiImage -ThrottleLimit' {
         $images.Path | Should -Exist
     }
 }
+
+Describe 'Edit-GeminiImage -AsBytes (issue 15)' {
+    BeforeAll { $Emulator.ImageFile = Join-Path $Corpus 'good.png' }
+    AfterAll { $Emulator.ImageFile = [NullString]::Value }
+    BeforeEach { $Emulator.Reset() }
+
+    It 'returns each edit''s bytes and writes nothing beside the sources' {
+        $dir = Copy-Corpus 'good.png', 'good.jpg'
+        $edits = @(Get-ChildItem -LiteralPath $dir | Edit-GeminiImage 'make it night' -AsBytes)
+        $edits | Should -HaveCount 2
+        foreach ($e in $edits) {
+            $e.Path | Should -BeNullOrEmpty
+            $e.Bytes.Length | Should -BeGreaterThan 100
+            $e.SourcePath | Should -BeLike (Join-Path $dir 'good.*')
+        }
+        @(Get-ChildItem -LiteralPath $dir -Force).Name | Sort-Object | Should -Be @('good.jpg', 'good.png')
+    }
+
+    It 'refuses -OutFile with -AsBytes before sending (GeminiImage.AsBytesConflict)' {
+        $dir = Copy-Corpus 'good.png'
+        $err = $null
+        Edit-GeminiImage 'make it night' -LiteralPath (Join-Path $dir 'good.png') -AsBytes -OutFile (Join-Path $dir 'x.png') -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.AsBytesConflict,*'
+        $Emulator.RequestCount | Should -Be 0
+    }
+}

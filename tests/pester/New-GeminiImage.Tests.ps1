@@ -554,3 +554,88 @@ Describe 'New-GeminiImage -ThrottleLimit' {
         Get-ChildItem -LiteralPath $Out -Force -Recurse | Should -BeNullOrEmpty
     }
 }
+
+# In-memory output (issue 15: "an option to get the image bytes on the result, for scripts that upload without touching disk").
+Describe 'New-GeminiImage -AsBytes' {
+    BeforeAll {
+        $script:SavedHome = $env:GEMINI_IMAGE_HOME
+        $Emulator.ImageFile = Join-Path $RepoRoot 'tests/unit/data/images/good.png'
+    }
+    AfterAll {
+        $Emulator.ImageFile = [NullString]::Value
+        $Emulator.Latency = [timespan]::Zero
+        $env:GEMINI_IMAGE_HOME = $script:SavedHome
+    }
+    BeforeEach {
+        $env:GEMINI_IMAGE_HOME = New-TestFolder 'asbytes-home'
+        $script:Out = New-TestFolder 'asbytes'
+        $Emulator.Reset()
+        $Emulator.Latency = [timespan]::Zero
+    }
+
+    It 'puts the image (provenance included) on the result''s Bytes, writes no file, and records the call in the ledger' {
+        Push-Location -LiteralPath $Out
+        try { $image = New-GeminiImage 'a paper plane icon' -AsBytes -Tag web }
+        finally { Pop-Location }
+        $image | Should -HaveCount 1
+        $image.Path | Should -BeNullOrEmpty
+        $image.Bytes.Length | Should -BeGreaterThan 100
+        [System.Text.Encoding]::ASCII.GetString($image.Bytes, 1, 3) | Should -Be 'PNG'
+        $image.Cost | Should -BeGreaterThan 0
+        Get-ChildItem -LiteralPath $Out -Force | Should -BeNullOrEmpty
+        Get-ChildItem -LiteralPath (Join-Path $env:GEMINI_IMAGE_HOME 'fallback') -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $record = @(Get-GeminiUsage)
+        $record | Should -HaveCount 1
+        $record[0].Status | Should -Be 'Success'
+        $record[0].Cost | Should -Be $image.Cost
+        $record[0].Path | Should -BeNullOrEmpty
+        # The same bytes a file would hold: the prompt travels inside them.
+        $copy = Join-Path $Out 'copy.png'
+        [System.IO.File]::WriteAllBytes($copy, $image.Bytes)
+        (Get-GeminiImageInfo -LiteralPath $copy).Provenance.Prompt | Should -Be 'a paper plane icon'
+        # The default view says where the image is.
+        ($image | Out-String -Width 80) | Should -Match '\(in memory, [\d,]+ bytes\)'
+    }
+
+    It '-WhatIf sends nothing and writes nothing' {
+        New-GeminiImage 'a paper plane icon' -AsBytes -WhatIf | Should -BeNullOrEmpty
+        $Emulator.RequestCount | Should -Be 0
+        @(Get-GeminiUsage) | Should -BeNullOrEmpty
+    }
+
+    It 'refuses -<Name> with -AsBytes before sending (GeminiImage.AsBytesConflict)' -ForEach @(
+        @{ Name = 'OutFile'; Splat = @{ OutFile = 'x.png' } }
+        @{ Name = 'OutputDirectory'; Splat = @{ OutputDirectory = '.' } }
+        @{ Name = 'Force'; Splat = @{ Force = $true } }
+        @{ Name = 'IncludeThoughts'; Splat = @{ IncludeThoughts = $true } }
+    ) {
+        $err = $null
+        New-GeminiImage 'a paper plane icon' -AsBytes @Splat -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err | Should -HaveCount 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.AsBytesConflict,*'
+        "$($err[0].CategoryInfo.Category)" | Should -Be 'InvalidArgument'
+        $err[0].Exception.Message | Should -Match "-$Name"
+        $Emulator.RequestCount | Should -Be 0
+    }
+
+    It 'answers a repeat from the response cache in memory too, at no cost' {
+        $first = New-GeminiImage 'a paper plane icon' -AsBytes -Cache
+        $again = New-GeminiImage 'a paper plane icon' -AsBytes -Cache
+        $Emulator.RequestCount | Should -Be 1
+        $again.FromCache | Should -BeTrue
+        $again.Path | Should -BeNullOrEmpty
+        [Convert]::ToBase64String($again.Bytes) | Should -Be ([Convert]::ToBase64String($first.Bytes))
+    }
+
+    It 'never loses a paid image: what a stopped pipeline did not take is kept in the fallback folder' {
+        $Emulator.Latency = [timespan]::FromMilliseconds(300)
+        $taken = @(New-GeminiImage 'a paper plane icon' -AsBytes -Count 3 -ThrottleLimit 3 | Select-Object -First 1)
+        $taken | Should -HaveCount 1
+        $paid = @(Get-GeminiUsage | Where-Object Status -eq 'Success').Count
+        $paid | Should -BeGreaterThan 1
+        $kept = @(Get-ChildItem -LiteralPath (Join-Path $env:GEMINI_IMAGE_HOME 'fallback') -Filter *.png -ErrorAction SilentlyContinue)
+        # Every paid image reached the pipeline's end or the fallback folder (the one Select-Object took may be kept too).
+        $kept.Count | Should -BeGreaterOrEqual ($paid - 1)
+        foreach ($file in $kept) { (Get-GeminiImageInfo -LiteralPath $file.FullName).Provenance.Prompt | Should -Be 'a paper plane icon' }
+    }
+}

@@ -115,6 +115,7 @@ public sealed class EditGeminiImageCommand : ThrottledGenerationCmdlet
         var readFirst = Service.CacheMode != Engine.Cache.CacheMode.Off;
         try
         {
+            RefuseFileParametersWithAsBytes((nameof(OutFile), Text.NullIfBlank(OutFile) != null), (nameof(OutputDirectory), !string.IsNullOrWhiteSpace(OutputDirectory)), (nameof(Force), Force));
             var image = readFirst ? InputImages.LoadOne(this, source) : new InputImage(Array.Empty<byte>(), "", source);
             request = BuildRequest(Prompt, model, new[] { image }.Concat(references).ToList(), style, Temperature, Seed, SystemInstruction);
             var directory = string.IsNullOrWhiteSpace(OutputDirectory)
@@ -127,6 +128,7 @@ public sealed class EditGeminiImageCommand : ThrottledGenerationCmdlet
                 OutFile = Text.NullIfBlank(OutFile) is { } outFile ? GetUnresolvedProviderPathFromPSPath(outFile) : null,
                 Force = Force,
                 SavedSoFar = _savedToOutFile,
+                InMemory = AsBytes,
             };
             if (_savedToOutFile == 0) RefuseExistingOutFile(plan);
         }
@@ -165,7 +167,7 @@ public sealed class EditGeminiImageCommand : ThrottledGenerationCmdlet
                     try
                     {
                         var outcome = await service.RunAsync(request, own, source, token, cacheVariant: variant).ConfigureAwait(false);
-                        foreach (var saved in outcome.Images) _written[saved.Path] = true;
+                        foreach (var saved in outcome.Images.Where(i => i.Path.Length > 0)) _written[saved.Path] = true;
                         return outcome;
                     }
                     catch (ImageSaveException ex) when (ex.FallbackPath is { } fallback)
@@ -177,7 +179,7 @@ public sealed class EditGeminiImageCommand : ThrottledGenerationCmdlet
                 outcome =>
                 {
                     _savedToOutFile += outcome.Images.Count - 1;
-                    WriteObject(outcome.Images, enumerateCollection: true);
+                    WriteImages(service, outcome.Images);
                 },
                 ex =>
                 {

@@ -70,6 +70,7 @@ public sealed class NewGeminiImageCommand : ThrottledGenerationCmdlet
         if (!TryGetReferenceImages(out var references)) return;
         try
         {
+            RefuseFileParametersWithAsBytes((nameof(OutFile), Text.NullIfBlank(OutFile) != null), (nameof(OutputDirectory), Text.NullIfBlank(OutputDirectory) != null), (nameof(Force), Force));
             style = ResolveStyle(perRecord: true);
             var model = ResolveModel(style);
             request = BuildRequest(Prompt, model, references, style, Temperature, Seed, SystemInstruction);
@@ -80,6 +81,7 @@ public sealed class NewGeminiImageCommand : ThrottledGenerationCmdlet
                 Force = Force,
                 // Automatic file names come from the user's words, not the style's template.
                 NameHint = style == null ? null : Prompt,
+                InMemory = AsBytes,
             };
             RefuseExistingOutFile(plan);
         }
@@ -107,7 +109,7 @@ public sealed class NewGeminiImageCommand : ThrottledGenerationCmdlet
                 outcome =>
                 {
                     plan.SavedSoFar += outcome.Images.Count - 1;
-                    WriteObject(outcome.Images, enumerateCollection: true);
+                    WriteImages(service, outcome.Images);
                 },
                 ex =>
                 {

@@ -28,6 +28,8 @@ internal sealed class ConcurrentRuns
     // Pipeline thread only: calls not yet written, in start order.
     private readonly Queue<Call> _unwritten = new();
     private readonly List<Task> _inFlight = new();
+    // The continuations that queue each call's completion, so a stop can wait until every finished call is queued.
+    private readonly List<Task> _handOvers = new();
 
     public ConcurrentRuns(GeminiCmdlet cmdlet, int limit, bool keepOrder, CancellationToken stop)
     {
@@ -56,7 +58,8 @@ internal sealed class ConcurrentRuns
         _unwritten.Enqueue(call);
         var task = Task.Run(() => work(_stop), _stop);
         _inFlight.Add(task);
-        task.ContinueWith(done => Add(() => Finished(call, done, onResult, onError)), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _handOvers.RemoveAll(t => t.IsCompleted);
+        _handOvers.Add(task.ContinueWith(done => Add(() => Finished(call, done, onResult, onError)), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default));
         // One at a time: written before the command goes on, as without -ThrottleLimit.
         if (_limit == 1) Drain();
     }
@@ -87,7 +90,13 @@ internal sealed class ConcurrentRuns
             Stop();
             return;
         }
-        next();
+        try { next(); }
+        catch (PipelineStoppedException)
+        {
+            // A command further down stopped the pipeline (or Ctrl+C came during a write): the rest still get their handlers.
+            Salvage();
+            throw;
+        }
     }
 
     private void Finished<T>(Call call, Task<T> done, Action<T> onResult, Action<Exception> onError)
@@ -121,9 +130,34 @@ internal sealed class ConcurrentRuns
     /// <summary>Ctrl+C: the calls in flight end first (they honour the stop token), then the command stops.</summary>
     private void Stop()
     {
+        Salvage();
+        throw new PipelineStoppedException();
+    }
+
+    /// <summary>
+    /// Stopping: waits for the calls in flight, then runs the handlers of every call not written yet. Their writes fail
+    /// now (the pipeline is stopping), which lets a handler keep a result that lives only in memory (-AsBytes) aside.
+    /// </summary>
+    private void Salvage()
+    {
         try { Task.WaitAll(_inFlight.ToArray()); }
         catch (AggregateException) { }
+        try { Task.WaitAll(_handOvers.ToArray()); }
+        catch (AggregateException) { }
+        _handOvers.Clear();
+        while (_queue.TryTake(out var pending))
+        {
+            // Writes throw PipelineStoppedException now; a call's own failure is moot once the command stops.
+            try { pending(); }
+            catch (Exception ex) when (ex is not OutOfMemoryException) { }
+        }
+        // Finished calls the pipeline thread had not reached yet, whose writes were deferred for -KeepOrder.
+        while (_unwritten.Count > 0)
+        {
+            var write = _unwritten.Dequeue().Write;
+            try { write?.Invoke(); }
+            catch (Exception ex) when (ex is not OutOfMemoryException) { }
+        }
         _queue.CompleteAdding();
-        throw new PipelineStoppedException();
     }
 }

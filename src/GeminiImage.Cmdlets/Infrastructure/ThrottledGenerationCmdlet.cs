@@ -1,4 +1,7 @@
+using System.Collections.Generic;
 using System.Management.Automation;
+using GeminiImage.Engine.Errors;
+using GeminiImage.Engine.Generation;
 
 namespace GeminiImage.Cmdlets.Infrastructure;
 
@@ -22,5 +25,42 @@ public abstract class ThrottledGenerationCmdlet : GeminiGenerationCmdlet
     /// <summary>The calls of this invocation, across pipeline records.</summary>
     internal ConcurrentRuns Runs => _runs ??= new ConcurrentRuns(this, ThrottleLimit, KeepOrder, StopToken);
 
+    /// <summary>
+    /// Keep each image in memory, on the result's Bytes property, and write no file (for scripts that upload
+    /// without touching the disk). The call is checked, priced, budgeted and recorded in the ledger as usual.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AsBytes { get; set; }
+
     protected override void EndProcessing() => _runs?.Drain();
+
+    /// <summary>With -AsBytes, refuses (before sending) the parameters that would write files: it names the first one given.</summary>
+    protected void RefuseFileParametersWithAsBytes(params (string Name, bool Given)[] parameters)
+    {
+        if (!AsBytes) return;
+        foreach (var (name, given) in parameters)
+        {
+            if (given)
+                throw new GeminiArgumentException(OutputPlan.AsBytesConflictId, $"-AsBytes writes no file, so -{name} has nothing to do; leave one of them out. Nothing was sent.");
+        }
+    }
+
+    /// <summary>
+    /// Writes a call's images. When the command is stopped (Ctrl+C, or a command further down stops the pipeline)
+    /// before an image kept only in memory (-AsBytes) surely reached the next command, that image is kept in the
+    /// data folder's fallback folder: a paid image is never lost.
+    /// </summary>
+    protected void WriteImages(GenerationService service, IReadOnlyList<GeminiImageResult> images)
+    {
+        var next = 0;
+        try
+        {
+            for (; next < images.Count; next++) WriteObject(images[next]);
+        }
+        catch (PipelineStoppedException)
+        {
+            for (var i = next; i < images.Count; i++) service.KeepUndelivered(images[i]);
+            throw;
+        }
+    }
 }

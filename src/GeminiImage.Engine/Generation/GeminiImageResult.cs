@@ -41,6 +41,11 @@ public sealed class GeminiImageResult
     /// <summary>searchEntryPoint.renderedContent: the HTML Google requires apps to show with grounded results.</summary>
     public string? SearchEntryPoint { get; set; }
     public DateTime CreatedUtc { get; set; }
+    /// <summary>
+    /// The image as it would have been saved (provenance included), with -AsBytes: then no file was written and
+    /// <see cref="Path"/> is empty, unless the image could not be handed over and was kept in the fallback folder.
+    /// </summary>
+    public byte[]? Bytes { get; set; }
 
-    public override string ToString() => Path;
+    public override string ToString() => Path.Length > 0 ? Path : $"{MimeType} image in memory, {Bytes?.Length ?? 0:N0} bytes";
 }

@@ -291,7 +291,8 @@ public sealed class GenerationService
                     CreatedUtc = now.ToUniversalTime(),
                 };
                 // The bytes exactly as saved the first time (provenance included): the same file again.
-                item.Path = OutputWriter.SaveAtomic(image.Data, plan.PathFor(request.Prompt, image.MimeType, i, now, claim: true), plan.Force, plan.Root, _stores.FallbackDirectory);
+                if (plan.InMemory) item.Bytes = image.Data;
+                else item.Path = OutputWriter.SaveAtomic(image.Data, plan.PathFor(request.Prompt, image.MimeType, i, now, claim: true), plan.Force, plan.Root, _stores.FallbackDirectory);
                 item.Duration = watch.Elapsed;
                 saved.Add(item);
             }
@@ -378,8 +379,23 @@ public sealed class GenerationService
         return (Prices.Compute(request.Model.Id, result.Usage, _usage.BatchPricing), queries == 0 ? null : Prices.ComputeSearch(request.Model.Id, queries));
     }
 
+    // An image kept in memory (-AsBytes) has no path.
     private string? OutputPathForLedger(string? path) =>
-        path == null || !_usage.NoPromptLogging ? path : System.IO.Path.GetDirectoryName(path);
+        string.IsNullOrEmpty(path) ? null : !_usage.NoPromptLogging ? path : System.IO.Path.GetDirectoryName(path);
+
+    /// <summary>
+    /// Keeps an in-memory image (-AsBytes) that could not be handed over (the command was stopped first) in the
+    /// fallback folder, so a paid image is never lost; sets its <see cref="GeminiImageResult.Path"/>. Null when even that failed.
+    /// </summary>
+    public string? KeepUndelivered(GeminiImageResult image)
+    {
+        if (image.Bytes == null || image.Path.Length > 0) return image.Path;
+        var bytes = image.Bytes;
+        var name = "undelivered-" + image.CreatedUtc.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture) + OutputWriter.ExtensionFor(image.MimeType);
+        var kept = OutputWriter.SaveToFallback(stream => stream.Write(bytes, 0, bytes.Length), name, _stores.FallbackDirectory);
+        if (kept != null) image.Path = kept;
+        return kept;
+    }
 
     /// <summary>The ledger record of a request; before it is sent, its reservation at the estimate.</summary>
     private UsageRecord Describe(ImageRequest request, string? rowId, decimal? cost) => new()

@@ -54,9 +54,17 @@ internal static class ImageSaver
                 SearchQueries = result.Grounding?.SearchQueries.ToArray() ?? Array.Empty<string>(),
                 SearchEntryPoint = result.Grounding?.SearchEntryPoint,
             };
-            var path = plan.PathFor(request.Prompt, image.MimeType, i, now, claim: true);
             // Written straight from the answer's bytes: no whole-image copy per save (only the cache keeps one).
             var write = WithProvenance(image, item, request);
+            if (plan.InMemory)
+            {
+                // -AsBytes: the same bytes a file would hold, on the result; nothing touches the disk.
+                item.Bytes = ToBytes(write);
+                written?.Add(item.Bytes);
+                saved.Add(item);
+                continue;
+            }
+            var path = plan.PathFor(request.Prompt, image.MimeType, i, now, claim: true);
             item.Path = OutputWriter.SaveAtomic(write, path, plan.Force, plan.Root, fallbackDirectory);
             written?.Add(ToBytes(write));
             // Interim thought images are kept only when asked for, once per response, beside its first image.

@@ -10,6 +10,9 @@ namespace GeminiImage.Engine.Generation;
 /// <summary>Where results go: an explicit file, or automatic names in a folder.</summary>
 public sealed class OutputPlan
 {
+    /// <summary>-AsBytes combined with something that writes files (-OutFile, -OutputDirectory, -Force, -IncludeThoughts).</summary>
+    public const string AsBytesConflictId = "GeminiImage.AsBytesConflict";
+
     /// <summary>Full path of the folder for automatic names (the PowerShell location by default).</summary>
     public string Directory { get; set; } = System.IO.Directory.GetCurrentDirectory();
     /// <summary>Full path of an explicit output file; a second image of the same call gets -2, -3 ...</summary>
@@ -23,6 +26,12 @@ public sealed class OutputPlan
     public string? NameHint { get; set; }
     /// <summary>The folder the user named that every output must stay inside, passing through no link (batch and watch outputs); null: no such check.</summary>
     public string? Root { get; set; }
+
+    /// <summary>
+    /// Keep the images in memory (<see cref="GeminiImageResult.Bytes"/>) and write no file (-AsBytes): no target to
+    /// check, no name to claim. Thought images (files beside the image) cannot be kept this way.
+    /// </summary>
+    public bool InMemory { get; set; }
 
     /// <summary>Full paths of the call's input images: never a target, whatever -Force says (set by <see cref="CheckBeforeSending"/>).</summary>
     public IReadOnlyCollection<string> Inputs { get; set; } = Array.Empty<string>();
@@ -72,6 +81,12 @@ public sealed class OutputPlan
     {
         Inputs = request.InputImages.Select(i => i.SourcePath).Concat(new[] { sourcePath })
             .Where(p => !string.IsNullOrEmpty(p)).Select(p => System.IO.Path.GetFullPath(p!)).ToList();
+        if (InMemory)
+        {
+            if (request.Options.IncludeThoughts)
+                throw new GeminiArgumentException(AsBytesConflictId, "-IncludeThoughts saves the interim thought images as files, which -AsBytes does not write; leave one of them out. Nothing was sent.");
+            return;
+        }
         if (OutFile != null && System.IO.Directory.Exists(OutFile))
             throw new OutputUnusableException(OutputUnusableException.IsFolderId, OutFile, $"-OutFile '{OutFile}' is a folder, not a file name; nothing was sent.");
         var mimeType = request.Model.OutputMimeType;

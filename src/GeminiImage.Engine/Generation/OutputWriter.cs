@@ -212,7 +212,7 @@ public static class OutputWriter
     /// <summary>The folder for images that could not be saved where asked.</summary>
     public static string FallbackDirectory => Path.Combine(Ledger.DataFolder.Default, "fallback");
 
-    private static string? SaveToFallback(Action<Stream> write, string fileName, string? fallbackDirectory)
+    internal static string? SaveToFallback(Action<Stream> write, string fileName, string? fallbackDirectory)
     {
         // Both folders are private to the user (never a temp folder shared by everyone), checked to be their own.
         foreach (var candidate in new[] { fallbackDirectory ?? FallbackDirectory, Path.Combine(Ledger.DataFolder.Temp, "fallback") })
