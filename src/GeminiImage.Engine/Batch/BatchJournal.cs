@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using System.Text.Json;
+using System.Threading;
 using GeminiImage.Engine.Api;
 using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.IO;
@@ -19,7 +20,11 @@ public sealed class BatchJournal : IDisposable
     /// <summary>The id of the error a failed append raises (a full disk, a folder gone read-only).</summary>
     public const string WriteFailedId = "GeminiImage.JournalWriteFailed";
     private readonly object _gate = new();
+    // One flush to the disk at a time; the rows that wait for it meanwhile share the next one (group commit).
+    private readonly object _syncGate = new();
     private readonly FileStream _stream;
+    private long _written;
+    private long _synced;
     // Set by the first failed append: the stream may hold part of a line, so nothing more is written through it.
     private GeminiOperationException? _broken;
 
@@ -54,28 +59,55 @@ public sealed class BatchJournal : IDisposable
         return new BatchJournal(path, stream);
     }
 
-    /// <summary>Appends one outcome and waits until it is on disk.</summary>
+    /// <summary>
+    /// Appends one outcome and waits until it is on disk. Rows finishing together share one flush to the disk: a flush
+    /// covers every line written before it, so with many rows in flight a row costs less than one.
+    /// </summary>
     /// <exception cref="GeminiOperationException"><see cref="WriteFailedId"/>: the line could not be written (then or before).</exception>
     public void Append(BatchRowResult result)
     {
         var line = JsonSerializer.SerializeToUtf8Bytes(result, GeminiJson.Options);
+        long mine;
         lock (_gate)
         {
             if (_broken != null) throw _broken;
-            try
+            Guard(() =>
             {
                 _stream.Write(line, 0, line.Length);
                 _stream.WriteByte((byte)'\n');
-                _stream.Flush(flushToDisk: true);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            });
+            mine = ++_written;
+        }
+        lock (_syncGate)
+        {
+            if (Volatile.Read(ref _synced) >= mine) return;
+            lock (_gate)
             {
-                // A line cut short is skipped when the journal is read, and the next run ends it first (Open).
-                _broken = new GeminiOperationException(WriteFailedId, ErrorKind.WriteError,
-                    $"The batch journal '{Path}' could not be written ({ex.Message}); the run stops, since a re-run could not tell these rows were done. The images saved so far are kept.", ex,
-                    "Free space on the output folder's disk (or make it writable), then run the same command again: finished rows are skipped.");
-                throw _broken;
+                if (_broken != null) throw _broken;
+                var upTo = _written;
+                Guard(() => _stream.Flush(flushToDisk: true));
+                SyncCount++;
+                Volatile.Write(ref _synced, upTo);
             }
+        }
+    }
+
+    /// <summary>How many flushes to the disk the appends took (fewer than the lines when rows finish together).</summary>
+    internal int SyncCount { get; private set; }
+
+    // Called under _gate. A line cut short is skipped when the journal is read, and the next run ends it first (Open).
+    private void Guard(Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _broken = new GeminiOperationException(WriteFailedId, ErrorKind.WriteError,
+                $"The batch journal '{Path}' could not be written ({ex.Message}); the run stops, since a re-run could not tell these rows were done. The images saved so far are kept.", ex,
+                "Free space on the output folder's disk (or make it writable), then run the same command again: finished rows are skipped.");
+            throw _broken;
         }
     }
 

@@ -31,6 +31,28 @@ public sealed class BatchJournalTests : IDisposable
     }
 
     [Fact]
+    public void RowsFinishingTogetherShareFlushesToTheDiskAndEveryLineIsKept()
+    {
+        const int threads = 16, each = 20;
+        using (var journal = BatchJournal.Open(_dir))
+        {
+            using var start = new Barrier(threads);
+            var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+            {
+                start.SignalAndWait();
+                for (var i = 0; i < each; i++) journal.Append(new BatchRowResult { Id = $"t{t}-{i}", Status = BatchRowStatus.Succeeded, Prompt = new string('p', 300) });
+            })).ToList();
+            workers.ForEach(w => w.Start());
+            workers.ForEach(w => w.Join());
+            // One flush per line before; now a flush covers every line written while the previous one ran.
+            Assert.InRange(journal.SyncCount, 1, threads * each - 1);
+        }
+        var loaded = BatchJournal.Load(_dir);
+        Assert.Equal(threads * each, loaded.Count);
+        Assert.Equal(threads * each, File.ReadAllLines(Path.Combine(_dir, BatchJournal.FileName)).Length);
+    }
+
+    [Fact]
     public void ATornLastLineIsIgnoredAndTheNextRunStartsOnANewLine()
     {
         using (var journal = BatchJournal.Open(_dir))
