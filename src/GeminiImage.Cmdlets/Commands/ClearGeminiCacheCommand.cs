@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Cache;
 using GeminiImage.Engine.Configuration;
 
@@ -14,11 +15,21 @@ public sealed class ClearGeminiCacheCommand : PSCmdlet
 
     protected override void EndProcessing()
     {
-        var cache = new ResponseCache(null, SettingsResolver.Resolve().CacheMaxMB.Value * 1048576L);
-        var before = cache.GetInfo();
-        if (!ShouldProcess(cache.Folder, $"Delete {before.EntryCount} cached response(s) ({before.SizeMB} MB)")) return;
-        var removed = cache.Clear();
-        WriteVerbose($"Deleted {removed} cached response(s) from '{cache.Folder}'.");
-        if (PassThru) WriteObject(cache.GetInfo());
+        var settings = SettingsResolver.Resolve();
+        var mode = settings.Cache.Value;
+        try
+        {
+            // The cache in effect: the team's with -Cache Shared (every member's entries), else this user's folder.
+            var cache = ResponseCaches.Open(mode, settings.CacheMaxMB.Value * 1048576L);
+            var before = cache.GetInfo();
+            if (!ShouldProcess(cache.Location, $"Delete {before.EntryCount} cached response(s) ({before.SizeMB} MB)")) return;
+            var removed = cache.Clear();
+            WriteVerbose($"Deleted {removed} cached response(s) from '{cache.Location}'.");
+            if (PassThru) WriteObject(cache.GetInfo());
+        }
+        catch (GeminiImage.Engine.Errors.GeminiImageException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.From(ex, mode.ToString()));
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Cache;
 using GeminiImage.Engine.Configuration;
 
@@ -12,9 +13,17 @@ public sealed class GetGeminiCacheCommand : PSCmdlet
     protected override void EndProcessing()
     {
         var settings = SettingsResolver.Resolve();
-        var info = new ResponseCache(null, settings.CacheMaxMB.Value * 1048576L).GetInfo();
+        var mode = settings.Cache.Value;
+        CacheInfo info;
+        // The cache in effect: the team's with -Cache Shared, else this user's folder.
+        try { info = ResponseCaches.Open(mode, settings.CacheMaxMB.Value * 1048576L).GetInfo(); }
+        catch (GeminiImage.Engine.Errors.GeminiImageException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.From(ex, mode.ToString()));
+            return;
+        }
         var result = PSObject.AsPSObject(info);
-        result.Properties.Add(new PSNoteProperty("Mode", settings.Cache.Value));
+        result.Properties.Add(new PSNoteProperty("Mode", mode));
         WriteObject(result);
     }
 }

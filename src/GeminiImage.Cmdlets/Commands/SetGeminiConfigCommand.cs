@@ -115,10 +115,13 @@ public sealed class SetGeminiConfigCommand : PSCmdlet
     [Parameter]
     public SwitchParameter NoStore { get; set; }
 
-    /// <summary>Response cache for New-GeminiImage and Edit-GeminiImage: ReadWrite, ReadOnly or Off (default).</summary>
+    /// <summary>
+    /// Response cache for New-GeminiImage and Edit-GeminiImage: ReadWrite, ReadOnly or Off (default); or Shared: the
+    /// team's cache in the team ledger's database, for batches and queue jobs too.
+    /// </summary>
     // A string, not the engine enum: an enum-typed property would load the engine at import, before the module's load context is set up.
     [Parameter]
-    [ValidateSet("ReadWrite", "ReadOnly", "Off")]
+    [ValidateSet("ReadWrite", "ReadOnly", "Off", "Shared")]
     public string? Cache { get; set; }
 
     /// <summary>Size bound of the response cache; the least recently used entries are evicted beyond it.</summary>
@@ -152,13 +155,16 @@ public sealed class SetGeminiConfigCommand : PSCmdlet
         try
         {
             if (Ledger != null) SetLedger(Ledger);
+            // The team cache lives in the team database: refused now, not on every later call.
+            if (string.Equals(Cache, "Shared", StringComparison.OrdinalIgnoreCase))
+                _ = GeminiImage.Engine.Cache.ResponseCaches.Open(GeminiImage.Engine.Cache.CacheMode.Shared, 1);
             if (Profile != null) SetProfile(Profile);
             else if (Save && Ledger == null) throw new GeminiImage.Engine.Errors.GeminiArgumentException("GeminiImage.ProfileRequired", "-Save writes a connection profile; name it with -Profile NAME.");
             else SetConnection(config.Connection);
         }
         catch (GeminiImage.Engine.Ledger.LedgerException ex)
         {
-            ThrowTerminatingError(ErrorRecords.From(ex, nameof(Ledger)));
+            ThrowTerminatingError(ErrorRecords.From(ex, ex.ErrorId == GeminiImage.Engine.Ledger.LedgerException.TeamLedgerRequiredId ? Cache : nameof(Ledger)));
         }
         catch (GeminiImage.Engine.Errors.GeminiImageException ex)
         {

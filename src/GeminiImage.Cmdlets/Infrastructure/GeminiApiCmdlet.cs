@@ -7,6 +7,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using System.Security;
 using GeminiImage.Engine.Api;
+using GeminiImage.Engine.Cache;
 using GeminiImage.Engine.Configuration;
 using GeminiImage.Engine.Generation;
 using GeminiImage.Engine.Ledger;
@@ -168,11 +169,15 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
     protected virtual string? UsageProject => Connection.UsageProject;
 
     /// <summary>The paid-call pipeline (budget, request, save, ledger) for this cmdlet.</summary>
-    /// <remarks>Never uses the response cache (chat turns need the model's own turn for their history).</remarks>
+    /// <remarks>
+    /// No response cache, but for batch rows and queue jobs the team's when Set-GeminiConfig -Cache Shared is in
+    /// effect: nobody in the team pays twice for one request. (Chat turns need the model's own turn for their history.)
+    /// </remarks>
     /// <param name="warning">Where warnings go (default: the console).</param>
     /// <param name="limiter">The limiter of its client; default the one for the session's rate and concurrency.</param>
-    protected GenerationService CreateGenerationService(UsageOperation operation, string? batchId = null, Action<string>? warning = null, Engine.Resilience.RequestLimiter? limiter = null) =>
-        new(CreateClient(limiter), new UsageContext
+    protected GenerationService CreateGenerationService(UsageOperation operation, string? batchId = null, Action<string>? warning = null, Engine.Resilience.RequestLimiter? limiter = null)
+    {
+        var service = new GenerationService(CreateClient(limiter), new UsageContext
         {
             Cmdlet = MyInvocation.MyCommand.Name,
             Operation = operation,
@@ -184,6 +189,20 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
             NoPromptLogging = Settings.NoPromptLogging.Value,
             Warning = warning ?? QueueWarning,
         });
+        if (operation == UsageOperation.Batch && Settings.Cache.Value == CacheMode.Shared) UseCache(service, CacheMode.Shared);
+        return service;
+    }
+
+    /// <summary>Sets <paramref name="service"/>'s response cache for <paramref name="mode"/>; a cache that cannot be used (Shared without a team ledger) stops the cmdlet.</summary>
+    protected void UseCache(GenerationService service, CacheMode mode)
+    {
+        service.CacheMode = mode;
+        if (mode == CacheMode.Off) return;
+        var maxMB = Settings.CacheMaxMB.Value;
+        try { service.Cache = ResponseCaches.Open(mode, maxMB * 1048576L); }
+        catch (Engine.Errors.GeminiImageException ex) { ThrowTerminatingError(ErrorRecords.From(ex, mode.ToString())); }
+        WriteVerbose($"Response cache {mode}: {service.Cache!.Location} (max {maxMB} MB).");
+    }
 
     internal static string Plain(SecureString secure)
     {

@@ -212,16 +212,7 @@ public abstract class GeminiGenerationCmdlet : GeminiApiCmdlet
     {
         if (_service != null) return _service;
         var service = CreateGenerationService(operation);
-        if (cached)
-        {
-            service.CacheMode = Settings.Cache.Value;
-            if (service.CacheMode != CacheMode.Off)
-            {
-                var maxMB = Settings.CacheMaxMB.Value;
-                service.Cache = new ResponseCache(null, maxMB * 1048576L);
-                WriteVerbose($"Response cache {service.CacheMode}: {service.Cache.Folder} (max {maxMB} MB).");
-            }
-        }
+        if (cached) UseCache(service, Settings.Cache.Value);
         return _service = service;
     }
 

@@ -9,4 +9,9 @@ public enum CacheMode
     ReadOnly,
     /// <summary>Serve hits and store every successful response.</summary>
     ReadWrite,
+    /// <summary>
+    /// Serve hits and store every successful response in the team's cache (the team ledger's PostgreSQL database):
+    /// a request answered anywhere in the team costs nothing again, from New, Edit, batches and workers alike.
+    /// </summary>
+    Shared,
 }

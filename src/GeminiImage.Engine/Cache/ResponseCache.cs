@@ -25,7 +25,7 @@ namespace GeminiImage.Engine.Cache;
 /// <para>Size bound: after each store, entries are deleted least recently used first (a hit counts as a use) until
 /// the total is at most <see cref="MaxBytes"/>; one process evicts at a time (evict.lock).</para>
 /// </remarks>
-public sealed class ResponseCache
+public sealed class ResponseCache : IResponseCache
 {
     public const long DefaultMaxBytes = 1024L * 1024 * 1024;
     private const string EntryExtension = ".entry";
@@ -45,6 +45,8 @@ public sealed class ResponseCache
 
     public string Folder { get; }
     public long MaxBytes { get; }
+    /// <inheritdoc />
+    public string Location => Folder;
     public string EntriesFolder => Path.Combine(Folder, "entries");
     public string TempFolder => Path.Combine(Folder, "tmp");
 
@@ -92,17 +94,8 @@ public sealed class ResponseCache
     /// <returns>true when the entry is in the cache afterwards (stored now, or by another process first).</returns>
     public bool Put(CacheEntry entry)
     {
-        if (entry == null) throw new ArgumentNullException(nameof(entry));
-        using (var sha = SHA256.Create())
-        {
-            foreach (var image in entry.Images)
-            {
-                image.Length = image.Data.LongLength;
-                image.Sha256 = CacheKey.Hex(sha.ComputeHash(image.Data));
-            }
-        }
-        var header = JsonSerializer.SerializeToUtf8Bytes(entry, s_json);
-        var total = s_magic.Length + 4 + header.LongLength + entry.Images.Sum(i => i.Data.LongLength);
+        var prefix = Prefix(entry);
+        var total = prefix.LongLength + entry.Images.Sum(i => i.Data.LongLength);
         if (total > MaxBytes) return false;
 
         Directory.CreateDirectory(EntriesFolder);
@@ -113,9 +106,7 @@ public sealed class ResponseCache
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.WriteThrough))
             {
-                stream.Write(s_magic, 0, s_magic.Length);
-                stream.Write(BitConverter.GetBytes(header.Length), 0, 4);
-                stream.Write(header, 0, header.Length);
+                stream.Write(prefix, 0, prefix.Length);
                 AfterHeaderWritten?.Invoke();
                 foreach (var image in entry.Images) stream.Write(image.Data, 0, image.Data.Length);
                 stream.Flush(true);
@@ -187,7 +178,46 @@ public sealed class ResponseCache
     /// <summary>The entries' files, oldest use first.</summary>
     public IReadOnlyList<FileInfo> EntryFiles() => Entries().OrderBy(f => f.LastWriteTimeUtc).ToList();
 
-    internal static CacheEntry? Decode(byte[] bytes, string key)
+    /// <summary>
+    /// An entry as every cache stores it: "GICACHE1", the header length, the JSON header, then the image bytes in order
+    /// (the images' lengths and SHA-256 are filled in first).
+    /// </summary>
+    public static byte[] Encode(CacheEntry entry)
+    {
+        var prefix = Prefix(entry);
+        var bytes = new byte[prefix.LongLength + entry.Images.Sum(i => i.Data.LongLength)];
+        Buffer.BlockCopy(prefix, 0, bytes, 0, prefix.Length);
+        var offset = prefix.Length;
+        foreach (var image in entry.Images)
+        {
+            Buffer.BlockCopy(image.Data, 0, bytes, offset, image.Data.Length);
+            offset += image.Data.Length;
+        }
+        return bytes;
+    }
+
+    /// <summary>The stored bytes before the images: magic, header length, header (the images' lengths and SHA-256 filled in).</summary>
+    private static byte[] Prefix(CacheEntry entry)
+    {
+        if (entry == null) throw new ArgumentNullException(nameof(entry));
+        using (var sha = SHA256.Create())
+        {
+            foreach (var image in entry.Images)
+            {
+                image.Length = image.Data.LongLength;
+                image.Sha256 = CacheKey.Hex(sha.ComputeHash(image.Data));
+            }
+        }
+        var header = JsonSerializer.SerializeToUtf8Bytes(entry, s_json);
+        var prefix = new byte[s_magic.Length + 4 + header.Length];
+        Buffer.BlockCopy(s_magic, 0, prefix, 0, s_magic.Length);
+        Buffer.BlockCopy(BitConverter.GetBytes(header.Length), 0, prefix, s_magic.Length, 4);
+        Buffer.BlockCopy(header, 0, prefix, s_magic.Length + 4, header.Length);
+        return prefix;
+    }
+
+    /// <summary>The entry stored as <paramref name="bytes"/> when it is complete, intact (every image's SHA-256) and for <paramref name="key"/>; else null.</summary>
+    public static CacheEntry? Decode(byte[] bytes, string key)
     {
         try
         {

@@ -40,7 +40,8 @@ public static class SettingsResolver
             // Privacy switches: whoever turns one on wins (a call cannot undo the session's choice not to log or store).
             NoPromptLogging = Strictest(p.NoPromptLogging, session.NoPromptLogging),
             NoStore = Strictest(p.NoStore, session.NoStore),
-            Cache = First(p.Cache.HasValue ? (p.Cache.Value ? CacheMode.ReadWrite : CacheMode.Off) : (CacheMode?)null,
+            // -Cache: ReadWrite, or the team's cache when Shared is set; -Cache:$false: Off.
+            Cache = First(p.Cache is bool given ? given ? (session.Cache ?? env.Cache) == CacheMode.Shared ? CacheMode.Shared : CacheMode.ReadWrite : CacheMode.Off : (CacheMode?)null,
                 session.Cache, GeminiEnvironment.CacheVariable, env.Cache, CacheMode.Off),
             CacheMaxMB = First<int>(null, session.CacheMaxMB, GeminiEnvironment.CacheMaxMBVariable, env.CacheMaxMB, (int)(ResponseCache.DefaultMaxBytes / 1048576)),
             DataHome = env.DataHome is { } home

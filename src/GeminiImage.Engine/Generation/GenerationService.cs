@@ -70,7 +70,7 @@ public sealed class GenerationService
     public CacheMode CacheMode { get; set; }
 
     /// <summary>The response cache used when <see cref="CacheMode"/> is not Off; default: the stores' cache.</summary>
-    public ResponseCache? Cache { get; set; }
+    public IResponseCache? Cache { get; set; }
 
     /// <summary>The estimate used by -WhatIf and by the budget, at the prices in force (overrides included); null when unknown.</summary>
     public decimal? Estimate(ImageRequest request)
@@ -209,7 +209,7 @@ public sealed class GenerationService
         var price = Price(request, result);
         try
         {
-            var written = cacheKey != null && CacheMode == CacheMode.ReadWrite ? new List<byte[]>() : null;
+            var written = cacheKey != null && (CacheMode is CacheMode.ReadWrite or CacheMode.Shared) ? new List<byte[]>() : null;
             var images = ImageSaver.Save(request, result, plan, sourcePath, price.Search is { } s ? price.Tokens + s : price.Tokens, written, _stores.FallbackDirectory);
             Record(request, result, images, null, rowId, reservationId, price);
             if (written != null) Store(cacheKey!, request, result, images, written, price.Tokens);
@@ -243,7 +243,7 @@ public sealed class GenerationService
             $"(or mark it retired: Set-GeminiModel -Id {model.Id} -Status ShutDown). Google said: {notFound.Message}",
             notFound);
 
-    private ResponseCache ActiveCache => Cache ??= _stores.OpenCache();
+    private IResponseCache ActiveCache => Cache ??= _stores.OpenCache();
 
     /// <summary>A hit: the cached images written to the requested output (same naming rules, atomic), cost 0, one cache-hit ledger record.</summary>
     private GenerationOutcome? TryServeFromCache(ImageRequest request, OutputPlan plan, string? sourcePath, string key, string? rowId)

@@ -123,6 +123,21 @@ CREATE INDEX ix_gemini_job_claim ON gemini_job (queue, priority, submitted_utc, 
 CREATE INDEX ix_gemini_job_state ON gemini_job (queue, state);",
         // 3: a job's own project (Submit-GeminiJob -Project or the row's Project column).
         "ALTER TABLE gemini_job ADD COLUMN project text NULL;",
+        // 4: the team-shared response cache (Set-GeminiConfig -Cache Shared): index and entry bytes in one row.
+        @"
+CREATE TABLE gemini_cache (
+    key text PRIMARY KEY,
+    created_utc timestamptz NOT NULL DEFAULT now(),
+    last_used_utc timestamptz NOT NULL DEFAULT now(),
+    size_bytes bigint NOT NULL,
+    model text NOT NULL,
+    cost_micros bigint NULL,
+    created_by text NOT NULL,
+    entry bytea NOT NULL
+);
+-- PNG and JPEG bytes do not compress: kept out of line without PostgreSQL trying to.
+ALTER TABLE gemini_cache ALTER COLUMN entry SET STORAGE EXTERNAL;
+CREATE INDEX ix_gemini_cache_used ON gemini_cache (last_used_utc, key);",
     };
 
     /// <summary>Brings the schema to <see cref="CurrentVersion"/>; throws <see cref="LedgerException"/> when it is newer or cannot be created.</summary>

@@ -36,35 +36,21 @@ public sealed class JobQueue
         "j.submitted_utc, j.submitted_by, j.started_utc, j.finished_utc, j.not_before, j.output_path, j.response_id, j.cost_micros, j.error_id, j.error, j.project";
     private static readonly Regex s_name = new("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", RegexOptions.CultureInvariant);
 
-    private readonly string _connectionString;
-    private int _schemaReady;
+    private readonly PostgresConnector _database;
 
-    private JobQueue(string connectionString)
-    {
-        var builder = LedgerSettings.Parse(connectionString);
-        Location = LedgerSettings.Describe(builder);
-        if (connectionString.IndexOf("Timeout", StringComparison.OrdinalIgnoreCase) < 0) builder.Timeout = 5;
-        builder.ApplicationName ??= "GeminiImage";
-        _connectionString = builder.ConnectionString;
-    }
+    private JobQueue(PostgresConnector database) => _database = database;
 
     /// <summary>The team database (never with a password), for messages.</summary>
-    public string Location { get; }
+    public string Location => _database.Location;
 
     /// <summary>This process as a worker: machine:process id.</summary>
     public static string WorkerName => $"{Environment.MachineName}:{System.Diagnostics.Process.GetCurrentProcess().Id}";
 
     /// <summary>The queues of the team database in effect; <see cref="LedgerException"/> (TeamLedgerRequired) when the ledger is the SQLite file.</summary>
-    public static JobQueue Open()
-    {
-        var (connectionString, _) = LedgerSettings.Resolve();
-        if (connectionString == null)
-            throw LedgerException.TeamLedgerRequired("Work queues", System.IO.Path.Combine(DataFolder.Default, "usage.db"));
-        return new JobQueue(connectionString);
-    }
+    public static JobQueue Open() => new(PostgresConnector.Current("Work queues"));
 
     /// <summary>On the server named by <paramref name="connectionString"/> (tests, benchmarks).</summary>
-    public static JobQueue Open(string connectionString) => new(connectionString);
+    public static JobQueue Open(string connectionString) => new(new PostgresConnector(connectionString));
 
     /// <summary>Refuses a name that is empty, too long or has characters other than letters, digits, '.', '_' and '-'.</summary>
     public static string CheckName(string? name)
@@ -400,29 +386,5 @@ WHERE batch_id = @batch AND row_id = @row AND status IN ('Success', 'CacheHit') 
 
     private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
 
-    /// <summary>Runs <paramref name="work"/> on an open connection (schema at our version); server errors come out as <see cref="LedgerException"/>s.</summary>
-    private T Run<T>(Func<NpgsqlConnection, T> work)
-    {
-        var connection = new NpgsqlConnection(_connectionString);
-        try
-        {
-            connection.Open();
-            if (Volatile.Read(ref _schemaReady) == 0)
-            {
-                PostgresSchema.Ensure(connection, Location);
-                Volatile.Write(ref _schemaReady, 1);
-            }
-            return work(connection);
-        }
-        catch (Exception e) when (e is NpgsqlException or System.IO.IOException or TimeoutException or System.Net.Sockets.SocketException)
-        {
-            var translated = PostgresErrors.Translate(e, Location);
-            if (ReferenceEquals(translated, e)) throw;
-            throw translated;
-        }
-        finally
-        {
-            connection.Dispose();
-        }
-    }
+    private T Run<T>(Func<NpgsqlConnection, T> work) => _database.Run(work);
 }
