@@ -6,20 +6,20 @@
 
         dotnet pwsh -NoProfile -File bench/Start-GeminiWorker.Bench.ps1 -ModulePath output/GeminiImage
 
-    For each worker count a fresh database gets -Jobs jobs whose backoff ends -StartDelaySec seconds later, so that
-    every worker process is up and polling when they become claimable; the rate is measured from then to the last
-    job done, from the jobs' own times in the database. Ideal: workers x -Throttle x 60 s / latency. The queue should
-    scale close to linearly until the rate limit (none here).
+    For each worker count a fresh database gets -JobsPerWorker jobs per worker (so every run lasts about as long),
+    held back until every worker process has started and used the database once; then they are released, and the
+    rate is measured from the first job started to the last job done, from the jobs' own times in the database.
+    Ideal: workers x -Throttle x 60 s / latency. The queue should scale close to linearly until the rate limit (none
+    here). About two minutes on a quiet machine.
 #>
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [string] $ResultsDir = (Join-Path $PSScriptRoot 'results'),
     [int[]] $Workers = @(1, 2, 3),
-    [int] $Jobs = 60,
+    [int] $JobsPerWorker = 60,
     [int] $Throttle = 4,
     [int] $LatencyMs = 500,
-    [int] $StartDelaySec = 20,
     [string] $ImageFile
 )
 $ErrorActionPreference = 'Stop'
@@ -58,19 +58,33 @@ try {
         Set-GeminiConfig -Ledger $connection
         $out = Join-Path $work "out-$n"
         $null = New-GeminiQueue -Name bench -OutputRoot $out
-        $null = 1..$Jobs | ForEach-Object { "bench $n workers, job $_" } | Submit-GeminiJob -Queue bench -ImageSize 1K
-        Invoke-Sql $database "UPDATE gemini_job SET not_before = now() + interval '$StartDelaySec seconds'" | Out-Null
+        $null = 1..($JobsPerWorker * $n) | ForEach-Object { "bench $n workers, job $_" } | Submit-GeminiJob -Queue bench -ImageSize 1K
+        Invoke-Sql $database "UPDATE gemini_job SET not_before = now() + interval '1 hour'" | Out-Null
         $script = Join-Path $work "worker-$n.ps1"
-        Set-Content -LiteralPath $script -Value "Import-Module '$ModulePath'; Start-GeminiWorker -Queue bench -ThrottleLimit $Throttle -Drain -Until (Get-Date).AddMinutes(10) | Out-Null"
+        # Ready once the module is loaded and the database used: a loaded machine starts processes slowly.
+        Set-Content -LiteralPath $script -Value @"
+param([string] `$Ready)
+Import-Module '$ModulePath'
+`$null = Get-GeminiQueue bench
+Set-Content -LiteralPath `$Ready -Value ready
+Start-GeminiWorker -Queue bench -ThrottleLimit $Throttle -Drain -Until (Get-Date).AddMinutes(10) | Out-Null
+"@
         $saved = @{ GEMINI_IMAGE_LEDGER = $env:GEMINI_IMAGE_LEDGER; GEMINI_BASE_URL = $env:GEMINI_BASE_URL; GEMINI_API_KEY = $env:GEMINI_API_KEY; GEMINI_IMAGE_HOME = $env:GEMINI_IMAGE_HOME }
         $env:GEMINI_IMAGE_LEDGER = $connection; $env:GEMINI_BASE_URL = "$($emulator.BaseUri)"; $env:GEMINI_API_KEY = $emulator.ApiKey
         $processes = 1..$n | ForEach-Object {
             $env:GEMINI_IMAGE_HOME = Join-Path $work "machine-$n-$_"
-            Start-Process -FilePath $exe -ArgumentList (@($prefix) + @('-NoProfile', '-NonInteractive', '-File', $script)) -PassThru -RedirectStandardOutput "$script.$_.log" -RedirectStandardError "$script.$_.err"
+            Start-Process -FilePath $exe -ArgumentList (@($prefix) + @('-NoProfile', '-NonInteractive', '-File', $script, '-Ready', "$script.$_.ready")) -PassThru -RedirectStandardOutput "$script.$_.log" -RedirectStandardError "$script.$_.err"
         }
         foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }
+        $deadline = [DateTime]::UtcNow.AddMinutes(3)
+        while (@(1..$n | Where-Object { -not (Test-Path -LiteralPath "$script.$_.ready") }).Count -gt 0) {
+            if ([DateTime]::UtcNow -gt $deadline -or @($processes | Where-Object HasExited).Count -gt 0) { throw "A worker did not start: $(Get-Content -Raw "$script.1.err")" }
+            Start-Sleep -Milliseconds 200
+        }
+        Start-Sleep -Seconds 2   # from Get-GeminiQueue to polling
+        Invoke-Sql $database "UPDATE gemini_job SET not_before = now()" | Out-Null
         $processes | ForEach-Object { if (-not $_.WaitForExit(600000)) { $_.Kill(); throw "A worker did not end: $(Get-Content -Raw "$script.1.err")" } }
-        $window = Invoke-Sql $database "SELECT EXTRACT(EPOCH FROM max(finished_utc) - min(not_before)), count(*) FILTER (WHERE state = 'Done'), count(DISTINCT worker) FROM gemini_job"
+        $window = Invoke-Sql $database "SELECT EXTRACT(EPOCH FROM max(finished_utc) - min(started_utc)), count(*) FILTER (WHERE state = 'Done'), count(DISTINCT worker) FROM gemini_job"
         $seconds, $done, $used = $window -split '\|'
         $perMinute = [double]$done / [double]$seconds * 60
         $ideal = $n * $Throttle * 60000.0 / $LatencyMs
@@ -86,7 +100,7 @@ finally {
     Stop-GeminiEmulator
     & $exe @prefix -NoProfile -NonInteractive -File (Join-Path $repo 'tools/Stop-TestPostgres.ps1') -StateFile $state | Out-Host
 }
-$text = "Start-GeminiWorker benchmark, $Jobs jobs, $Throttle per worker, $LatencyMs ms latency, $(if ($ImageFile) { $ImageFile } else { 'drawn 1K PNGs' }); $(Get-Date -Format u)`n" +
+$text = "Start-GeminiWorker benchmark, $JobsPerWorker jobs per worker, $Throttle per worker, $LatencyMs ms latency, $(if ($ImageFile) { $ImageFile } else { 'drawn 1K PNGs' }); $(Get-Date -Format u)`n" +
     ($rows | Format-Table -AutoSize | Out-String -Width 120)
 $text | Write-Host
 New-Item -ItemType Directory -Path $ResultsDir -Force | Out-Null

@@ -6,9 +6,9 @@ namespace GeminiImage.Tests.Cache;
 
 public class ResponseCacheTests
 {
-    private static string Key(int n) => n.ToString("x64");
+    internal static string Key(int n) => n.ToString("x64");
 
-    private static CacheEntry Entry(string key, int size = 300, byte fill = 7) => new()
+    internal static CacheEntry Entry(string key, int size = 300, byte fill = 7) => new()
     {
         Key = key,
         CreatedUtc = DateTime.UtcNow,

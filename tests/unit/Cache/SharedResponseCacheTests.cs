@@ -19,16 +19,9 @@ public sealed class SharedResponseCacheTests
 
     private SharedResponseCache Cache(long maxBytes = 1 << 24) => SharedResponseCache.Open(_server.ConnectionString(_database), maxBytes);
 
-    private static string Key(int n) => n.ToString("x64");
+    private static string Key(int n) => ResponseCacheTests.Key(n);
 
-    private static CacheEntry Entry(string key, int size = 300, byte fill = 7) => new()
-    {
-        Key = key,
-        CreatedUtc = DateTime.UtcNow,
-        Model = "gemini-2.5-flash-image",
-        CostUsd = 0.039m,
-        Images = { new CachedImage { MimeType = "image/png", Width = 1, Height = 1, Data = Enumerable.Repeat(fill, size).ToArray() } },
-    };
+    private static CacheEntry Entry(string key, int size = 300, byte fill = 7) => ResponseCacheTests.Entry(key, size, fill);
 
     private long Rows(string where = "TRUE") => Convert.ToInt64(_server.Scalar(_database, $"SELECT count(*) FROM gemini_cache WHERE {where}"));
 
