@@ -219,6 +219,18 @@ public sealed class SettingsResolverTests
     }
 
     [Fact]
+    public void Cache_given_on_a_call_uses_the_teams_cache_when_Shared_is_set_and_the_own_folder_otherwise()
+    {
+        Assert.Equal(CacheMode.ReadWrite, Resolve(new SettingsParameters { Cache = true }).Cache.Value);
+        _env["GEMINI_IMAGE_CACHE"] = "Shared";
+        Assert.Equal((CacheMode.Shared, SettingOrigin.Environment), (Resolve().Cache.Value, Resolve().Cache.Source.Origin));
+        Assert.Equal((CacheMode.Shared, SettingOrigin.Parameter), (Resolve(new SettingsParameters { Cache = true }).Cache.Value, Resolve(new SettingsParameters { Cache = true }).Cache.Source.Origin));
+        Assert.Equal(CacheMode.Off, Resolve(new SettingsParameters { Cache = false }).Cache.Value);
+        _session.Cache = CacheMode.ReadOnly;
+        Assert.Equal(CacheMode.ReadWrite, Resolve(new SettingsParameters { Cache = true }).Cache.Value);
+    }
+
+    [Fact]
     public void A_privacy_switch_the_session_turned_on_stays_on_whatever_a_call_says()
     {
         _session.NoPromptLogging = true;
