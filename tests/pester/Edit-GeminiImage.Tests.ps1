@@ -328,3 +328,87 @@ Describe 'Edit-GeminiImage -AsBytes (issue 15)' {
         $Emulator.RequestCount | Should -Be 0
     }
 }
+
+# Every example of Get-Help Edit-GeminiImage -Examples runs as written against the emulator (issue 15).
+Describe 'Edit-GeminiImage help examples' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'HelpExamples.ps1')
+        $script:SavedHome = $env:GEMINI_IMAGE_HOME
+        # Small answers: these tests are about names and bindings, not pixels.
+        $Emulator.ImageFile = Join-Path $Corpus 'good.png'
+        function Add-Photo([string] $Name, [string] $From = 'good.jpg') {
+            $path = Join-Path $Work $Name
+            New-Item -ItemType Directory -Path (Split-Path $path) -Force | Out-Null
+            Copy-Item -LiteralPath (Join-Path $Corpus $From) -Destination $path
+        }
+    }
+    AfterAll {
+        $Emulator.ImageFile = [NullString]::Value
+        $env:GEMINI_IMAGE_HOME = $script:SavedHome
+    }
+    BeforeEach {
+        $env:GEMINI_IMAGE_HOME = New-TestFolder 'edit-examples-home'
+        $script:Work = New-TestFolder 'edit-examples'
+        $Emulator.Reset()
+    }
+
+    It 'example 1 saves beach-edited.png next to beach.jpg' {
+        Add-Photo 'beach.jpg'
+        $r = Invoke-HelpExample Edit-GeminiImage 1 -In $Work
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Output[0].Path | Should -Be (Join-Path $Work 'beach-edited.png')
+        $r.Output[0].Cost | Should -BeGreaterThan 0
+    }
+
+    It 'example 2 edits every JPEG into products/white under its own name' {
+        Add-Photo 'products/mug.jpg'; Add-Photo 'products/tote.jpg'; Add-Photo 'products/notes.png' 'good.png'
+        $r = Invoke-HelpExample Edit-GeminiImage 2 -In $Work
+        $r.Errors | Should -BeNullOrEmpty
+        @(Get-ChildItem -LiteralPath (Join-Path $Work 'products/white')).Name | Sort-Object | Should -Be @('mug.png', 'tote.png')
+        $r.Output.Tags | Should -Be @('webshop', 'webshop')
+    }
+
+    It 'example 3 previews without sending' {
+        Add-Photo 'shoot/a.jpg'; Add-Photo 'shoot/day2/b.png' 'good.png'
+        $r = Invoke-HelpExample Edit-GeminiImage 3 -In $Work
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Output | Should -BeNullOrEmpty
+        $Emulator.RequestCount | Should -Be 0
+    }
+
+    It 'example 4 sends each photo with the style image to gemini-3-pro-image at 2K' {
+        Add-Photo 'photos/a.png' 'good.png'; Add-Photo 'photos/b.png' 'good.png'; Add-Photo 'styles/woodcut.jpg'
+        $Emulator.ImageFile = [NullString]::Value   # drawn answers, in the model's own format (JPEG)
+        try { $r = Invoke-HelpExample Edit-GeminiImage 4 -In $Work }
+        finally { $Emulator.ImageFile = Join-Path $Corpus 'good.png' }
+        $r.Errors | Should -BeNullOrEmpty
+        @($r.Output.Name) | Sort-Object | Should -Be @('a-edited.jpg', 'b-edited.jpg')
+        $Emulator.Requests | ForEach-Object { $_.InputImageCount | Should -Be 2 }
+        $r.Output | ForEach-Object { $_.ImageSize | Should -Be '2K' }
+    }
+
+    It 'example 5 takes each row''s path, prompt and tag from the CSV' {
+        Add-Photo 'in/kitchen.jpg'; Add-Photo 'in/hall.jpg'
+        Set-Content -LiteralPath (Join-Path $Work 'edits.csv') -Value @(
+            'Path,Prompt,Tag'
+            '.\in\kitchen.jpg,"Make the walls sage green",Harper'
+            '.\in\hall.jpg,"Add a runner rug on the floor",Harper')
+        $r = Invoke-HelpExample Edit-GeminiImage 5 -In $Work
+        $r.Errors | Should -BeNullOrEmpty
+        @($r.Output | ForEach-Object { '{0}|{1}|{2}' -f $_.Name, $_.Prompt, ($_.Tags -join ',') }) | Sort-Object |
+            Should -Be @('hall-edited.png|Add a runner rug on the floor|Harper', 'kitchen-edited.png|Make the walls sage green|Harper')
+        Split-Path $r.Output[0].Path | Should -Be (Join-Path $Work 'out')
+    }
+
+    It 'example 6 edits what it can and lists the rest with their ids' {
+        Add-Photo 'scans/page1.png' 'good.png'; Add-Photo 'scans/page2.png' 'truncated.png'
+        $r = Invoke-HelpExample Edit-GeminiImage 6 -In $Work
+        $r.Errors | Should -BeNullOrEmpty
+        $images = @($r.Output | Where-Object { $_.PSObject.Properties['Cost'] })
+        $images.Name | Should -Be 'page1-edited.png'
+        $report = @($r.Output | Where-Object { $_.PSObject.Properties['Error'] })
+        $report | Should -HaveCount 1
+        $report[0].Error | Should -Be 'GeminiImage.InvalidImage'
+        "$($report[0].TargetObject)" | Should -Be (Join-Path $Work 'scans/page2.png')
+    }
+}

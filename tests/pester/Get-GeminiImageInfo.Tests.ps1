@@ -67,3 +67,45 @@ Describe 'Get-GeminiImageInfo' {
         }
     }
 }
+
+# Every example of Get-Help Get-GeminiImageInfo -Examples runs as written (issue 15).
+Describe 'Get-GeminiImageInfo help examples' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'HelpExamples.ps1')
+        $script:SavedHome = $env:GEMINI_IMAGE_HOME
+        $env:GEMINI_IMAGE_HOME = New-TestFolder 'info-examples-home'
+        $script:Emulator = Start-TestEmulator
+        $Emulator.ImageFile = Join-Path $Corpus 'good.png'
+        $script:Work = New-TestFolder 'info-examples'
+        $script:Fox = New-GeminiImage 'a red fox' -OutFile (Join-Path $Work 'out/a-red-fox-20250101-120000.png')
+        $script:Cheap = New-GeminiImage 'a fox' -Model gemini-2.5-flash-image -OutFile (Join-Path $Work 'out/fox.png')
+        Copy-Item -LiteralPath (Join-Path $Corpus 'good.jpg') -Destination (Join-Path $Work 'out/foreign.jpg')
+    }
+    AfterAll {
+        Stop-GeminiEmulator
+        $env:GEMINI_IMAGE_HOME = $script:SavedHome
+    }
+
+    It 'example 1 shows what made an image' {
+        $r = Invoke-HelpExample Get-GeminiImageInfo 1 -In $Work
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Output[0].Prompt | Should -Be 'a red fox'
+        $r.Output[0].Cost | Should -Be $Fox.Cost
+    }
+
+    It 'example 2 lists the folder, most expensive first, with cost and prompt' {
+        $r = Invoke-HelpExample Get-GeminiImageInfo 2 -In $Work
+        $r.Errors | Should -BeNullOrEmpty
+        $text = ($r.Output | Out-String -Width 200) -split '\r?\n' | Where-Object { $_ -match '\S' }
+        $text[0] | Should -Match '^Cost\s+Prompt\s+Path'
+        $text[2] | Should -Match 'a red fox\s+.*a-red-fox-20250101-120000\.png$'
+        $text[3] | Should -Match 'a fox\s+.*fox\.png$'
+        $text[4] | Should -Match 'foreign\.jpg$'
+    }
+
+    It 'example 3 reads the prompt back from a resized copy' {
+        $r = Invoke-HelpExample Get-GeminiImageInfo 3 -In $Work
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Output | Should -Be @('a fox')
+    }
+}

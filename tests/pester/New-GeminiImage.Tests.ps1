@@ -639,3 +639,71 @@ Describe 'New-GeminiImage -AsBytes' {
         foreach ($file in $kept) { (Get-GeminiImageInfo -LiteralPath $file.FullName).Provenance.Prompt | Should -Be 'a paper plane icon' }
     }
 }
+
+# Every example of Get-Help New-GeminiImage -Examples runs as written against the emulator (issue 15).
+Describe 'New-GeminiImage help examples' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'HelpExamples.ps1')
+        $script:SavedHome = $env:GEMINI_IMAGE_HOME
+        $script:Corpus = Join-Path $RepoRoot 'tests/unit/data/images'
+    }
+    AfterAll { $env:GEMINI_IMAGE_HOME = $script:SavedHome }
+    BeforeEach {
+        $env:GEMINI_IMAGE_HOME = New-TestFolder 'new-examples-home'
+        $script:Work = New-TestFolder 'new-examples'
+        $Emulator.Reset()
+    }
+
+    It 'example 1 saves one 1376x768 PNG in the current folder' {
+        $r = Invoke-HelpExample New-GeminiImage 1 -In $Work
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Output | Should -HaveCount 1
+        "$($r.Output[0].Width)x$($r.Output[0].Height)" | Should -Be '1376x768'
+        Split-Path $r.Output[0].Path | Should -Be $Work
+        $r.Output[0].Name | Should -BeLike 'a-red-fox-in-fresh-snow-at-golden-hour-p-*.png'
+    }
+
+    It 'example 2 quotes without sending' {
+        $r = Invoke-HelpExample New-GeminiImage 2 -In $Work
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Output | Should -BeNullOrEmpty
+        $Emulator.RequestCount | Should -Be 0
+    }
+
+    It 'example 3 makes one image per line (blank lines skipped) and lists the failed prompts with their ids' {
+        Set-Content -LiteralPath (Join-Path $Work 'prompts.txt') -Value 'a tulip field', '', 'a fox [emulator:block]', 'a daffodil'
+        $r = Invoke-HelpExample New-GeminiImage 3 -In $Work
+        @($r.Output | Where-Object { $_ -isnot [string] }) | Should -HaveCount 2
+        @(Get-ChildItem -LiteralPath (Join-Path $Work 'out') -Filter *.png) | Should -HaveCount 2
+        @($r.Output | Where-Object { $_ -is [string] }) | Should -Be @('a fox [emulator:block]: GeminiImage.PromptBlocked')
+        $r.Errors | Should -HaveCount 1   # -ErrorVariable keeps the error on the error stream too
+    }
+
+    It 'example 4 makes the catalog named in the CSV' {
+        Set-Content -LiteralPath (Join-Path $Work 'products.csv') -Value @(
+            'Prompt,AspectRatio,OutFile,Tag'
+            '"A ceramic mug on a wooden table, morning light",4:3,.\catalog\mug.png,kitchen'
+            '"A linen tote bag hanging on a hook, studio shot",3:4,.\catalog\tote.png,bags')
+        $r = Invoke-HelpExample New-GeminiImage 4 -In $Work
+        $r.Errors | Should -BeNullOrEmpty
+        @(Get-ChildItem -LiteralPath (Join-Path $Work 'catalog')).Name | Sort-Object | Should -Be @('mug.png', 'tote.png')
+        (Get-GeminiImageInfo -LiteralPath (Join-Path $Work 'catalog/mug.png')).Provenance.Tag | Should -Be 'kitchen'
+    }
+
+    It 'example 5 combines two photos into cat-on-sofa.png' {
+        Copy-Item -LiteralPath (Join-Path $Corpus 'good.jpg') -Destination (Join-Path $Work 'cat.jpg')
+        Copy-Item -LiteralPath (Join-Path $Corpus 'rotated-exif.jpg') -Destination (Join-Path $Work 'living-room.jpg')
+        $r = Invoke-HelpExample New-GeminiImage 5 -In $Work
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Output[0].Path | Should -Be (Join-Path $Work 'cat-on-sofa.png')
+        $Emulator.Requests[-1].InputImageCount | Should -Be 2
+    }
+
+    It 'example 6 embeds the image without writing a file' {
+        $r = Invoke-HelpExample New-GeminiImage 6 -In $Work
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Output | Should -HaveCount 1
+        $r.Output[0] | Should -Match '^<img alt="paper plane" src="data:image/png;base64,[A-Za-z0-9+/=]{100,}">$'
+        Get-ChildItem -LiteralPath $Work -Force | Should -BeNullOrEmpty
+    }
+}

@@ -127,7 +127,8 @@ public sealed class EditGeminiImageCommand : ThrottledGenerationCmdlet
                 Stem = System.IO.Path.GetFileNameWithoutExtension(source) + Suffix,
                 OutFile = Text.NullIfBlank(OutFile) is { } outFile ? GetUnresolvedProviderPathFromPSPath(outFile) : null,
                 Force = Force,
-                SavedSoFar = _savedToOutFile,
+                // -OutFile numbers across sources (x.png, x-2.png ...); a source's own stem only across its -Count.
+                SavedSoFar = Text.NullIfBlank(OutFile) == null ? 0 : _savedToOutFile,
                 InMemory = AsBytes,
             };
             if (_savedToOutFile == 0) RefuseExistingOutFile(plan);
@@ -158,7 +159,7 @@ public sealed class EditGeminiImageCommand : ThrottledGenerationCmdlet
         for (var i = 0; i < Count; i++)
         {
             var own = plan.Copy();
-            own.SavedSoFar = _savedToOutFile++;
+            own.SavedSoFar = plan.OutFile == null ? i : _savedToOutFile++;
             var variant = i;
             Runs.Start(
                 async token =>
@@ -178,13 +179,13 @@ public sealed class EditGeminiImageCommand : ThrottledGenerationCmdlet
                 },
                 outcome =>
                 {
-                    _savedToOutFile += outcome.Images.Count - 1;
+                    if (own.OutFile != null) _savedToOutFile += outcome.Images.Count - 1;
                     WriteImages(service, outcome.Images);
                 },
                 ex =>
                 {
                     // One at a time, the next request takes the name this one did not use; in flight together, names stay apart.
-                    if (ThrottleLimit == 1) _savedToOutFile--;
+                    if (ThrottleLimit == 1 && own.OutFile != null) _savedToOutFile--;
                     WriteError(ErrorRecords.From(ex, source));
                 });
         }
