@@ -18,7 +18,7 @@ public sealed class GetGeminiBatchJobCommand : GeminiApiCmdlet
 
     protected override void ProcessRecord()
     {
-        _client ??= new ServerBatchClient(CreateClient());
+        _client ??= CreateBatchClient();
         try
         {
             if (Name == null || Name.Length == 0)

@@ -207,7 +207,7 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
         }
         try { BatchOutputFolder.Check(output); }
         catch (UnsafePathException ex) { ThrowTerminatingError(ErrorRecords.From(ex, ex.Path)); }
-        var receiver = new ServerBatchReceiver(new ServerBatchClient(CreateClient()));
+        var receiver = new ServerBatchReceiver(CreateBatchClient());
         // Idempotent: rows an earlier run into this folder received, or a job there still holds, are not paid for again.
         var covered = Run(token => receiver.FindCoveredAsync(plan.Items, output, token));
         var coveredIds = new HashSet<string>(covered.Select(c => c.Item.Id), StringComparer.OrdinalIgnoreCase);

@@ -26,7 +26,7 @@ public sealed class ReceiveGeminiBatchJobCommand : BatchJobCmdlet
         BatchJobManifest? manifest;
         try
         {
-            manifest = BatchJobManifest.TryLoad(id, requested);
+            manifest = BatchJobManifest.TryLoad(BatchClient.DataFolder, id, requested);
             if (manifest != null) BatchOutputFolder.Check(requested ?? manifest.OutputDirectory);
         }
         catch (GeminiImageException ex)

@@ -17,5 +17,5 @@ public abstract class BatchJobCmdlet : GeminiApiCmdlet
     /// <summary>Created on the pipeline thread (CreateClient writes verbose output), used from workers.</summary>
     protected ServerBatchClient BatchClient => _client ?? throw new InvalidOperationException("BeginProcessing has not run.");
 
-    protected override void BeginProcessing() => _client = new ServerBatchClient(CreateClient());
+    protected override void BeginProcessing() => _client = CreateBatchClient();
 }

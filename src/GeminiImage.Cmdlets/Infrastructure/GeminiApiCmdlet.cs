@@ -135,6 +135,9 @@ public abstract class GeminiApiCmdlet : GeminiCmdlet
         return client;
     }
 
+    /// <summary>The Batch API client, with this machine's job manifests in the data folder in effect.</summary>
+    protected Engine.Batch.ServerBatchClient CreateBatchClient() => new(CreateClient(), Settings.DataHome.Value);
+
     /// <summary>The fallback profiles, in order, each failing over to the next; their own fallback lists are not followed.</summary>
     private GeminiClient? FallbackChain(ConnectionSettings primary, int timeout, int retries, int retryWait, Engine.Resilience.RequestLimiter? limiter)
     {

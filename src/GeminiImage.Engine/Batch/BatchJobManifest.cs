@@ -41,24 +41,26 @@ public sealed class BatchJobManifest
         public string? ReservationId { get; set; }
     }
 
-    public static string StorePath(string id) => Path.Combine(DataFolder.Default, "batches", FileNames.FromId(id) + ".json");
+    /// <summary>This machine's copy of job <paramref name="id"/>'s manifest, in <paramref name="dataFolder"/>.</summary>
+    public static string StorePath(string dataFolder, string id) => Path.Combine(dataFolder, "batches", FileNames.FromId(id) + ".json");
 
-    public void Save()
+    /// <summary>Writes the manifest into <paramref name="dataFolder"/> and the output folder.</summary>
+    public void Save(string dataFolder)
     {
         var id = Name.StartsWith("batches/", StringComparison.Ordinal) ? Name.Substring(8) : Name;
         var data = JsonSerializer.SerializeToUtf8Bytes(this, new JsonSerializerOptions(GeminiJson.Options) { WriteIndented = true });
         // Atomic and link-safe: a link planted at the output-folder copy is refused, never written through.
-        foreach (var path in new[] { StorePath(id), SafePaths.Child(OutputDirectory, FilePrefix + FileNames.FromId(id) + ".json") })
+        foreach (var path in new[] { StorePath(dataFolder, id), SafePaths.Child(OutputDirectory, FilePrefix + FileNames.FromId(id) + ".json") })
             OutputWriter.WriteAtomic(data, path, force: true);
     }
 
     /// <summary>
-    /// From the data folder (this machine's own record), else from <paramref name="outputDirectory"/>; null when neither has it.
-    /// A copy found in the output folder is untrusted: its OutFile values must stay inside that folder.
+    /// From <paramref name="dataFolder"/> (this machine's own record), else from <paramref name="outputDirectory"/>; null
+    /// when neither has it. A copy found in the output folder is untrusted: its OutFile values must stay inside that folder.
     /// </summary>
-    public static BatchJobManifest? TryLoad(string id, string? outputDirectory = null)
+    public static BatchJobManifest? TryLoad(string dataFolder, string id, string? outputDirectory = null)
     {
-        var own = Read(StorePath(id));
+        var own = Read(StorePath(dataFolder, id));
         if (own != null || outputDirectory == null) return own;
         var found = Read(SafePaths.Child(outputDirectory, FilePrefix + FileNames.FromId(id) + ".json"));
         if (found == null) return null;

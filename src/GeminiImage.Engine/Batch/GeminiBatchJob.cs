@@ -33,7 +33,8 @@ public sealed class GeminiBatchJob
 
     public override string ToString() => Name;
 
-    public static GeminiBatchJob From(BatchOperation op)
+    /// <param name="dataFolder">Where this machine's manifests are (for the job's input mode and output folder); null: not looked up.</param>
+    public static GeminiBatchJob From(BatchOperation op, string? dataFolder)
     {
         var m = op.Metadata ?? new BatchMetadata();
         var state = m.State ?? "BATCH_STATE_UNSPECIFIED";
@@ -54,7 +55,7 @@ public sealed class GeminiBatchJob
             ResponsesFile = m.Output?.ResponsesFile,
             Error = OperationError(op.Error),
         };
-        if (BatchJobManifest.TryLoad(job.Id) is { } manifest)
+        if (dataFolder != null && BatchJobManifest.TryLoad(dataFolder, job.Id) is { } manifest)
         {
             job.InputMode = manifest.InputMode;
             job.OutputDirectory = manifest.OutputDirectory;

@@ -23,7 +23,15 @@ public sealed class ServerBatchClient
     public const int InlineLimitBytes = 20 * 1024 * 1024;
     private readonly GeminiClient _client;
 
-    public ServerBatchClient(GeminiClient client) => _client = client;
+    /// <param name="dataFolder">The data folder with this machine's job manifests.</param>
+    public ServerBatchClient(GeminiClient client, string dataFolder)
+    {
+        _client = client;
+        DataFolder = dataFolder;
+    }
+
+    /// <summary>The data folder with this machine's job manifests (<c>batches/</c>).</summary>
+    public string DataFolder { get; }
 
     /// <summary>Bodies at or above this size go through a JSONL file upload instead of inline.</summary>
     public int InlineLimit { get; set; } = InlineLimitBytes;
@@ -59,7 +67,7 @@ public sealed class ServerBatchClient
             var body = new { batch = new { displayName, inputConfig = new { fileName = file.Name } } };
             created = await _client.SendAsync<BatchOperation>(HttpMethod.Post, path, body, cancellationToken).ConfigureAwait(false);
         }
-        var job = GeminiBatchJob.From(created);
+        var job = GeminiBatchJob.From(created, DataFolder);
         job.InputMode = mode;
         return job;
     }
@@ -102,7 +110,7 @@ public sealed class ServerBatchClient
     public static string NameOf(string idOrName) => idOrName.StartsWith("batches/", StringComparison.Ordinal) ? idOrName : "batches/" + idOrName;
 
     public async Task<GeminiBatchJob> GetAsync(string name, CancellationToken cancellationToken) =>
-        GeminiBatchJob.From(await GetOperationAsync(name, cancellationToken).ConfigureAwait(false));
+        GeminiBatchJob.From(await GetOperationAsync(name, cancellationToken).ConfigureAwait(false), DataFolder);
 
     private async Task<BatchOperation> GetOperationAsync(string name, CancellationToken cancellationToken)
     {
@@ -124,7 +132,7 @@ public sealed class ServerBatchClient
         {
             var page = await _client.SendAsync<BatchOperationList>(HttpMethod.Get,
                 "v1beta/batches?pageSize=100" + (token == null ? "" : "&pageToken=" + Uri.EscapeDataString(token)), null, cancellationToken).ConfigureAwait(false);
-            jobs.AddRange((page.Operations ?? new List<BatchOperation>()).Select(GeminiBatchJob.From));
+            jobs.AddRange((page.Operations ?? new List<BatchOperation>()).Select(op => GeminiBatchJob.From(op, DataFolder)));
             token = page.NextPageToken;
         } while (!string.IsNullOrEmpty(token));
         return jobs;
@@ -175,6 +183,6 @@ public sealed class ServerBatchClient
                 return Task.FromResult(true);
             }, cancellationToken).ConfigureAwait(false);
         }
-        return GeminiBatchJob.From(op);
+        return GeminiBatchJob.From(op, DataFolder);
     }
 }

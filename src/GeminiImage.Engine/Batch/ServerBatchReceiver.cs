@@ -42,7 +42,7 @@ public sealed class ServerBatchReceiver
                 return row;
             }).ToList(),
         };
-        manifest.Save();
+        manifest.Save(_client.DataFolder);
         job.OutputDirectory = outputDirectory;
         return job;
     }

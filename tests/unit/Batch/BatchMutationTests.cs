@@ -234,17 +234,14 @@ public sealed class BatchResultsTests : IDisposable
 }
 
 /// <summary>A server job as the cmdlets show it, and the manifest that remembers its rows.</summary>
-[Collection("DataHome")]
 public sealed class ServerBatchJobTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "gi-jobs-" + Guid.NewGuid().ToString("N"));
-    private readonly string? _savedHome = Environment.GetEnvironmentVariable(DataFolder.HomeVariable);
-
-    public ServerBatchJobTests() => Environment.SetEnvironmentVariable(DataFolder.HomeVariable, Path.Combine(_dir, "home"));
+    // The data folder is handed to the engine, never set process-wide.
+    private string Home => Path.Combine(_dir, "home");
 
     public void Dispose()
     {
-        Environment.SetEnvironmentVariable(DataFolder.HomeVariable, _savedHome);
         if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
     }
 
@@ -258,7 +255,7 @@ public sealed class ServerBatchJobTests : IDisposable
              "state":"BATCH_STATE_SUCCEEDED","createTime":"2026-11-20T10:00:00Z","updateTime":"2026-11-20T10:05:00Z","endTime":"2026-11-20T10:06:00Z",
              "batchStats":{"requestCount":"5","successfulRequestCount":"3","failedRequestCount":"1","pendingRequestCount":"1"},
              "output":{"responsesFile":"files/out-1"}}}
-            """));
+            """), Home);
         Assert.Equal(("batches/abc", "abc", "Succeeded", true), (job.Name, job.Id, job.State, job.Done));
         Assert.Equal(("gemini-2.5-flash-image", "nightly"), (job.Model, job.DisplayName));
         Assert.Equal(new DateTime(2026, 11, 20, 10, 0, 0, DateTimeKind.Utc), job.CreateTime);
@@ -274,14 +271,14 @@ public sealed class ServerBatchJobTests : IDisposable
     [Fact]
     public void A_bare_operation_is_an_unspecified_job()
     {
-        var job = GeminiBatchJob.From(Operation("""{"name":"xyz"}"""));
+        var job = GeminiBatchJob.From(Operation("""{"name":"xyz"}"""), Home);
         Assert.Equal(("xyz", "Unspecified", false), (job.Id, job.State, job.Done));
         Assert.Null(job.Model);
         Assert.Null(job.CreateTime);
         Assert.Equal(0, job.RequestCount);
-        Assert.Equal("Running", GeminiBatchJob.From(Operation("""{"name":"x","metadata":{"state":"RUNNING"}}""")).State);
-        Assert.Equal("", GeminiBatchJob.From(Operation("""{"name":"x","metadata":{"state":""}}""")).State);
-        Assert.Null(GeminiBatchJob.From(Operation("""{"name":"x","metadata":{"createTime":"soon"}}""")).CreateTime);
+        Assert.Equal("Running", GeminiBatchJob.From(Operation("""{"name":"x","metadata":{"state":"RUNNING"}}"""), Home).State);
+        Assert.Equal("", GeminiBatchJob.From(Operation("""{"name":"x","metadata":{"state":""}}"""), Home).State);
+        Assert.Null(GeminiBatchJob.From(Operation("""{"name":"x","metadata":{"createTime":"soon"}}"""), Home).CreateTime);
     }
 
     [Fact]
@@ -300,19 +297,19 @@ public sealed class ServerBatchJobTests : IDisposable
         {
             AspectRatio = "4:3", ImageSize = "4K", Tags = new[] { "t" }, ImagePaths = new[] { "/in/a.png" }, OutFile = Path.Combine(output, "fox.png"),
         };
-        new BatchJobManifest { Name = "batches/j1", Model = "gemini-3-pro-image", InputMode = "File", OutputDirectory = output, Rows = { BatchJobManifest.RowOf(item) } }.Save();
+        new BatchJobManifest { Name = "batches/j1", Model = "gemini-3-pro-image", InputMode = "File", OutputDirectory = output, Rows = { BatchJobManifest.RowOf(item) } }.Save(Home);
 
-        Assert.True(File.Exists(BatchJobManifest.StorePath("j1")));
-        Assert.StartsWith(Path.Combine(_dir, "home", "batches"), BatchJobManifest.StorePath("j1"));
+        Assert.True(File.Exists(BatchJobManifest.StorePath(Home, "j1")));
+        Assert.StartsWith(Path.Combine(_dir, "home", "batches"), BatchJobManifest.StorePath(Home, "j1"));
         var local = Path.Combine(output, BatchJobManifest.FilePrefix + "j1.json");
         Assert.True(File.Exists(local));
 
-        var job = GeminiBatchJob.From(Operation("""{"name":"batches/j1"}"""));
+        var job = GeminiBatchJob.From(Operation("""{"name":"batches/j1"}"""), Home);
         Assert.Equal(("File", output), (job.InputMode, job.OutputDirectory));
 
-        File.Delete(BatchJobManifest.StorePath("j1"));
-        Assert.Null(BatchJobManifest.TryLoad("j1"));
-        var manifest = BatchJobManifest.TryLoad("j1", output)!;
+        File.Delete(BatchJobManifest.StorePath(Home, "j1"));
+        Assert.Null(BatchJobManifest.TryLoad(Home, "j1"));
+        var manifest = BatchJobManifest.TryLoad(Home, "j1", output)!;
         var row = Assert.Single(manifest.Rows);
         Assert.Equal(("fox", 2, "a fox", "4:3", "4K", Path.Combine(output, "fox.png")), (row.Id, row.RowNumber, row.Prompt, row.AspectRatio, row.ImageSize, row.OutFile));
         Assert.Equal(new[] { "t" }, row.Tags);
@@ -325,7 +322,7 @@ public sealed class ServerBatchJobTests : IDisposable
         Assert.Equal(2, back.Row.RowNumber);
 
         File.WriteAllText(local, "{ torn");
-        Assert.Null(BatchJobManifest.TryLoad("j1", output));
+        Assert.Null(BatchJobManifest.TryLoad(Home, "j1", output));
     }
 
     [Fact]

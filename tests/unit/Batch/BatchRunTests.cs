@@ -8,19 +8,17 @@ using Xunit;
 namespace GeminiImage.Tests.Batch;
 
 /// <summary>The runner and the server client against the emulator, with the ledger and manifests in a temporary data folder.</summary>
-[Collection("DataHome")]
 public sealed class BatchRunTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "batchrun-" + Guid.NewGuid().ToString("N"));
-    private readonly string? _savedHome = Environment.GetEnvironmentVariable(DataFolder.HomeVariable);
     private readonly GeminiEmulator _emulator = GeminiEmulator.Start();
 
-    public BatchRunTests() => Environment.SetEnvironmentVariable(DataFolder.HomeVariable, Path.Combine(_dir, "home"));
+    // The data folder is handed to the engine, never set process-wide.
+    private string Home => Path.Combine(_dir, "home");
 
     public void Dispose()
     {
         _emulator.Stop();
-        Environment.SetEnvironmentVariable(DataFolder.HomeVariable, _savedHome);
         if (Directory.Exists(_dir)) Directory.Delete(_dir, true);
     }
 
@@ -34,7 +32,7 @@ public sealed class BatchRunTests : IDisposable
     {
         var output = Path.Combine(_dir, "out");
         var plan = Plan("one", "two", "[emulator:500] three", "four");
-        var service = new GenerationService(Client(), new UsageContext { Operation = UsageOperation.Batch, BatchId = "t1" });
+        var service = new GenerationService(Client(), new UsageContext { Operation = UsageOperation.Batch, BatchId = "t1" }, GenerationStores.InDataFolder(Home));
         var seen = new List<BatchRowResult>();
         using (var journal = BatchJournal.Open(output))
             await new LocalBatchRunner(service).RunAsync(plan.Items, new LocalBatchOptions { OutputDirectory = output, ThrottleLimit = 2, Thumbnails = true }, journal, r => { lock (seen) seen.Add(r); }, CancellationToken.None);
@@ -59,7 +57,7 @@ public sealed class BatchRunTests : IDisposable
     {
         var output = Path.Combine(_dir, "server");
         var plan = Plan("a lighthouse", "[emulator:500] fails", "a teapot");
-        var client = new ServerBatchClient(Client()) { InlineLimit = 0 }; // force the Files API path
+        var client = new ServerBatchClient(Client(), Home) { InlineLimit = 0 }; // force the Files API path
         var receiver = new ServerBatchReceiver(client);
         var job = await receiver.SubmitAsync(plan.Items, "file job", output, CancellationToken.None);
         Assert.Equal("File", job.InputMode);
@@ -69,8 +67,8 @@ public sealed class BatchRunTests : IDisposable
         Assert.Equal("Succeeded", job.State);
         Assert.StartsWith("files/", job.ResponsesFile);
 
-        var manifest = BatchJobManifest.TryLoad(job.Id)!;
-        var service = new GenerationService(Client(), new UsageContext { Operation = UsageOperation.BatchServer, BatchPricing = true, BatchId = job.Id });
+        var manifest = BatchJobManifest.TryLoad(Home, job.Id)!;
+        var service = new GenerationService(Client(), new UsageContext { Operation = UsageOperation.BatchServer, BatchPricing = true, BatchId = job.Id }, GenerationStores.InDataFolder(Home));
         var results = new List<BatchRowResult>();
         var receipt = await receiver.ReceiveAsync(job.Name, manifest, service, results.Add, CancellationToken.None);
         Assert.Equal(results, receipt.Results);
@@ -85,10 +83,10 @@ public sealed class BatchRunTests : IDisposable
         Assert.All(ledger, r => Assert.Equal(UsageOperation.BatchServer, r.Operation));
         var r1 = ledger.Single(r => r.RowId == "r1");
         var usage = new Engine.Pricing.TokenUsage { InputTokens = r1.InputTokens, TextOutputTokens = r1.TextOutputTokens, ImageOutputTokens = r1.ImageOutputTokens, ThinkingTokens = r1.ThinkingTokens };
-        var fullPrice = Engine.Pricing.PriceTable.Load().Compute(r1.Model, usage, batch: false);
+        var fullPrice = Engine.Pricing.PriceTable.FromCatalog().Compute(r1.Model, usage, batch: false);
         Assert.True(r1.CostUsd > 0);
         // Half price, rounded to the micro-dollar like every ledger cost.
-        Assert.Equal(Engine.Pricing.PriceTable.Load().Compute(r1.Model, usage, batch: true), r1.CostUsd);
+        Assert.Equal(Engine.Pricing.PriceTable.FromCatalog().Compute(r1.Model, usage, batch: true), r1.CostUsd);
         Assert.InRange(r1.CostUsd!.Value, fullPrice!.Value / 2 - 0.000001m, fullPrice.Value / 2 + 0.000001m);
         Assert.Equal(UsageStatus.Failed, ledger.Single(r => r.RowId == "r2").Status);
     }

@@ -321,24 +321,17 @@ public sealed class ResponseCacheRulesTests
 }
 
 /// <summary>The default cache folder follows the data folder.</summary>
-[Collection("DataHome")]
-public sealed class ResponseCacheFolderTests : IDisposable
+public sealed class ResponseCacheFolderTests
 {
-    private readonly string? _savedHome = Environment.GetEnvironmentVariable(DataFolder.HomeVariable);
-    private readonly TempDir _dir = new();
-
-    public ResponseCacheFolderTests() => Environment.SetEnvironmentVariable(DataFolder.HomeVariable, _dir.Path);
-
-    public void Dispose()
-    {
-        Environment.SetEnvironmentVariable(DataFolder.HomeVariable, _savedHome);
-        _dir.Dispose();
-    }
-
     [Fact]
     public void Without_a_folder_the_cache_lives_in_the_data_folder()
     {
-        Assert.Equal(Path.Combine(_dir.Path, "cache"), ResponseCache.DefaultFolder);
-        Assert.Equal(Path.Combine(_dir.Path, "cache"), new ResponseCache().Folder);
+        Assert.Equal(Path.Combine(DataFolder.Default, "cache"), ResponseCache.DefaultFolder);
+        Assert.Equal(Path.Combine(DataFolder.Default, "cache"), new ResponseCache().Folder);
+        // A data folder handed to the engine (never set process-wide) holds the cache too.
+        using var dir = new TempDir();
+        Assert.Equal(Path.Combine(dir.Path, "cache"), GenerationStores.InDataFolder(dir.Path).OpenCache().Folder);
+        Assert.Equal(Path.GetFullPath(dir.Path), DataFolder.From(dir.Path));
+        Assert.Equal("GeminiImage", Path.GetFileName(DataFolder.From(" ")));
     }
 }

@@ -206,7 +206,6 @@ public sealed class OutputPlanRulesTests : IDisposable
 /// One paid call end to end against the emulator: the budget before sending, the saved files, the one ledger record,
 /// and the response cache.
 /// </summary>
-[Collection("DataHome")]
 public sealed class GenerationServiceTests : IDisposable
 {
     private const string FakeKey = "AIzaFAKE-generation-service-key-0001";

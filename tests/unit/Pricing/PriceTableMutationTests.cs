@@ -89,23 +89,14 @@ public sealed class CostCalculatorTests
 }
 
 /// <summary>Where prices come from: the catalog, a prices.json in the data folder, or an explicit file.</summary>
-[Collection("DataHome")]
 public sealed class PriceTableSourcesTests : IDisposable
 {
+    // A data folder of the test's own, handed to the engine (never set process-wide).
     private readonly string _home = Path.Combine(Path.GetTempPath(), "gi-prices-home-" + Guid.NewGuid().ToString("N"));
-    private readonly string? _savedHome = Environment.GetEnvironmentVariable(DataFolder.HomeVariable);
 
-    public PriceTableSourcesTests()
-    {
-        Directory.CreateDirectory(_home);
-        Environment.SetEnvironmentVariable(DataFolder.HomeVariable, _home);
-    }
+    public PriceTableSourcesTests() => Directory.CreateDirectory(_home);
 
-    public void Dispose()
-    {
-        Environment.SetEnvironmentVariable(DataFolder.HomeVariable, _savedHome);
-        Directory.Delete(_home, recursive: true);
-    }
+    public void Dispose() => Directory.Delete(_home, recursive: true);
 
     private static PriceTable Parse(string json, ModelCatalog? catalog = null) =>
         PriceTable.Parse(new MemoryStream(Encoding.UTF8.GetBytes(json)), catalog);
@@ -120,7 +111,7 @@ public sealed class PriceTableSourcesTests : IDisposable
     [Fact]
     public void Without_a_price_file_the_data_folder_gives_the_catalog_prices()
     {
-        var table = PriceTable.Load();
+        var table = new PriceOverrideStore(_home).Current();
         Assert.Empty(table.OverriddenModels);
         Assert.Equal(30m, table.Get("gemini-2.5-flash-image")!.ImageOutput);
     }
@@ -129,7 +120,7 @@ public sealed class PriceTableSourcesTests : IDisposable
     public void The_data_folder_price_file_is_used_when_no_path_is_given()
     {
         File.WriteAllText(Path.Combine(_home, PriceTable.FileName), """{"models":{"gemini-2.5-flash-image":{"imageOutput":15}}}""");
-        var table = PriceTable.Load();
+        var table = new PriceOverrideStore(_home).Current();
         Assert.Equal(15m, table.Get("gemini-2.5-flash-image")!.ImageOutput);
         Assert.Equal(new[] { "gemini-2.5-flash-image" }, table.OverriddenModels);
     }
@@ -155,7 +146,6 @@ public sealed class PriceTableSourcesTests : IDisposable
         File.WriteAllText(path, """{"models":{}}""");
         Assert.Equal(1m, PriceTable.Load(path, tiny).Get("tiny-image")!.Input);
         Assert.Null(PriceTable.Load(path, tiny).Get("gemini-2.5-flash-image"));
-        Assert.Null(PriceTable.Load(null, tiny).Get("gemini-2.5-flash-image"));
     }
 
     [Fact]
