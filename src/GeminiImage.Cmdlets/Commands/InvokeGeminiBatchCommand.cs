@@ -205,27 +205,26 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
             SetExitCode(plan.Problems.Count > 0 ? 1 : 0);
             return;
         }
-        try { BatchOutputFolder.Check(output); }
-        catch (UnsafePathException ex) { ThrowTerminatingError(ErrorRecords.From(ex, ex.Path)); }
         var receiver = new ServerBatchReceiver(CreateBatchClient());
-        // Idempotent: rows an earlier run into this folder received, or a job there still holds, are not paid for again.
-        var covered = Run(token => receiver.FindCoveredAsync(plan.Items, output, token));
-        var coveredIds = new HashSet<string>(covered.Select(c => c.Item.Id), StringComparer.OrdinalIgnoreCase);
-        var todo = plan.Items.Where(i => !coveredIds.Contains(i.Id)).ToList();
-        foreach (var c in covered)
+        ServerBatchRun run;
+        try { run = Run(token => ServerBatchRun.PrepareAsync(receiver, plan, output, token)); }
+        catch (UnsafePathException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.From(ex, ex.Path));
+            return;
+        }
+        foreach (var c in run.Covered)
             WriteVerbose(c.Job == null ? $"Row '{c.Item.Id}' was received earlier; not submitted again." : $"Row '{c.Item.Id}' is in {c.Job.Name} ({c.Job.State}); not submitted again.");
-        var groups = todo.GroupBy(i => i.Model.Id).ToList();
-        var estimate = BatchPlan.SumEstimate(todo, true);
-        var action = $"Submit {todo.Count} request(s) as {groups.Count} batch job(s) (estimated cost at the batch price {Money(estimate)})" +
-            (covered.Count > 0 ? $"; {covered.Count} row(s) covered by earlier jobs are skipped" : "");
+        var action = $"Submit {run.Todo.Count} request(s) as {run.Jobs.Count} batch job(s) (estimated cost at the batch price {Money(run.Estimate)})" +
+            (run.Covered.Count > 0 ? $"; {run.Covered.Count} row(s) covered by earlier jobs are skipped" : "");
         if (!ShouldProcess(output, action))
         {
             SetExitCode(0);
             return;
         }
         // The jobs that still hold rows come out again, so `... | Wait-GeminiBatchJob | Receive-GeminiBatchJob` works on a re-run.
-        foreach (var job in covered.Where(c => c.Job != null).Select(c => c.Job!).GroupBy(j => j.Name).Select(g => g.First())) WriteObject(job);
-        if (todo.Count == 0)
+        foreach (var job in run.CoveringJobs) WriteObject(job);
+        if (run.Todo.Count == 0)
         {
             WriteWarning($"Every row is covered by an earlier job in '{output}'; nothing was submitted.");
             SetExitCode(plan.Problems.Count > 0 ? 1 : 0);
@@ -233,35 +232,11 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
         }
         CheckWritable(output);
         var service = CreateGenerationService(UsageOperation.BatchServer);
-        var failed = false;
-        foreach (var group in groups)
+        var failed = !Run(token => run.SubmitAsync(service, DisplayName, (job, rows) =>
         {
-            var name = DisplayName ?? $"GeminiImage {DateTime.Now:yyyy-MM-dd HH:mm:ss}";
-            if (groups.Count > 1) name += " " + group.Key;
-            var rows = group.ToList();
-            try
-            {
-                // The whole job is reserved before anything is uploaded; a job that does not fit is refused.
-                var reservations = service.Reserve(rows.Select(i => (i.CreateRequest(null), (string?)i.Id, i.Estimate(true))).ToList());
-                try
-                {
-                    var job = Run(token => receiver.SubmitAsync(rows, name, output, token, reservations));
-                    WriteVerbose($"Submitted {job.Name} ({rows.Count} rows, {job.InputMode}); Wait-GeminiBatchJob then Receive-GeminiBatchJob collect the images.");
-                    WriteObject(job);
-                }
-                catch (GeminiImageException)
-                {
-                    service.Release(reservations);
-                    throw;
-                }
-            }
-            catch (GeminiImageException ex)
-            {
-                failed = true;
-                WriteError(ErrorRecords.From(ex, group.Key));
-                if (ex is BudgetExceededException) break;
-            }
-        }
+            QueueVerbose($"Submitted {job.Name} ({rows} rows, {job.InputMode}); Wait-GeminiBatchJob then Receive-GeminiBatchJob collect the images.");
+            QueueObject(job);
+        }, (ex, model) => QueueError(ErrorRecords.From(ex, model)), token));
         SetExitCode(failed ? 2 : plan.Problems.Count > 0 ? 1 : 0);
     }
 

@@ -90,4 +90,32 @@ public sealed class BatchRunTests : IDisposable
         Assert.InRange(r1.CostUsd!.Value, fullPrice!.Value / 2 - 0.000001m, fullPrice.Value / 2 + 0.000001m);
         Assert.Equal(UsageStatus.Failed, ledger.Single(r => r.RowId == "r2").Status);
     }
+
+    [Fact]
+    public async Task A_server_run_submits_one_job_per_model_and_a_rerun_into_the_folder_submits_nothing_again()
+    {
+        var output = Path.Combine(_dir, "rerun");
+        var plan = BatchPlan.Validate(new[]
+        {
+            new BatchRow { RowNumber = 1, Id = "a", Prompt = "a kite" },
+            new BatchRow { RowNumber = 2, Id = "b", Prompt = "a boat", Model = "gemini-2.5-flash-image" },
+            new BatchRow { RowNumber = 3, Id = "c", Prompt = "a cart" },
+        }, new BatchDefaults(), ".", ".");
+        var receiver = new ServerBatchReceiver(new ServerBatchClient(Client(), Home));
+        var service = new GenerationService(Client(), new UsageContext { Operation = UsageOperation.BatchServer, BatchPricing = true }, GenerationStores.InDataFolder(Home));
+
+        var run = await ServerBatchRun.PrepareAsync(receiver, plan, output, CancellationToken.None);
+        Assert.Empty(run.Covered);
+        Assert.Equal(2, run.Jobs.Count);
+        var submitted = new List<(GeminiBatchJob Job, int Rows)>();
+        Assert.True(await run.SubmitAsync(service, "nightly", (job, rows) => submitted.Add((job, rows)), (ex, _) => throw ex, CancellationToken.None));
+        Assert.Equal(new[] { 2, 1 }, submitted.Select(s => s.Rows).OrderByDescending(n => n));
+        Assert.All(submitted, s => Assert.StartsWith("nightly ", s.Job.DisplayName));
+        Assert.Equal(2, _emulator.Requests.Count(r => r.Path.EndsWith(":batchGenerateContent")));
+
+        var again = await ServerBatchRun.PrepareAsync(receiver, plan, output, CancellationToken.None);
+        Assert.Empty(again.Todo);
+        Assert.Equal(3, again.Covered.Count);
+        Assert.Equal(submitted.Select(s => s.Job.Name).OrderBy(n => n), again.CoveringJobs.Select(j => j.Name).OrderBy(n => n));
+    }
 }
