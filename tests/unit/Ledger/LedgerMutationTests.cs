@@ -342,3 +342,168 @@ public sealed class SpendReportLayoutTests
         Assert.Contains("<td></td></tr>", empty); // no images, no average
     }
 }
+
+/// <summary>Budget rules at their edges: the warning threshold, the monthly limit, reservations, the warning state.</summary>
+public sealed class BudgetEdgeTests : IDisposable
+{
+    private static readonly DateTime s_day = new(2026, 11, 24, 10, 0, 0, DateTimeKind.Utc);
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static UsageRecord Intent(decimal cost, UsageOperation operation = UsageOperation.Generate) => new()
+    {
+        Cmdlet = "New-GeminiImage", Operation = operation, Model = "gemini-2.5-flash-image", ImageCount = 1, CostUsd = cost,
+    };
+
+    [Fact]
+    public void Near_limit_warns_from_exactly_the_threshold_of_spend_plus_estimate()
+    {
+        var settings = new BudgetSettings { Daily = 10m, Monthly = 100m, WarnAt = 0.8m };
+        var daily = BudgetGuard.NearLimit(settings, 7m, 0m, 1m, "team")!;
+        Assert.Equal((BudgetStatus.Warning, BudgetPeriod.Daily, 10m, 7m, 1m, "team"),
+            (daily.Status, daily.Period, daily.Limit, daily.Spent, daily.Estimated, daily.Scope));
+        Assert.Null(BudgetGuard.NearLimit(settings, 6.99m, 79.99m - 1m, 1m));
+
+        var monthlyOnly = new BudgetSettings { Monthly = 100m, WarnAt = 0.8m };
+        var monthly = BudgetGuard.NearLimit(monthlyOnly, 0m, 79m, 1m)!;
+        Assert.Equal((BudgetPeriod.Monthly, 100m, 79m), (monthly.Period, monthly.Limit, monthly.Spent));
+        Assert.Null(BudgetGuard.NearLimit(new BudgetSettings { Daily = 10m, WarnAt = null }, 9m, 0m, 1m));
+    }
+
+    [Fact]
+    public void Spending_exactly_the_monthly_budget_is_allowed_a_cent_more_is_not()
+    {
+        var settings = new BudgetSettings { Monthly = 1m };
+        Assert.Null(BudgetGuard.Evaluate(settings, 0m, 0.6m, 0.4m));
+        Assert.Equal(BudgetPeriod.Monthly, BudgetGuard.Evaluate(settings, 0m, 0.6m, 0.41m)!.Period);
+    }
+
+    [Fact]
+    public void A_reservation_counts_what_was_spent_earlier_in_the_month()
+    {
+        var clock = new FixedClock(s_day);
+        var ledger = Make.Ledger(_dir, clock);
+        ledger.Append(Make.Record(new DateTime(2026, 11, 2, 9, 0, 0, DateTimeKind.Utc), cost: 0.9m));
+        var guard = new BudgetGuard(ledger, new BudgetSettings { Monthly = 1m, WarnAt = null });
+        var error = Assert.Throws<BudgetExceededException>(() => guard.Reserve(new[] { Intent(0.2m) }));
+        Assert.Equal(BudgetPeriod.Monthly, error.Check.Period);
+        Assert.Equal(0.9m, error.Check.Spent);
+    }
+
+    [Fact]
+    public void A_reservation_warns_on_the_sum_of_its_intents()
+    {
+        var ledger = Make.Ledger(_dir, new FixedClock(s_day));
+        var guard = new BudgetGuard(ledger, new BudgetSettings { Daily = 1m, WarnAt = 0.5m });
+        // Each intent alone stays under the 0.50 threshold; together they reach it.
+        var result = guard.Reserve(new[] { Intent(0.3m), Intent(0.3m) });
+        Assert.Equal(BudgetStatus.Warning, result.Status);
+        Assert.Equal(0.6m, result.Estimated);
+    }
+
+    [Fact]
+    public void Reservations_left_open_expire_after_their_lifetime_batch_jobs_later()
+    {
+        var clock = new FixedClock(s_day);
+        var ledger = Make.Ledger(_dir, clock);
+        var none = new BudgetSettings();
+        ledger.Reserve(new[] { Intent(0.1m) }, none);
+        ledger.Reserve(new[] { Intent(0.1m, UsageOperation.BatchServer) }, none);
+
+        clock.UtcNow = s_day + UsageLedger.ReservationLifetime + TimeSpan.FromMinutes(1);
+        // A new ledger (the next process) expires stale reservations on its first reservation.
+        Make.Ledger(_dir, clock).Reserve(new[] { Intent(0.1m) }, none);
+        var statuses = ledger.Query().Select(r => (r.Operation, r.Status)).ToList();
+        Assert.Contains((UsageOperation.Generate, UsageStatus.Unanswered), statuses);
+        Assert.Contains((UsageOperation.BatchServer, UsageStatus.Pending), statuses);
+        Assert.Contains((UsageOperation.Generate, UsageStatus.Pending), statuses);
+    }
+
+    [Fact]
+    public void A_damaged_warning_state_means_one_more_warning_not_an_error()
+    {
+        var ledger = Make.Ledger(_dir, new FixedClock(s_day));
+        Directory.CreateDirectory(ledger.DataFolder);
+        var state = Path.Combine(ledger.DataFolder, BudgetGuard.StateFileName);
+        File.WriteAllText(state, "{ not json");
+        var guard = new BudgetGuard(ledger, new BudgetSettings { Daily = 1m, WarnAt = 0.5m });
+        Assert.Equal(BudgetStatus.Warning, guard.Check(0.6m).Status);
+        Assert.Equal(BudgetStatus.Allowed, guard.Check(0.6m).Status); // the repaired state remembers the warning
+
+        // A state that cannot be written (a folder in its place) is not an error either: it warns again.
+        File.Delete(state);
+        Directory.CreateDirectory(state);
+        Assert.Equal(BudgetStatus.Warning, guard.Check(0.6m).Status);
+        Assert.Equal(BudgetStatus.Warning, guard.Check(0.6m).Status);
+    }
+
+    [Fact]
+    public void Reservations_and_settlements_need_their_arguments()
+    {
+        var ledger = Make.Ledger(_dir);
+        Assert.Throws<ArgumentNullException>(() => ledger.Reserve(null!, new BudgetSettings()));
+        Assert.Throws<ArgumentNullException>(() => ledger.Reserve(new List<UsageRecord>(), null!));
+        Assert.Throws<ArgumentNullException>(() => ledger.Settle("0123456789abcdef0123456789abcdef", null!));
+    }
+
+    [Fact]
+    public void A_secret_of_eight_characters_is_scrubbed()
+    {
+        var ledger = Make.Ledger(_dir, secrets: new[] { "k3y-8chr" });
+        var record = Make.Record(s_day);
+        record.Prompt = "use k3y-8chr here";
+        ledger.Append(record);
+        Assert.Equal("use *** here", Assert.Single(ledger.Query()).Prompt);
+    }
+}
+
+/// <summary>Which pending records are plausible enough to fold in: the bounds of every rule.</summary>
+public sealed class PendingPlausibilityTests : IDisposable
+{
+    private static readonly DateTime s_day = new(2026, 11, 24, 10, 0, 0, DateTimeKind.Utc);
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static string Line(string id, string cost = "0.01", string saved = "null", int images = 1, string model = "gemini-2.5-flash-image") =>
+        $"{{\"RecordId\":\"{id}\",\"TimeUtc\":\"{s_day:o}\",\"Model\":\"{model}\",\"CostUsd\":{cost},\"SavedCostUsd\":{saved},\"ImageCount\":{images},\"Status\":\"Success\"}}";
+
+    private static string Id() => Guid.NewGuid().ToString("N");
+
+    [Fact]
+    public void Bounds_are_inclusive_and_ids_are_32_lowercase_hex_characters()
+    {
+        var ledger = Make.Ledger(_dir);
+        Directory.CreateDirectory(ledger.DataFolder);
+        File.WriteAllLines(ledger.PendingPath, new[]
+        {
+            Line(Id(), cost: "0"),                                           // free: plausible
+            Line(Id(), cost: "1000", saved: "0"),                            // the most a record may claim
+            Line(Id(), saved: "1000", images: 1000, model: "models/gemini-2.5-flash-image"),
+            Line(new string('0', 31)),                                       // id one short
+            Line(new string('0', 31) + "g"),                                 // not hex
+            Line(Id(), saved: "-1"),
+            Line(Id(), saved: "1000.01"),
+            Line(Id(), images: 1001),
+            Line(Id(), images: -1),
+        });
+
+        var result = ledger.Append(Make.Record(s_day, cost: 0.04m));
+
+        Assert.Equal(3, result.FoldedIn);
+        Assert.Equal(1000.05m, ledger.Spend(s_day.Date, s_day.Date.AddDays(1)));
+        Assert.All(ledger.Query(), r => Assert.Equal("gemini-2.5-flash-image", r.Model)); // folded records are normalised too
+        Assert.Equal(6, File.ReadAllLines(Path.Combine(ledger.DataFolder, UsageLedger.RejectedFileName)).Length);
+    }
+
+    [Fact]
+    public void Nothing_rejected_writes_no_rejected_file()
+    {
+        var ledger = Make.Ledger(_dir);
+        Directory.CreateDirectory(ledger.DataFolder);
+        File.WriteAllLines(ledger.PendingPath, new[] { Line(Id()) });
+        Assert.Equal(1, ledger.Append(Make.Record(s_day)).FoldedIn);
+        Assert.False(File.Exists(Path.Combine(ledger.DataFolder, UsageLedger.RejectedFileName)));
+    }
+}
