@@ -27,7 +27,7 @@
                in a child pwsh with a temporary HOME): output/packages/GeminiImage.<version>.nupkg.
       Mutate   Mutation testing (dotnet-stryker, pinned in dotnet-tools.json) of src/GeminiImage.Engine with the
                xUnit project, configured by tests/unit/stryker-config.json. -MutateFolder limits it to engine
-               folders (e.g. Pricing,Cache), -TestFilter to some tests (dotnet test --filter syntax). HTML and JSON
+               folders or files (e.g. Pricing,Cache or Ledger/BudgetGuard.cs), -TestFilter to some tests (dotnet test --filter syntax). HTML and JSON
                report under output/mutation/<folders>/reports/; prints the score per folder. Slow, so not part of
                Test or CI.
       LiveTest Build, then tools/LiveTest.ps1 in a child pwsh: the live contract check for maintainers against Google
@@ -44,7 +44,7 @@ param(
     [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Mutate', 'LiveTest', 'Clean')]
     [string] $Task = 'Build',
     [string] $Configuration = 'Release',
-    # Mutate only: engine folders to mutate (default: the whole engine), tests to run, parallel test sessions.
+    # Mutate only: engine folders or files to mutate (default: the whole engine), tests to run, parallel test sessions.
     [string[]] $MutateFolder = @(),
     [string] $TestFilter = '',
     [ValidateRange(1, 64)] [int] $Concurrency = 1,
@@ -440,14 +440,15 @@ function Get-MutationScore([string] $ReportFile) {
 
 function Invoke-Mutate {
     $folders = @($MutateFolder | ForEach-Object { $_ -split ',' } | ForEach-Object Trim | Where-Object { $_ })
-    $label = if ($folders) { $folders -join '-' } else { 'Engine' }
+    $label = if ($folders) { ($folders -join '-') -replace '[\\/]', '.' } else { 'Engine' }
     $out = Join-Path $OutputDir "mutation/$label"
     Write-Step "Mutate: src/GeminiImage.Engine$(if ($folders) { " ($($folders -join ', '))" }) with tests/unit -> $out"
     Invoke-Native dotnet tool restore
     # Stryker analyses the projects without restoring them; a fresh clone has no obj/ yet.
     Invoke-Native dotnet restore $UnitTestProject
     $strykerArgs = @('dotnet-stryker', '--config-file', 'stryker-config.json', '--output', $out, '--concurrency', $Concurrency, '--skip-version-check')
-    foreach ($f in $folders) { $strykerArgs += @('--mutate', "**/GeminiImage.Engine/$f/**/*.cs") }
+    # A folder (Ledger) mutates its files; a file (Ledger/BudgetGuard.cs) only that file, for a shorter run.
+    foreach ($f in $folders) { $strykerArgs += @('--mutate', $(if ($f -like '*.cs') { "**/GeminiImage.Engine/$f" } else { "**/GeminiImage.Engine/$f/**/*.cs" })) }
     if ($TestFilter) { $strykerArgs += @('--test-case-filter', $TestFilter) }
     # Stryker runs from the test project's folder, where it finds stryker-config.json (outside the solution context).
     Push-Location -LiteralPath $UnitTestProject
