@@ -27,6 +27,9 @@
                   per answer: <= 1.2x the ideal (ceil(files / throttle) x latency); and the same one at a time.
       New         New-GeminiImage -Count -PipelineThrottle -ThrottleLimit -PipelineThrottle, and -PipelineFiles prompts
                   piped to New-GeminiImage -ThrottleLimit -PipelineThrottle: <= 1.2x the ideal each.
+      Stages      Where a row's CPU and allocations go: each stage of a row (HTTP and decoding, provenance, the durable
+                  save, the journal, the ledger, a -Thumbnail preview) -StageIterations times in one child process,
+                  then whole rows one at a time. Not in the default set (a profile, not a target).
 
     Results: a markdown table with the date, the rows, the machine and its load average at the start and the end
     goes to -ResultsDir (bench/results/Invoke-GeminiBatch-<stamp>.md, and .json). On a shared machine wall-clock ratios
@@ -36,7 +39,7 @@
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [string] $ResultsDir = (Join-Path $PSScriptRoot 'results'),
-    [ValidateSet('SideBySide', 'Memory', 'FourK', 'RateLimit', 'Edit', 'New')]
+    [ValidateSet('SideBySide', 'Memory', 'FourK', 'RateLimit', 'Edit', 'New', 'Stages')]
     [string[]] $Sections = @('SideBySide', 'Memory', 'FourK', 'RateLimit', 'Edit', 'New'),
     [int] $Rows = 1000,
     [int] $Throttle = 16,
@@ -51,6 +54,7 @@ param(
     [int] $FourKRows = 64,
     [int] $PipelineFiles = 50,
     [int] $PipelineThrottle = 8,
+    [int] $StageIterations = 40,
     # Skip the peers (module rows only).
     [switch] $NoPeers
 )
@@ -245,6 +249,70 @@ $cpuSeconds = ($me.TotalProcessorTime - $cpu).TotalSeconds
         Add-PipelineResult 'New' "New-GeminiImage -Count $($PipelineThrottle * 2) -ThrottleLimit $PipelineThrottle" $c ($PipelineThrottle * 2) $PipelineThrottle
         $p = Invoke-Client NewPipeline $PipelineFiles -ClientThrottle $PipelineThrottle
         Add-PipelineResult 'New' "$PipelineFiles prompts | New-GeminiImage -ThrottleLimit $PipelineThrottle" $p $PipelineFiles $PipelineThrottle
+    }
+
+    if ('Stages' -in $Sections) {
+        $emu.Latency = [timespan]::Zero
+        $stagesChild = Join-Path $work 'stages-child.ps1'
+        @'
+param([string] $ModulePath, [string] $Out, [int] $N)
+$ErrorActionPreference = 'Stop'; $ProgressPreference = 'SilentlyContinue'
+Import-Module $ModulePath
+New-Item -ItemType Directory -Path $Out -Force | Out-Null
+# The engine lives in the module's own load context: its types are reached through the loaded assembly.
+$null = Get-GeminiUsage
+$asm = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'GeminiImage.Engine' } | Select-Object -First 1
+function T([string] $Name) { $asm.GetType("GeminiImage.Engine.$Name", $true) }
+$me = [Diagnostics.Process]::GetCurrentProcess()
+# CPU and wall time and bytes allocated per call of $Body (after one warm-up call), as "name;cpu ms;wall ms;KB".
+function Measure-Stage([string] $Name, [int] $Times, [scriptblock] $Body) {
+    & $Body 0
+    [GC]::Collect()
+    $me.Refresh(); $cpu = $me.TotalProcessorTime; $alloc = [GC]::GetTotalAllocatedBytes($true); $w = [Diagnostics.Stopwatch]::StartNew()
+    for ($i = 1; $i -le $Times; $i++) { & $Body $i }
+    $wall = $w.Elapsed.TotalMilliseconds / $Times
+    $me.Refresh()
+    '{0};{1:0.00};{2:0.00};{3:0}' -f $Name, (($me.TotalProcessorTime - $cpu).TotalMilliseconds / $Times), $wall, (([GC]::GetTotalAllocatedBytes($true) - $alloc) / $Times / 1KB)
+}
+$options = (T Api.GeminiClientOptions)::new(); $options.BaseUri = [uri]$env:GEMINI_BASE_URL; $options.ApiKey = $env:GEMINI_API_KEY
+$client = (T Api.GeminiClient)::new($options, $null)
+$request = (T Api.GenerateContentRequest)::new()
+$content = (T Api.Content)::new(); $content.Role = 'user'
+$content.Parts = [Activator]::CreateInstance([Collections.Generic.List`1].MakeGenericType((T Api.Part)))
+$content.Parts.Add((T Api.Part)::FromText('bench image 1')); $request.Contents.Add($content)
+$script:answer = $null
+Measure-Stage 'HTTP, JSON and base64 (GeminiClient.GenerateContentAsync)' $N { $script:answer = $client.GenerateContentAsync('gemini-2.5-flash-image', $request, [Threading.CancellationToken]::None).GetAwaiter().GetResult() }
+$image = $script:answer.Images[0]
+$provenance = (T Imaging.ImageProvenance)::new(); $provenance.Prompt = 'bench image 1'; $provenance.Model = 'gemini-2.5-flash-image'; $provenance.CreatedUtc = [datetime]::UtcNow
+Measure-Stage 'Provenance: chunks read and checked (ProvenanceWriter.Prepare)' $N { $null = (T Imaging.ProvenanceWriter)::Prepare($image.Data, $image.MimeType, $provenance) }
+$write = (T Imaging.ProvenanceWriter)::Prepare($image.Data, $image.MimeType, $provenance)
+Measure-Stage 'Durable save with provenance (WriteAtomic, one fsync)' $N { param($i) $null = (T Generation.OutputWriter)::WriteAtomic((Join-Path $Out "d$i.png"), $write, $true, $true) }
+Measure-Stage 'The same save without fsync' $N { param($i) $null = (T Generation.OutputWriter)::WriteAtomic((Join-Path $Out "n$i.png"), $write, $true, $false) }
+Measure-Stage 'JPEG preview (-Thumbnail)' ([math]::Max(1, [int]($N / 4))) { param($i) $null = (T Batch.BatchThumbnails)::TryCreate((Join-Path $Out 'd1.png'), $Out, "t$i") }
+$journal = (T Batch.BatchJournal)::Open((Join-Path $Out 'journal'))
+$row = (T Batch.BatchRowResult)::new(); $row.Id = 'r'; $row.Prompt = 'bench image 1'; $row.Path = (Join-Path $Out 'd1.png')
+Measure-Stage 'Journal line (one fsync when alone)' $N { $journal.Append($row) }
+$journal.Dispose()
+$ledger = (T Ledger.UsageLedger)::new($null)
+$record = { $r = (T Ledger.UsageRecord)::new(); $r.Model = 'gemini-2.5-flash-image'; $r.CostUsd = 0.039; $r.Cmdlet = 'bench'; $null = $ledger.Append($r) }
+Measure-Stage 'Ledger record, file opened per record' $N $record
+$held = $ledger.KeepOpen()
+Measure-Stage 'Ledger record, held open (as in a batch)' $N $record
+$held.Dispose()
+$rows = 1..$N | ForEach-Object { [pscustomobject]@{ Id = "w$_"; Prompt = "bench image $($_ % 16)" } }
+$me.Refresh(); $cpu = $me.TotalProcessorTime; $alloc = [GC]::GetTotalAllocatedBytes($true); $w = [Diagnostics.Stopwatch]::StartNew()
+$null = $rows | Invoke-GeminiBatch -OutputDirectory (Join-Path $Out 'batch') -ThrottleLimit 1
+$me.Refresh()
+'{0};{1:0.00};{2:0.00};{3:0}' -f "Whole rows: Invoke-GeminiBatch -ThrottleLimit 1, $N rows (per row)", (($me.TotalProcessorTime - $cpu).TotalMilliseconds / $N), ($w.Elapsed.TotalMilliseconds / $N), (([GC]::GetTotalAllocatedBytes($true) - $alloc) / $N / 1KB)
+'@ | Set-Content -LiteralPath $stagesChild
+        $emu.Reset()
+        $load = Get-Load
+        $lines = & $exe @prefix -NoProfile -NonInteractive -File $stagesChild -ModulePath $ModulePath -Out (Join-Path $work 'stages') -N $StageIterations
+        foreach ($line in @($lines | Where-Object { "$_" -match ';' })) {
+            $name, $cpuMs, $wallMs, $kb = "$line" -split ';'
+            Add-Result 'Stages' $name 0 ([double]$cpuMs) 0 'profile' $true ('wall {0} ms; {1} KB allocated' -f $wallMs, $kb)
+        }
+        $notes.Add("Stages: one child process, $StageIterations calls per stage, answers with no latency; load $load->$(Get-Load).")
     }
 
     if ('RateLimit' -in $Sections) {
