@@ -42,16 +42,21 @@ Set-GeminiConfig -Cache Shared
         $info.Path | Should -Match 'PostgreSQL'
     }
 
-    It 'serves batch rows and queue jobs from it too: no call, cost 0, a cache-hit record each' {
+    It 'serves edits, batch rows and queue jobs from it too: no call, cost 0, a cache-hit record each' {
         $null = New-GeminiImage 'a batch fox' -OutputDirectory (New-TestFolder 'new')
         $null = New-GeminiImage 'a job fox' -OutputDirectory (New-TestFolder 'new')
         $Emulator.RequestCount | Should -Be 2
+        $source = Join-Path (New-TestFolder 'edit') 'good.png'
+        Copy-Item -LiteralPath $SmallImage -Destination $source
+        $null = Edit-GeminiImage 'make it night' -LiteralPath $source -OutputDirectory (New-TestFolder 'edit-a')
+        (Edit-GeminiImage 'make it night' -LiteralPath $source -OutputDirectory (New-TestFolder 'edit-b')).FromCache | Should -BeTrue
+        $Emulator.RequestCount | Should -Be 3
 
         $rows = @{ Id = 'cached'; Prompt = 'a batch fox' }, @{ Id = 'fresh'; Prompt = 'a fresh fox' } | Invoke-GeminiBatch -OutputDirectory (New-TestFolder 'batch')
         ($rows | Where-Object Id -eq cached).Cost | Should -Be 0
         ($rows | Where-Object Id -eq cached).Path | Should -Exist
         ($rows | Where-Object Id -eq fresh).Cost | Should -BeGreaterThan 0
-        $Emulator.RequestCount | Should -Be 3
+        $Emulator.RequestCount | Should -Be 4
 
         $job = 'a job fox' | Submit-GeminiJob -Queue shop
         $done = Start-GeminiWorker -Queue shop -Drain
@@ -59,9 +64,9 @@ Set-GeminiConfig -Cache Shared
         $done.State | Should -Be 'Done'
         $done.Cost | Should -Be 0
         $done.Path | Should -Exist
-        $Emulator.RequestCount | Should -Be 3
+        $Emulator.RequestCount | Should -Be 4
         Invoke-TestPostgresSql $Pg $Team.Database "SELECT string_agg(cmdlet, ',' ORDER BY cmdlet) FROM gemini_usage WHERE status = 'CacheHit' AND saved_micros > 0" |
-            Should -Be 'Invoke-GeminiBatch,Start-GeminiWorker'
+            Should -Be 'Edit-GeminiImage,Invoke-GeminiBatch,Start-GeminiWorker'
     }
 
     It 'takes a damaged entry as a miss: the request is sent again without an error and the entry replaced' {
