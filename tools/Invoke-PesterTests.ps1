@@ -20,6 +20,9 @@ param(
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 if ($PSVersionTable.PSVersion.Major -ge 7) { $PSStyle.OutputRendering = 'PlainText' }
+# Child pwsh processes the tests start write plain text too: an escape character in a failure message
+# would otherwise make the NUnit XML invalid and lose the whole group's counts.
+$env:NO_COLOR = '1'
 
 Import-Module -Name $PesterManifest -Force
 # Tests never touch the user's own ledger, budgets or fallback folder.
@@ -30,11 +33,15 @@ $config.Run.PassThru = $true
 $config.Run.Exit = $false
 $config.Output.Verbosity = 'Detailed'
 $config.Output.RenderMode = 'Plaintext'
-$config.TestResult.Enabled = $true
-$config.TestResult.OutputFormat = 'NUnitXml'
-$config.TestResult.OutputPath = $ResultFile
+# The XML report is written below, so a report that cannot be written never loses the counts.
+$config.TestResult.Enabled = $false
 
 $r = Invoke-Pester -Configuration $config
+try {
+    $r | Export-NUnitReport -Path $ResultFile
+} catch {
+    Write-Warning "The NUnit report '$ResultFile' could not be written: $($_.Exception.Message)"
+}
 $failed = $r.FailedCount + $r.FailedContainersCount
 if ($r.FailedCount -eq 0) { $failed += $r.FailedBlocksCount }
 [ordered]@{
