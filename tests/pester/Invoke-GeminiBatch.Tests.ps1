@@ -114,6 +114,13 @@ Describe 'Invoke-GeminiBatch (local)' {
         { [xml]($html -replace '<!DOCTYPE html>', '') } | Should -Not -Throw
     }
 
+    It 'still accepts -NoThumbnail from scripts written when previews were the default, and makes none' {
+        $results = @(@{ Id = 'old'; Prompt = 'an old script' } | Invoke-GeminiBatch -OutputDirectory $Out -NoThumbnail)
+        $results.Status | Should -Be 'Succeeded'
+        Join-Path $Out 'thumbnails' | Should -Not -Exist
+        (Get-Command Invoke-GeminiBatch).Parameters['NoThumbnail'].Attributes.DontShow | Should -Contain $true
+    }
+
     It 'by default decodes no image for the report: the gallery shows every saved image, sized and loaded lazily' {
         $results = @(1..3 | ForEach-Object { @{ Id = "g$_"; Prompt = "gallery picture $_" } } | Invoke-GeminiBatch -OutputDirectory $Out)
         @($results | Where-Object Status -eq Succeeded).Count | Should -Be 3

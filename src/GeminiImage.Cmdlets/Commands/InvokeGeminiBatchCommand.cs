@@ -84,6 +84,10 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
     [Parameter]
     public SwitchParameter Thumbnail { get; set; }
 
+    /// <summary>Accepted so scripts written when previews were on by default still run; previews are off unless -Thumbnail.</summary>
+    [Parameter(DontShow = true)]
+    public SwitchParameter NoThumbnail { get; set; }
+
     /// <summary>Name of the server-side job (server mode).</summary>
     [Parameter]
     public string? DisplayName { get; set; }
