@@ -64,24 +64,6 @@ public sealed class EditGeminiImageCommand : ThrottledGenerationCmdlet
     [Parameter]
     public string Suffix { get; set; } = "-edited";
 
-    /// <summary>Number of requests to send per source image (each usually returns one image).</summary>
-    [Parameter]
-    [ValidateRange(1, 100)]
-    public int Count { get; set; } = 1;
-
-    [Parameter]
-    [ValidateRange(0.0, 2.0)]
-    public double? Temperature { get; set; }
-
-    [Parameter]
-    public int? Seed { get; set; }
-
-    [Parameter]
-    public string? SystemInstruction { get; set; }
-
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
     private GenerationService Service => GenerationServiceFor(UsageOperation.Edit);
 
     protected override void ProcessRecord()

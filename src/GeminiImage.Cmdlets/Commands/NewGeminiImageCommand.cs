@@ -44,24 +44,6 @@ public sealed class NewGeminiImageCommand : ThrottledGenerationCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? OutFile { get; set; }
 
-    /// <summary>Number of requests to send (each usually returns one image).</summary>
-    [Parameter]
-    [ValidateRange(1, 100)]
-    public int Count { get; set; } = 1;
-
-    [Parameter]
-    [ValidateRange(0.0, 2.0)]
-    public double? Temperature { get; set; }
-
-    [Parameter]
-    public int? Seed { get; set; }
-
-    [Parameter]
-    public string? SystemInstruction { get; set; }
-
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
     protected override void ProcessRecord()
     {
         GeminiStyle? style;

@@ -22,6 +22,24 @@ public abstract class ThrottledGenerationCmdlet : GeminiGenerationCmdlet
     [Parameter]
     public SwitchParameter KeepOrder { get; set; }
 
+    /// <summary>Number of requests to send (per source image for Edit-GeminiImage); each usually returns one image.</summary>
+    [Parameter]
+    [ValidateRange(1, 100)]
+    public int Count { get; set; } = 1;
+
+    [Parameter]
+    [ValidateRange(0.0, 2.0)]
+    public double? Temperature { get; set; }
+
+    [Parameter]
+    public int? Seed { get; set; }
+
+    [Parameter]
+    public string? SystemInstruction { get; set; }
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     /// <summary>The calls of this invocation, across pipeline records.</summary>
     internal ConcurrentRuns Runs => _runs ??= new ConcurrentRuns(this, ThrottleLimit, KeepOrder, StopToken);
 
