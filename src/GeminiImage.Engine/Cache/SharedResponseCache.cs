@@ -35,7 +35,7 @@ public sealed class SharedResponseCache : IResponseCache
     }
 
     /// <summary>The cache of the team database in effect; <see cref="LedgerException"/> (TeamLedgerRequired) when the ledger is the SQLite file.</summary>
-    public static SharedResponseCache Open(long maxBytes) => new(PostgresConnector.Current("The shared response cache"), maxBytes);
+    public static SharedResponseCache Open(long maxBytes) => new(PostgresConnector.Current("Shared response caches"), maxBytes);
 
     /// <summary>On the server named by <paramref name="connectionString"/> (tests, benchmarks).</summary>
     public static SharedResponseCache Open(string connectionString, long maxBytes) => new(new PostgresConnector(connectionString), maxBytes);
