@@ -1,6 +1,4 @@
-using System;
 using System.Text.RegularExpressions;
-using GeminiImage.Engine.Errors;
 
 namespace GeminiImage.Engine.Api;
 

@@ -1,6 +1,3 @@
-using System.Collections.Generic;
-using System.Text.Json;
-
 namespace GeminiImage.Engine.Api;
 
 /// <summary>A Files API file resource (reference §8.1); sizes are int64-as-string on the wire.</summary>

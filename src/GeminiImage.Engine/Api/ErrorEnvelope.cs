@@ -1,9 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Text.Json;
-using GeminiImage.Engine.Errors;
-
 namespace GeminiImage.Engine.Api;
 
 /// <summary>Turns a non-2xx body into a <see cref="GeminiApiException"/> (reference §5.1–5.3).</summary>

@@ -1,5 +1,3 @@
-using System;
-using System.IO;
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Security.Authentication;

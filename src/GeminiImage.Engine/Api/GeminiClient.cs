@@ -1,15 +1,8 @@
-using System;
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.IO;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using System.Threading;
-using System.Threading.Tasks;
-using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Resilience;
 using Polly;
 using Polly.Retry;

@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Pricing;
 
 namespace GeminiImage.Engine.Api;

@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-
 namespace GeminiImage.Engine.Api;
 
 /// <summary>What Google Search grounding contributed to an answer (from candidates[0].groundingMetadata).</summary>

@@ -1,13 +1,5 @@
-using System;
 using System.Buffers;
 using System.Buffers.Text;
-using System.Collections.Generic;
-using System.IO;
-using System.Text;
-using System.Text.Json;
-using System.Threading;
-using System.Threading.Tasks;
-using GeminiImage.Engine.Errors;
 
 namespace GeminiImage.Engine.Api;
 

@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace GeminiImage.Engine.Api;
 
 // GET v1beta/models (models.list): {"models":[Model...], "nextPageToken":"..."}; no token means the last page.

@@ -1,8 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
-using System.Text.Json;
 using GeminiImage.Engine.Api;
 using GeminiImage.Engine.Catalog;
 using GeminiImage.Engine.Generation;

@@ -1,11 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Text;
-using System.Text.Json;
-using System.Threading;
 using GeminiImage.Engine.Api;
-using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.IO;
 
 namespace GeminiImage.Engine.Batch;

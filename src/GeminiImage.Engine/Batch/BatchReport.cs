@@ -1,12 +1,5 @@
-using System;
 using GeminiImage.Engine.Generation;
-using System.Collections.Generic;
-using System.Globalization;
-using System.IO;
-using System.Linq;
 using System.Net;
-using System.Text;
-using System.Text.Json;
 using GeminiImage.Engine.IO;
 using GeminiImage.Engine.Api;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using GeminiImage.Engine.Api;
 
 namespace GeminiImage.Engine.Batch;

@@ -1,12 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.IO;
-using System.Linq;
-using System.Text;
-using System.Text.Json;
-using GeminiImage.Engine.Errors;
-
 namespace GeminiImage.Engine.Batch;
 
 /// <summary>One input row of a batch as the user wrote it, before validation.</summary>

@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-
 namespace GeminiImage.Engine.Batch;
 
 /// <summary>Totals of a batch run, the top of batch-report.json.</summary>

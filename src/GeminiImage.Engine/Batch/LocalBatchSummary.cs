@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-
 namespace GeminiImage.Engine.Batch;
 
 /// <summary>What a local batch run did: its totals, every row, the report line and why it stopped early (if it did).</summary>

@@ -1,14 +1,5 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
 using System.Net.Http;
-using System.Text;
-using System.Text.Json;
-using System.Threading;
-using System.Threading.Tasks;
 using GeminiImage.Engine.Api;
-using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Imaging;
 
 namespace GeminiImage.Engine.Batch;

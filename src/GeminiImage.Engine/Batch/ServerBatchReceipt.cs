@@ -1,6 +1,3 @@
-using System.Collections.Generic;
-using GeminiImage.Engine.Errors;
-
 namespace GeminiImage.Engine.Batch;
 
 /// <summary>What receiving a server batch job did: the job as read, every row, the report line, and whether the job left rows unrun.</summary>

@@ -1,9 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
-using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Generation;
 
 namespace GeminiImage.Engine.Batch;

@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-
 namespace GeminiImage.Engine.Cache;
 
 /// <summary>One image of a cached response: the exact bytes that were saved the first time.</summary>

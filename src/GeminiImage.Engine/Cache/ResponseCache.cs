@@ -1,11 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using System.Threading;
 using GeminiImage.Engine.Ledger;
 
 namespace GeminiImage.Engine.Cache;

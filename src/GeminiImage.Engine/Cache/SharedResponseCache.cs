@@ -1,5 +1,3 @@
-using System;
-using System.Globalization;
 using GeminiImage.Engine.Ledger;
 using Npgsql;
 

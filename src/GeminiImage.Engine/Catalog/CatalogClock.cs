@@ -1,6 +1,3 @@
-using System;
-using System.Threading;
-
 namespace GeminiImage.Engine.Catalog;
 
 /// <summary>"Today" for lifecycle decisions (UTC date); tests set it so that rules do not depend on the calendar.</summary>

@@ -1,10 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.IO;
-using System.Linq;
-using System.Text.Json;
-
 namespace GeminiImage.Engine.Catalog;
 
 /// <summary>

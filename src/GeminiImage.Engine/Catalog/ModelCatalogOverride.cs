@@ -1,11 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Generation;
 
 namespace GeminiImage.Engine.Catalog;

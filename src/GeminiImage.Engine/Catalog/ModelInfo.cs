@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-
 namespace GeminiImage.Engine.Catalog;
 
 /// <summary>Prices in USD per one million tokens.</summary>

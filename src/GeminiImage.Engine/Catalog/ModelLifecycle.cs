@@ -1,6 +1,4 @@
-using System;
 using System.Collections.Concurrent;
-using GeminiImage.Engine.Errors;
 
 namespace GeminiImage.Engine.Catalog;
 

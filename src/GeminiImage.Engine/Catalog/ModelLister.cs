@@ -1,9 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Net.Http;
-using System.Threading;
-using System.Threading.Tasks;
 using GeminiImage.Engine.Api;
 
 namespace GeminiImage.Engine.Catalog;

@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-
 namespace GeminiImage.Engine.Catalog;
 
 /// <summary>One model the API key can use, as models.list reports it, next to what the catalog says about it.</summary>

@@ -1,5 +1,3 @@
-using System;
-using System.Collections.Generic;
 using GeminiImage.Engine.Api;
 
 namespace GeminiImage.Engine.Configuration;

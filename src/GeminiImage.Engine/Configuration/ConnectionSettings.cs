@@ -1,11 +1,6 @@
-using System;
 using System.Collections.Concurrent;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
 using System.Net;
 using GeminiImage.Engine.Api;
-using GeminiImage.Engine.Errors;
 
 namespace GeminiImage.Engine.Configuration;
 

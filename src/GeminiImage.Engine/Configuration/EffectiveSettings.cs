@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
 using GeminiImage.Engine.Api;
 using GeminiImage.Engine.Cache;
 using GeminiImage.Engine.Resilience;

@@ -1,4 +1,3 @@
-using System;
 using GeminiImage.Engine.Cache;
 using GeminiImage.Engine.Ledger;
 

@@ -1,11 +1,5 @@
-using System;
 using System.Collections.Concurrent;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Generation;
 
 namespace GeminiImage.Engine.Configuration;

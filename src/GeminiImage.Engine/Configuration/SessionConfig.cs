@@ -1,4 +1,3 @@
-using System;
 using GeminiImage.Engine.Cache;
 
 namespace GeminiImage.Engine.Configuration;

@@ -1,5 +1,3 @@
-using System;
-
 namespace GeminiImage.Engine.Configuration;
 
 /// <summary>Where a setting's value came from: its layer and, where it helps, which one (a profile, a variable).</summary>

@@ -1,4 +1,3 @@
-using System;
 using GeminiImage.Engine.Ledger;
 
 namespace GeminiImage.Engine.Configuration;

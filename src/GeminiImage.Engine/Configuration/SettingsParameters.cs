@@ -1,5 +1,3 @@
-using System;
-
 namespace GeminiImage.Engine.Configuration;
 
 /// <summary>The settings a call's parameters give; null means "not given" (no sentinel values).</summary>

@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-
 namespace GeminiImage.Engine.Errors;
 
 /// <summary>A non-2xx answer from the Gemini API, with the parsed error envelope (reference §5).</summary>

@@ -1,5 +1,3 @@
-using System;
-
 namespace GeminiImage.Engine.Errors;
 
 /// <summary>Credentials that cannot be used: a key file that is not a service-account key, or a token endpoint that refuses it.</summary>

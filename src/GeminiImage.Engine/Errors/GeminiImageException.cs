@@ -1,5 +1,3 @@
-using System;
-
 namespace GeminiImage.Engine.Errors;
 
 /// <summary>What kind of failure an error is; the cmdlets map it to an ErrorCategory.</summary>

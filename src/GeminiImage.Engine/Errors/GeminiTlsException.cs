@@ -1,5 +1,3 @@
-using System;
-
 namespace GeminiImage.Engine.Errors;
 
 /// <summary>The TLS handshake with the service failed (not retried: it fails the same way again).</summary>

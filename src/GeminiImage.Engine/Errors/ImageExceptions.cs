@@ -1,5 +1,3 @@
-using System;
-
 namespace GeminiImage.Engine.Errors;
 
 /// <summary>A local image file could not be used; <see cref="Path"/> names the offending file.</summary>

@@ -1,6 +1,3 @@
-using System;
-using System.Text.Json;
-
 namespace GeminiImage.Engine.Errors;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System;
-
 namespace GeminiImage.Engine.Errors;
 
 /// <summary>A path written in a file (batch row, chat, watch setting) that would lead outside the folder it belongs to.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using GeminiImage.Engine.Ledger;
 
 namespace GeminiImage.Engine.Generation;

@@ -1,5 +1,3 @@
-using System;
-
 namespace GeminiImage.Engine.Generation;
 
 /// <summary>One saved image and what it cost: the object the generating cmdlets emit.</summary>

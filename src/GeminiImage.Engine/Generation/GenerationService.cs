@@ -1,13 +1,7 @@
-using System;
-using System.Collections.Generic;
 using System.Diagnostics;
-using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 using GeminiImage.Engine.Api;
 using GeminiImage.Engine.Cache;
 using GeminiImage.Engine.Catalog;
-using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Ledger;
 using GeminiImage.Engine.Pricing;
 

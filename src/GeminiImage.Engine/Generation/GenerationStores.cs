@@ -1,5 +1,3 @@
-using System;
-using System.IO;
 using GeminiImage.Engine.Cache;
 using GeminiImage.Engine.Ledger;
 using GeminiImage.Engine.Pricing;

@@ -1,9 +1,5 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
 using GeminiImage.Engine.Api;
 using GeminiImage.Engine.Catalog;
-using GeminiImage.Engine.Errors;
 
 namespace GeminiImage.Engine.Generation;
 

@@ -1,11 +1,5 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 using GeminiImage.Engine.Api;
 using GeminiImage.Engine.Catalog;
-using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Imaging;
 using GeminiImage.Engine.Pricing;
 

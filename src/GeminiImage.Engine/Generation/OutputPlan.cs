@@ -1,8 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
-using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.IO;
 
 namespace GeminiImage.Engine.Generation;

@@ -1,12 +1,5 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.IO;
-using System.Linq;
-using System.Text;
 using System.Text.RegularExpressions;
 using GeminiImage.Engine.Configuration;
-using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.IO;
 
 namespace GeminiImage.Engine.Generation;

@@ -1,8 +1,5 @@
-using System;
-using System.IO;
 using System.Reflection;
 using System.Text.RegularExpressions;
-using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Watch;
 
 namespace GeminiImage.Engine.Generation;

@@ -1,7 +1,3 @@
-using System.IO;
-using System.Text;
-using GeminiImage.Engine.Errors;
-
 namespace GeminiImage.Engine.IO;
 
 /// <summary>Reads files the module parses (chats, styles, prices, manifests) with a size cap: they are untrusted input.</summary>

@@ -1,6 +1,3 @@
-using System;
-using System.IO;
-
 namespace GeminiImage.Engine.IO;
 
 /// <summary>Whether a folder can take an output now: asked before a paid request, so nothing is paid for in vain.</summary>

@@ -1,6 +1,3 @@
-using System;
-using System.IO;
-using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Watch;
 
 namespace GeminiImage.Engine.IO;

@@ -1,5 +1,3 @@
-using System;
-
 namespace GeminiImage.Engine.Imaging;
 
 /// <summary>CRC-32 (ISO-HDLC, as PNG chunks use it); netstandard2.0 has none built in.</summary>

@@ -1,5 +1,3 @@
-using System;
-
 namespace GeminiImage.Engine.Imaging;
 
 /// <summary>How an image is fitted to a target size.</summary>

@@ -1,6 +1,3 @@
-using System;
-using System.Text;
-
 namespace GeminiImage.Engine.Imaging;
 
 /// <summary>Recognizes HEIC/HEIF (ISO BMFF "ftyp" brands), which Gemini accepts but ImageSharp 2.1 cannot decode.</summary>

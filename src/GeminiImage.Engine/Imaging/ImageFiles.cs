@@ -1,6 +1,3 @@
-using System;
-using System.IO;
-using GeminiImage.Engine.Errors;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Gif;

@@ -1,7 +1,3 @@
-using System;
-using System.Linq;
-using System.Text;
-
 namespace GeminiImage.Engine.Imaging;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Text;
-
 namespace GeminiImage.Engine.Imaging;
 
 /// <summary>Walks JPEG marker segments on raw bytes: truncation check and lossless XMP (APP1) insertion.</summary>

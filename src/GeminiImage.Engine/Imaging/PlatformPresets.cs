@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-
 namespace GeminiImage.Engine.Imaging;
 
 /// <summary>A named target size for a platform.</summary>

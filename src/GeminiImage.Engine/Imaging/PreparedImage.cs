@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace GeminiImage.Engine.Imaging;
 
 /// <summary>An input image checked and, if needed, converted so it can be sent inline.</summary>

@@ -1,5 +1,3 @@
-using System;
-using GeminiImage.Engine.Errors;
 using SixLabors.ImageSharp.Formats.Webp;
 
 namespace GeminiImage.Engine.Imaging;

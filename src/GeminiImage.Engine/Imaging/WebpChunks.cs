@@ -1,8 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Text;
-
 namespace GeminiImage.Engine.Imaging;
 
 /// <summary>Walks the RIFF chunks of a WebP file: truncation check and lossless XMP insertion.</summary>

@@ -1,5 +1,3 @@
-using System;
-
 namespace GeminiImage.Engine.Ledger;
 
 /// <summary>Outcome of <see cref="UsageLedger.Append"/>; appending never throws for storage problems.</summary>

@@ -1,5 +1,3 @@
-using GeminiImage.Engine.Errors;
-
 namespace GeminiImage.Engine.Ledger;
 
 /// <summary>A request would take spending past a daily or monthly budget.</summary>

@@ -1,10 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Globalization;
-using System.IO;
-using System.Text.Json;
-
 namespace GeminiImage.Engine.Ledger;
 
 /// <summary>Budget periods, in UTC like the ledger's spend totals.</summary>

@@ -1,5 +1,3 @@
-using System;
-
 namespace GeminiImage.Engine.Ledger;
 
 /// <summary>Names of the budgets a team ledger keeps: the whole team's, and one per project.</summary>

@@ -1,7 +1,3 @@
-using System.IO;
-using System.Text;
-using System.Text.Json;
-
 namespace GeminiImage.Engine.Ledger;
 
 /// <summary>Spending limits in USD, kept as <c>budget.json</c> in the data folder.</summary>

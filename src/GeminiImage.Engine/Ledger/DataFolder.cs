@@ -1,6 +1,3 @@
-using System;
-using System.IO;
-
 namespace GeminiImage.Engine.Ledger;
 
 /// <summary>Where the module keeps its per-user data (ledger, budgets, price overrides).</summary>

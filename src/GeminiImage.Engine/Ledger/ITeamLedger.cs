@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-
 namespace GeminiImage.Engine.Ledger;
 
 /// <summary>A ledger shared by a team (PostgreSQL): budgets for the team and per project, and an audit log of changes.</summary>

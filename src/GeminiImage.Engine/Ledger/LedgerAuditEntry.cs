@@ -1,5 +1,3 @@
-using System;
-
 namespace GeminiImage.Engine.Ledger;
 
 /// <summary>One change recorded in a team ledger's audit log: a budget set or removed, prices overridden.</summary>

@@ -1,8 +1,3 @@
-using System;
-using System.IO;
-using System.Text;
-using System.Text.Json;
-
 namespace GeminiImage.Engine.Ledger;
 
 /// <summary>The saved ledger choice (Set-GeminiConfig -Ledger ... -Save): ledger.json in the data folder, never with a password.</summary>

@@ -1,6 +1,3 @@
-using System;
-using GeminiImage.Engine.Errors;
-
 namespace GeminiImage.Engine.Ledger;
 
 /// <summary>

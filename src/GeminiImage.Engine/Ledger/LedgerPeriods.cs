@@ -1,5 +1,3 @@
-using System;
-
 namespace GeminiImage.Engine.Ledger;
 
 /// <summary>"Today" and "this month" of any ledger: UTC days and months, the same for every machine.</summary>

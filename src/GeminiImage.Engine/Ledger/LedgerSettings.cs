@@ -1,8 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
 using GeminiImage.Engine.Configuration;
-using GeminiImage.Engine.Errors;
 using Npgsql;
 
 namespace GeminiImage.Engine.Ledger;

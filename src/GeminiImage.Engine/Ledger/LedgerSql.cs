@@ -1,8 +1,4 @@
-using System;
-using System.Collections.Generic;
 using System.Data.Common;
-using System.Globalization;
-using System.Linq;
 
 namespace GeminiImage.Engine.Ledger;
 

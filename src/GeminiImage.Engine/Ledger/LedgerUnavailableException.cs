@@ -1,6 +1,3 @@
-using System;
-using GeminiImage.Engine.Errors;
-
 namespace GeminiImage.Engine.Ledger;
 
 /// <summary>A budget is set but the ledger cannot be written, so the spend cannot be reserved: nothing is sent.</summary>

@@ -1,5 +1,3 @@
-using System;
-using System.Threading;
 using Npgsql;
 
 namespace GeminiImage.Engine.Ledger;

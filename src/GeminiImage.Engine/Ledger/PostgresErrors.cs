@@ -1,7 +1,4 @@
-using System;
-using System.IO;
 using System.Net.Sockets;
-using GeminiImage.Engine.Errors;
 using Npgsql;
 
 namespace GeminiImage.Engine.Ledger;

@@ -1,9 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using System.Threading;
-using GeminiImage.Engine.Errors;
 using Npgsql;
 
 namespace GeminiImage.Engine.Ledger;

@@ -1,6 +1,3 @@
-using System;
-using System.Globalization;
-using GeminiImage.Engine.Errors;
 using Npgsql;
 
 namespace GeminiImage.Engine.Ledger;

@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-
 namespace GeminiImage.Engine.Ledger;
 
 /// <summary>Prepares a record for any ledger: machine and user names filled, model id bare, tags clean, secrets redacted.</summary>

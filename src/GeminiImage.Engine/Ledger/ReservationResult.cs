@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-
 namespace GeminiImage.Engine.Ledger;
 
 /// <summary>What <see cref="ISpendReservations.Reserve"/> found before it reserved.</summary>

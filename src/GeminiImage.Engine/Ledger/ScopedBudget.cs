@@ -1,5 +1,3 @@
-using System;
-
 namespace GeminiImage.Engine.Ledger;
 
 /// <summary>A budget kept in a team ledger, for the whole team or one project (USD, UTC days and months).</summary>

@@ -1,11 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.IO;
-using System.Linq;
-using System.Text;
-using System.Text.Json;
-
 namespace GeminiImage.Engine.Ledger;
 
 /// <summary>File formats of <see cref="UsageExport"/>.</summary>

@@ -1,5 +1,3 @@
-using System;
-
 namespace GeminiImage.Engine.Ledger;
 
 /// <summary>Which ledger records a query or summary covers. Every criterion is optional.</summary>

@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-
 namespace GeminiImage.Engine.Ledger;
 
 /// <summary>Settings of a <see cref="UsageLedger"/>; the defaults suit the module.</summary>

@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-
 namespace GeminiImage.Engine.Ledger;
 
 /// <summary>What kind of call produced a ledger record.</summary>

@@ -1,8 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-
 namespace GeminiImage.Engine.Ledger;
 
 /// <summary>How <see cref="UsageLedger.Summarize"/> groups records.</summary>

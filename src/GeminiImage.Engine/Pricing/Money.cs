@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace GeminiImage.Engine.Pricing;
 
 /// <summary>How amounts in USD are written in messages, as the views write them: at least cents, at most four decimals ($5.5337, $100.00).</summary>

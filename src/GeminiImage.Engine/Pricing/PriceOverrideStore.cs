@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.IO;
 using GeminiImage.Engine.Ledger;
 

@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Text.Json;
 using GeminiImage.Engine.Catalog;
 
 namespace GeminiImage.Engine.Pricing;

@@ -1,4 +1,3 @@
-using System;
 using GeminiImage.Engine.Catalog;
 
 namespace GeminiImage.Engine.Pricing;

@@ -1,5 +1,3 @@
-using System;
-
 namespace GeminiImage.Engine.Queue;
 
 /// <summary>A job of a work queue as Submit-GeminiJob, Get-GeminiJob and Start-GeminiWorker show it.</summary>

@@ -1,5 +1,3 @@
-using System;
-
 namespace GeminiImage.Engine.Queue;
 
 /// <summary>What Get-GeminiQueue shows: depth per priority, throughput, the oldest waiting job and the dead letters.</summary>

@@ -1,10 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
 using System.Text.RegularExpressions;
-using System.Threading;
-using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Ledger;
 using Npgsql;
 

@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Text.Json;
 using GeminiImage.Engine.Batch;
 using GeminiImage.Engine.Catalog;
 using GeminiImage.Engine.Generation;

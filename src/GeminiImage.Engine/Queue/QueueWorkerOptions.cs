@@ -1,5 +1,3 @@
-using System;
-
 namespace GeminiImage.Engine.Queue;
 
 /// <summary>How a worker runs: its queue, how many jobs at once, when it stops, its lease and its backoff.</summary>

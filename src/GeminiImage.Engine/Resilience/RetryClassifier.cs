@@ -1,6 +1,3 @@
-using System;
-using GeminiImage.Engine.Errors;
-
 namespace GeminiImage.Engine.Resilience;
 
 /// <summary>Which failures are worth another attempt, and how long to wait (reference §5.4).</summary>

@@ -1,8 +1,6 @@
-using System;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using GeminiImage.Engine.Catalog;
-using GeminiImage.Engine.Errors;
 
 namespace GeminiImage.Engine.Styles;
 

@@ -1,5 +1,3 @@
-using System;
-using System.Collections.Generic;
 using GeminiImage.Engine.Generation;
 
 namespace GeminiImage.Engine.Watch;

@@ -1,13 +1,6 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.IO;
-using System.Linq;
-using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml;
 using System.Xml.Linq;
-using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Ledger;
 
 namespace GeminiImage.Engine.Watch;

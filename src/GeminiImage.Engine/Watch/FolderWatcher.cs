@@ -1,13 +1,5 @@
-using System;
 using System.Collections.Concurrent;
-using System.Collections.Generic;
 using System.Diagnostics;
-using System.IO;
-using System.Linq;
-using System.Text;
-using System.Threading;
-using System.Threading.Tasks;
-using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Generation;
 using GeminiImage.Engine.Imaging;
 using GeminiImage.Engine.IO;

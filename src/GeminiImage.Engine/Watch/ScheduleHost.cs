@@ -1,8 +1,3 @@
-using System;
-using System.IO;
-using System.Linq;
-using GeminiImage.Engine.Errors;
-
 namespace GeminiImage.Engine.Watch;
 
 /// <summary>

@@ -1,8 +1,4 @@
-using System;
-using System.Globalization;
-using System.IO;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace GeminiImage.Engine.Watch;

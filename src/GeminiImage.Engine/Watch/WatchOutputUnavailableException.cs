@@ -1,5 +1,3 @@
-using GeminiImage.Engine.Errors;
-
 namespace GeminiImage.Engine.Watch;
 
 /// <summary>The watch's output folder cannot take results: the watch stops before paying for another file.</summary>
