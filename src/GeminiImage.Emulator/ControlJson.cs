@@ -1,7 +1,3 @@
-using System.Collections.Generic;
-using System.Linq;
-using System.Text.Json;
-
 namespace GeminiImage.Emulator;
 
 /// <summary>JSON shapes of the <c>/emulator/</c> control API.</summary>

@@ -1,5 +1,3 @@
-using System;
-
 namespace GeminiImage.Emulator;
 
 /// <summary>What an injected fault makes the emulator do.</summary>

@@ -1,5 +1,3 @@
-using System;
-
 namespace GeminiImage.Emulator;
 
 /// <summary>Settings for <see cref="GeminiEmulator.Start(EmulatorOptions?)"/>.</summary>

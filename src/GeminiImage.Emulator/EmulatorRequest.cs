@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-
 namespace GeminiImage.Emulator;
 
 /// <summary>One API request the emulator received. The API key itself is never stored.</summary>

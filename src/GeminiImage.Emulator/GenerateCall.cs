@@ -1,8 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Text;
-using System.Text.Json;
 using GeminiImage.Engine.Catalog;
 
 namespace GeminiImage.Emulator;

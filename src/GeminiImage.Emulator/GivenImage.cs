@@ -1,6 +1,3 @@
-using System;
-using System.IO;
-
 namespace GeminiImage.Emulator;
 
 /// <summary>An image file the emulator answers with instead of drawing one (see <see cref="GeminiEmulator.ImageFile"/>).</summary>

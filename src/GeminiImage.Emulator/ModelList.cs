@@ -1,8 +1,4 @@
-using System;
-using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
-using System.Text.Json;
 using GeminiImage.Engine.Catalog;
 
 namespace GeminiImage.Emulator;

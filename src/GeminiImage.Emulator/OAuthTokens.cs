@@ -1,8 +1,5 @@
-using System;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 
 namespace GeminiImage.Emulator;
 

@@ -1,7 +1,3 @@
-using System;
-using System.Linq;
-using System.Text.Json;
-
 namespace GeminiImage.Emulator;
 
 /// <summary>How a generate request ends when it does not fail with an HTTP error.</summary>

@@ -1,10 +1,3 @@
-using System;
-using System.IO;
-using System.Management.Automation;
-using GeminiImage.Cmdlets.Infrastructure;
-using GeminiImage.Engine.Ledger;
-using GeminiImage.Engine.Errors;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Clear-GeminiBudget: removes the spending limits (all, or only the daily or the monthly one).</summary>

@@ -1,14 +1,5 @@
-using System;
 using System.Collections.Concurrent;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
-using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Catalog;
-using GeminiImage.Engine.Errors;
-using GeminiImage.Engine.Generation;
-using GeminiImage.Engine.Ledger;
 using GeminiImage.Engine.Styles;
 
 namespace GeminiImage.Cmdlets.Commands;
@@ -41,21 +32,6 @@ public sealed class EditGeminiImageCommand : ThrottledGenerationCmdlet
     [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
     [Alias("PSPath", "LP", "FullName")]
     public string[] LiteralPath { get; set; } = Array.Empty<string>();
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(ModelCompleter))]
-    public override string? Model { get; set; }
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(AspectRatioCompleter))]
-    public override string? AspectRatio { get; set; }
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public override string[]? Tag { get; set; }
-
-    /// <summary>Default: next to each source image.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string? OutputDirectory { get; set; }
 
     /// <summary>An explicit output file; further images (-Count, more sources) get -2, -3 ...</summary>
     [Parameter]

@@ -1,8 +1,3 @@
-using System;
-using System.Management.Automation;
-using GeminiImage.Cmdlets.Infrastructure;
-using GeminiImage.Engine.Ledger;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Export-GeminiUsage: the ledger's records (SQLite or the team ledger) as a CSV or JSON file for finance.</summary>

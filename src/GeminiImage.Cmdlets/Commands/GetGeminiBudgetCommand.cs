@@ -1,6 +1,3 @@
-using System.Management.Automation;
-using GeminiImage.Cmdlets.Infrastructure;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Get-GeminiBudget: the limits in force, what was spent today and this month (UTC), and what remains.</summary>

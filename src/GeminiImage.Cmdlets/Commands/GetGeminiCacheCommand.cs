@@ -1,7 +1,4 @@
-using System.Management.Automation;
-using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Cache;
-using GeminiImage.Engine.Configuration;
 
 namespace GeminiImage.Cmdlets.Commands;
 

@@ -1,7 +1,3 @@
-using System.Management.Automation;
-using GeminiImage.Cmdlets.Infrastructure;
-using GeminiImage.Engine.Errors;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Get-GeminiConfig: the settings in effect and where each came from, with the API key redacted.</summary>

@@ -1,9 +1,4 @@
-using System;
-using System.Management.Automation;
 using GeminiImage.Engine.Watch;
-
-using GeminiImage.Cmdlets.Infrastructure;
-using GeminiImage.Engine.Errors;
 
 namespace GeminiImage.Cmdlets.Commands;
 

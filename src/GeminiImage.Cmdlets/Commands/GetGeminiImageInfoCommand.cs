@@ -1,8 +1,3 @@
-using System;
-using System.IO;
-using System.Management.Automation;
-using GeminiImage.Cmdlets.Infrastructure;
-using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Imaging;
 
 namespace GeminiImage.Cmdlets.Commands;

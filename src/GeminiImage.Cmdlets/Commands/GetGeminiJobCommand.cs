@@ -1,9 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Management.Automation;
-using GeminiImage.Cmdlets.Infrastructure;
-using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Queue;
 
 namespace GeminiImage.Cmdlets.Commands;

@@ -1,9 +1,4 @@
-using System;
-using System.Linq;
-using System.Management.Automation;
-using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Catalog;
-using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Pricing;
 
 namespace GeminiImage.Cmdlets.Commands;

@@ -1,11 +1,5 @@
-using System;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
-using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Catalog;
 using GeminiImage.Engine.Pricing;
-using GeminiImage.Engine.Errors;
 
 namespace GeminiImage.Cmdlets.Commands;
 

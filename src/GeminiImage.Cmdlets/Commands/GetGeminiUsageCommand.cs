@@ -1,8 +1,3 @@
-using System;
-using System.Management.Automation;
-using GeminiImage.Cmdlets.Infrastructure;
-using GeminiImage.Engine.Ledger;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Get-GeminiUsage: the usage ledger's records, oldest first, as flat objects (Export-Csv friendly).</summary>

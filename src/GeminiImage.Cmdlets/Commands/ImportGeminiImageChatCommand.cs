@@ -1,9 +1,4 @@
-using System;
-using System.IO;
-using System.Management.Automation;
-using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Chat;
-using GeminiImage.Engine.Errors;
 
 namespace GeminiImage.Cmdlets.Commands;
 

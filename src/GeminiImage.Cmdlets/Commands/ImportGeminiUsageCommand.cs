@@ -1,9 +1,3 @@
-using System;
-using System.IO;
-using System.Management.Automation;
-using GeminiImage.Cmdlets.Infrastructure;
-using GeminiImage.Engine.Ledger;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Import-GeminiUsage: moves a machine's SQLite usage history into the team ledger, each record once.</summary>

@@ -1,16 +1,6 @@
-using System;
 using System.Collections;
-using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
-using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Batch;
-using GeminiImage.Engine.Configuration;
-using GeminiImage.Engine.Errors;
-using GeminiImage.Engine.Generation;
-using GeminiImage.Engine.Ledger;
 using GeminiImage.Engine.Resilience;
 
 namespace GeminiImage.Cmdlets.Commands;

@@ -1,12 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
 using System.Text;
-using GeminiImage.Cmdlets.Infrastructure;
-using GeminiImage.Engine.Errors;
-using GeminiImage.Engine.Generation;
 using GeminiImage.Engine.Imaging;
 
 namespace GeminiImage.Cmdlets.Commands;

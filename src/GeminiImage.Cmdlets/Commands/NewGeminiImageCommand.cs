@@ -1,8 +1,3 @@
-using System.Management.Automation;
-using GeminiImage.Cmdlets.Infrastructure;
-using GeminiImage.Engine.Errors;
-using GeminiImage.Engine.Generation;
-using GeminiImage.Engine.Ledger;
 using GeminiImage.Engine.Styles;
 
 namespace GeminiImage.Cmdlets.Commands;
@@ -17,29 +12,15 @@ public sealed class NewGeminiImageCommand : ThrottledGenerationCmdlet
     [AllowEmptyString]
     public string Prompt { get; set; } = "";
 
-    // Rows of a CSV or objects can carry their own model, shape, tags and style.
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(ModelCompleter))]
-    public override string? Model { get; set; }
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(AspectRatioCompleter))]
-    public override string? AspectRatio { get; set; }
+    // Rows of a CSV or objects can also carry their own size, style and file (see the base for the rest).
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ImageSizeCompleter))]
     public override string? ImageSize { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    public override string[]? Tag { get; set; }
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(StyleCompleter))]
     public override string? Style { get; set; }
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string? OutputDirectory { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? OutFile { get; set; }

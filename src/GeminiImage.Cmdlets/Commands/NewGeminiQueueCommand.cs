@@ -1,6 +1,3 @@
-using System.Management.Automation;
-using GeminiImage.Cmdlets.Infrastructure;
-using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Queue;
 
 namespace GeminiImage.Cmdlets.Commands;

@@ -1,12 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
-using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Batch;
-using GeminiImage.Engine.Errors;
-using GeminiImage.Engine.Ledger;
 
 namespace GeminiImage.Cmdlets.Commands;
 

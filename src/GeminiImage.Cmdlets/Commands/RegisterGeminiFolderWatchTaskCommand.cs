@@ -1,15 +1,6 @@
-using System;
 using System.Collections;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
 using System.Runtime.InteropServices;
 using System.Security;
-using GeminiImage.Cmdlets.Infrastructure;
-using GeminiImage.Engine.Configuration;
-using GeminiImage.Engine.Errors;
-using GeminiImage.Engine.Ledger;
 using GeminiImage.Engine.Watch;
 
 namespace GeminiImage.Cmdlets.Commands;

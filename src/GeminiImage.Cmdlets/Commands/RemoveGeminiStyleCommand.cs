@@ -1,7 +1,3 @@
-using System.Linq;
-using System.Management.Automation;
-using GeminiImage.Cmdlets.Infrastructure;
-using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Styles;
 
 namespace GeminiImage.Cmdlets.Commands;

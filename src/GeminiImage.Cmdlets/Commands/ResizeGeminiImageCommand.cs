@@ -1,15 +1,7 @@
-using System;
-using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
-using GeminiImage.Cmdlets.Infrastructure;
-using GeminiImage.Engine.Errors;
-using GeminiImage.Engine.Generation;
 using GeminiImage.Engine.Imaging;
 
 namespace GeminiImage.Cmdlets.Commands;

@@ -1,9 +1,4 @@
-using System.Management.Automation;
-using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Chat;
-using GeminiImage.Engine.Errors;
-using GeminiImage.Engine.Generation;
-using GeminiImage.Engine.Ledger;
 
 namespace GeminiImage.Cmdlets.Commands;
 

@@ -1,11 +1,4 @@
-using System;
 using System.Globalization;
-using System.Linq;
-using System.IO;
-using System.Management.Automation;
-using GeminiImage.Cmdlets.Infrastructure;
-using GeminiImage.Engine.Ledger;
-using GeminiImage.Engine.Errors;
 
 namespace GeminiImage.Cmdlets.Commands;
 

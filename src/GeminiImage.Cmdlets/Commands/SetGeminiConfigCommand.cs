@@ -1,10 +1,5 @@
-using System;
 using System.Collections;
-using System.Linq;
-using System.Management.Automation;
 using System.Security;
-using GeminiImage.Cmdlets.Infrastructure;
-using GeminiImage.Engine.Configuration;
 
 namespace GeminiImage.Cmdlets.Commands;
 

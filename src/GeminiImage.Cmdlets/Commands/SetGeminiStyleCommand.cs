@@ -1,7 +1,4 @@
-using System.Management.Automation;
-using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Catalog;
-using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Styles;
 
 namespace GeminiImage.Cmdlets.Commands;

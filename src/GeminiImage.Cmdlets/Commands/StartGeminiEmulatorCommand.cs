@@ -1,10 +1,4 @@
-using System;
-using System.Management.Automation;
-using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Emulator;
-using GeminiImage.Engine.Configuration;
-
-using GeminiImage.Engine.Errors;
 
 namespace GeminiImage.Cmdlets.Commands;
 

@@ -1,13 +1,5 @@
-using System;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
 using System.Security;
 using System.Threading;
-using GeminiImage.Cmdlets.Infrastructure;
-using GeminiImage.Engine.Errors;
-using GeminiImage.Engine.Generation;
-using GeminiImage.Engine.Ledger;
 using GeminiImage.Engine.Watch;
 
 namespace GeminiImage.Cmdlets.Commands;

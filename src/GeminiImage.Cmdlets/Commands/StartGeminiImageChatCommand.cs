@@ -1,10 +1,6 @@
 using System.Collections;
-using System.Linq;
-using System.Management.Automation;
 using System.Security;
-using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Chat;
-using GeminiImage.Engine.Errors;
 
 namespace GeminiImage.Cmdlets.Commands;
 

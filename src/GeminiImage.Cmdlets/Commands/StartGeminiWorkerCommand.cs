@@ -1,9 +1,4 @@
-using System;
-using System.Management.Automation;
-using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Batch;
-using GeminiImage.Engine.Errors;
-using GeminiImage.Engine.Ledger;
 using GeminiImage.Engine.Queue;
 using GeminiImage.Engine.Resilience;
 

@@ -1,7 +1,3 @@
-using System.Management.Automation;
-
-using GeminiImage.Cmdlets.Infrastructure;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Stop-GeminiEmulator: stops the emulator this session started and points the session back at its previous settings.</summary>

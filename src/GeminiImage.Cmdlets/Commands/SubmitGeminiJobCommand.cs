@@ -1,15 +1,6 @@
-using System;
-using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
-using GeminiImage.Cmdlets.Infrastructure;
 using GeminiImage.Engine.Batch;
 using GeminiImage.Engine.Cache;
-using GeminiImage.Engine.Configuration;
-using GeminiImage.Engine.Errors;
-using GeminiImage.Engine.Generation;
 using GeminiImage.Engine.Imaging;
 using GeminiImage.Engine.Queue;
 

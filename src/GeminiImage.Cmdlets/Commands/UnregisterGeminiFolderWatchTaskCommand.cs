@@ -1,10 +1,5 @@
-using System;
-using System.Management.Automation;
 using System.Runtime.InteropServices;
 using GeminiImage.Engine.Watch;
-
-using GeminiImage.Cmdlets.Infrastructure;
-using GeminiImage.Engine.Errors;
 
 namespace GeminiImage.Cmdlets.Commands;
 

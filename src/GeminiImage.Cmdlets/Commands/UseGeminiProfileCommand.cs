@@ -1,8 +1,3 @@
-using System.Management.Automation;
-using GeminiImage.Cmdlets.Infrastructure;
-using GeminiImage.Engine.Configuration;
-using GeminiImage.Engine.Errors;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Use-GeminiProfile: makes a connection profile the session's default (a -Profile on one call still wins).</summary>

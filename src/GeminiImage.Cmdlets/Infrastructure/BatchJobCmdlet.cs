@@ -1,5 +1,3 @@
-using System;
-using System.Management.Automation;
 using GeminiImage.Engine.Batch;
 
 namespace GeminiImage.Cmdlets.Infrastructure;

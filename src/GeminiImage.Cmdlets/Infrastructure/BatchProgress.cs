@@ -1,7 +1,5 @@
-using System;
 using System.Diagnostics;
 using System.Globalization;
-using System.Management.Automation;
 using GeminiImage.Engine.Batch;
 
 namespace GeminiImage.Cmdlets.Infrastructure;

@@ -1,5 +1,3 @@
-using System.Management.Automation;
-
 namespace GeminiImage.Cmdlets.Infrastructure;
 
 /// <summary>Base of the cmdlets that change a budget (Set-/Clear-GeminiBudget): which budget, and -PassThru.</summary>

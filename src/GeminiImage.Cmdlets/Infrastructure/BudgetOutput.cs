@@ -1,9 +1,3 @@
-using System;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
-using GeminiImage.Engine.Ledger;
-
 namespace GeminiImage.Cmdlets.Infrastructure;
 
 /// <summary>Writes the budget view, turning a ledger that cannot be read into an error record.</summary>

@@ -1,10 +1,6 @@
 using System.Collections;
-using System.Collections.Generic;
-using System.Linq;
-using System.Management.Automation;
 using System.Management.Automation.Language;
 using GeminiImage.Engine.Catalog;
-using GeminiImage.Engine.Configuration;
 
 namespace GeminiImage.Cmdlets.Infrastructure;
 

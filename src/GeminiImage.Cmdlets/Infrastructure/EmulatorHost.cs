@@ -1,6 +1,4 @@
-using System;
 using GeminiImage.Emulator;
-using GeminiImage.Engine.Configuration;
 
 namespace GeminiImage.Cmdlets.Infrastructure;
 

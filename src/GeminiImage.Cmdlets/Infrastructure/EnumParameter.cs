@@ -1,5 +1,3 @@
-using System;
-
 namespace GeminiImage.Cmdlets.Infrastructure;
 
 /// <summary>

@@ -1,16 +1,9 @@
-using System;
 using System.Collections;
-using System.Collections.Generic;
-using System.Linq;
-using System.Management.Automation;
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Security;
 using GeminiImage.Engine.Api;
 using GeminiImage.Engine.Cache;
-using GeminiImage.Engine.Configuration;
-using GeminiImage.Engine.Generation;
-using GeminiImage.Engine.Ledger;
 
 namespace GeminiImage.Cmdlets.Infrastructure;
 

@@ -1,8 +1,4 @@
-using System;
 using System.Collections.Specialized;
-using System.Linq;
-using System.Management.Automation;
-using GeminiImage.Engine.Configuration;
 
 namespace GeminiImage.Cmdlets.Infrastructure;
 

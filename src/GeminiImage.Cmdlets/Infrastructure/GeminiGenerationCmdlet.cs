@@ -1,12 +1,5 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Management.Automation;
 using GeminiImage.Engine.Cache;
 using GeminiImage.Engine.Catalog;
-using GeminiImage.Engine.Configuration;
-using GeminiImage.Engine.Generation;
-using GeminiImage.Engine.Ledger;
 using GeminiImage.Engine.Styles;
 
 namespace GeminiImage.Cmdlets.Infrastructure;

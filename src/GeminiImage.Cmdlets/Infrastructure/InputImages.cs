@@ -1,10 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
-using GeminiImage.Engine.Errors;
-using GeminiImage.Engine.Generation;
 using GeminiImage.Engine.Imaging;
 
 namespace GeminiImage.Cmdlets.Infrastructure;

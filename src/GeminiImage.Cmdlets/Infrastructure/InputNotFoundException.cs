@@ -1,5 +1,3 @@
-using GeminiImage.Engine.Errors;
-
 namespace GeminiImage.Cmdlets.Infrastructure;
 
 /// <summary>A -Path pattern that matched nothing.</summary>

@@ -1,8 +1,3 @@
-using System.Collections.Generic;
-using System.IO;
-using System.Management.Automation;
-using GeminiImage.Engine.Errors;
-
 namespace GeminiImage.Cmdlets.Infrastructure;
 
 /// <summary>Resolves -Path (wildcards) and -LiteralPath values to file-system paths, reporting what does not exist.</summary>

@@ -1,7 +1,3 @@
-using System;
-using System.Management.Automation;
-using GeminiImage.Engine.Ledger;
-
 namespace GeminiImage.Cmdlets.Infrastructure;
 
 /// <summary>

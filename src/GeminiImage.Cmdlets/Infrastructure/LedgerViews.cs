@@ -1,8 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
 using GeminiImage.Engine.Catalog;
-using GeminiImage.Engine.Ledger;
 
 namespace GeminiImage.Cmdlets.Infrastructure;
 

@@ -1,5 +1,3 @@
-using System.Management.Automation;
-using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Queue;
 
 namespace GeminiImage.Cmdlets.Infrastructure;

@@ -1,6 +1,4 @@
 using GeminiImage.Engine.Catalog;
-using GeminiImage.Engine.Configuration;
-using GeminiImage.Engine.Generation;
 using GeminiImage.Engine.Styles;
 
 namespace GeminiImage.Cmdlets.Infrastructure;

@@ -1,5 +1,3 @@
-using GeminiImage.Engine.Ledger;
-
 namespace GeminiImage.Cmdlets.Infrastructure;
 
 /// <summary>The -Scope/-Project of the budget cmdlets: the personal budget.json, or a budget in the team ledger.</summary>

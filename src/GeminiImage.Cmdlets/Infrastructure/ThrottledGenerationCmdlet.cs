@@ -1,8 +1,3 @@
-using System.Collections.Generic;
-using System.Management.Automation;
-using GeminiImage.Engine.Errors;
-using GeminiImage.Engine.Generation;
-
 namespace GeminiImage.Cmdlets.Infrastructure;
 
 /// <summary>
@@ -12,6 +7,24 @@ namespace GeminiImage.Cmdlets.Infrastructure;
 public abstract class ThrottledGenerationCmdlet : GeminiGenerationCmdlet
 {
     private ConcurrentRuns? _runs;
+
+    // Rows of a CSV (Import-Csv | New-/Edit-GeminiImage) and piped image results carry their own model, shape, tags
+    // and folder.
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ModelCompleter))]
+    public override string? Model { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(AspectRatioCompleter))]
+    public override string? AspectRatio { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public override string[]? Tag { get; set; }
+
+    /// <summary>Where images are saved. Default: New-GeminiImage the current folder, Edit-GeminiImage next to each source image.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? OutputDirectory { get; set; }
 
     /// <summary>Requests in flight at once, under the session's limiter and budget.</summary>
     [Parameter]

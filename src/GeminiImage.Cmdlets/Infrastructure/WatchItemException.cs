@@ -1,5 +1,3 @@
-using GeminiImage.Engine.Errors;
-
 namespace GeminiImage.Cmdlets.Infrastructure;
 
 /// <summary>A watched file that failed for a reason recorded earlier (no live exception).</summary>

@@ -1,5 +1,3 @@
-using System.Management.Automation;
-
 namespace GeminiImage.Cmdlets.Infrastructure;
 
 /// <summary>A file a cmdlet wrote, as output.</summary>
