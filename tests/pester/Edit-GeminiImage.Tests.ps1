@@ -327,6 +327,48 @@ Describe 'Edit-GeminiImage -AsBytes (issue 15)' {
         $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.AsBytesConflict,*'
         $Emulator.RequestCount | Should -Be 0
     }
+
+    It 'edits a piped -AsBytes result in memory: New -AsBytes | Edit -AsBytes writes no file anywhere' {
+        $dir = New-TestFolder 'edit-mem'
+        Push-Location -LiteralPath $dir
+        try { $night = New-GeminiImage 'a red fox' -AsBytes | Edit-GeminiImage 'make it night' -AsBytes }
+        finally { Pop-Location }
+        $night | Should -HaveCount 1
+        $night.Path | Should -BeNullOrEmpty
+        $night.SourcePath | Should -BeNullOrEmpty
+        $night.Prompt | Should -Be 'make it night'
+        $night.Bytes.Length | Should -BeGreaterThan 100
+        $Emulator.RequestCount | Should -Be 2
+        # The second request carried the first answer's image.
+        $Emulator.Requests[1].InputImageCount | Should -Be 1
+        Get-ChildItem -LiteralPath $dir -Force | Should -BeNullOrEmpty
+    }
+
+    It 'saves the edit of an image in memory in -OutputDirectory, named from the prompt' {
+        $out = New-TestFolder 'edit-mem-out'
+        $bytes = [System.IO.File]::ReadAllBytes((Join-Path $Corpus 'good.jpg'))
+        $edit = [pscustomobject]@{ Bytes = $bytes } | Edit-GeminiImage 'make it night' -OutputDirectory $out
+        $edit.Path | Should -BeLike (Join-Path $out '*.png')
+        Test-Path -LiteralPath $edit.Path | Should -BeTrue
+        $edit.Name | Should -Match 'make-it-night'
+    }
+
+    It 'says what is missing when the path is empty and there are no bytes (GeminiImage.ImageNotFound), before sending' {
+        $err = $null
+        Edit-GeminiImage 'make it night' -Path '' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err | Should -HaveCount 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.ImageNotFound,*'
+        "$($err[0].CategoryInfo.Category)" | Should -Be 'ObjectNotFound'
+        $err[0].Exception.Message | Should -Match 'AsBytes'
+        $Emulator.RequestCount | Should -Be 0
+    }
+
+    It 'refuses bytes that are not an image before sending (GeminiImage.UnsupportedImageFormat)' {
+        $err = $null
+        [pscustomobject]@{ Bytes = [System.Text.Encoding]::ASCII.GetBytes('not an image at all') } | Edit-GeminiImage 'make it night' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.UnsupportedImageFormat,*'
+        $Emulator.RequestCount | Should -Be 0
+    }
 }
 
 # Every example of Get-Help Edit-GeminiImage -Examples runs as written against the emulator (issue 15).
@@ -350,6 +392,14 @@ Describe 'Edit-GeminiImage help examples' {
         $env:GEMINI_IMAGE_HOME = New-TestFolder 'edit-examples-home'
         $script:Work = New-TestFolder 'edit-examples'
         $Emulator.Reset()
+    }
+
+    It 'example 7 chains New and Edit in memory and writes no file' {
+        $r = Invoke-HelpExample Edit-GeminiImage 7 -In $Work
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Output[0] | Should -BeGreaterThan 100
+        $Emulator.RequestCount | Should -Be 2
+        Get-ChildItem -LiteralPath $Work -Force | Should -BeNullOrEmpty
     }
 
     It 'example 1 saves beach-edited.png next to beach.jpg' {

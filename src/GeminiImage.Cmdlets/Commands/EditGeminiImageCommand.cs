@@ -27,11 +27,21 @@ public sealed class EditGeminiImageCommand : ThrottledGenerationCmdlet
 
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
+    // An -AsBytes result piped on has no file (its Path is empty): its Bytes are edited instead.
+    [AllowEmptyString]
     public string[] Path { get; set; } = Array.Empty<string>();
 
     [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
     [Alias("PSPath", "LP", "FullName")]
     public string[] LiteralPath { get; set; } = Array.Empty<string>();
+
+    /// <summary>
+    /// An image in memory, edited instead of a file: New-/Edit-GeminiImage -AsBytes results piped on bind it by property
+    /// name. Null for piped results that have a file (their Bytes property is empty), hence AllowNull.
+    /// </summary>
+    [Parameter(ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+    [AllowNull]
+    public byte[]? Bytes { get; set; }
 
     /// <summary>An explicit output file; further images (-Count, more sources) get -2, -3 ...</summary>
     [Parameter]
@@ -53,6 +63,14 @@ public sealed class EditGeminiImageCommand : ThrottledGenerationCmdlet
         try { model = ResolveModel(style); }
         catch (GeminiImageException ex) { WriteError(ErrorRecords.From(ex, Model)); return; }
 
+        string? inMemory;
+        try { inMemory = InMemorySource(); }
+        catch (GeminiImageException ex) { WriteError(ErrorRecords.From(ex, "")); return; }
+        if (inMemory != null)
+        {
+            EditOne(inMemory, Bytes, model, style, references);
+            return;
+        }
         foreach (var source in InputPaths.Resolve(this, ParameterSetName == LiteralPathSet ? LiteralPath : Path, ParameterSetName == LiteralPathSet))
         {
             if (_written.ContainsKey(source))
@@ -60,11 +78,22 @@ public sealed class EditGeminiImageCommand : ThrottledGenerationCmdlet
                 WriteVerbose($"Skipping '{source}': this command wrote it.");
                 continue;
             }
-            EditOne(source, model, style, references);
+            EditOne(source, null, model, style, references);
         }
     }
 
-    private void EditOne(string source, ModelInfo model, GeminiStyle? style, IReadOnlyList<InputImage> references)
+    /// <summary>The name an image in memory goes by (-Bytes, or a piped -AsBytes result with no file); null for files.</summary>
+    private string? InMemorySource()
+    {
+        // Bytes win: an object with Bytes but no Path property binds its own string form to -Path by value.
+        if (Bytes is { Length: > 0 } bytes) return $"image in memory ({bytes.Length:N0} bytes)";
+        if (ParameterSetName == LiteralPathSet || Path.Any(p => !string.IsNullOrWhiteSpace(p))) return null;
+        // -Path '' (or a piped result with neither a file nor bytes): said here, not by a binding error.
+        throw new ImageNotFoundException("", "No image to edit: the path is empty and no image bytes were given. Give a file, or pipe a result made with -AsBytes.");
+    }
+
+    /// <param name="data">The image itself when it is in memory (<paramref name="source"/> then only names it); null for a file.</param>
+    private void EditOne(string source, byte[]? data, ModelInfo model, GeminiStyle? style, IReadOnlyList<InputImage> references)
     {
         ImageRequest request;
         OutputPlan plan;
@@ -74,15 +103,16 @@ public sealed class EditGeminiImageCommand : ThrottledGenerationCmdlet
         try
         {
             RefuseFileParametersWithAsBytes((nameof(OutFile), Text.NullIfBlank(OutFile) != null), (nameof(OutputDirectory), !string.IsNullOrWhiteSpace(OutputDirectory)), (nameof(Force), Force));
-            var image = readFirst ? InputImages.LoadOne(this, source) : new InputImage(Array.Empty<byte>(), "", source);
+            var image = readFirst ? InputImages.LoadOne(source, data, WriteWarning) : new InputImage(Array.Empty<byte>(), "", source);
             request = BuildRequest(Prompt, model, new[] { image }.Concat(references).ToList(), style, Temperature, Seed, SystemInstruction);
-            var directory = string.IsNullOrWhiteSpace(OutputDirectory)
-                ? System.IO.Path.GetDirectoryName(source)!
-                : GetUnresolvedProviderPathFromPSPath(OutputDirectory);
+            // An image in memory has no folder of its own: the current one, like New-GeminiImage, and a name from the prompt.
+            var directory = !string.IsNullOrWhiteSpace(OutputDirectory) ? GetUnresolvedProviderPathFromPSPath(OutputDirectory)
+                : data == null ? System.IO.Path.GetDirectoryName(source)!
+                : SessionState.Path.CurrentFileSystemLocation.ProviderPath;
             plan = new OutputPlan
             {
                 Directory = directory,
-                Stem = System.IO.Path.GetFileNameWithoutExtension(source) + Suffix,
+                Stem = data == null ? System.IO.Path.GetFileNameWithoutExtension(source) + Suffix : null,
                 OutFile = Text.NullIfBlank(OutFile) is { } outFile ? GetUnresolvedProviderPathFromPSPath(outFile) : null,
                 Force = Force,
                 // -OutFile numbers across sources (x.png, x-2.png ...); a source's own stem only across its -Count.
@@ -103,7 +133,7 @@ public sealed class EditGeminiImageCommand : ThrottledGenerationCmdlet
         var inWorker = !readFirst && ThrottleLimit > 1;
         try
         {
-            if (!readFirst && !inWorker) request.InputImages = new[] { InputImages.LoadOne(this, source) }.Concat(references).ToList();
+            if (!readFirst && !inWorker) request.InputImages = new[] { InputImages.LoadOne(source, data, WriteWarning) }.Concat(references).ToList();
         }
         catch (Exception ex) when (ex is GeminiImageException or IOException or UnauthorizedAccessException)
         {
@@ -113,7 +143,7 @@ public sealed class EditGeminiImageCommand : ThrottledGenerationCmdlet
 
         var service = Service;
         // Read once for all -Count requests of this source, by whichever worker gets there first.
-        var read = new Lazy<IReadOnlyList<InputImage>>(() => new[] { InputImages.LoadOne(source, QueueWarning) }.Concat(references).ToList());
+        var read = new Lazy<IReadOnlyList<InputImage>>(() => new[] { InputImages.LoadOne(source, data, QueueWarning) }.Concat(references).ToList());
         for (var i = 0; i < Count; i++)
         {
             var own = plan.Copy();
@@ -125,7 +155,7 @@ public sealed class EditGeminiImageCommand : ThrottledGenerationCmdlet
                     if (inWorker) request.InputImages = read.Value;
                     try
                     {
-                        var outcome = await service.RunAsync(request, own, source, token, cacheVariant: variant).ConfigureAwait(false);
+                        var outcome = await service.RunAsync(request, own, data == null ? source : null, token, cacheVariant: variant).ConfigureAwait(false);
                         foreach (var saved in outcome.Images.Where(i => i.Path.Length > 0)) _written[saved.Path] = true;
                         return outcome;
                     }

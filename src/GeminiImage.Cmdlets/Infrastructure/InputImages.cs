@@ -36,10 +36,13 @@ internal static class InputImages
     public static InputImage LoadOne(PSCmdlet cmdlet, string fullPath) => LoadOne(fullPath, cmdlet.WriteWarning);
 
     /// <summary>Like <see cref="LoadOne(PSCmdlet, string)"/> off the pipeline thread: the warnings go to <paramref name="warn"/>.</summary>
-    public static InputImage LoadOne(string fullPath, Action<string> warn)
+    public static InputImage LoadOne(string fullPath, Action<string> warn) => LoadOne(fullPath, null, warn);
+
+    /// <summary>Prepares <paramref name="data"/> when given (an image in memory, named <paramref name="name"/> in messages), else the file <paramref name="name"/>.</summary>
+    public static InputImage LoadOne(string name, byte[]? data, Action<string> warn)
     {
-        var prepared = s_loader.Prepare(fullPath);
+        var prepared = data == null ? s_loader.Prepare(name) : s_loader.Prepare(data, name);
         foreach (var warning in prepared.Warnings) warn(warning);
-        return new InputImage(prepared.Data, prepared.MimeType, fullPath);
+        return new InputImage(prepared.Data, prepared.MimeType, name);
     }
 }

@@ -37,10 +37,15 @@ public sealed class InputImageLoader
     /// <exception cref="InvalidImageException">The file is empty, truncated or corrupt.</exception>
     /// <exception cref="UnsupportedImageFormatException">The content is not a readable image format.</exception>
     /// <exception cref="ImageTooLargeException">The header declares a decompression bomb, or the image cannot be made small enough.</exception>
-    public PreparedImage Prepare(string path, ImageLimits? limits = null)
+    public PreparedImage Prepare(string path, ImageLimits? limits = null) => Prepare(ImageFiles.ReadAllBytes(path), path, limits);
+
+    /// <summary>
+    /// Like <see cref="Prepare(string, ImageLimits?)"/> for an image already in memory (an -AsBytes result piped on);
+    /// <paramref name="path"/> only names it in messages and warnings.
+    /// </summary>
+    public PreparedImage Prepare(byte[] data, string path, ImageLimits? limits = null)
     {
         limits ??= ImageLimits.Default;
-        var data = ImageFiles.ReadAllBytes(path);
         var heifMime = HeifSniffer.DetectMimeType(data);
         if (heifMime == "image/heic" || heifMime == "image/heif") return PrepareHeif(path, data, heifMime, limits);
 
