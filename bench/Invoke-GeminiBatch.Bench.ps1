@@ -19,6 +19,7 @@
                   (bench/peers/aiohttp_batch.py, run by Debian's python3 with python3-aiohttp, which is installed if
                   missing and possible, else skipped with a note) and ForEach-Object -Parallel + Invoke-RestMethod.
                   Targets: wall <= 1.10x ideal, CPU per image <= the aiohttp peer's, peak working set <= 200 MB.
+                  -BaselineModulePath adds Invoke-GeminiBatch from another build (before/after a change).
       Memory      Peak working set of the module at -MemoryLarge rows vs -MemorySmall rows (low latency): <= 1.2x.
       FourK       -FourKRows rows of drawn 4K PNGs (gemini-3.1-flash-image -ImageSize 4K, several MB each), 16 at
                   once: peak working set <= 400 MB.
@@ -56,7 +57,11 @@ param(
     [int] $PipelineThrottle = 8,
     [int] $StageIterations = 40,
     # Skip the peers (module rows only).
-    [switch] $NoPeers
+    [switch] $NoPeers,
+    # SideBySide also runs Invoke-GeminiBatch from this other build (an older commit's output/GeminiImage), against
+    # the same emulator in the same run: before/after figures of a change. Its default is whatever that build did.
+    [string] $BaselineModulePath,
+    [string] $BaselineLabel = 'baseline'
 )
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
@@ -157,7 +162,7 @@ $cpuSeconds = ($me.TotalProcessorTime - $cpu).TotalSeconds
     }
 
     # One client run in a child process: wall and CPU seconds of the run, peak working set, and the load around it.
-    function Invoke-Client([string] $Kind, [int] $Count, [string] $Model, [string] $ImageSize, [string] $In, [int] $ClientThrottle = $Throttle) {
+    function Invoke-Client([string] $Kind, [int] $Count, [string] $Model, [string] $ImageSize, [string] $In, [int] $ClientThrottle = $Throttle, [string] $Module = $ModulePath) {
         $emu.Reset()
         $out = Join-Path $work "$Kind-$Count-$ClientThrottle"
         $load = Get-Load
@@ -167,7 +172,7 @@ $cpuSeconds = ($me.TotalProcessorTime - $cpu).TotalSeconds
             $line = & $python (Join-Path $PSScriptRoot 'peers/aiohttp_batch.py') $rowsFile $out $Throttle 'gemini-2.5-flash-image' | Select-Object -Last 1
         }
         else {
-            $line = & $exe @prefix -NoProfile -NonInteractive -File $child -ModulePath $ModulePath -Kind $Kind -Count $Count -Out $out -Throttle $ClientThrottle -Model $Model -ImageSize $ImageSize -In $In | Select-Object -Last 1
+            $line = & $exe @prefix -NoProfile -NonInteractive -File $child -ModulePath $Module -Kind $Kind -Count $Count -Out $out -Throttle $ClientThrottle -Model $Model -ImageSize $ImageSize -In $In | Select-Object -Last 1
         }
         Remove-Item -LiteralPath $out -Recurse -Force -ErrorAction SilentlyContinue
         $n, $peak, $secs, $cpu = "$line" -split ';'
@@ -194,6 +199,10 @@ $cpuSeconds = ($me.TotalProcessorTime - $cpu).TotalSeconds
         Add-Result 'SideBySide' 'Invoke-GeminiBatch (report, gallery)' $ratio $module.CpuMsPerImage $module.PeakMB '<=1.10x, CPU<=aiohttp, <=200MB' ($ratio -le 1.10 -and $cpuOk -and $module.PeakMB -le 200) $module.Load
         $thumb = Invoke-Client ModuleThumbnail $Rows
         Add-Result 'SideBySide' 'Invoke-GeminiBatch -Thumbnail (previews)' ($thumb.Seconds / $ideal) $thumb.CpuMsPerImage $thumb.PeakMB 'reference' $true $thumb.Load
+        if ($BaselineModulePath) {
+            $base = Invoke-Client Module $Rows -Module (Resolve-Path -LiteralPath $BaselineModulePath).ProviderPath
+            Add-Result 'SideBySide' "Invoke-GeminiBatch at $BaselineLabel (its default)" ($base.Seconds / $ideal) $base.CpuMsPerImage $base.PeakMB 'before/after' $true $base.Load
+        }
         if ($python) { Add-Result 'SideBySide' 'Python asyncio + aiohttp (60 lines)' ($py.Seconds / $ideal) $py.CpuMsPerImage $py.PeakMB 'peer' $true $py.Load }
         if (-not $NoPeers) {
             $plain = Invoke-Client Plain $Rows
