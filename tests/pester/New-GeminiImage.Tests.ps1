@@ -537,6 +537,26 @@ Describe 'New-GeminiImage -ThrottleLimit' {
         $errs[0].TargetObject | Should -Be '[emulator:block] bad one'
     }
 
+    It 'keeps the usage ledger open while its items run (one open, not one per record) and closes it when the command ends' -Skip:$OnWindows {
+        $Emulator.Latency = [timespan]::FromMilliseconds(300)
+        # Descriptors of this process open on the ledger's files (usage.db and its WAL).
+        function Get-LedgerHandles { @(Get-ChildItem "/proc/$PID/fd" | Where-Object { "$($_.LinkTarget)" -like '*usage.db*' }) }
+        $script:during = $null
+        $images = 'first', 'second' | ForEach-Object {
+            if ($_ -eq 'second') {
+                # The first request reached the emulator: its reservation is written; before, its connection was closed again.
+                $deadline = [DateTime]::UtcNow.AddSeconds(20)
+                while ($Emulator.RequestCount -lt 1 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 10 }
+                $script:during = (Get-LedgerHandles).Count
+            }
+            $_
+        } | New-GeminiImage -OutputDirectory $Out -ThrottleLimit 2
+        $images.Count | Should -Be 2
+        $script:during | Should -BeGreaterThan 0 -Because 'the ledger is held open for the whole command'
+        (Get-LedgerHandles).Count | Should -Be 0 -Because 'the command closes it when it ends'
+        @(Get-GeminiUsage -Last 2).Count | Should -Be 2
+    }
+
     It 'stops promptly on Ctrl+C with requests in flight, leaving no files' {
         $Emulator.Latency = [timespan]::Zero
         $ps = [powershell]::Create()

@@ -39,6 +39,20 @@ Describe 'Receive-GeminiBatchJob' {
         (Get-Content -LiteralPath (Join-Path $Out 'batch-report.json') -Raw | ConvertFrom-Json).summary.succeeded | Should -Be 2
     }
 
+    It 'makes no previews by default (the gallery shows the saved images, as Invoke-GeminiBatch); -Thumbnail makes them' {
+        $job = New-TestServerJob $Emulator $Work
+        $null = Wait-GeminiBatchJob $job.Name -PollIntervalSec 0.2 -MaxWaitSec 60
+        $rows = @(Receive-GeminiBatchJob $job.Name)
+        $rows | Where-Object Thumbnail | Should -BeNullOrEmpty
+        Join-Path $Out 'thumbnails' | Should -Not -Exist
+        Get-Content -LiteralPath (Join-Path $Out 'batch-report.html') -Raw | Should -Match 'src="fox.png"'
+        $elsewhere = Join-Path $Work 'previews'
+        $with = @(Receive-GeminiBatchJob $job.Name -OutputDirectory $elsewhere -Thumbnail)
+        ($with | Where-Object Id -eq 'fox').Thumbnail | Should -Be 'thumbnails/fox.jpg'
+        Join-Path $elsewhere 'thumbnails/fox.jpg' | Should -Exist
+        Get-Content -LiteralPath (Join-Path $elsewhere 'batch-report.html') -Raw | Should -Match 'src="thumbnails/fox.jpg"'
+    }
+
     It 'takes jobs by value and by property name; -OutputDirectory (also a property of the job) saves elsewhere' {
         $job = New-TestServerJob $Emulator $Work
         $done = Wait-GeminiBatchJob $job.Name -PollIntervalSec 0.2 -MaxWaitSec 60

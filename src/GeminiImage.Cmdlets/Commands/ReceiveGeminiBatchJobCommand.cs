@@ -11,6 +11,10 @@ public sealed class ReceiveGeminiBatchJobCommand : BatchJobCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? OutputDirectory { get; set; }
 
+    /// <summary>Also make small JPEG previews (thumbnails/) for the report gallery; by default it shows the saved images.</summary>
+    [Parameter]
+    public SwitchParameter Thumbnail { get; set; }
+
     protected override void ProcessRecord()
     {
         var id = ServerBatchClient.NameOf(Name).Substring("batches/".Length);
@@ -49,7 +53,7 @@ public sealed class ReceiveGeminiBatchJobCommand : BatchJobCmdlet
             {
                 if (result.Exception != null) QueueError(ErrorRecords.ForRow(result.Exception, result.Id));
                 QueueObject(result);
-            }, token));
+            }, token, Thumbnail));
             WriteVerbose(receipt.Report);
             // A job that ended without running its rows is an error a script must see ($? false), not just NotRun rows.
             if (receipt.NotCompleted != null) WriteError(ErrorRecords.From(receipt.NotCompleted, Name));

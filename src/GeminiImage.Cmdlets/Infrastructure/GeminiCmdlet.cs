@@ -17,6 +17,8 @@ public abstract class GeminiCmdlet : PSCmdlet, IDisposable
     private int _pipelineThread = Environment.CurrentManagedThreadId;
     // The queue of the run in progress; null between runs.
     private volatile BlockingCollection<Action>? _current;
+    // Held for the command's life (DisposeWithCommand); released when PowerShell disposes it, stopped or not.
+    private System.Collections.Generic.List<IDisposable>? _held;
 
     /// <summary>Cancelled when the user presses Ctrl+C (StopProcessing).</summary>
     protected CancellationToken StopToken => _stopping.Token;
@@ -123,8 +125,17 @@ public abstract class GeminiCmdlet : PSCmdlet, IDisposable
 
     protected void Run(Func<CancellationToken, Task> work) => Run(async token => { await work(token).ConfigureAwait(false); return true; });
 
+    /// <summary>Releases <paramref name="resource"/> when the command is disposed: after its last record, or once stopped.</summary>
+    internal void DisposeWithCommand(IDisposable? resource)
+    {
+        if (resource != null) (_held ??= new()).Add(resource);
+    }
+
     public void Dispose()
     {
+        if (_held != null)
+            foreach (var resource in _held) resource.Dispose();
+        _held = null;
         _stopping.Dispose();
         GC.SuppressFinalize(this);
     }

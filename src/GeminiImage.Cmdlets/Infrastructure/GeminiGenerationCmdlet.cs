@@ -198,7 +198,7 @@ public abstract class GeminiGenerationCmdlet : GeminiApiCmdlet
     }
 
     /// <summary>
-    /// The paid-call pipeline, one per invocation (the client and cache do not change per pipeline record); with
+    /// The paid-call pipeline, one per invocation (the client, cache and opened ledger do not change per pipeline record); with
     /// <paramref name="cached"/>, the response cache as -Cache, Set-GeminiConfig or the environment say.
     /// </summary>
     protected GenerationService GenerationServiceFor(UsageOperation operation, bool cached = true)
@@ -206,6 +206,8 @@ public abstract class GeminiGenerationCmdlet : GeminiApiCmdlet
         if (_service != null) return _service;
         var service = CreateGenerationService(operation);
         if (cached) UseCache(service, Settings.Cache.Value);
+        // Several calls (pipeline records, -Count) share one opened ledger; a single call costs the same as before.
+        DisposeWithCommand(service.KeepLedgerOpen(QueueVerbose));
         return _service = service;
     }
 

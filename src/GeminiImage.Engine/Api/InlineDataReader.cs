@@ -152,8 +152,7 @@ internal sealed class InlineDataReader : IDisposable
             // (a byte-at-a-time loop cost more CPU than the decoding itself).
             if (_escapeLength == 0)
             {
-                var end = new ReadOnlySpan<byte>(buffer, i, count - i).IndexOfAny(s_runEnds);
-                if (end < 0) end = count - i;
+                var end = RunLength(new ReadOnlySpan<byte>(buffer, i, count - i));
                 if (end > 0)
                 {
                     Base64Run(buffer, i, end);
@@ -196,8 +195,21 @@ internal sealed class InlineDataReader : IDisposable
         return (byte)code;
     }
 
-    // What ends a run of plain base64: the closing quote, an escape, white space (skipped).
-    private static readonly byte[] s_runEnds = { (byte)'"', (byte)'\\', (byte)' ', (byte)'\n', (byte)'\r', (byte)'\t' };
+    /// <summary>
+    /// How many bytes of <paramref name="span"/> are plain base64: up to the closing quote, an escape or white space
+    /// (skipped). Searched for with the two- and three-value searches, which are vectorized: the six-value IndexOfAny
+    /// is not, and was most of the CPU time of reading an answer.
+    /// </summary>
+    private static int RunLength(ReadOnlySpan<byte> span)
+    {
+        var end = span.IndexOfAny((byte)'"', (byte)'\\');
+        if (end < 0) end = span.Length;
+        var run = span.Slice(0, end);
+        var space = run.IndexOfAny((byte)' ', (byte)'\n', (byte)'\r');
+        if (space >= 0) run = run.Slice(0, space);
+        var tab = run.IndexOf((byte)'\t');
+        return tab >= 0 ? tab : run.Length;
+    }
 
     /// <summary>Plain base64 bytes (no escape, no white space, no quote), staged a block at a time and decoded.</summary>
     private void Base64Run(byte[] buffer, int offset, int count)

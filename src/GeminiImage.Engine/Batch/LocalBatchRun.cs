@@ -58,18 +58,6 @@ public sealed class LocalBatchRun
     public static RequestLimiter LimiterFor(RequestLimiter session, int throttleLimit) =>
         session.MaxConcurrency >= throttleLimit ? session : session.WithConcurrency(throttleLimit);
 
-    private static IDisposable? TryKeepOpen(IUsageLedger ledger, Action<string>? verbose)
-    {
-        if (ledger is not UsageLedger own) return null;
-        // A ledger that cannot be opened now is handled row by row as before (records kept pending).
-        try { return own.KeepOpen(); }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            verbose?.Invoke($"The usage ledger could not be opened for the run ({ex.Message}); each record opens it.");
-            return null;
-        }
-    }
-
     /// <summary>A new local batch id: local-yyyyMMdd-HHmmss-xxxxxx.</summary>
     public static string NewBatchId(DateTime startedUtc) =>
         "local-" + startedUtc.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N").Substring(0, 6);
@@ -118,9 +106,7 @@ public sealed class LocalBatchRun
                 .Distinct(StringComparer.Ordinal);
             var stale = folders.Sum(OutputWriter.RemoveTemporaryFiles);
             if (stale > 0) verbose?.Invoke($"Removed {stale} half-written file(s) left by an interrupted run.");
-            // The per-user ledger stays open for the run: two records per row would otherwise each open the file and
-            // flush a checkpoint to the disk. (A team ledger keeps its own pool.)
-            using var ledgerHeld = TryKeepOpen(service.Ledger, verbose);
+            using var ledgerHeld = service.KeepLedgerOpen(verbose);
             try
             {
                 await new LocalBatchRunner(service).RunAsync(Todo, options, journal, Add, cancellationToken).ConfigureAwait(false);

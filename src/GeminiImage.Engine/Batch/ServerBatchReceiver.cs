@@ -7,7 +7,7 @@ namespace GeminiImage.Engine.Batch;
 /// <summary>
 /// This machine's side of a server batch: the manifest of each submitted job, and receiving a finished one: each
 /// row's image saved, priced at the batch rate in the ledger (settling its reservation), journaled so that receiving
-/// twice saves and records nothing twice, with its thumbnail and the report. The HTTP is <see cref="ServerBatchClient"/>'s.
+/// twice saves and records nothing twice, and the report (previews on request). The HTTP is <see cref="ServerBatchClient"/>'s.
 /// </summary>
 public sealed class ServerBatchReceiver
 {
@@ -42,11 +42,13 @@ public sealed class ServerBatchReceiver
     /// <summary>
     /// Saves the results of a finished job into <paramref name="manifest"/>'s output folder: one <see cref="BatchRowResult"/>
     /// per manifest row, each to <paramref name="onResult"/> (on a worker thread). Rows without a result (cancelled or
-    /// expired jobs) come back as <see cref="BatchRowStatus.NotRun"/>, and their reservations are released.
+    /// expired jobs) come back as <see cref="BatchRowStatus.NotRun"/>, and their reservations are released. With
+    /// <paramref name="thumbnails"/> a small JPEG preview of each image is made for the report (as Invoke-GeminiBatch -Thumbnail);
+    /// without, the report's gallery shows the saved images and nothing is decoded.
     /// Throws <see cref="GeminiOperationException"/> (GeminiImage.BatchFolderInUse) when a run holds the folder.
     /// </summary>
     public async Task<ServerBatchReceipt> ReceiveAsync(string name, BatchJobManifest manifest, GenerationService service,
-        Action<BatchRowResult> onResult, CancellationToken cancellationToken)
+        Action<BatchRowResult> onResult, CancellationToken cancellationToken, bool thumbnails = false)
     {
         var started = DateTime.UtcNow;
         Directory.CreateDirectory(manifest.OutputDirectory);
@@ -98,7 +100,7 @@ public sealed class ServerBatchReceiver
                     var classified = ResponseClassifier.Classify(line.Response);
                     var outcome = service.Complete(request, classified, item.CreatePlan(manifest.OutputDirectory), item.ImagePaths.FirstOrDefault(), key, reservationId: row.ReservationId);
                     result.SetImages(outcome.Images);
-                    if (result.Path != null) result.Thumbnail = BatchThumbnails.TryCreate(result.Path, manifest.OutputDirectory, key);
+                    if (thumbnails && result.Path != null) result.Thumbnail = BatchThumbnails.TryCreate(result.Path, manifest.OutputDirectory, key);
                 }
                 catch (Exception ex) when (ex is GeminiImageException || ex is IOException || ex is UnauthorizedAccessException)
                 {

@@ -60,6 +60,23 @@ public sealed class GenerationService
     /// <summary>The ledger in effect (Set-GeminiConfig -Ledger): the per-user SQLite file or a team's PostgreSQL database.</summary>
     public IUsageLedger Ledger => _stores.Ledger;
 
+    /// <summary>
+    /// Holds the per-user ledger open until the result is disposed, for a run of several calls (a batch, a command's
+    /// pipeline records or -Count): each call's two records then cost a pooled connection and a commit instead of a file
+    /// opened, its folder checked and a checkpoint flushed to the disk. Null for a team ledger (it keeps its own pool) and
+    /// when the ledger cannot be opened now (each record then opens it, and one that cannot is kept pending as before).
+    /// </summary>
+    public IDisposable? KeepLedgerOpen(Action<string>? verbose = null)
+    {
+        if (Ledger is not UsageLedger own) return null;
+        try { return own.KeepOpen(); }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            verbose?.Invoke($"The usage ledger could not be opened for the run ({ex.Message}); each record opens it.");
+            return null;
+        }
+    }
+
     /// <summary>How calls use the response cache; <see cref="CacheMode.Off"/> (the default) never touches it.</summary>
     public CacheMode CacheMode { get; set; }
 
