@@ -3,8 +3,6 @@ namespace GeminiImage.Emulator;
 /// <summary>JSON shapes of the <c>/emulator/</c> control API.</summary>
 internal static class ControlJson
 {
-    public static Reply Empty() => Reply.Json(200, w => { w.WriteStartObject(); w.WriteEndObject(); });
-
     public static void WriteRequests(Utf8JsonWriter w, IReadOnlyList<EmulatorRequest> requests)
     {
         w.WriteStartArray();

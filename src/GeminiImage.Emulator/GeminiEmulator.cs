@@ -663,23 +663,8 @@ public sealed class GeminiEmulator : IDisposable
         }).WithHeader("X-Goog-Upload-Status", "final");
     }
 
-    private Reply ListFiles(Dictionary<string, string> query)
-    {
-        var all = _files.List();
-        var (page, next) = Page(all, query);
-        return Reply.Json(200, w =>
-        {
-            w.WriteStartObject();
-            if (page.Count > 0)
-            {
-                w.WriteStartArray("files");
-                foreach (var file in page) _files.Write(w, file);
-                w.WriteEndArray();
-            }
-            if (next != null) w.WriteString("nextPageToken", next);
-            w.WriteEndObject();
-        });
-    }
+    // Google leaves "files" out of an empty list.
+    private Reply ListFiles(Dictionary<string, string> query) => ListPage(_files.List(), query, "files", _files.Write, omitEmpty: true);
 
     private Reply FileOperation(string method, string rest)
     {
@@ -697,18 +682,30 @@ public sealed class GeminiEmulator : IDisposable
         if (method == "DELETE")
         {
             _files.Remove(id);
-            return Reply.Json(200, w => { w.WriteStartObject(); w.WriteEndObject(); });
+            return Reply.EmptyObject();
         }
         throw GoogleError.NotFound($"Method {method} is not supported on files/{id}.");
     }
 
-    private static (List<T> Page, string? Next) Page<T>(IReadOnlyList<T> all, Dictionary<string, string> query)
+    /// <summary>One page of a list answer (pageSize, pageToken): the items under <paramref name="member"/>, and nextPageToken while more follow.</summary>
+    private static Reply ListPage<T>(IReadOnlyList<T> all, Dictionary<string, string> query, string member, Action<Utf8JsonWriter, T> write, bool omitEmpty)
     {
         var size = query.TryGetValue("pageSize", out var s) && int.TryParse(s, out var n) && n > 0 ? Math.Min(n, 100) : 10;
         var start = query.TryGetValue("pageToken", out var t) && int.TryParse(t, out var k) ? k : 0;
         var page = all.Skip(start).Take(size).ToList();
         var next = start + size < all.Count ? (start + size).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
-        return (page, next);
+        return Reply.Json(200, w =>
+        {
+            w.WriteStartObject();
+            if (page.Count > 0 || !omitEmpty)
+            {
+                w.WriteStartArray(member);
+                foreach (var item in page) write(w, item);
+                w.WriteEndArray();
+            }
+            if (next != null) w.WriteString("nextPageToken", next);
+            w.WriteEndObject();
+        });
     }
 
     // ---------------------------------------------------------------- Batch API
@@ -732,19 +729,7 @@ public sealed class GeminiEmulator : IDisposable
         return reply;
     }
 
-    private Reply ListBatches(Dictionary<string, string> query)
-    {
-        var (page, next) = Page(_batches.List(), query);
-        return Reply.Json(200, w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("operations");
-            foreach (var job in page) BatchStore.Write(w, job);
-            w.WriteEndArray();
-            if (next != null) w.WriteString("nextPageToken", next);
-            w.WriteEndObject();
-        });
-    }
+    private Reply ListBatches(Dictionary<string, string> query) => ListPage(_batches.List(), query, "operations", BatchStore.Write, omitEmpty: false);
 
     private Reply BatchOperation(string method, string rest)
     {
@@ -754,7 +739,7 @@ public sealed class GeminiEmulator : IDisposable
         if (cancel && method == "POST")
         {
             _batches.Cancel(job);
-            return Reply.Json(200, w => { w.WriteStartObject(); w.WriteEndObject(); });
+            return Reply.EmptyObject();
         }
         if (!cancel && method == "GET") return Reply.Json(200, w => BatchStore.Write(w, job));
         if (!cancel && method == "DELETE")
@@ -812,10 +797,10 @@ public sealed class GeminiEmulator : IDisposable
                 }
                 case "/emulator/faults" when method == "DELETE":
                     ClearFaults();
-                    return ControlJson.Empty();
+                    return Reply.EmptyObject();
                 case "/emulator/reset" when method == "POST":
                     Reset();
-                    return ControlJson.Empty();
+                    return Reply.EmptyObject();
                 case "/emulator/settings" when method == "POST":
                 {
                     using var doc = ParseJson(await ReadBodyAsync(request, _stop.Token).ConfigureAwait(false));

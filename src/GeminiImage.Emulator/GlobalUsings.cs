@@ -1,4 +1,4 @@
-// Namespaces nearly every file of the emulator uses, declared once (C# 10 global usings).
+// The namespaces the emulator's files import most, declared once (C# 10 global usings).
 global using System;
 global using System.Collections.Generic;
 global using System.IO;

@@ -27,6 +27,9 @@ internal sealed class Reply
 
     public static Reply Json(int statusCode, Action<Utf8JsonWriter> write) => new(statusCode, WriteJson(write));
 
+    /// <summary>200 with <c>{}</c>: Google's answer to a delete or cancel, and the control API's to a change.</summary>
+    public static Reply EmptyObject() => Json(200, w => { w.WriteStartObject(); w.WriteEndObject(); });
+
     public static Reply Text(int statusCode, string body, string contentType) => new(statusCode, Encoding.UTF8.GetBytes(body), contentType);
 
     // Google does not escape '+' or '<' in its JSON; relaxed escaping keeps base64 signatures byte-identical on the wire.

@@ -1,5 +1,3 @@
-using GeminiImage.Engine.Cache;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Clear-GeminiCache: deletes every cached response.</summary>

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using GeminiImage.Engine.Catalog;
-using GeminiImage.Engine.Styles;
 
 namespace GeminiImage.Cmdlets.Commands;
 

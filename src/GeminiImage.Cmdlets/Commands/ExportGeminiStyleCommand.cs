@@ -1,5 +1,3 @@
-using GeminiImage.Engine.Styles;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Export-GeminiStyle: writes styles to a JSON file a team can share with Import-GeminiStyle.</summary>
@@ -46,9 +44,8 @@ public sealed class ExportGeminiStyleCommand : PSCmdlet
                 styles = new List<GeminiStyle>();
                 foreach (var name in _names)
                 {
-                    var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
-                    var matches = all.Where(s => pattern.IsMatch(s.Name)).ToList();
-                    if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
+                    var matches = NameFilter.Match(all, s => s.Name, name);
+                    if (matches == null)
                     {
                         // The name is the input at fault, not the file; nothing is written.
                         WriteError(ErrorRecords.From(new GeminiStyleException(GeminiStyleException.NotFoundId, $"There is no style named '{name}'."), name));
@@ -62,11 +59,7 @@ public sealed class ExportGeminiStyleCommand : PSCmdlet
             StyleStore.Export(path, styles, Force);
             if (PassThru) WrittenFile.Write(this, path);
         }
-        catch (GeminiImageException ex)
-        {
-            WriteError(ErrorRecords.From(ex, path));
-        }
-        catch (System.Exception ex) when (ex is System.IO.IOException or System.UnauthorizedAccessException)
+        catch (Exception ex) when (ex is GeminiImageException or IOException or UnauthorizedAccessException)
         {
             WriteError(ErrorRecords.From(ex, path));
         }

@@ -1,5 +1,3 @@
-using GeminiImage.Engine.Batch;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Get-GeminiBatchJob: the state of server-side batch jobs (all of them without -Name).</summary>

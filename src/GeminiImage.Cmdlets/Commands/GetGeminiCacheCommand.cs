@@ -1,5 +1,3 @@
-using GeminiImage.Engine.Cache;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Get-GeminiCache: where the response cache is, how full, and the mode in effect.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Get-GeminiCost: ledger totals per day, week, month, model, tag or cmdlet, a grand total, and an optional HTML report.</summary>

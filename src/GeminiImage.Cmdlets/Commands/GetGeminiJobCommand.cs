@@ -1,5 +1,3 @@
-using GeminiImage.Engine.Queue;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Get-GeminiJob: jobs of the work queues, newest first, by queue, state or id.</summary>

@@ -1,4 +1,3 @@
-using GeminiImage.Engine.Catalog;
 using GeminiImage.Engine.Pricing;
 
 namespace GeminiImage.Cmdlets.Commands;
@@ -37,12 +36,12 @@ public sealed class GetGeminiModelCommand : GeminiApiCmdlet
         var prices = PricesInForce();
         foreach (var pattern in Name.Select(ModelCatalog.StripPrefix))
         {
-            var wildcard = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
-            var matches = catalog.Models.Where(m => wildcard.IsMatch(m.Id)).ToList();
-            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
+            var matches = NameFilter.Match(catalog.Models, m => m.Id, pattern);
+            if (matches == null)
             {
                 var hint = catalog.Suggest(pattern) is { } s ? $" Did you mean '{s}'?" : "";
                 WriteError(ErrorRecords.From(new GeminiNotFoundException("GeminiImage.ModelNotFound", $"The catalog has no model '{pattern}'.{hint} Get-GeminiModel -Online lists what your key can use."), pattern));
+                continue;
             }
             foreach (var model in matches) WriteObject(WithPrice(model, prices));
         }

@@ -1,4 +1,3 @@
-using GeminiImage.Engine.Catalog;
 using GeminiImage.Engine.Pricing;
 
 namespace GeminiImage.Cmdlets.Commands;
@@ -39,11 +38,11 @@ public sealed class GetGeminiPricingCommand : PSCmdlet
     {
         foreach (var name in Model.Select(ModelCatalog.StripPrefix))
         {
-            var wildcard = new WildcardPattern(name, WildcardOptions.IgnoreCase);
-            var matches = _rows!.Where(r => wildcard.IsMatch(r.Model)).ToList();
-            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
+            var matches = NameFilter.Match(_rows!, r => r.Model, name);
+            if (matches == null)
                 WriteError(ErrorRecords.From(new GeminiNotFoundException("GeminiImage.ModelNotFound", $"The price table has no model '{name}'."), name));
-            WriteObject(matches, enumerateCollection: true);
+            else
+                WriteObject(matches, enumerateCollection: true);
         }
     }
 }

@@ -1,5 +1,3 @@
-using GeminiImage.Engine.Queue;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Get-GeminiQueue: the work queues with depth per priority, throughput, the oldest waiting job and dead letters.</summary>

@@ -1,5 +1,3 @@
-using GeminiImage.Engine.Styles;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Get-GeminiStyle: the prompt styles in effect (built-in and the user's).</summary>
@@ -36,9 +34,8 @@ public sealed class GetGeminiStyleCommand : PSCmdlet
         }
         foreach (var name in Name)
         {
-            var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
-            var matches = styles.Where(s => pattern.IsMatch(s.Name)).ToList();
-            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
+            var matches = NameFilter.Match(styles, s => s.Name, name);
+            if (matches == null)
             {
                 WriteError(ErrorRecords.From(new GeminiStyleException(GeminiStyleException.NotFoundId,
                     $"There is no style named '{name}'. Styles: {string.Join(", ", styles.Select(s => s.Name))}."), name));

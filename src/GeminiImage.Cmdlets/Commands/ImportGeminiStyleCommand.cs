@@ -1,5 +1,3 @@
-using GeminiImage.Engine.Styles;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Import-GeminiStyle: adds the styles of a shared style file to the user's styles.</summary>
@@ -28,11 +26,7 @@ public sealed class ImportGeminiStyleCommand : PSCmdlet
             WriteVerbose($"Imported {imported.Count} style(s) from '{path}'.");
             if (PassThru) WriteObject(imported, enumerateCollection: true);
         }
-        catch (GeminiImageException ex)
-        {
-            WriteError(ErrorRecords.From(ex, path));
-        }
-        catch (System.Exception ex) when (ex is System.IO.IOException or System.UnauthorizedAccessException)
+        catch (Exception ex) when (ex is GeminiImageException or IOException or UnauthorizedAccessException)
         {
             WriteError(ErrorRecords.From(ex, path));
         }

@@ -1,6 +1,3 @@
-using System.Collections;
-using System.Globalization;
-using GeminiImage.Engine.Batch;
 using GeminiImage.Engine.Resilience;
 
 namespace GeminiImage.Cmdlets.Commands;

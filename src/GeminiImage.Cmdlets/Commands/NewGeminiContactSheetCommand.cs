@@ -1,27 +1,15 @@
 using System.Text;
-using GeminiImage.Engine.Imaging;
 
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>New-GeminiContactSheet: a grid image of thumbnails (PNG, JPEG or WebP, as -OutFile's extension says), or with -Html a page with prompts, models and costs.</summary>
 [Cmdlet(VerbsCommon.New, "GeminiContactSheet", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(FileInfo))]
-public sealed class NewGeminiContactSheetCommand : PSCmdlet
+public sealed class NewGeminiContactSheetCommand : ImageFilesCmdlet
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
-
     private readonly List<string> _paths = new();
     private readonly HashSet<string> _seen = new(StringComparer.OrdinalIgnoreCase);
     private string _outFile = "";
-
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [SupportsWildcards]
-    public string[] Path { get; set; } = Array.Empty<string>();
-
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP", "FullName")]
-    public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
@@ -73,8 +61,7 @@ public sealed class NewGeminiContactSheetCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
-        var literal = ParameterSetName == LiteralPathSet;
-        foreach (var source in InputPaths.Resolve(this, literal ? LiteralPath : Path, literal))
+        foreach (var source in InputFiles())
         {
             // The sheet itself may match the input pattern (e.g. -Path out/*.png -OutFile out/sheet.png).
             if (string.Equals(System.IO.Path.GetFullPath(source), System.IO.Path.GetFullPath(_outFile), StringComparison.OrdinalIgnoreCase))

@@ -1,5 +1,3 @@
-using GeminiImage.Engine.Styles;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>New-GeminiImage: text to image (and composition with -ReferenceImage).</summary>

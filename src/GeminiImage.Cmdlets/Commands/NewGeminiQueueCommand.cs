@@ -1,5 +1,3 @@
-using GeminiImage.Engine.Queue;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>New-GeminiQueue: a work queue in the team database, with the shared folder its workers write to.</summary>

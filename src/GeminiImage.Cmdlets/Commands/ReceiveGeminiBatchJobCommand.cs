@@ -1,5 +1,3 @@
-using GeminiImage.Engine.Batch;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Receive-GeminiBatchJob: downloads the results of a finished server-side batch job, saves the images named by row id, and reports them.</summary>

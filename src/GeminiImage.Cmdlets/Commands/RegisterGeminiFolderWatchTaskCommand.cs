@@ -1,6 +1,3 @@
-using System.Collections;
-using System.Runtime.InteropServices;
-using System.Security;
 using GeminiImage.Engine.Watch;
 
 namespace GeminiImage.Cmdlets.Commands;

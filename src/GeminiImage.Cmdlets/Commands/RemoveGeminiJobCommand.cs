@@ -1,15 +1,10 @@
-using GeminiImage.Engine.Queue;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Remove-GeminiJob: deletes jobs from their queue (images already saved stay).</summary>
 [Cmdlet(VerbsCommon.Remove, "GeminiJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(GeminiJob))]
-public sealed class RemoveGeminiJobCommand : PSCmdlet
+public sealed class RemoveGeminiJobCommand : QueueJobCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    public long[] Id { get; set; } = Array.Empty<long>();
-
     /// <summary>Remove running jobs too (their worker's answer is then not recorded in the queue).</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -18,20 +13,11 @@ public sealed class RemoveGeminiJobCommand : PSCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    private JobQueue? _queue;
+    protected override string Action => "Remove the job from its queue";
 
-    protected override void ProcessRecord()
+    protected override GeminiJob? Change(JobQueue queue, long id)
     {
-        _queue ??= QueueAccess.Open(this, Id);
-        foreach (var id in Id)
-        {
-            if (!ShouldProcess($"job {id}", "Remove the job from its queue")) continue;
-            try
-            {
-                var removed = _queue.Remove(id, Force);
-                if (PassThru) WriteObject(removed);
-            }
-            catch (GeminiImageException ex) { WriteError(ErrorRecords.From(ex, id)); }
-        }
+        var removed = queue.Remove(id, Force);
+        return PassThru ? removed : null;
     }
 }

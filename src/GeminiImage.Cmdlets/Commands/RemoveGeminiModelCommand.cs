@@ -1,5 +1,3 @@
-using GeminiImage.Engine.Catalog;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Remove-GeminiModel: removes a model's entry from the catalog override file (the shipped entry, if any, is back in force).</summary>

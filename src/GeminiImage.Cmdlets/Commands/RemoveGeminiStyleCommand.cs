@@ -1,5 +1,3 @@
-using GeminiImage.Engine.Styles;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Remove-GeminiStyle: deletes user styles (removing an override brings the built-in style back).</summary>

@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
-using GeminiImage.Engine.Imaging;
 
 namespace GeminiImage.Cmdlets.Commands;
 
@@ -10,24 +8,13 @@ namespace GeminiImage.Cmdlets.Commands;
 [Cmdlet(VerbsCommon.Resize, "GeminiImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = PathSet)]
 [Alias("ConvertTo-GeminiPlatformImage")]
 [OutputType(typeof(ImageInfo))]
-public sealed class ResizeGeminiImageCommand : GeminiCmdlet
+public sealed class ResizeGeminiImageCommand : ImageFilesCmdlet
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
-
     // Files this invocation writes (or is writing): Get-ChildItem may still be enumerating the folder they land in.
     private readonly HashSet<string> _written = new(StringComparer.OrdinalIgnoreCase);
     // Sources being resized on the thread pool, oldest first; their results are written in this order.
     private readonly Queue<Task<List<Action>>> _running = new();
     private List<Target> _targets = new();
-
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [SupportsWildcards]
-    public string[] Path { get; set; } = Array.Empty<string>();
-
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP", "FullName")]
-    public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
     /// <summary>Platform presets; one output file per preset. Kept in step with PlatformPresets.All by a test.</summary>
     [Parameter(Position = 1)]
@@ -144,8 +131,7 @@ public sealed class ResizeGeminiImageCommand : GeminiCmdlet
 
     protected override void ProcessRecord()
     {
-        var literal = ParameterSetName == LiteralPathSet;
-        foreach (var source in InputPaths.Resolve(this, literal ? LiteralPath : Path, literal))
+        foreach (var source in InputFiles())
         {
             if (_written.Contains(source))
             {

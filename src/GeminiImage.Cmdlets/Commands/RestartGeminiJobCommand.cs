@@ -1,25 +1,11 @@
-using GeminiImage.Engine.Queue;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Restart-GeminiJob: dead letters back to their queue, with fresh attempts.</summary>
 [Cmdlet(VerbsLifecycle.Restart, "GeminiJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(GeminiJob))]
-public sealed class RestartGeminiJobCommand : PSCmdlet
+public sealed class RestartGeminiJobCommand : QueueJobCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    public long[] Id { get; set; } = Array.Empty<long>();
+    protected override string Action => "Put the dead job back in its queue (it may be paid for again)";
 
-    private JobQueue? _queue;
-
-    protected override void ProcessRecord()
-    {
-        _queue ??= QueueAccess.Open(this, Id);
-        foreach (var id in Id)
-        {
-            if (!ShouldProcess($"job {id}", "Put the dead job back in its queue (it may be paid for again)")) continue;
-            try { WriteObject(_queue.Restart(id)); }
-            catch (GeminiImageException ex) { WriteError(ErrorRecords.From(ex, id)); }
-        }
-    }
+    protected override GeminiJob? Change(JobQueue queue, long id) => queue.Restart(id);
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Set-GeminiBudget: daily and monthly spending limits (USD) checked before every paid call, and the warning threshold.</summary>

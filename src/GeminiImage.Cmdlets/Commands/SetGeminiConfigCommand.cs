@@ -1,38 +1,16 @@
-using System.Collections;
-using System.Security;
-
 namespace GeminiImage.Cmdlets.Commands;
 
-/// <summary>Set-GeminiConfig: session settings, more specific than environment variables, less than parameters.</summary>
+/// <summary>
+/// Set-GeminiConfig: session settings, more specific than environment variables, less than parameters; the connection
+/// parameters (declared on <see cref="GeminiConnectionCmdlet"/>) are the ones every API cmdlet takes for one call.
+/// </summary>
 [Cmdlet(VerbsCommon.Set, "GeminiConfig")]
 [OutputType(typeof(GeminiConfigView))]
-public sealed class SetGeminiConfigCommand : PSCmdlet
+public sealed class SetGeminiConfigCommand : GeminiConnectionCmdlet
 {
-    [Parameter]
-    [SecureStringArgument]
-    public SecureString? ApiKey { get; set; }
-
-    [Parameter]
-    public Uri? BaseUri { get; set; }
-
-    /// <summary>Set these connection settings on a named profile instead of the session (with -Save, also in the data folder).</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(ProfileCompleter))]
-    public string? Profile { get; set; }
-
     /// <summary>Write the profile to profiles.json in the data folder (never a key, only where it is).</summary>
     [Parameter]
     public SwitchParameter Save { get; set; }
-
-    [Parameter]
-    [ValidateSet("Header", "Bearer", "Query")]
-    public string? AuthStyle { get; set; }
-
-    [Parameter]
-    public Hashtable? Header { get; set; }
-
-    [Parameter]
-    public string? ApiVersion { get; set; }
 
     /// <summary>Keep resumable uploads on the configured host when a gateway hands back Google's upload URL.</summary>
     [Parameter]
@@ -77,14 +55,6 @@ public sealed class SetGeminiConfigCommand : PSCmdlet
     [ArgumentCompleter(typeof(ModelCompleter))]
     public string? Model { get; set; }
 
-    [Parameter]
-    [ValidateRange(1, 3600)]
-    public int? TimeoutSec { get; set; }
-
-    [Parameter]
-    [ValidateRange(0, 20)]
-    public int? MaxRetries { get; set; }
-
     /// <summary>The longest total wait between retries of one call, in seconds.</summary>
     [Parameter]
     [ValidateRange(0, 86400)]
@@ -99,12 +69,6 @@ public sealed class SetGeminiConfigCommand : PSCmdlet
     [Parameter]
     [ValidateRange(1, 256)]
     public int? MaxConcurrency { get; set; }
-
-    [Parameter]
-    public Uri? Proxy { get; set; }
-
-    [Parameter]
-    public SwitchParameter NoPromptLogging { get; set; }
 
     /// <summary>Send store: false on every generate request of the session (-NoStore:$false turns it off).</summary>
     [Parameter]

@@ -1,7 +1,3 @@
-using System.Collections;
-using System.Globalization;
-using GeminiImage.Engine.Catalog;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>

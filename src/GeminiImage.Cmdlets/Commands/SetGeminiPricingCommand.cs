@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Set-GeminiPricing: checks a prices.json and installs it in the data folder as the price override; -Reset removes it.</summary>

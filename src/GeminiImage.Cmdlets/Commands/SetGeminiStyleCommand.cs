@@ -1,6 +1,3 @@
-using GeminiImage.Engine.Catalog;
-using GeminiImage.Engine.Styles;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Set-GeminiStyle: creates or changes a user style (a built-in name makes a user copy that overrides it).</summary>

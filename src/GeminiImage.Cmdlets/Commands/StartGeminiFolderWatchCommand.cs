@@ -1,4 +1,3 @@
-using System.Security;
 using System.Threading;
 using GeminiImage.Engine.Watch;
 

@@ -1,5 +1,3 @@
-using System.Collections;
-using System.Security;
 using GeminiImage.Engine.Chat;
 
 namespace GeminiImage.Cmdlets.Commands;

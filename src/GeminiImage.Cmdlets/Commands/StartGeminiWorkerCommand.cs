@@ -1,5 +1,3 @@
-using GeminiImage.Engine.Batch;
-using GeminiImage.Engine.Queue;
 using GeminiImage.Engine.Resilience;
 
 namespace GeminiImage.Cmdlets.Commands;

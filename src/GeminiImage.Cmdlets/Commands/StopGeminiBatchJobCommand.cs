@@ -1,5 +1,3 @@
-using GeminiImage.Engine.Batch;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>Stop-GeminiBatchJob: cancels a server-side batch job; rows it has not processed are not charged.</summary>

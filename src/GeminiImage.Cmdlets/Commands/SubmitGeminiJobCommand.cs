@@ -1,9 +1,3 @@
-using System.Globalization;
-using GeminiImage.Engine.Batch;
-using GeminiImage.Engine.Cache;
-using GeminiImage.Engine.Imaging;
-using GeminiImage.Engine.Queue;
-
 namespace GeminiImage.Cmdlets.Commands;
 
 /// <summary>

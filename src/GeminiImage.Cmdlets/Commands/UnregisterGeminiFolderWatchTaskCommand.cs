@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using GeminiImage.Engine.Watch;
 
 namespace GeminiImage.Cmdlets.Commands;

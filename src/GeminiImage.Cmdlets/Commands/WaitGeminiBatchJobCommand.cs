@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using GeminiImage.Engine.Batch;
 
 namespace GeminiImage.Cmdlets.Commands;
 

@@ -1,5 +1,3 @@
-using GeminiImage.Engine.Batch;
-
 namespace GeminiImage.Cmdlets.Infrastructure;
 
 /// <summary>Base of the cmdlets that act on one server-side batch job, named or piped (a GeminiBatchJob binds by its Name).</summary>

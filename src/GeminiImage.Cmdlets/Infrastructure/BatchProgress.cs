@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using GeminiImage.Engine.Batch;
 
 namespace GeminiImage.Cmdlets.Infrastructure;
 

@@ -1,6 +1,4 @@
-using System.Collections;
 using System.Management.Automation.Language;
-using GeminiImage.Engine.Catalog;
 
 namespace GeminiImage.Cmdlets.Infrastructure;
 

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace GeminiImage.Cmdlets.Infrastructure;
 
 internal static class FolderWatchTaskPlatform

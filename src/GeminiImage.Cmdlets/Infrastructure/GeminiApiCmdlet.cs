@@ -1,65 +1,15 @@
-using System.Collections;
 using System.Net;
-using System.Runtime.InteropServices;
-using System.Security;
 using GeminiImage.Engine.Api;
-using GeminiImage.Engine.Cache;
 
 namespace GeminiImage.Cmdlets.Infrastructure;
 
-/// <summary>Base of the cmdlets that call the API: the connection parameters and the client they configure.</summary>
-/// <remarks>
-/// The parameters are virtual for the same reason as <see cref="GeminiGenerationCmdlet"/>'s: a cmdlet that does not
-/// connect itself (Start-GeminiImageChat) or must not pass a secret on (Register-GeminiFolderWatchTask) drops them.
-/// </remarks>
-public abstract class GeminiApiCmdlet : GeminiCmdlet
+/// <summary>Base of the cmdlets that call the API: the connection parameters (<see cref="GeminiConnectionCmdlet"/>, and
+/// -ProxyCredential) and the client they configure.</summary>
+public abstract class GeminiApiCmdlet : GeminiConnectionCmdlet
 {
-    /// <summary>Overrides Set-GeminiConfig and GEMINI_API_KEY / GOOGLE_API_KEY.</summary>
-    [Parameter]
-    [SecureStringArgument]
-    public virtual SecureString? ApiKey { get; set; }
-
-    /// <summary>Gateway or emulator: scheme, host, port and optional path prefix, with or without a version segment.</summary>
-    [Parameter]
-    public virtual Uri? BaseUri { get; set; }
-
-    /// <summary>A saved or session connection profile (Set-GeminiConfig -Profile); overrides Use-GeminiProfile for this call.</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(ProfileCompleter))]
-    public virtual string? Profile { get; set; }
-
-    /// <summary>How the key is sent: Header (x-goog-api-key, default), Bearer (Authorization) or Query (?key=).</summary>
-    [Parameter]
-    [ValidateSet("Header", "Bearer", "Query")]
-    public virtual string? AuthStyle { get; set; }
-
-    /// <summary>Extra request headers a gateway needs, e.g. @{ 'X-Team' = 'design' }.</summary>
-    [Parameter]
-    public virtual Hashtable? Header { get; set; }
-
-    /// <summary>The API version (default v1beta; v1 on Vertex AI).</summary>
-    [Parameter]
-    public virtual string? ApiVersion { get; set; }
-
-    /// <summary>Per-attempt timeout in seconds.</summary>
-    [Parameter]
-    [ValidateRange(1, 3600)]
-    public virtual int? TimeoutSec { get; set; }
-
-    [Parameter]
-    [ValidateRange(0, 20)]
-    public virtual int? MaxRetries { get; set; }
-
-    [Parameter]
-    public virtual Uri? Proxy { get; set; }
-
     [Parameter]
     [Credential]
     public virtual PSCredential? ProxyCredential { get; set; }
-
-    /// <summary>Leave the prompt text out of the usage ledger.</summary>
-    [Parameter]
-    public virtual SwitchParameter NoPromptLogging { get; set; }
 
     private EffectiveSettings? _settings;
 

@@ -1,7 +1,3 @@
-using GeminiImage.Engine.Cache;
-using GeminiImage.Engine.Catalog;
-using GeminiImage.Engine.Styles;
-
 namespace GeminiImage.Cmdlets.Infrastructure;
 
 /// <summary>

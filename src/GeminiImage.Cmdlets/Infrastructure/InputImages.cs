@@ -1,5 +1,3 @@
-using GeminiImage.Engine.Imaging;
-
 namespace GeminiImage.Cmdlets.Infrastructure;
 
 /// <summary>Loads input images through the engine's checks (format by content, bombs, corruption, conversion).</summary>

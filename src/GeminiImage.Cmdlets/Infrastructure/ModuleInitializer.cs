@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Runtime.InteropServices;
 
 namespace GeminiImage.Cmdlets.Infrastructure;
 

@@ -1,5 +1,3 @@
-using GeminiImage.Engine.Queue;
-
 namespace GeminiImage.Cmdlets.Infrastructure;
 
 /// <summary>The work queues of the team database for the queue cmdlets; a database that cannot be used stops the cmdlet.</summary>

@@ -1,5 +1,3 @@
-using System.Security;
-
 namespace GeminiImage.Cmdlets.Infrastructure;
 
 /// <summary>Reads a key from SecretManagement's Get-Secret (on the pipeline thread); the secret never reaches any output.</summary>

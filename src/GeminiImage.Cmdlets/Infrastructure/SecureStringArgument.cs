@@ -1,5 +1,3 @@
-using System.Security;
-
 namespace GeminiImage.Cmdlets.Infrastructure;
 
 /// <summary>

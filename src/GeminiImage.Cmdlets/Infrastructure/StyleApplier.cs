@@ -1,6 +1,3 @@
-using GeminiImage.Engine.Catalog;
-using GeminiImage.Engine.Styles;
-
 namespace GeminiImage.Cmdlets.Infrastructure;
 
 /// <summary>Applies a style to a request: explicit parameters win over the style's defaults, which win over session and environment defaults.</summary>

@@ -1,0 +1,27 @@
+namespace GeminiImage.Cmdlets.Infrastructure;
+
+/// <summary>Reading and checking price tables for the pricing cmdlets.</summary>
+internal static class PriceFiles
+{
+    /// <summary>One row per catalog model (catalog order), then the models only the override file knows.</summary>
+    public static IEnumerable<GeminiPriceView> Rows(Engine.Pricing.PriceTable table)
+    {
+        var overridden = new HashSet<string>(table.OverriddenModels, StringComparer.OrdinalIgnoreCase);
+        foreach (var model in ModelCatalog.Default.Models)
+        {
+            var prices = table.Get(model.Id);
+            if (prices != null) yield return GeminiPriceView.Create(model.Id, table, model, overridden.Contains(model.Id));
+        }
+        foreach (var id in table.OverriddenModels.Where(id => !ModelCatalog.Default.TryGet(id, out _)).OrderBy(id => id, StringComparer.OrdinalIgnoreCase))
+            yield return GeminiPriceView.Create(id, table, null, true);
+    }
+
+    public static System.Management.Automation.ErrorRecord Invalid(Exception exception, string path) =>
+        new(exception, "GeminiImage.InvalidPriceFile", System.Management.Automation.ErrorCategory.InvalidData, path)
+        {
+            ErrorDetails = new System.Management.Automation.ErrorDetails(exception.Message)
+            {
+                RecommendedAction = "Fix the file (format: Get-Help Set-GeminiPricing -Full) or remove the override with Set-GeminiPricing -Reset.",
+            },
+        };
+}
