@@ -204,9 +204,10 @@ public sealed class RequestLimiterRulesTests
     public async Task A_cancelled_wait_gives_its_slot_back()
     {
         var limiter = new RequestLimiter(maxConcurrency: 1);
-        limiter.Backoff(TimeSpan.FromMilliseconds(500));
-        using (var cts = new CancellationTokenSource(50))
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => limiter.AcquireAsync(cts.Token));
+        limiter.Backoff(TimeSpan.FromMilliseconds(1500));
+        // Cancelled once the slot is taken and the wait announced, so a slow start cannot cancel it earlier.
+        using (var cts = new CancellationTokenSource())
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => limiter.AcquireAsync(cts.Token, _ => cts.Cancel()));
         var next = limiter.AcquireAsync(default);
         Assert.True(await CompletesWithin(next, 10_000), "the cancelled wait kept the only slot");
         (await next).Dispose();
@@ -224,5 +225,31 @@ public sealed class RequestLimiterRulesTests
         Assert.False(await CompletesWithin(second, 200));
         first.Dispose();
         (await second).Dispose();
+    }
+}
+
+/// <summary>The session's limiters (<see cref="RequestLimiter.For"/>) and the circuit's advice (issue 24: mutants that survived).</summary>
+public sealed class SessionLimiterTests
+{
+    [Fact]
+    public void One_limiter_per_rate_and_size_with_out_of_range_values_clamped()
+    {
+        // Unusual settings, so no other test shares these limiters.
+        var limiter = RequestLimiter.For(37, 5);
+        Assert.Same(limiter, RequestLimiter.For(37, 5));
+        Assert.Equal((37, 5), (limiter.RequestsPerMinute, limiter.MaxConcurrency));
+        Assert.NotSame(limiter, RequestLimiter.For(37, 6));
+
+        var clamped = RequestLimiter.For(-3, -2);
+        Assert.Same(RequestLimiter.For(0, 1), clamped);
+        Assert.Equal((0, 1), (clamped.RequestsPerMinute, clamped.MaxConcurrency));
+    }
+
+    [Fact]
+    public void An_open_circuit_says_what_to_do()
+    {
+        var error = new CircuitOpenException(5, null);
+        Assert.Contains("wait, and run again", error.RecommendedAction);
+        Assert.Equal("GeminiImage.CircuitOpen", error.ErrorId);
     }
 }
