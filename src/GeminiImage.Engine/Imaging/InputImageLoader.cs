@@ -51,18 +51,19 @@ public sealed class InputImageLoader
 
         var format = ImageFiles.DetectFormat(data, path);
         var info = ImageFiles.Identify(data, path, limits);
-        using var image = ImageFiles.Decode(data, format, path);
         var warnings = new List<string>();
         var frames = ImageFrames.Count(data); // GIF and TIFF decode to one frame; the file may hold more
 
         var passThroughMime = ImageFiles.PassThroughMimeType(format);
         var orientation = ImageFiles.GetOrientation(info);
         var longSide = Math.Max(info.Width, info.Height);
-        if (passThroughMime != null && frames == 1 && image.Frames.Count == 1 && orientation == 1
-            && longSide <= limits.MaxLongSide && data.LongLength <= limits.MaxEncodedBytes)
-        {
-            return Create(path, data, passThroughMime, info.Width, info.Height, warnings);
-        }
+        var asIs = passThroughMime != null && frames == 1 && orientation == 1 && longSide <= limits.MaxLongSide && data.LongLength <= limits.MaxEncodedBytes;
+        // A PNG sent as it is needs no pixels: its chunks and compressed rows are checked instead.
+        if (asIs && format == PngFormat.Instance && IsWholePng(data, path))
+            return Create(path, data, passThroughMime!, info.Width, info.Height, warnings);
+        using var image = ImageFiles.Decode(data, format, path);
+        if (asIs && image.Frames.Count == 1)
+            return Create(path, data, passThroughMime!, info.Width, info.Height, warnings);
 
         // Work on the decoded image itself unless it is animated: a 100 MP image would otherwise be held twice.
         using var firstFrame = image.Frames.Count > 1 ? image.Frames.CloneFrame(0) : null;
@@ -110,6 +111,16 @@ public sealed class InputImageLoader
         finally
         {
             resized?.Dispose();
+        }
+    }
+
+    /// <summary>True when <see cref="PngIntegrity"/> could check the file (then it is whole); <see cref="InvalidImageException"/> when it is damaged.</summary>
+    private static bool IsWholePng(byte[] data, string path)
+    {
+        try { return PngIntegrity.TryCheck(data); }
+        catch (Exception e) when (e is InvalidDataException or IndexOutOfRangeException or ArgumentException)
+        {
+            throw new InvalidImageException(path, $"'{path}' is truncated or corrupt: {e.Message}", e);
         }
     }
 
