@@ -14,13 +14,6 @@ internal static class LedgerSql
         "thinking_tokens, image_count, cost_micros, saved_micros, status, error_id, tags, batch_id, row_id, output_path, prompt, " +
         "machine_name, user_name, response_id, endpoint, project";
 
-    private static readonly string[] s_insertColumns =
-    {
-        "record_id", "utc_time", "cmdlet", "operation", "model", "input_tokens", "text_output_tokens", "image_output_tokens", "thinking_tokens",
-        "image_count", "cost_micros", "saved_micros", "status", "error_id", "tags", "batch_id", "row_id", "output_path", "prompt", "machine_name",
-        "user_name", "response_id", "endpoint", "project",
-    };
-
     /// <summary>The stored names of the operations (kept stable: dashboards and older modules read them).</summary>
     public static readonly IReadOnlyDictionary<UsageOperation, string> OperationNames = new Dictionary<UsageOperation, string>
     {
@@ -34,48 +27,55 @@ internal static class LedgerSql
         [UsageOperation.Search] = "search",
     };
 
+    /// <summary>The columns an insert writes, each with its value of a record (times converted by the back end's function).</summary>
+    private static readonly (string Column, Func<UsageRecord, Func<DateTime, object>, object?> Value)[] s_insertColumns =
+    {
+        ("record_id", (r, _) => r.RecordId),
+        ("utc_time", (r, time) => time(r.TimeUtc)),
+        ("cmdlet", (r, _) => r.Cmdlet),
+        ("operation", (r, _) => OperationNames[r.Operation]),
+        ("model", (r, _) => r.Model),
+        ("input_tokens", (r, _) => r.InputTokens),
+        ("text_output_tokens", (r, _) => r.TextOutputTokens),
+        ("image_output_tokens", (r, _) => r.ImageOutputTokens),
+        ("thinking_tokens", (r, _) => r.ThinkingTokens),
+        ("image_count", (r, _) => r.ImageCount),
+        ("cost_micros", (r, _) => ToMicros(r.CostUsd)),
+        ("saved_micros", (r, _) => ToMicros(r.SavedCostUsd)),
+        ("status", (r, _) => r.Status.ToString()),
+        ("error_id", (r, _) => r.ErrorId),
+        ("tags", (r, _) => string.Join(",", r.Tags)),
+        ("batch_id", (r, _) => r.BatchId),
+        ("row_id", (r, _) => r.RowId),
+        ("output_path", (r, _) => r.OutputPath),
+        ("prompt", (r, _) => r.Prompt),
+        ("machine_name", (r, _) => r.MachineName),
+        ("user_name", (r, _) => r.UserName),
+        ("response_id", (r, _) => r.ResponseId),
+        ("endpoint", (r, _) => r.Endpoint),
+        ("project", (r, _) => r.Project),
+    };
+
+    private static readonly string s_insertInto =
+        $"({string.Join(", ", s_insertColumns.Select(c => c.Column))}) VALUES ({string.Join(", ", s_insertColumns.Select(c => "@" + c.Column))})";
+
     /// <summary>
     /// INSERT of one record into <paramref name="table"/> that settles the reservation with the same record_id; a
     /// record_id already settled is left alone, so writing a record twice (a retry, a replayed pending file) counts once.
     /// A settlement without a project keeps the reservation's (a server batch is received by a cmdlet without -Project).
     /// </summary>
     public static string Upsert(string table) =>
-        $"INSERT INTO {table} ({string.Join(", ", s_insertColumns)}) VALUES ({string.Join(", ", s_insertColumns.Select(c => "@" + c))}) " +
-        $"ON CONFLICT (record_id) DO UPDATE SET {string.Join(", ", s_insertColumns.Skip(1).Select(c => c == "project" ? $"project = COALESCE(excluded.project, {table}.project)" : $"{c} = excluded.{c}"))} " +
+        $"INSERT INTO {table} {s_insertInto} " +
+        $"ON CONFLICT (record_id) DO UPDATE SET {string.Join(", ", s_insertColumns.Skip(1).Select(c => c.Column == "project" ? $"project = COALESCE(excluded.project, {table}.project)" : $"{c.Column} = excluded.{c.Column}"))} " +
         $"WHERE {table}.status IN ('Pending', 'Unanswered')";
 
     /// <summary>INSERT that never replaces anything: a record already in the ledger (any status) is skipped.</summary>
-    public static string InsertIfAbsent(string table) =>
-        $"INSERT INTO {table} ({string.Join(", ", s_insertColumns)}) VALUES ({string.Join(", ", s_insertColumns.Select(c => "@" + c))}) " +
-        "ON CONFLICT (record_id) DO NOTHING";
+    public static string InsertIfAbsent(string table) => $"INSERT INTO {table} {s_insertInto} ON CONFLICT (record_id) DO NOTHING";
 
     /// <summary>Binds the record's values to the parameters of <see cref="Upsert"/> or <see cref="InsertIfAbsent"/>.</summary>
     public static void Bind(DbCommand command, UsageRecord r, Func<DateTime, object> time)
     {
-        Add(command, "@record_id", r.RecordId);
-        Add(command, "@utc_time", time(r.TimeUtc));
-        Add(command, "@cmdlet", r.Cmdlet);
-        Add(command, "@operation", OperationNames[r.Operation]);
-        Add(command, "@model", r.Model);
-        Add(command, "@input_tokens", r.InputTokens);
-        Add(command, "@text_output_tokens", r.TextOutputTokens);
-        Add(command, "@image_output_tokens", r.ImageOutputTokens);
-        Add(command, "@thinking_tokens", r.ThinkingTokens);
-        Add(command, "@image_count", r.ImageCount);
-        Add(command, "@cost_micros", ToMicros(r.CostUsd));
-        Add(command, "@saved_micros", ToMicros(r.SavedCostUsd));
-        Add(command, "@status", r.Status.ToString());
-        Add(command, "@error_id", r.ErrorId);
-        Add(command, "@tags", string.Join(",", r.Tags));
-        Add(command, "@batch_id", r.BatchId);
-        Add(command, "@row_id", r.RowId);
-        Add(command, "@output_path", r.OutputPath);
-        Add(command, "@prompt", r.Prompt);
-        Add(command, "@machine_name", r.MachineName);
-        Add(command, "@user_name", r.UserName);
-        Add(command, "@response_id", r.ResponseId);
-        Add(command, "@endpoint", r.Endpoint);
-        Add(command, "@project", r.Project);
+        foreach (var (column, value) in s_insertColumns) Add(command, "@" + column, value(r, time));
     }
 
     /// <summary>One row of <see cref="Columns"/> as a record; <paramref name="time"/> converts the stored utc_time.</summary>
@@ -118,37 +118,18 @@ internal static class LedgerSql
     public static string Where(DbCommand command, UsageFilter filter, Func<DateTime, object> time)
     {
         var clauses = new List<string>();
-        if (filter.Since is DateTime since)
+        void Clause(string sql, string parameter, object value)
         {
-            clauses.Add("utc_time >= @since");
-            Add(command, "@since", time(since));
+            clauses.Add(sql);
+            Add(command, parameter, value);
         }
-        if (filter.Until is DateTime until)
-        {
-            clauses.Add("utc_time < @until");
-            Add(command, "@until", time(until));
-        }
-        if (!string.IsNullOrEmpty(filter.Model))
-        {
-            clauses.Add("lower(model) = lower(@model)");
-            Add(command, "@model", Catalog.ModelCatalog.StripPrefix(filter.Model!));
-        }
-        if (!string.IsNullOrEmpty(filter.Tag))
-        {
-            // Tags are stored "a,b,c"; wrapping both sides in commas matches whole tags only (LIKE wildcards escaped).
-            clauses.Add(@"',' || lower(tags) || ',' LIKE '%,' || lower(@tag) || ',%' ESCAPE '\'");
-            Add(command, "@tag", EscapeLike(filter.Tag!.Trim()));
-        }
-        if (!string.IsNullOrEmpty(filter.User))
-        {
-            clauses.Add("lower(user_name) = lower(@user)");
-            Add(command, "@user", filter.User!.Trim());
-        }
-        if (!string.IsNullOrEmpty(filter.Project))
-        {
-            clauses.Add("lower(project) = lower(@project)");
-            Add(command, "@project", filter.Project!.Trim());
-        }
+        if (filter.Since is DateTime since) Clause("utc_time >= @since", "@since", time(since));
+        if (filter.Until is DateTime until) Clause("utc_time < @until", "@until", time(until));
+        if (!string.IsNullOrEmpty(filter.Model)) Clause("lower(model) = lower(@model)", "@model", Catalog.ModelCatalog.StripPrefix(filter.Model!));
+        // Tags are stored "a,b,c"; wrapping both sides in commas matches whole tags only (LIKE wildcards escaped).
+        if (!string.IsNullOrEmpty(filter.Tag)) Clause(@"',' || lower(tags) || ',' LIKE '%,' || lower(@tag) || ',%' ESCAPE '\'", "@tag", EscapeLike(filter.Tag!.Trim()));
+        if (!string.IsNullOrEmpty(filter.User)) Clause("lower(user_name) = lower(@user)", "@user", filter.User!.Trim());
+        if (!string.IsNullOrEmpty(filter.Project)) Clause("lower(project) = lower(@project)", "@project", filter.Project!.Trim());
         return clauses.Count == 0 ? "" : " WHERE " + string.Join(" AND ", clauses);
     }
 
@@ -156,6 +137,15 @@ internal static class LedgerSql
     public static string Select(string table, string where, bool last) => last
         ? $"SELECT * FROM (SELECT {Columns} FROM {table}{where} ORDER BY utc_time DESC, id DESC LIMIT @last) newest ORDER BY utc_time, id"
         : $"SELECT {Columns} FROM {table}{where} ORDER BY utc_time, id";
+
+    /// <summary>A command on <paramref name="connection"/> in <paramref name="transaction"/> (none: its own).</summary>
+    public static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
 
     /// <summary>Adds a parameter (null as DBNull).</summary>
     public static void Add(DbCommand command, string name, object? value)

@@ -36,6 +36,20 @@ internal sealed class PostgresConnector
     /// <summary>Runs <paramref name="work"/> on an open connection (schema at our version); server errors come out as <see cref="LedgerException"/>s.</summary>
     public T Run<T>(Func<NpgsqlConnection, T> work)
     {
+        using var connection = Open();
+        try
+        {
+            return work(connection);
+        }
+        catch (Exception e) when (e is NpgsqlException or System.IO.IOException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            throw Translate(e);
+        }
+    }
+
+    /// <summary>Opens a connection with the schema at our version; failures come out as <see cref="LedgerException"/>s.</summary>
+    public NpgsqlConnection Open()
+    {
         var connection = new NpgsqlConnection(_connectionString);
         try
         {
@@ -45,17 +59,20 @@ internal sealed class PostgresConnector
                 PostgresSchema.Ensure(connection, Location);
                 Volatile.Write(ref _schemaReady, 1);
             }
-            return work(connection);
+            return connection;
         }
-        catch (Exception e) when (e is NpgsqlException or System.IO.IOException or TimeoutException or System.Net.Sockets.SocketException)
-        {
-            var translated = PostgresErrors.Translate(e, Location);
-            if (ReferenceEquals(translated, e)) throw;
-            throw translated;
-        }
-        finally
+        catch (Exception e)
         {
             connection.Dispose();
+            throw Translate(e);
         }
+    }
+
+    /// <summary>The <see cref="LedgerException"/> for <paramref name="e"/>, or <paramref name="e"/> itself rethrown with its stack.</summary>
+    private Exception Translate(Exception e)
+    {
+        var translated = PostgresErrors.Translate(e, Location);
+        if (ReferenceEquals(translated, e)) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e).Throw();
+        return translated;
     }
 }

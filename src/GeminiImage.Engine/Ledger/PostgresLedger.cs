@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 
 namespace GeminiImage.Engine.Ledger;
@@ -12,185 +13,51 @@ namespace GeminiImage.Engine.Ledger;
 /// next good write. The password never comes from the settings: Npgsql reads PGPASSWORD, Passfile=, PGPASSFILE or
 /// ~/.pgpass.
 /// </remarks>
-public sealed class PostgresLedger : ITeamLedger
+public sealed class PostgresLedger : SqlUsageLedger, ITeamLedger
 {
     private const string Table = "gemini_usage";
     // Any fixed number, different from the migration lock: every reservation in every process takes it.
     private const long ReservationLock = 0x47656D52657356L;
 
-    private readonly string _connectionString;
+    private readonly PostgresConnector? _connector;
     private readonly LedgerException? _invalid;
-    private readonly RecordScrubber _scrubber;
-    private readonly PendingRecords _pending;
-    private readonly Func<DateTime> _utcNow;
     private readonly string _user = Environment.UserName;
-    private int _schemaReady;
-    private int _expired;
 
     /// <summary>A ledger on the server named by <paramref name="connectionString"/> (checked by <see cref="LedgerSettings.Check"/>).</summary>
-    public PostgresLedger(string connectionString, UsageLedgerOptions? options = null)
+    public PostgresLedger(string connectionString, UsageLedgerOptions? options = null) : base(Table, options)
     {
-        options ??= new UsageLedgerOptions();
         try
         {
-            var builder = LedgerSettings.Parse(connectionString);
-            Location = LedgerSettings.Describe(builder);
-            // A ledger that cannot be reached must not hold a paid call for long: its record goes to the pending file.
-            if (connectionString.IndexOf("Timeout", StringComparison.OrdinalIgnoreCase) < 0) builder.Timeout = 5;
-            builder.ApplicationName ??= "GeminiImage";
-            _connectionString = builder.ConnectionString;
+            // A short connect timeout: a ledger that cannot be reached must not hold a paid call for long (its record
+            // goes to the pending file).
+            _connector = new PostgresConnector(connectionString);
+            Location = _connector.Location;
         }
         // Kept for the first use, so that an append still lands in the pending file and a query fails with this error.
         catch (LedgerException e)
         {
             _invalid = e;
             Location = "PostgreSQL (invalid connection string)";
-            _connectionString = "";
         }
-        DataFolder = System.IO.Path.GetFullPath(options.DataFolder ?? Ledger.DataFolder.Default);
-        _pending = new PendingRecords(DataFolder, System.IO.Path.GetFullPath(options.TempFolder ?? Ledger.DataFolder.Temp));
-        _scrubber = new RecordScrubber(options.Secrets);
-        _utcNow = options.UtcNow ?? (() => DateTime.UtcNow);
     }
 
     /// <inheritdoc />
-    public string Location { get; }
+    public override string Location { get; }
 
     /// <inheritdoc />
-    public string DataFolder { get; }
-
-    /// <inheritdoc />
-    public string PendingPath => _pending.PendingPath;
-
-    /// <inheritdoc />
-    public bool Exists => true;
-
-    /// <inheritdoc />
-    public DateTime UtcNow() => _utcNow();
-
-    /// <inheritdoc />
-    public AppendResult Append(UsageRecord record)
-    {
-        if (record == null) throw new ArgumentNullException(nameof(record));
-        _scrubber.Normalize(record);
-        int folded;
-        try
-        {
-            // The pending records are folded in on the connection that has just worked (Fold never throws: what it
-            // cannot store stays pending for the next append).
-            (record.Id, folded) = Run(connection => (Upsert(connection, null, record), Fold(connection)));
-        }
-        // Deliberately broad: the call is paid for, and losing its record is the only worse outcome.
-        catch (Exception e)
-        {
-            return _pending.Write(record, PostgresErrors.Translate(e, Location));
-        }
-        return new AppendResult(true, null, folded, null);
-    }
+    public override bool Exists => true;
 
     /// <inheritdoc />
     public int FoldPending()
     {
-        if (!_pending.HasRecords) return 0;
+        if (!Pending.HasRecords) return 0;
         try { return Run(connection => Fold(connection)); }
         // The records stay pending; the next append tries again.
         catch (Exception e) when (e is not OutOfMemoryException) { return 0; }
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<UsageRecord> Query(UsageFilter? filter = null)
-    {
-        filter ??= new UsageFilter();
-        return Run(connection =>
-        {
-            using var command = new NpgsqlCommand { Connection = connection };
-            var where = LedgerSql.Where(command, filter, TimeValue);
-            command.CommandText = LedgerSql.Select(Table, where, filter.Last != null);
-            if (filter.Last is int last) LedgerSql.Add(command, "@last", Math.Max(0, last));
-            var records = new List<UsageRecord>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read()) records.Add(LedgerSql.Read(reader, ReadTime));
-            return records;
-        });
-    }
-
-    /// <inheritdoc />
-    public int Import(IReadOnlyList<UsageRecord> records) =>
-        Run(connection => Store(connection, _scrubber.NormalizeAll(records), InsertIfAbsent));
-
-    /// <inheritdoc />
-    public decimal Spend(DateTime sinceUtc, DateTime untilUtc) => Run(connection => PersonalSpend(connection, null, sinceUtc, untilUtc));
-
-    /// <inheritdoc />
     public decimal ScopeSpend(string scope, DateTime sinceUtc, DateTime untilUtc) => Run(connection => ScopeSpend(connection, null, scope, sinceUtc, untilUtc));
-
-    /// <inheritdoc />
-    public ReservationResult Reserve(IReadOnlyList<UsageRecord> intents, BudgetSettings budget)
-    {
-        if (intents == null) throw new ArgumentNullException(nameof(intents));
-        if (budget == null) throw new ArgumentNullException(nameof(budget));
-        return Run(connection =>
-        {
-            using var transaction = connection.BeginTransaction();
-            // One reservation at a time across every machine: the spend read below cannot change before our insert.
-            Execute(connection, transaction, $"SELECT pg_advisory_xact_lock({ReservationLock})");
-            if (Interlocked.Exchange(ref _expired, 1) == 0) Expire(connection, transaction);
-            var now = _utcNow();
-            var day = now.Date;
-            var month = LedgerPeriods.MonthStart(now);
-            var today = PersonalSpend(connection, transaction, day, day.AddDays(1));
-            var thisMonth = budget.Monthly == null ? 0m : PersonalSpend(connection, transaction, month, month.AddMonths(1));
-            var estimate = intents.Sum(i => i.CostUsd ?? 0m);
-            if (BudgetGuard.Evaluate(budget, today, thisMonth, estimate) is { } over) throw new BudgetExceededException(over);
-            var warnings = new List<BudgetCheckResult>();
-            foreach (var scoped in ReadBudgets(connection, transaction))
-            {
-                var project = BudgetScope.ProjectOf(scoped.Scope);
-                var covered = intents.Where(i => project == null || string.Equals(i.Project?.Trim(), project, StringComparison.OrdinalIgnoreCase)).ToList();
-                if (covered.Count == 0) continue;
-                var settings = scoped.ToSettings();
-                var scopeEstimate = covered.Sum(i => i.CostUsd ?? 0m);
-                var scopeToday = settings.Daily == null ? 0m : ScopeSpend(connection, transaction, scoped.Scope, day, day.AddDays(1));
-                var scopeMonth = settings.Monthly == null ? 0m : ScopeSpend(connection, transaction, scoped.Scope, month, month.AddMonths(1));
-                if (BudgetGuard.Evaluate(settings, scopeToday, scopeMonth, scopeEstimate, scoped.Scope) is { } scopeOver) throw new BudgetExceededException(scopeOver);
-                if (BudgetGuard.NearLimit(settings, scopeToday, scopeMonth, scopeEstimate, scoped.Scope) is { } near && FirstWarning(connection, transaction, near, now))
-                    warnings.Add(near);
-            }
-            foreach (var intent in intents)
-            {
-                _scrubber.Normalize(intent);
-                intent.Status = UsageStatus.Pending;
-                intent.TimeUtc = now;
-                intent.Id = Upsert(connection, transaction, intent);
-            }
-            transaction.Commit();
-            return new ReservationResult(today, thisMonth, warnings);
-        });
-    }
-
-    /// <inheritdoc />
-    public AppendResult Settle(string reservationId, UsageRecord actual)
-    {
-        if (actual == null) throw new ArgumentNullException(nameof(actual));
-        if (!string.IsNullOrEmpty(reservationId)) actual.RecordId = reservationId;
-        return Append(actual);
-    }
-
-    /// <inheritdoc />
-    public void Release(IEnumerable<string> reservationIds)
-    {
-        var ids = (reservationIds ?? Array.Empty<string>()).Where(i => !string.IsNullOrEmpty(i)).ToArray();
-        if (ids.Length == 0) return;
-        Run(connection =>
-        {
-            using var command = new NpgsqlCommand($"DELETE FROM {Table} WHERE record_id = ANY(@ids) AND status = 'Pending'", connection);
-            command.Parameters.AddWithValue("ids", ids);
-            return command.ExecuteNonQuery();
-        });
-    }
-
-    /// <inheritdoc />
-    public int Expire() => Run(connection => Expire(connection, null));
 
     /// <inheritdoc />
     public IReadOnlyList<ScopedBudget> GetBudgets() => Run(connection => ReadBudgets(connection, null));
@@ -203,10 +70,10 @@ public sealed class PostgresLedger : ITeamLedger
         {
             using var transaction = connection.BeginTransaction();
             var old = ReadBudgets(connection, transaction).FirstOrDefault(b => string.Equals(b.Scope, budget.Scope, StringComparison.OrdinalIgnoreCase));
-            using (var command = new NpgsqlCommand(@"INSERT INTO gemini_budget (scope, daily_micros, monthly_micros, warn_at, updated_utc, updated_by)
+            using (var command = LedgerSql.Command(connection, transaction, @"INSERT INTO gemini_budget (scope, daily_micros, monthly_micros, warn_at, updated_utc, updated_by)
 VALUES (@scope, @daily, @monthly, @warn, now(), @by)
 ON CONFLICT (scope) DO UPDATE SET daily_micros = excluded.daily_micros, monthly_micros = excluded.monthly_micros,
-warn_at = excluded.warn_at, updated_utc = excluded.updated_utc, updated_by = excluded.updated_by", connection, transaction))
+warn_at = excluded.warn_at, updated_utc = excluded.updated_utc, updated_by = excluded.updated_by"))
             {
                 LedgerSql.Add(command, "@scope", old?.Scope ?? budget.Scope);
                 LedgerSql.Add(command, "@daily", LedgerSql.ToMicros(budget.Daily));
@@ -229,7 +96,7 @@ warn_at = excluded.warn_at, updated_utc = excluded.updated_utc, updated_by = exc
         using var transaction = connection.BeginTransaction();
         var old = ReadBudgets(connection, transaction).FirstOrDefault(b => string.Equals(b.Scope, scope, StringComparison.OrdinalIgnoreCase));
         if (old == null) return false;
-        using (var command = new NpgsqlCommand("DELETE FROM gemini_budget WHERE lower(scope) = lower(@scope)", connection, transaction))
+        using (var command = LedgerSql.Command(connection, transaction, "DELETE FROM gemini_budget WHERE lower(scope) = lower(@scope)"))
         {
             LedgerSql.Add(command, "@scope", scope);
             command.ExecuteNonQuery();
@@ -250,7 +117,7 @@ warn_at = excluded.warn_at, updated_utc = excluded.updated_utc, updated_by = exc
     /// <inheritdoc />
     public IReadOnlyList<LedgerAuditEntry> ReadAudit(DateTime? sinceUtc = null) => Run(connection =>
     {
-        using var command = new NpgsqlCommand("SELECT id, utc_time, user_name, machine_name, action, scope, detail FROM gemini_audit WHERE utc_time >= @since ORDER BY utc_time, id", connection);
+        using var command = LedgerSql.Command(connection, null, "SELECT id, utc_time, user_name, machine_name, action, scope, detail FROM gemini_audit WHERE utc_time >= @since ORDER BY utc_time, id");
         LedgerSql.Add(command, "@since", TimeValue(sinceUtc ?? DateTime.MinValue));
         using var reader = command.ExecuteReader();
         var entries = new List<LedgerAuditEntry>();
@@ -270,44 +137,18 @@ warn_at = excluded.warn_at, updated_utc = excluded.updated_utc, updated_by = exc
         return entries;
     });
 
-    private int Fold(NpgsqlConnection connection) => _pending.Fold(records => Store(connection, _scrubber.NormalizeAll(records), Upsert));
-
     private static string Who => Environment.UserName + "@" + Environment.MachineName;
-
-    /// <summary>Opens a connection with the schema at our version; failures come out as <see cref="LedgerException"/>s.</summary>
-    private NpgsqlConnection Open()
-    {
-        if (_invalid != null) throw _invalid;
-        var connection = new NpgsqlConnection(_connectionString);
-        try
-        {
-            connection.Open();
-            if (Volatile.Read(ref _schemaReady) == 0)
-            {
-                PostgresSchema.Ensure(connection, Location);
-                Volatile.Write(ref _schemaReady, 1);
-            }
-            return connection;
-        }
-        catch (Exception e)
-        {
-            connection.Dispose();
-            var translated = PostgresErrors.Translate(e, Location);
-            if (ReferenceEquals(translated, e)) throw;
-            throw translated;
-        }
-    }
 
     /// <summary>
     /// Runs <paramref name="work"/> on an open connection; server errors come out as <see cref="LedgerException"/>s.
     /// A pooled connection that a server restart broke fails once: the pool is cleared and the work runs again on a
     /// new connection (safe: every write is in one transaction and keyed by record id).
     /// </summary>
-    private T Run<T>(Func<NpgsqlConnection, T> work)
+    private protected override T Run<T>(Func<DbConnection, T> work)
     {
         for (var attempt = 0; ; attempt++)
         {
-            using var connection = Open();
+            using var connection = _invalid != null ? throw _invalid : _connector!.Open();
             try
             {
                 return work(connection);
@@ -323,57 +164,62 @@ warn_at = excluded.warn_at, updated_utc = excluded.updated_utc, updated_by = exc
         }
     }
 
-    private static int Store(NpgsqlConnection connection, IReadOnlyList<UsageRecord> records, Func<NpgsqlConnection, NpgsqlTransaction?, UsageRecord, long> insert)
+    // One reservation at a time across every machine: the spend read cannot change before our insert.
+    private protected override DbTransaction BeginReservation(DbConnection connection)
     {
-        var changed = 0;
-        using var transaction = connection.BeginTransaction();
-        foreach (var record in records)
+        var transaction = connection.BeginTransaction();
+        Execute(connection, transaction, $"SELECT pg_advisory_xact_lock({ReservationLock})");
+        return transaction;
+    }
+
+    /// <summary>Team and project budgets: a scope over its limit refuses the reservation; the first warnings of the period.</summary>
+    private protected override IReadOnlyList<BudgetCheckResult> CheckSharedBudgets(DbConnection connection, DbTransaction transaction, IReadOnlyList<UsageRecord> intents, DateTime now)
+    {
+        var day = now.Date;
+        var month = LedgerPeriods.MonthStart(now);
+        var warnings = new List<BudgetCheckResult>();
+        foreach (var scoped in ReadBudgets(connection, transaction))
         {
-            if (insert(connection, transaction, record) != 0) changed++;
+            var project = BudgetScope.ProjectOf(scoped.Scope);
+            var covered = intents.Where(i => project == null || string.Equals(i.Project?.Trim(), project, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (covered.Count == 0) continue;
+            var settings = scoped.ToSettings();
+            var scopeEstimate = covered.Sum(i => i.CostUsd ?? 0m);
+            var scopeToday = settings.Daily == null ? 0m : ScopeSpend(connection, transaction, scoped.Scope, day, day.AddDays(1));
+            var scopeMonth = settings.Monthly == null ? 0m : ScopeSpend(connection, transaction, scoped.Scope, month, month.AddMonths(1));
+            if (BudgetGuard.Evaluate(settings, scopeToday, scopeMonth, scopeEstimate, scoped.Scope) is { } scopeOver) throw new BudgetExceededException(scopeOver);
+            if (BudgetGuard.NearLimit(settings, scopeToday, scopeMonth, scopeEstimate, scoped.Scope) is { } near && FirstWarning(connection, transaction, near, now))
+                warnings.Add(near);
         }
-        transaction.Commit();
-        return changed;
+        return warnings;
     }
 
-    /// <summary>Adds the record or settles its reservation (<see cref="LedgerSql.Upsert"/>); the row id, 0 when nothing changed.</summary>
-    private static long Upsert(NpgsqlConnection connection, NpgsqlTransaction? transaction, UsageRecord r)
+    private protected override int DeletePending(DbConnection connection, string[] ids)
     {
-        using var command = new NpgsqlCommand(LedgerSql.Upsert(Table) + " RETURNING id", connection, transaction);
-        LedgerSql.Bind(command, r, TimeValue);
-        return command.ExecuteScalar() is long id ? id : 0;
-    }
-
-    private static long InsertIfAbsent(NpgsqlConnection connection, NpgsqlTransaction? transaction, UsageRecord r)
-    {
-        using var command = new NpgsqlCommand(LedgerSql.InsertIfAbsent(Table), connection, transaction);
-        LedgerSql.Bind(command, r, TimeValue);
+        using var command = LedgerSql.Command(connection, null, $"DELETE FROM {Table} WHERE record_id = ANY(@ids) AND status = 'Pending'");
+        LedgerSql.Add(command, "ids", ids);
         return command.ExecuteNonQuery();
     }
 
-    /// <summary>This user's spend: what budget.json limits on a team ledger.</summary>
-    private decimal PersonalSpend(NpgsqlConnection connection, NpgsqlTransaction? transaction, DateTime since, DateTime until)
-    {
-        using var command = new NpgsqlCommand($"SELECT COALESCE(SUM(cost_micros), 0) FROM {Table} WHERE utc_time >= @since AND utc_time < @until AND user_name = @user", connection, transaction);
-        LedgerSql.Add(command, "@since", TimeValue(since));
-        LedgerSql.Add(command, "@until", TimeValue(until));
-        LedgerSql.Add(command, "@user", _user);
-        return LedgerSql.FromMicros(command.ExecuteScalar());
-    }
+    private protected override string UpsertReturningId => " RETURNING id";
 
-    private static decimal ScopeSpend(NpgsqlConnection connection, NpgsqlTransaction? transaction, string scope, DateTime since, DateTime until)
+    private protected override Exception Translate(Exception e) => PostgresErrors.Translate(e, Location);
+
+    /// <summary>This user's spend: what budget.json limits on a team ledger.</summary>
+    private protected override decimal Spend(DbConnection connection, DbTransaction? transaction, DateTime since, DateTime until) =>
+        SumCost(connection, transaction, since, until, " AND user_name = @user", command => LedgerSql.Add(command, "@user", _user));
+
+    private decimal ScopeSpend(DbConnection connection, DbTransaction? transaction, string scope, DateTime since, DateTime until)
     {
         var project = BudgetScope.ProjectOf(scope);
-        using var command = new NpgsqlCommand($"SELECT COALESCE(SUM(cost_micros), 0) FROM {Table} WHERE utc_time >= @since AND utc_time < @until" +
-            (project == null ? "" : " AND lower(project) = lower(@project)"), connection, transaction);
-        LedgerSql.Add(command, "@since", TimeValue(since));
-        LedgerSql.Add(command, "@until", TimeValue(until));
-        if (project != null) LedgerSql.Add(command, "@project", project);
-        return LedgerSql.FromMicros(command.ExecuteScalar());
+        return project == null
+            ? SumCost(connection, transaction, since, until)
+            : SumCost(connection, transaction, since, until, " AND lower(project) = lower(@project)", command => LedgerSql.Add(command, "@project", project));
     }
 
-    private static List<ScopedBudget> ReadBudgets(NpgsqlConnection connection, NpgsqlTransaction? transaction)
+    private List<ScopedBudget> ReadBudgets(DbConnection connection, DbTransaction? transaction)
     {
-        using var command = new NpgsqlCommand("SELECT scope, daily_micros, monthly_micros, warn_at, updated_utc, updated_by FROM gemini_budget ORDER BY scope", connection, transaction);
+        using var command = LedgerSql.Command(connection, transaction, "SELECT scope, daily_micros, monthly_micros, warn_at, updated_utc, updated_by FROM gemini_budget ORDER BY scope");
         using var reader = command.ExecuteReader();
         var budgets = new List<ScopedBudget>();
         while (reader.Read())
@@ -392,26 +238,26 @@ warn_at = excluded.warn_at, updated_utc = excluded.updated_utc, updated_by = exc
     }
 
     /// <summary>True the first time a scope's warning is raised in its period (the whole team shares the memory).</summary>
-    private static bool FirstWarning(NpgsqlConnection connection, NpgsqlTransaction transaction, BudgetCheckResult warning, DateTime now)
+    private static bool FirstWarning(DbConnection connection, DbTransaction transaction, BudgetCheckResult warning, DateTime now)
     {
         var key = (warning.Period == BudgetPeriod.Daily ? "day:" : "month:") +
             now.ToString(warning.Period == BudgetPeriod.Daily ? "yyyy-MM-dd" : "yyyy-MM", CultureInfo.InvariantCulture);
-        using var command = new NpgsqlCommand("INSERT INTO gemini_budget_warning (scope, period_key) VALUES (@scope, @key) ON CONFLICT DO NOTHING", connection, transaction);
+        using var command = LedgerSql.Command(connection, transaction, "INSERT INTO gemini_budget_warning (scope, period_key) VALUES (@scope, @key) ON CONFLICT DO NOTHING");
         LedgerSql.Add(command, "@scope", warning.Scope!.ToLowerInvariant());
         LedgerSql.Add(command, "@key", key);
         return command.ExecuteNonQuery() == 1;
     }
 
-    private static void ClearWarnings(NpgsqlConnection connection, NpgsqlTransaction transaction, string scope)
+    private static void ClearWarnings(DbConnection connection, DbTransaction transaction, string scope)
     {
-        using var command = new NpgsqlCommand("DELETE FROM gemini_budget_warning WHERE scope = lower(@scope)", connection, transaction);
+        using var command = LedgerSql.Command(connection, transaction, "DELETE FROM gemini_budget_warning WHERE scope = lower(@scope)");
         LedgerSql.Add(command, "@scope", scope);
         command.ExecuteNonQuery();
     }
 
-    private static void AddAudit(NpgsqlConnection connection, NpgsqlTransaction? transaction, string action, string? scope, string? detail)
+    private static void AddAudit(DbConnection connection, DbTransaction? transaction, string action, string? scope, string? detail)
     {
-        using var command = new NpgsqlCommand("INSERT INTO gemini_audit (user_name, machine_name, action, scope, detail) VALUES (@user, @machine, @action, @scope, @detail)", connection, transaction);
+        using var command = LedgerSql.Command(connection, transaction, "INSERT INTO gemini_audit (user_name, machine_name, action, scope, detail) VALUES (@user, @machine, @action, @scope, @detail)");
         LedgerSql.Add(command, "@user", Environment.UserName);
         LedgerSql.Add(command, "@machine", Environment.MachineName);
         LedgerSql.Add(command, "@action", action);
@@ -420,19 +266,9 @@ warn_at = excluded.warn_at, updated_utc = excluded.updated_utc, updated_by = exc
         command.ExecuteNonQuery();
     }
 
-    private int Expire(NpgsqlConnection connection, NpgsqlTransaction? transaction)
+    private static void Execute(DbConnection connection, DbTransaction? transaction, string sql)
     {
-        using var command = new NpgsqlCommand($"UPDATE {Table} SET status = 'Unanswered' WHERE status = 'Pending' AND " +
-            "((operation = 'batch-server' AND utc_time < @batchCutoff) OR (operation <> 'batch-server' AND utc_time < @cutoff))", connection, transaction);
-        var now = _utcNow();
-        LedgerSql.Add(command, "@cutoff", TimeValue(now - UsageLedger.ReservationLifetime));
-        LedgerSql.Add(command, "@batchCutoff", TimeValue(now - UsageLedger.BatchReservationLifetime));
-        return command.ExecuteNonQuery();
-    }
-
-    private static void Execute(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql)
-    {
-        using var command = new NpgsqlCommand(sql, connection, transaction);
+        using var command = LedgerSql.Command(connection, transaction, sql);
         command.ExecuteNonQuery();
     }
 
@@ -440,7 +276,7 @@ warn_at = excluded.warn_at, updated_utc = excluded.updated_utc, updated_by = exc
         "daily {0}, monthly {1}, warn at {2}", b.Daily?.ToString(CultureInfo.InvariantCulture) ?? "none",
         b.Monthly?.ToString(CultureInfo.InvariantCulture) ?? "none", b.WarnAt?.ToString(CultureInfo.InvariantCulture) ?? "never");
 
-    private static object TimeValue(DateTime time) => LedgerSql.AsUtc(time);
+    private protected override object TimeValue(DateTime time) => LedgerSql.AsUtc(time);
 
-    private static DateTime ReadTime(object value) => DateTime.SpecifyKind((DateTime)value, DateTimeKind.Utc);
+    private protected override DateTime ReadTime(object value) => DateTime.SpecifyKind((DateTime)value, DateTimeKind.Utc);
 }

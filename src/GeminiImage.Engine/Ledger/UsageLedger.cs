@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace GeminiImage.Engine.Ledger;
@@ -12,14 +13,8 @@ namespace GeminiImage.Engine.Ledger;
 /// width, so text order is time order. "Today" and "this month" are UTC days and months, the same for every machine
 /// and close to how the API bills. The schema version is kept in <c>PRAGMA user_version</c>.
 /// </remarks>
-public sealed class UsageLedger : IUsageLedger
+public sealed class UsageLedger : SqlUsageLedger
 {
-    /// <summary>How long a local request's reservation may stay open before it counts as unanswered.</summary>
-    public static readonly TimeSpan ReservationLifetime = TimeSpan.FromHours(6);
-
-    /// <summary>The same for a server-side batch row (jobs may run for up to 48 hours).</summary>
-    public static readonly TimeSpan BatchReservationLifetime = TimeSpan.FromHours(72);
-
     /// <summary>File name of the database inside the data folder.</summary>
     public const string DatabaseFileName = "usage.db";
 
@@ -37,24 +32,14 @@ public sealed class UsageLedger : IUsageLedger
     // The same database with pooled connections, used while a long run holds the ledger open (KeepOpen).
     private readonly string _pooledConnectionString;
     private int _holds;
-    private readonly RecordScrubber _scrubber;
-    private readonly PendingRecords _pending;
     private readonly TimeSpan _busyTimeout;
-    private readonly Func<DateTime> _utcNow;
     private readonly object _schemaLock = new();
     private bool _schemaReady;
-    private int _expired;
 
     /// <summary>Opens (lazily) the ledger in the configured data folder.</summary>
-    public UsageLedger(UsageLedgerOptions? options = null)
+    public UsageLedger(UsageLedgerOptions? options = null) : base(Table, options)
     {
-        options ??= new UsageLedgerOptions();
-        DataFolder = Path.GetFullPath(options.DataFolder ?? Ledger.DataFolder.Default);
-        TempFolder = Path.GetFullPath(options.TempFolder ?? Ledger.DataFolder.Temp);
-        _scrubber = new RecordScrubber(options.Secrets);
-        _pending = new PendingRecords(DataFolder, TempFolder);
-        _busyTimeout = options.BusyTimeout;
-        _utcNow = options.UtcNow ?? (() => DateTime.UtcNow);
+        _busyTimeout = (options ?? new UsageLedgerOptions()).BusyTimeout;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = DatabasePath,
@@ -67,179 +52,49 @@ public sealed class UsageLedger : IUsageLedger
         _pooledConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Pooling = true }.ToString();
     }
 
-    /// <summary>Folder that holds the database.</summary>
-    public string DataFolder { get; }
-
-    /// <summary>Last-resort folder for the pending file.</summary>
-    public string TempFolder { get; }
-
     /// <summary>Full path of usage.db.</summary>
     public string DatabasePath => Path.Combine(DataFolder, DatabaseFileName);
 
-    /// <inheritdoc />
-    public string PendingPath => _pending.PendingPath;
-
     /// <summary>Full path of the pending file in the temp folder.</summary>
-    public string TempPendingPath => _pending.TempPendingPath;
+    public string TempPendingPath => Pending.TempPendingPath;
 
     /// <inheritdoc />
-    public string Location => DatabasePath;
+    public override string Location => DatabasePath;
 
     /// <inheritdoc />
-    public bool Exists => File.Exists(DatabasePath);
-
-    /// <inheritdoc />
-    public AppendResult Append(UsageRecord record)
-    {
-        if (record == null) throw new ArgumentNullException(nameof(record));
-        _scrubber.Normalize(record);
-        SqliteConnection connection;
-        try
-        {
-            connection = Open();
-            try
-            {
-                using var transaction = connection.BeginTransaction();
-                record.Id = Insert(connection, transaction, record);
-                transaction.Commit();
-            }
-            catch
-            {
-                connection.Dispose();
-                throw;
-            }
-        }
-        // Deliberately broad: the caller has already paid for the image, and losing the record is the only worse outcome.
-        catch (Exception e)
-        {
-            return _pending.Write(record, e);
-        }
-        using (connection) return new AppendResult(true, null, _pending.Fold(records => Store(connection, _scrubber.NormalizeAll(records), Insert)), null);
-    }
-
-    /// <inheritdoc />
-    public IReadOnlyList<UsageRecord> Query(UsageFilter? filter = null)
-    {
-        filter ??= new UsageFilter();
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        var where = LedgerSql.Where(command, filter, TimeValue);
-        command.CommandText = LedgerSql.Select(Table, where, filter.Last != null);
-        if (filter.Last is int last) command.Parameters.AddWithValue("@last", Math.Max(0, last));
-        var records = new List<UsageRecord>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read()) records.Add(LedgerSql.Read(reader, ReadTime));
-        return records;
-    }
+    public override bool Exists => File.Exists(DatabasePath);
 
     /// <summary>Totals of the matching records grouped by day, week, month, model, tag or cmdlet, plus a grand total.</summary>
     public UsageSummary Summarize(UsageFilter? filter, UsageGroupBy groupBy) => UsageSummary.Create(Query(filter), groupBy);
 
-    /// <inheritdoc />
-    public int Import(IReadOnlyList<UsageRecord> records)
+    private protected override T Run<T>(Func<DbConnection, T> work)
     {
         using var connection = Open();
-        return Store(connection, _scrubber.NormalizeAll(records), InsertIfAbsent);
+        return work(connection);
     }
 
-    /// <inheritdoc />
-    public decimal Spend(DateTime sinceUtc, DateTime untilUtc)
+    // BEGIN IMMEDIATE takes the write lock before the spend is read.
+    private protected override DbTransaction BeginReservation(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: false);
+
+    private protected override int DeletePending(DbConnection connection, string[] ids)
     {
-        using var connection = Open();
-        return Spend(connection, null, sinceUtc, untilUtc);
-    }
-
-    /// <inheritdoc />
-    public DateTime UtcNow() => _utcNow();
-
-
-    /// <inheritdoc />
-    public ReservationResult Reserve(IReadOnlyList<UsageRecord> intents, BudgetSettings budget)
-    {
-        if (intents == null) throw new ArgumentNullException(nameof(intents));
-        if (budget == null) throw new ArgumentNullException(nameof(budget));
-        using var connection = Open();
-        // BEGIN IMMEDIATE takes the write lock before reading the spend, so no other thread or process can reserve
-        // between our check and our insert.
-        using var transaction = connection.BeginTransaction(deferred: false);
-        if (Interlocked.Exchange(ref _expired, 1) == 0) Expire(connection, transaction);
-        var now = _utcNow();
-        var month = LedgerPeriods.MonthStart(now);
-        // Without a daily budget today's spend is not needed: summing it would cost more with every row of a long batch.
-        var today = budget.Daily == null ? 0m : Spend(connection, transaction, now.Date, now.Date.AddDays(1));
-        var thisMonth = budget.Monthly == null ? 0m : Spend(connection, transaction, month, month.AddMonths(1));
-        var estimate = intents.Sum(i => i.CostUsd ?? 0m);
-        if (BudgetGuard.Evaluate(budget, today, thisMonth, estimate) is { } over) throw new BudgetExceededException(over);
-        foreach (var intent in intents)
-        {
-            _scrubber.Normalize(intent);
-            intent.Status = UsageStatus.Pending;
-            intent.TimeUtc = now;
-            intent.Id = Insert(connection, transaction, intent);
-        }
-        transaction.Commit();
-        return new ReservationResult(today, thisMonth);
-    }
-
-    /// <inheritdoc />
-    public AppendResult Settle(string reservationId, UsageRecord actual)
-    {
-        if (actual == null) throw new ArgumentNullException(nameof(actual));
-        if (!string.IsNullOrEmpty(reservationId)) actual.RecordId = reservationId;
-        return Append(actual);
-    }
-
-    /// <inheritdoc />
-    public void Release(IEnumerable<string> reservationIds)
-    {
-        var ids = (reservationIds ?? Array.Empty<string>()).Where(i => !string.IsNullOrEmpty(i)).ToList();
-        if (ids.Count == 0) return;
-        using var connection = Open();
-        using var transaction = connection.BeginTransaction(deferred: false);
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "DELETE FROM usage WHERE record_id = @id AND status = 'Pending'";
-        var id = command.Parameters.Add("@id", SqliteType.Text);
+        using var transaction = connection.BeginTransaction();
+        using var command = LedgerSql.Command(connection, transaction, $"DELETE FROM {Table} WHERE record_id = @id AND status = 'Pending'");
+        var id = ((SqliteCommand)command).Parameters.Add("@id", SqliteType.Text);
+        var deleted = 0;
         foreach (var reservation in ids)
         {
             id.Value = reservation;
-            command.ExecuteNonQuery();
+            deleted += command.ExecuteNonQuery();
         }
         transaction.Commit();
+        return deleted;
     }
 
-    /// <inheritdoc />
-    public int Expire()
-    {
-        using var connection = Open();
-        using var transaction = connection.BeginTransaction(deferred: false);
-        var count = Expire(connection, transaction);
-        transaction.Commit();
-        return count;
-    }
+    private protected override decimal Spend(DbConnection connection, DbTransaction? transaction, DateTime since, DateTime until) =>
+        SumCost(connection, transaction, since, until);
 
-    private int Expire(SqliteConnection connection, SqliteTransaction transaction)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "UPDATE usage SET status = 'Unanswered' WHERE status = 'Pending' AND " +
-            "((operation = 'batch-server' AND utc_time < @batchCutoff) OR (operation <> 'batch-server' AND utc_time < @cutoff))";
-        var now = _utcNow();
-        command.Parameters.AddWithValue("@cutoff", TimeValue(now - ReservationLifetime));
-        command.Parameters.AddWithValue("@batchCutoff", TimeValue(now - BatchReservationLifetime));
-        return command.ExecuteNonQuery();
-    }
-
-    private static decimal Spend(SqliteConnection connection, SqliteTransaction? transaction, DateTime sinceUtc, DateTime untilUtc)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT COALESCE(SUM(cost_micros), 0) FROM usage WHERE utc_time >= @since AND utc_time < @until";
-        command.Parameters.AddWithValue("@since", TimeValue(sinceUtc));
-        command.Parameters.AddWithValue("@until", TimeValue(untilUtc));
-        return LedgerSql.FromMicros(command.ExecuteScalar());
-    }
-
+    private protected override string UpsertReturningId => $";\nSELECT CASE WHEN changes() = 0 THEN 0 ELSE (SELECT id FROM {Table} WHERE record_id = @record_id) END;";
 
     /// <summary>
     /// Keeps the ledger's connections open until the result is disposed, for a run that writes a few records per image
@@ -384,44 +239,9 @@ PRAGMA user_version = 1;");
         command.ExecuteNonQuery();
     }
 
-    /// <summary>Writes <paramref name="records"/> in one transaction with <paramref name="insert"/>; returns how many rows changed.</summary>
-    private static int Store(SqliteConnection connection, IReadOnlyList<UsageRecord> records, Func<SqliteConnection, SqliteTransaction, UsageRecord, long> insert)
-    {
-        var changed = 0;
-        using var transaction = connection.BeginTransaction();
-        foreach (var record in records)
-        {
-            if (insert(connection, transaction, record) != 0) changed++;
-        }
-        transaction.Commit();
-        return changed;
-    }
-
-    /// <summary>
-    /// Adds a record, or settles the reservation with the same record_id (<see cref="LedgerSql.Upsert"/>).
-    /// Returns the row id, 0 when nothing changed.
-    /// </summary>
-    private static long Insert(SqliteConnection connection, SqliteTransaction transaction, UsageRecord r)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = LedgerSql.Upsert(Table) + ";\nSELECT CASE WHEN changes() = 0 THEN 0 ELSE (SELECT id FROM usage WHERE record_id = @record_id) END;";
-        LedgerSql.Bind(command, r, TimeValue);
-        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-    }
-
-    private static long InsertIfAbsent(SqliteConnection connection, SqliteTransaction transaction, UsageRecord r)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = LedgerSql.InsertIfAbsent(Table);
-        LedgerSql.Bind(command, r, TimeValue);
-        return command.ExecuteNonQuery();
-    }
-
     /// <summary>Times are stored as fixed-width UTC text, so text order is time order.</summary>
-    private static object TimeValue(DateTime time) => LedgerSql.AsUtc(time).ToString(TimeFormat, CultureInfo.InvariantCulture);
+    private protected override object TimeValue(DateTime time) => LedgerSql.AsUtc(time).ToString(TimeFormat, CultureInfo.InvariantCulture);
 
-    private static DateTime ReadTime(object value) =>
+    private protected override DateTime ReadTime(object value) =>
         DateTime.ParseExact((string)value, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
 }
