@@ -166,7 +166,7 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
         var options = new LocalBatchOptions { OutputDirectory = output, ThrottleLimit = ThrottleLimit, BatchId = LocalBatchRun.NewBatchId(DateTime.UtcNow), Thumbnails = Thumbnail };
         var service = CreateGenerationService(UsageOperation.Batch, options.BatchId, limiter: LocalBatchRun.LimiterFor(Settings.Limiter, ThrottleLimit));
         var progress = new BatchProgress("Invoke-GeminiBatch", run.Todo.Count);
-        LocalBatchSummary summary;
+        BatchOutcome summary;
         try
         {
             summary = Run(token => run.RunAsync(service, options, result =>

@@ -54,7 +54,7 @@ public sealed class ReceiveGeminiBatchJobCommand : BatchJobCmdlet
             }, token, Thumbnail));
             WriteVerbose(receipt.Report);
             // A job that ended without running its rows is an error a script must see ($? false), not just NotRun rows.
-            if (receipt.NotCompleted != null) WriteError(ErrorRecords.From(receipt.NotCompleted, Name));
+            if (receipt.StopError != null) WriteError(ErrorRecords.From(receipt.StopError, Name));
         }
         catch (GeminiImageException ex)
         {

@@ -64,12 +64,12 @@ public sealed class LocalBatchRun
 
     /// <summary>
     /// Runs <see cref="Todo"/>. Every row's result goes to <paramref name="onResult"/> (invalid and resumed rows first),
-    /// on a worker thread. A circuit or budget stop is not thrown: it is the summary's <see cref="LocalBatchSummary.StopError"/>.
+    /// on a worker thread. A circuit or budget stop is not thrown: it is the summary's <see cref="BatchOutcome.StopError"/>.
     /// Cancellation throws after the report is written. Throws <see cref="GeminiOperationException"/>
     /// (GeminiImage.BatchFolderInUse) when another run holds the folder.
     /// </summary>
     /// <param name="verbose">Where notes about the run go (files an interrupted run left behind).</param>
-    public async Task<LocalBatchSummary> RunAsync(GenerationService service, LocalBatchOptions options, Action<BatchRowResult> onResult,
+    public async Task<BatchOutcome> RunAsync(GenerationService service, LocalBatchOptions options, Action<BatchRowResult> onResult,
         Action<string>? verbose, CancellationToken cancellationToken)
     {
         var started = DateTime.UtcNow;
@@ -133,6 +133,6 @@ public sealed class LocalBatchRun
                 report = BatchReport.TryWrite(summary, results);
             }
         }
-        return new LocalBatchSummary(summary, results, report, stopped);
+        return new BatchOutcome(summary, results, report, stopped);
     }
 }

@@ -47,7 +47,7 @@ public sealed class ServerBatchReceiver
     /// without, the report's gallery shows the saved images and nothing is decoded.
     /// Throws <see cref="GeminiOperationException"/> (GeminiImage.BatchFolderInUse) when a run holds the folder.
     /// </summary>
-    public async Task<ServerBatchReceipt> ReceiveAsync(string name, BatchJobManifest manifest, GenerationService service,
+    public async Task<BatchOutcome> ReceiveAsync(string name, BatchJobManifest manifest, GenerationService service,
         Action<BatchRowResult> onResult, CancellationToken cancellationToken, bool thumbnails = false)
     {
         var started = DateTime.UtcNow;
@@ -132,14 +132,15 @@ public sealed class ServerBatchReceiver
                 Add(result);
             }
         }
-        var report = BatchReport.TryWrite(BatchSummary.From(results, started, manifest.OutputDirectory, job.Id, "Server"), results);
+        var summary = BatchSummary.From(results, started, manifest.OutputDirectory, job.Id, "Server");
+        var report = BatchReport.TryWrite(summary, results);
         // A job that ended without running its rows is an error a script must see, not just NotRun rows.
         var notRun = results.Count(r => r.Status == BatchRowStatus.NotRun);
         var notCompleted = job.State is "Cancelled" or "Expired" or "Failed" && results.Any(r => r.Status == BatchRowStatus.NotRun && !r.FromJournal)
             ? new GeminiOperationException("GeminiImage.BatchJobNotCompleted", ErrorKind.Stopped,
                 $"The batch job {job.Name} ended as {job.State}; {notRun} row(s) were not run and nothing was charged for them.")
             : null;
-        return new ServerBatchReceipt(job, results, report, notCompleted);
+        return new BatchOutcome(summary, results, report, notCompleted);
     }
 
     /// <summary>

@@ -72,7 +72,7 @@ public sealed class BatchRunTests : IDisposable
         var results = new List<BatchRowResult>();
         var receipt = await receiver.ReceiveAsync(job.Name, manifest, service, results.Add, CancellationToken.None);
         Assert.Equal(results, receipt.Results);
-        Assert.Null(receipt.NotCompleted);
+        Assert.Null(receipt.StopError);
         Assert.True(File.Exists(Path.Combine(output, BatchReport.HtmlFileName)), receipt.Report);
 
         Assert.Equal(new[] { "r1", "r2", "r3" }, results.Select(r => r.Id));

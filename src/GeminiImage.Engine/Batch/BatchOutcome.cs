@@ -1,9 +1,12 @@
 namespace GeminiImage.Engine.Batch;
 
-/// <summary>What a local batch run did: its totals, every row, the report line and why it stopped early (if it did).</summary>
-public sealed class LocalBatchSummary
+/// <summary>
+/// What a local batch run, or the receipt of a server batch job, did: its totals, every row, the report line, and
+/// why rows were left unrun (if any were).
+/// </summary>
+public sealed class BatchOutcome
 {
-    public LocalBatchSummary(BatchSummary totals, IReadOnlyList<BatchRowResult> results, string report, Exception? stopError)
+    public BatchOutcome(BatchSummary totals, IReadOnlyList<BatchRowResult> results, string report, Exception? stopError)
     {
         Totals = totals;
         Results = results;
@@ -15,7 +18,11 @@ public sealed class LocalBatchSummary
     public IReadOnlyList<BatchRowResult> Results { get; }
     /// <summary>Where the report is, with the totals; or why it could not be written.</summary>
     public string Report { get; }
-    /// <summary>The failure circuit opened or a budget was reached: rows not started are NotRun.</summary>
+    /// <summary>
+    /// Why rows were not run: locally the failure circuit opened or a budget was reached (rows not started are
+    /// NotRun); for a server job, it ended (cancelled, expired, failed) without running some rows
+    /// (GeminiImage.BatchJobNotCompleted).
+    /// </summary>
     public Exception? StopError { get; }
 
     /// <summary>0 every row succeeded, 1 some failed (failed, blocked, invalid, not run), 2 the run stopped early.</summary>
