@@ -66,10 +66,9 @@ public class GeminiApiException : GeminiImageException
 /// <summary>A 2xx answer whose body could not be read as a Gemini response (truncated, garbage).</summary>
 public sealed class GeminiResponseFormatException : GeminiImageException
 {
-    public GeminiResponseFormatException(string message, Exception? inner = null) : base(message, inner) { }
-    public override string ErrorId => "GeminiImage.MalformedResponse";
-    public override ErrorKind Kind => ErrorKind.InvalidData;
-    public override string? RecommendedAction => "The service (or a proxy) sent an unreadable answer; try again. Check -BaseUri if you use a gateway.";
+    public GeminiResponseFormatException(string message, Exception? inner = null)
+        : base("GeminiImage.MalformedResponse", ErrorKind.InvalidData, message, inner,
+            "The service (or a proxy) sent an unreadable answer; try again. Check -BaseUri if you use a gateway.") { }
 }
 
 /// <summary>The request got no image: a blocked prompt, a safety finish, or a text-only answer (reference §4.7).</summary>
@@ -102,33 +101,29 @@ public sealed class GeminiNoImageException : GeminiImageException
 /// <summary>A call that ran past its overall or per-attempt timeout.</summary>
 public sealed class GeminiTimeoutException : GeminiImageException
 {
-    public GeminiTimeoutException(string message, Exception? inner = null) : base(message, inner) { }
-    public override string ErrorId => "GeminiImage.Timeout";
-    public override ErrorKind Kind => ErrorKind.Timeout;
-    public override string? RecommendedAction => "Raise -TimeoutSec (large images can take minutes) or try again later.";
+    public GeminiTimeoutException(string message, Exception? inner = null)
+        : base("GeminiImage.Timeout", ErrorKind.Timeout, message, inner, "Raise -TimeoutSec (large images can take minutes) or try again later.") { }
 }
 
 /// <summary>The service could not be reached (DNS, refused connection, reset).</summary>
 public sealed class GeminiConnectionException : GeminiImageException
 {
-    public GeminiConnectionException(string message, Exception? inner = null) : base(message, inner) { }
-    public override string ErrorId => "GeminiImage.ConnectionFailed";
-    public override ErrorKind Kind => ErrorKind.ResourceUnavailable;
-    public override string? RecommendedAction => "Check the network, the proxy (-Proxy) and the base URI (-BaseUri / GEMINI_BASE_URL).";
+    public GeminiConnectionException(string message, Exception? inner = null)
+        : base("GeminiImage.ConnectionFailed", ErrorKind.ResourceUnavailable, message, inner, "Check the network, the proxy (-Proxy) and the base URI (-BaseUri / GEMINI_BASE_URL).") { }
 }
 
 /// <summary>A bad parameter caught before any request: nothing was spent.</summary>
 public sealed class GeminiArgumentException : GeminiImageException
 {
-    public GeminiArgumentException(string errorId, string message) : base(message) => ErrorId = errorId;
-    public override string ErrorId { get; }
-    public override ErrorKind Kind => ErrorKind.InvalidArgument;
+    public GeminiArgumentException(string errorId, string message) : base(errorId, ErrorKind.InvalidArgument, message) { }
 }
 
 /// <summary>An output file could not be written; <see cref="FallbackPath"/> says where the paid-for image went instead.</summary>
 public sealed class ImageSaveException : GeminiImageException
 {
-    public ImageSaveException(string message, string intendedPath, string? fallbackPath, Exception? inner = null) : base(message, inner)
+    public ImageSaveException(string message, string intendedPath, string? fallbackPath, Exception? inner = null)
+        : base("GeminiImage.SaveFailed", ErrorKind.WriteError, message, inner,
+            "Check that the output folder exists and is writable; the image was kept at the fallback path named in the message.")
     {
         IntendedPath = intendedPath;
         FallbackPath = fallbackPath;
@@ -136,17 +131,13 @@ public sealed class ImageSaveException : GeminiImageException
 
     public string IntendedPath { get; }
     public string? FallbackPath { get; }
-    public override string ErrorId => "GeminiImage.SaveFailed";
-    public override ErrorKind Kind => ErrorKind.WriteError;
-    public override string? RecommendedAction => "Check that the output folder exists and is writable; the image was kept at the fallback path named in the message.";
 }
 
 /// <summary>An output file exists and -Force was not given.</summary>
 public sealed class OutputExistsException : GeminiImageException
 {
-    public OutputExistsException(string path) : base($"The file '{path}' already exists. Use -Force to overwrite it.") => Path = path;
+    public OutputExistsException(string path)
+        : base("GeminiImage.OutputExists", ErrorKind.ResourceExists, $"The file '{path}' already exists. Use -Force to overwrite it.", null,
+            "Use -Force to overwrite, or another -OutFile.") => Path = path;
     public string Path { get; }
-    public override string ErrorId => "GeminiImage.OutputExists";
-    public override ErrorKind Kind => ErrorKind.ResourceExists;
-    public override string? RecommendedAction => "Use -Force to overwrite, or another -OutFile.";
 }

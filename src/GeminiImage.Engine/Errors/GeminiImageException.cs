@@ -29,13 +29,28 @@ public enum ErrorKind
 /// <summary>Base of every error the engine raises on purpose: each carries a stable id a script can test.</summary>
 public abstract class GeminiImageException : Exception
 {
+    private readonly string? _errorId;
+    private readonly ErrorKind _kind = ErrorKind.ServiceError;
+    private readonly string? _recommendedAction;
+
+    /// <summary>For an error that works out its id (and kind and advice) itself: it overrides <see cref="ErrorId"/>.</summary>
     protected GeminiImageException(string message, Exception? inner = null) : base(message, inner) { }
 
-    /// <summary>Stable id such as <c>GeminiImage.RateLimited</c>; becomes the ErrorRecord's FullyQualifiedErrorId.</summary>
-    public abstract string ErrorId { get; }
+    /// <summary>For an error whose id, kind and advice are the same every time it is raised.</summary>
+    protected GeminiImageException(string errorId, ErrorKind kind, string message, Exception? inner = null, string? recommendedAction = null)
+        : base(message, inner)
+    {
+        _errorId = errorId;
+        _kind = kind;
+        _recommendedAction = recommendedAction;
+    }
 
-    public virtual ErrorKind Kind => ErrorKind.ServiceError;
+    /// <summary>Stable id such as <c>GeminiImage.RateLimited</c>; becomes the ErrorRecord's FullyQualifiedErrorId.</summary>
+    /// <remarks>An error built without an id and not overriding this one gets "GeminiImage." and its type name.</remarks>
+    public virtual string ErrorId => _errorId ?? "GeminiImage." + GetType().Name;
+
+    public virtual ErrorKind Kind => _kind;
 
     /// <summary>What the user can do about it.</summary>
-    public virtual string? RecommendedAction => null;
+    public virtual string? RecommendedAction => _recommendedAction;
 }

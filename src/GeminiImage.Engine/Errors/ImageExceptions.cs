@@ -3,8 +3,8 @@ namespace GeminiImage.Engine.Errors;
 /// <summary>A local image file could not be used; <see cref="Path"/> names the offending file.</summary>
 public abstract class ImageFileException : GeminiImageException
 {
-    protected ImageFileException(string path, string message, Exception? innerException = null)
-        : base(message, innerException)
+    private protected ImageFileException(string errorId, ErrorKind kind, string path, string message, Exception? innerException = null)
+        : base(errorId, kind, message, innerException)
     {
         Path = path;
     }
@@ -19,12 +19,9 @@ public sealed class ImageNotFoundException : ImageFileException
     public const string Id = "GeminiImage.ImageNotFound";
 
     public ImageNotFoundException(string path, string message, Exception? innerException = null)
-        : base(path, message, innerException)
+        : base(Id, ErrorKind.NotFound, path, message, innerException)
     {
     }
-
-    public override string ErrorId => Id;
-    public override ErrorKind Kind => ErrorKind.NotFound;
 }
 
 /// <summary>The file is empty, truncated or corrupt. ErrorId <c>GeminiImage.InvalidImage</c>.</summary>
@@ -33,12 +30,9 @@ public sealed class InvalidImageException : ImageFileException
     public const string Id = "GeminiImage.InvalidImage";
 
     public InvalidImageException(string path, string message, Exception? innerException = null)
-        : base(path, message, innerException)
+        : base(Id, ErrorKind.InvalidData, path, message, innerException)
     {
     }
-
-    public override string ErrorId => Id;
-    public override ErrorKind Kind => ErrorKind.InvalidData;
 }
 
 /// <summary>The content is not an image format the module can read (e.g. a text file named .png).
@@ -48,12 +42,9 @@ public sealed class UnsupportedImageFormatException : ImageFileException
     public const string Id = "GeminiImage.UnsupportedImageFormat";
 
     public UnsupportedImageFormatException(string path, string message, Exception? innerException = null)
-        : base(path, message, innerException)
+        : base(Id, ErrorKind.InvalidData, path, message, innerException)
     {
     }
-
-    public override string ErrorId => Id;
-    public override ErrorKind Kind => ErrorKind.InvalidData;
 }
 
 /// <summary>The header declares more pixels than <see cref="Imaging.ImageLimits"/> allow (a likely
@@ -63,7 +54,7 @@ public sealed class ImageTooLargeException : ImageFileException
     public const string Id = "GeminiImage.ImageTooLarge";
 
     public ImageTooLargeException(string path, string message, int width = 0, int height = 0)
-        : base(path, message)
+        : base(Id, ErrorKind.InvalidData, path, message)
     {
         Width = width;
         Height = height;
@@ -74,7 +65,4 @@ public sealed class ImageTooLargeException : ImageFileException
 
     /// <summary>Declared height in pixels (0 when unknown).</summary>
     public int Height { get; }
-
-    public override string ErrorId => Id;
-    public override ErrorKind Kind => ErrorKind.InvalidData;
 }
