@@ -7,13 +7,16 @@ namespace GeminiImage.Engine.Configuration;
 /// <summary>
 /// The connection in effect for one call, with where each value came from: cmdlet parameters, then the profile
 /// (-Profile, else Use-GeminiProfile), then Set-GeminiConfig, then the environment, then the default. Part of
-/// <see cref="EffectiveSettings"/>; resolve it through <see cref="SettingsResolver"/>.
+/// <see cref="EffectiveSettings"/>; resolve it through <see cref="SettingsResolver"/>. Unchanged once resolved: a
+/// project that only the Vertex AI credentials name is filled in on a copy (<see cref="WithCredentials"/>).
 /// </summary>
 public sealed class ConnectionSettings
 {
     // One credential per key file (and its version) for the process, so that its token is fetched once and reused.
     private static readonly ConcurrentDictionary<string, GoogleTokenAuth> s_tokenAuth = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SettingSource> _sources = new(StringComparer.Ordinal);
+    private Dictionary<string, SettingSource> _sources = new(StringComparer.Ordinal);
+    // Set on the copy WithCredentials makes: the Vertex AI credentials a call sends with.
+    private GoogleTokenAuth? _credentials;
 
     public string? ProfileName { get; private set; }
     /// <summary>Who chose the profile in effect: -Profile (Parameter) or Use-GeminiProfile (Session).</summary>
@@ -167,13 +170,13 @@ public sealed class ConnectionSettings
     }
 
     /// <summary>
-    /// Vertex AI credentials: the service-account key file, else an express-mode API key (null here: key auth), else
-    /// application default credentials. A project comes from the settings or the credentials; without one (and without
-    /// an express key) nothing is sent.
+    /// The connection a call sends with: for Vertex AI, a copy that carries its credentials (the service-account key
+    /// file, else application default credentials; none with an express-mode API key) and, when no setting names the
+    /// project, the credentials' project (source <see cref="SettingOrigin.Credentials"/>). This object stays as resolved.
     /// </summary>
-    private RequestAuth? CreateAuth(IWebProxy? proxy)
+    public ConnectionSettings WithCredentials()
     {
-        if (Backend != GeminiBackend.Vertex) return null;
+        if (Backend != GeminiBackend.Vertex || (CredentialFile == null && ApiKey != null)) return this;
         GoogleTokenAuth auth;
         if (CredentialFile != null)
         {
@@ -181,24 +184,37 @@ public sealed class ConnectionSettings
             var version = File.Exists(full) ? File.GetLastWriteTimeUtc(full).Ticks : 0;
             auth = s_tokenAuth.GetOrAdd($"{full}|{version}", _ => GoogleTokenAuth.FromServiceAccountFile(full));
         }
-        else if (ApiKey != null) return null;
         else auth = s_tokenAuth.GetOrAdd("(adc)|" + Environment.GetEnvironmentVariable("GOOGLE_APPLICATION_CREDENTIALS"), _ => GoogleTokenAuth.ApplicationDefault());
-        if (Project == null && auth.ProjectId != null) { Project = auth.ProjectId; _sources[nameof(Project)] = new SettingSource(SettingOrigin.Credentials); }
+        var copy = (ConnectionSettings)MemberwiseClone();
+        copy._credentials = auth;
+        if (Project == null && auth.ProjectId != null)
+        {
+            copy.Project = auth.ProjectId;
+            copy._sources = new Dictionary<string, SettingSource>(_sources, StringComparer.Ordinal) { [nameof(Project)] = new SettingSource(SettingOrigin.Credentials) };
+        }
+        return copy;
+    }
+
+    /// <summary>The Vertex AI credentials' request signer; null for key auth. Without a project (and an express key) nothing is sent.</summary>
+    private RequestAuth? CreateAuth(IWebProxy? proxy)
+    {
+        if (_credentials == null) return null;
         if (Project == null)
             throw new GeminiArgumentException("GeminiImage.VertexProjectRequired",
                 "A Vertex AI call needs a Google Cloud project: set -Project (or use a key file with a project_id), or an express-mode API key.");
         // Token requests take the API calls' route: a company proxy that is the only way out carries both.
-        return auth.Through(proxy, ProxyChoice.Direct);
+        return _credentials.Through(proxy, ProxyChoice.Direct);
     }
 
     /// <summary>The name results and ledger records carry as their Endpoint.</summary>
     public string Name => ProfileName ?? "default";
 
-    /// <summary>Copies the connection into client options (the credentials included); set <c>options.Proxy</c> first.</summary>
+    /// <summary>Copies the connection into client options (the credentials included, <see cref="WithCredentials"/>); set <c>options.Proxy</c> first.</summary>
     /// <exception cref="GeminiCredentialException"><c>GeminiImage.NoApiKey</c>: no key, no credentials and no gateway headers; nothing would be accepted.</exception>
     public void ApplyTo(GeminiClientOptions options)
     {
-        options.Auth = CreateAuth(options.Proxy);
+        var sending = WithCredentials();
+        options.Auth = sending.CreateAuth(options.Proxy);
         // A gateway may authenticate by its own headers; otherwise a call without a key can only fail, so it is not sent.
         if (options.Auth == null && string.IsNullOrEmpty(ApiKey) && Headers.Count == 0)
             throw new GeminiCredentialException(GeminiCredentialException.NoApiKeyId,
@@ -211,7 +227,7 @@ public sealed class ConnectionSettings
         options.Headers = new Dictionary<string, string>(Headers, StringComparer.OrdinalIgnoreCase);
         options.KeepUploadsOnHost = KeepUploadsOnHost;
         options.Backend = Backend;
-        options.Project = Project;
+        options.Project = sending.Project;
         options.Location = Location;
         options.DirectConnection = ProxyChoice.Direct;
     }

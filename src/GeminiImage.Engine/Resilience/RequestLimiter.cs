@@ -5,7 +5,8 @@ namespace GeminiImage.Engine.Resilience;
 /// <summary>
 /// Client-side limiter: paces request starts to a requests-per-minute rate and bounds concurrent requests.
 /// The limiters of the session's calls (<see cref="For"/>) share one pacing clock, so a 429 pushes the next start
-/// back for everybody and a steady 429 stream slows the process down.
+/// back for everybody and a steady 429 stream slows the process down. Its rate and size are fixed when it is made
+/// (another size: <see cref="WithConcurrency"/>).
 /// </summary>
 public sealed class RequestLimiter
 {
@@ -13,10 +14,8 @@ public sealed class RequestLimiter
     private static readonly PaceClock s_processClock = new();
     private static readonly ConcurrentDictionary<(int, int), RequestLimiter> s_limiters = new();
 
-    private readonly object _gate = new();
     private readonly PaceClock _clock;
-    private SemaphoreSlim _concurrency;
-    private int _maxConcurrency;
+    private readonly SemaphoreSlim _concurrency;
 
     /// <summary>Waits shorter than this pass without a word.</summary>
     private static readonly TimeSpan s_noticeAfter = TimeSpan.FromMilliseconds(500);
@@ -27,8 +26,8 @@ public sealed class RequestLimiter
     private RequestLimiter(int requestsPerMinute, int maxConcurrency, PaceClock clock)
     {
         RequestsPerMinute = requestsPerMinute;
-        _maxConcurrency = Math.Max(1, maxConcurrency);
-        _concurrency = new SemaphoreSlim(_maxConcurrency, _maxConcurrency);
+        MaxConcurrency = Math.Max(1, maxConcurrency);
+        _concurrency = new SemaphoreSlim(MaxConcurrency, MaxConcurrency);
         _clock = clock;
     }
 
@@ -43,25 +42,16 @@ public sealed class RequestLimiter
     public RequestLimiter WithConcurrency(int maxConcurrency) => new(RequestsPerMinute, maxConcurrency, _clock);
 
     /// <summary>0 means no pacing.</summary>
-    public int RequestsPerMinute { get; set; }
+    public int RequestsPerMinute { get; }
 
-    public int MaxConcurrency
-    {
-        get => _maxConcurrency;
-        set
-        {
-            // Requests holding the old semaphore release into it; new ones use the new size.
-            var size = Math.Max(1, value);
-            lock (_gate) { _maxConcurrency = size; _concurrency = new SemaphoreSlim(size, size); }
-        }
-    }
+    /// <summary>How many requests may run at once (at least 1).</summary>
+    public int MaxConcurrency { get; }
 
     /// <summary>Waits for a free slot and the next start time; dispose the result when the request ends.</summary>
     /// <param name="said">Told why, when the start waits half a second or more (a 429's delay, or the pacing).</param>
     public async Task<IDisposable> AcquireAsync(CancellationToken cancellationToken, Action<string>? said = null)
     {
-        SemaphoreSlim semaphore;
-        lock (_gate) semaphore = _concurrency;
+        var semaphore = _concurrency;
         await semaphore.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

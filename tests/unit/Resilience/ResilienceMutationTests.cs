@@ -157,19 +157,19 @@ public sealed class RequestLimiterRulesTests
     {
         Assert.Equal(8, new RequestLimiter().MaxConcurrency);
         Assert.Equal(1, new RequestLimiter(maxConcurrency: 0).MaxConcurrency);
-        var limiter = new RequestLimiter();
-        limiter.MaxConcurrency = 3;
+        Assert.Equal(1, new RequestLimiter(maxConcurrency: -1).MaxConcurrency);
+        var limiter = new RequestLimiter(requestsPerMinute: 30).WithConcurrency(3);
         Assert.Equal(3, limiter.MaxConcurrency);
-        limiter.MaxConcurrency = -1;
-        Assert.Equal(1, limiter.MaxConcurrency);
+        Assert.Equal(30, limiter.RequestsPerMinute);
+        Assert.Equal(1, limiter.WithConcurrency(-1).MaxConcurrency);
         Assert.Equal(0, new RequestLimiter().RequestsPerMinute);
         Assert.Equal(30, new RequestLimiter(requestsPerMinute: 30).RequestsPerMinute);
     }
 
     [Fact]
-    public async Task A_new_size_bounds_new_requests()
+    public async Task A_limiter_of_another_size_bounds_its_requests()
     {
-        var limiter = new RequestLimiter(maxConcurrency: 8) { MaxConcurrency = 2 };
+        var limiter = new RequestLimiter(maxConcurrency: 8).WithConcurrency(2);
         var first = await limiter.AcquireAsync(default);
         var second = await limiter.AcquireAsync(default);
         var third = limiter.AcquireAsync(default);
