@@ -110,12 +110,8 @@ internal sealed class BatchStore
     private static void ReadJsonl(BatchJob job, byte[] data)
     {
         using var reader = new StringReader(Encoding.UTF8.GetString(data));
-        string? line;
-        var number = 0;
-        while ((line = reader.ReadLine()) != null)
+        foreach (var (number, line) in GeminiImage.Engine.IO.TextLines.NonBlank(reader))
         {
-            number++;
-            if (line.Trim().Length == 0) continue;
             try
             {
                 using var doc = JsonDocument.Parse(line);

@@ -115,10 +115,8 @@ public sealed class BatchJournal : IDisposable
         if (!File.Exists(path)) return results;
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        string? line;
-        while ((line = reader.ReadLine()) != null)
+        foreach (var (_, line) in TextLines.NonBlank(reader))
         {
-            if (line.Trim().Length == 0) continue;
             try
             {
                 var result = JsonSerializer.Deserialize<BatchRowResult>(line, GeminiJson.Options);

@@ -77,12 +77,8 @@ public static class BatchRowParser
     public static IReadOnlyList<BatchRow> ParseJsonl(TextReader reader)
     {
         var rows = new List<BatchRow>();
-        string? line;
-        var number = 0;
-        while ((line = reader.ReadLine()) != null)
+        foreach (var (number, line) in IO.TextLines.NonBlank(reader))
         {
-            number++;
-            if (line.Trim().Length == 0) continue;
             try
             {
                 using var doc = JsonDocument.Parse(line);

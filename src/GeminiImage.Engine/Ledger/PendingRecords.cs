@@ -79,10 +79,8 @@ internal sealed class PendingRecords
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 using (var reader = new StreamReader(stream, Encoding.UTF8, false, 4096, leaveOpen: true))
                 {
-                    string? line;
-                    while ((line = reader.ReadLine()) != null)
+                    foreach (var (_, line) in IO.TextLines.NonBlank(reader))
                     {
-                        if (line.Trim().Length == 0) continue;
                         var record = TryParse(line);
                         if (record == null) kept.Add(line); // never silently drop what we could not read
                         else if (!IsPlausible(record)) rejected.Add(line);
