@@ -272,48 +272,6 @@ public sealed class GenerationService
         }
         if (entry == null) return null;
 
-        var now = DateTime.Now;
-        var saved = new List<GeminiImageResult>();
-        try
-        {
-            for (var i = 0; i < entry.Images.Count; i++)
-            {
-                var image = entry.Images[i];
-                var item = new GeminiImageResult
-                {
-                    Prompt = request.Prompt,
-                    Model = request.Model.Id,
-                    Width = image.Width,
-                    Height = image.Height,
-                    MimeType = image.MimeType,
-                    AspectRatio = request.AspectRatio,
-                    ImageSize = request.ImageSize,
-                    InputTokens = entry.InputTokens,
-                    OutputTokens = entry.OutputTokens,
-                    ThinkingTokens = entry.ThinkingTokens,
-                    Cost = 0m,
-                    FinishReason = entry.FinishReason,
-                    Text = entry.Text,
-                    ResponseId = entry.ResponseId,
-                    ModelVersion = entry.ModelVersion,
-                    SourcePath = sourcePath,
-                    Tags = request.Tags.ToArray(),
-                    FromCache = true,
-                    CreatedUtc = now.ToUniversalTime(),
-                };
-                // The bytes exactly as saved the first time (provenance included): the same file again.
-                if (plan.InMemory) item.Bytes = image.Data;
-                else item.Path = OutputWriter.SaveAtomic(image.Data, plan.PathFor(request.Prompt, image.MimeType, i, now, claim: true), plan.Force, plan.Root, _stores.FallbackDirectory);
-                item.Duration = watch.Elapsed;
-                saved.Add(item);
-            }
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            RecordCacheHit(request, entry, saved, ex, rowId);
-            throw;
-        }
-        RecordCacheHit(request, entry, saved, null, rowId);
         var result = new GenerateResult
         {
             Images = entry.Images.Select(i => new ReturnedImage(i.Data, i.MimeType)).ToList(),
@@ -323,6 +281,18 @@ public sealed class GenerationService
             ModelVersion = entry.ModelVersion,
             Duration = watch.Elapsed,
         };
+        // The bytes exactly as saved the first time (provenance included): the same file again, by the one save path.
+        var saved = new List<GeminiImageResult>();
+        try
+        {
+            ImageSaver.Save(request, result, plan, sourcePath, 0m, null, _stores.FallbackDirectory, cached: entry, saved: saved);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            RecordCacheHit(request, entry, saved, ex, rowId);
+            throw;
+        }
+        RecordCacheHit(request, entry, saved, null, rowId);
         return new GenerationOutcome(result, saved) { FromCache = true };
     }
 

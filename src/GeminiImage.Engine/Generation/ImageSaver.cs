@@ -1,4 +1,5 @@
 using GeminiImage.Engine.Api;
+using GeminiImage.Engine.Cache;
 using GeminiImage.Engine.Catalog;
 using GeminiImage.Engine.Imaging;
 using GeminiImage.Engine.Pricing;
@@ -8,19 +9,26 @@ namespace GeminiImage.Engine.Generation;
 /// <summary>Saves the images of an answer: names from the output plan, provenance inside each file, thought images beside.</summary>
 internal static class ImageSaver
 {
-    /// <summary>Saves the images of a successful result; a save failure leaves the image in the fallback folder and throws.</summary>
+    /// <summary>
+    /// The one way images are saved, whether from an answer or from the response cache: names from the output plan,
+    /// each file written atomically (a temporary file moved into place) or kept in memory (-AsBytes), and an image that
+    /// cannot be saved where asked left in the fallback folder (the error says where). A save failure throws.
+    /// </summary>
     /// <param name="written">Receives the exact bytes written for each image (with provenance), for the response cache.</param>
     /// <param name="fallbackDirectory">Where an image goes that cannot be saved where asked.</param>
-    internal static IReadOnlyList<GeminiImageResult> Save(ImageRequest request, GenerateResult result, OutputPlan plan, string? sourcePath, decimal? cost, List<byte[]>? written, string? fallbackDirectory = null)
+    /// <param name="cached">The cache entry the images come from: their bytes are written as stored (provenance already inside), at no cost.</param>
+    /// <param name="saved">Receives each result as it is saved (so a caller sees those saved before a failure).</param>
+    internal static IReadOnlyList<GeminiImageResult> Save(ImageRequest request, GenerateResult result, OutputPlan plan, string? sourcePath, decimal? cost, List<byte[]>? written,
+        string? fallbackDirectory = null, CacheEntry? cached = null, List<GeminiImageResult>? saved = null)
     {
         result.ThrowIfNoImage();
         var now = DateTime.Now;
-        var saved = new List<GeminiImageResult>();
+        saved ??= new List<GeminiImageResult>();
         string[]? thoughtPaths = null;
         for (var i = 0; i < result.Images.Count; i++)
         {
             var image = result.Images[i];
-            var size = ImageHeader.ReadSize(image.Data);
+            var size = cached != null ? new PixelSize(cached.Images[i].Width, cached.Images[i].Height) : ImageHeader.ReadSize(image.Data);
             var item = new GeminiImageResult
             {
                 Prompt = request.Prompt,
@@ -30,10 +38,11 @@ internal static class ImageSaver
                 MimeType = image.MimeType,
                 AspectRatio = request.AspectRatio,
                 ImageSize = request.ImageSize,
-                InputTokens = result.Usage.InputTokens,
-                OutputTokens = result.Usage.OutputTokens,
-                ThinkingTokens = result.Usage.ThinkingTokens,
-                Cost = cost.HasValue ? Math.Round(cost.Value / result.Images.Count, 6) : null,
+                InputTokens = cached?.InputTokens ?? result.Usage.InputTokens,
+                OutputTokens = cached?.OutputTokens ?? result.Usage.OutputTokens,
+                ThinkingTokens = cached?.ThinkingTokens ?? result.Usage.ThinkingTokens,
+                FromCache = cached != null,
+                Cost = cached != null ? 0m : cost.HasValue ? Math.Round(cost.Value / result.Images.Count, 6) : null,
                 FinishReason = result.FinishReason,
                 Text = result.Text,
                 Duration = result.Duration,
@@ -49,7 +58,7 @@ internal static class ImageSaver
                 SearchEntryPoint = result.Grounding?.SearchEntryPoint,
             };
             // Written straight from the answer's bytes: no whole-image copy per save (only the cache keeps one).
-            var write = WithProvenance(image, item, request);
+            var write = cached != null ? AsReceived(image) : WithProvenance(image, item, request);
             if (plan.InMemory)
             {
                 // -AsBytes: the same bytes a file would hold, on the result; nothing touches the disk.
@@ -85,10 +94,12 @@ internal static class ImageSaver
         return buffer.ToArray();
     }
 
+    private static Action<System.IO.Stream> AsReceived(ReturnedImage image) => stream => stream.Write(image.Data, 0, image.Data.Length);
+
     /// <summary>The prompt, model, settings, cost and sources travel inside the file (PNG iTXt, JPEG/WebP XMP).</summary>
     private static Action<System.IO.Stream> WithProvenance(ReturnedImage image, GeminiImageResult item, ImageRequest request)
     {
-        Action<System.IO.Stream> asReceived = stream => stream.Write(image.Data, 0, image.Data.Length);
+        var asReceived = AsReceived(image);
         if (!ProvenanceWriter.CanEmbed(image.MimeType)) return asReceived;
         var provenance = new ImageProvenance
         {
