@@ -441,6 +441,11 @@ function Get-MutationScore([string] $ReportFile) {
 function Invoke-Mutate {
     $folders = @($MutateFolder | ForEach-Object { $_ -split ',' } | ForEach-Object Trim | Where-Object { $_ })
     $label = if ($folders) { ($folders -join '-') -replace '[\\/]', '.' } else { 'Engine' }
+    # Many files make a long name; a folder name may have at most 255 characters.
+    if ($label.Length -gt 100) {
+        $hash = [System.Security.Cryptography.SHA256]::HashData([System.Text.Encoding]::UTF8.GetBytes($label))
+        $label = $label.Substring(0, 80) + '-' + [System.Convert]::ToHexString($hash, 0, 4).ToLowerInvariant()
+    }
     $out = Join-Path $OutputDir "mutation/$label"
     Write-Step "Mutate: src/GeminiImage.Engine$(if ($folders) { " ($($folders -join ', '))" }) with tests/unit -> $out"
     Invoke-Native dotnet tool restore
