@@ -542,7 +542,14 @@ Describe 'Invoke-GeminiBatch when the disk fills during the run' {
             $filler = Join-Path $disk 'filler.bin'
             & dd if=/dev/zero "of=$filler" bs=1M 2>$null
             (Get-Item -LiteralPath $filler).Length | Should -BeGreaterThan 1MB
-            $handle.AsyncWaitHandle.WaitOne([timespan]::FromSeconds(90)) | Should -BeTrue -Because 'the run should end on its own'
+            # The other writer keeps the disk full: space a failed save frees (its temporary file deleted) is taken again at
+            # once, or the journal could go on in it and the run would never meet a full disk (seen under load).
+            $deadline = [DateTime]::UtcNow.AddSeconds(90)
+            for ($i = 0; -not $handle.IsCompleted -and [DateTime]::UtcNow -lt $deadline; $i++) {
+                & dd if=/dev/zero "of=$filler.$i" bs=4k 2>$null
+                Start-Sleep -Milliseconds 20
+            }
+            $handle.IsCompleted | Should -BeTrue -Because 'the run should end on its own'
             $results = @($ps.EndInvoke($handle))
             $errors = @($ps.Streams.Error)
 
