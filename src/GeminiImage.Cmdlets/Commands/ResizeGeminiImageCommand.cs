@@ -70,39 +70,15 @@ public sealed class ResizeGeminiImageCommand : ImageFilesCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    private sealed class Target
+    private sealed record Target(PlatformPreset? Preset, int Width, int Height, FitMode Mode)
     {
-        public Target(PlatformPreset? preset, int width, int height, FitMode mode)
-        {
-            Preset = preset;
-            Width = width;
-            Height = height;
-            Mode = mode;
-        }
-
-        public PlatformPreset? Preset { get; }
-        public int Width { get; }
-        public int Height { get; }
-        public FitMode Mode { get; }
         // -Width or -Height alone: the other side follows the source's aspect ratio (0 here).
         public string Label => Preset?.Name ?? (Height == 0 ? $"{Width}w" : Width == 0 ? $"{Height}h" : $"{Width}x{Height}");
         public string Size => Height == 0 ? $"{Width} pixels wide" : Width == 0 ? $"{Height} pixels high" : $"{Width}x{Height}";
     }
 
     /// <summary>One approved output of a source: where it goes and how it is encoded.</summary>
-    private sealed class Planned
-    {
-        public Planned(Target target, string output, ResizeOptions options)
-        {
-            Target = target;
-            Output = output;
-            Options = options;
-        }
-
-        public Target Target { get; }
-        public string Output { get; }
-        public ResizeOptions Options { get; }
-    }
+    private sealed record Planned(Target Target, string Output, ResizeOptions Options);
 
     protected override void BeginProcessing()
     {
