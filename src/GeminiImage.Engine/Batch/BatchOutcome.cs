@@ -4,26 +4,18 @@ namespace GeminiImage.Engine.Batch;
 /// What a local batch run, or the receipt of a server batch job, did: its totals, every row, the report line, and
 /// why rows were left unrun (if any were).
 /// </summary>
-public sealed class BatchOutcome
+public sealed class BatchOutcome(BatchSummary totals, IReadOnlyList<BatchRowResult> results, string report, Exception? stopError)
 {
-    public BatchOutcome(BatchSummary totals, IReadOnlyList<BatchRowResult> results, string report, Exception? stopError)
-    {
-        Totals = totals;
-        Results = results;
-        Report = report;
-        StopError = stopError;
-    }
-
-    public BatchSummary Totals { get; }
-    public IReadOnlyList<BatchRowResult> Results { get; }
+    public BatchSummary Totals { get; } = totals;
+    public IReadOnlyList<BatchRowResult> Results { get; } = results;
     /// <summary>Where the report is, with the totals; or why it could not be written.</summary>
-    public string Report { get; }
+    public string Report { get; } = report;
     /// <summary>
     /// Why rows were not run: locally the failure circuit opened or a budget was reached (rows not started are
     /// NotRun); for a server job, it ended (cancelled, expired, failed) without running some rows
     /// (GeminiImage.BatchJobNotCompleted).
     /// </summary>
-    public Exception? StopError { get; }
+    public Exception? StopError { get; } = stopError;
 
     /// <summary>0 every row succeeded, 1 some failed (failed, blocked, invalid, not run), 2 the run stopped early.</summary>
     public int ExitCode => StopError != null ? 2 : Results.All(r => r.Status == BatchRowStatus.Succeeded) ? 0 : 1;

@@ -7,18 +7,11 @@ using GeminiImage.Engine.Styles;
 namespace GeminiImage.Engine.Batch;
 
 /// <summary>A validated row: everything resolved, ready to become a request (input images are loaded only when it runs).</summary>
-public sealed class BatchItem
+public sealed class BatchItem(BatchRow row, string id, ModelInfo model)
 {
-    public BatchItem(BatchRow row, string id, ModelInfo model)
-    {
-        Row = row;
-        Id = id;
-        Model = model;
-    }
-
-    public BatchRow Row { get; }
-    public string Id { get; }
-    public ModelInfo Model { get; }
+    public BatchRow Row { get; } = row;
+    public string Id { get; } = id;
+    public ModelInfo Model { get; } = model;
     /// <summary>The prompt sent: the row's prompt inside its style's template when it has one.</summary>
     public string Prompt => Style?.Expand(Row.Prompt ?? "") ?? Row.Prompt ?? "";
     public GeminiStyle? Style { get; set; }

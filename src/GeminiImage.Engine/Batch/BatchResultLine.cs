@@ -3,19 +3,11 @@ using GeminiImage.Engine.Api;
 namespace GeminiImage.Engine.Batch;
 
 /// <summary>One result line of a server batch job: its row key (when Google echoed it), its place, and the answer or the error.</summary>
-public sealed class BatchResultLine
+public sealed class BatchResultLine(string? key, int index, GenerateContentResponse? response, JsonElement? error)
 {
-    public BatchResultLine(string? key, int index, GenerateContentResponse? response, JsonElement? error)
-    {
-        Key = key;
-        Index = index;
-        Response = response;
-        Error = error;
-    }
-
-    public string? Key { get; }
-    public int Index { get; }
-    public GenerateContentResponse? Response { get; }
+    public string? Key { get; } = key;
+    public int Index { get; } = index;
+    public GenerateContentResponse? Response { get; } = response;
     /// <summary>The line's google.rpc.Status when there is no response.</summary>
-    public JsonElement? Error { get; }
+    public JsonElement? Error { get; } = error;
 }

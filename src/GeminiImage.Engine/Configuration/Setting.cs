@@ -1,16 +1,10 @@
 namespace GeminiImage.Engine.Configuration;
 
 /// <summary>One resolved setting: its value and where the value came from.</summary>
-public sealed class Setting<T>
+public sealed class Setting<T>(T value, SettingSource source)
 {
-    public Setting(T value, SettingSource source)
-    {
-        Value = value;
-        Source = source;
-    }
-
-    public T Value { get; }
-    public SettingSource Source { get; }
+    public T Value { get; } = value;
+    public SettingSource Source { get; } = source;
 
     public override string ToString() => $"{Value} ({Source})";
 }

@@ -17,30 +17,20 @@ public enum FitMode
 /// <summary>Result of <see cref="FitMath.Compute"/>: resize the source to (ResizeWidth, ResizeHeight), then place it at
 /// (OffsetX, OffsetY) on a canvas of (CanvasWidth, CanvasHeight). Offsets are positive for <see cref="FitMode.Pad"/>
 /// (margins) and zero or negative for <see cref="FitMode.Cover"/> (the part cropped away on the left/top).</summary>
-public readonly struct FitResult : IEquatable<FitResult>
+public readonly struct FitResult(int resizeWidth, int resizeHeight, int canvasWidth, int canvasHeight, int offsetX, int offsetY) : IEquatable<FitResult>
 {
-    public FitResult(int resizeWidth, int resizeHeight, int canvasWidth, int canvasHeight, int offsetX, int offsetY)
-    {
-        ResizeWidth = resizeWidth;
-        ResizeHeight = resizeHeight;
-        CanvasWidth = canvasWidth;
-        CanvasHeight = canvasHeight;
-        OffsetX = offsetX;
-        OffsetY = offsetY;
-    }
-
     /// <summary>Width to resize the source to.</summary>
-    public int ResizeWidth { get; }
+    public int ResizeWidth { get; } = resizeWidth;
     /// <summary>Height to resize the source to.</summary>
-    public int ResizeHeight { get; }
+    public int ResizeHeight { get; } = resizeHeight;
     /// <summary>Width of the output image.</summary>
-    public int CanvasWidth { get; }
+    public int CanvasWidth { get; } = canvasWidth;
     /// <summary>Height of the output image.</summary>
-    public int CanvasHeight { get; }
+    public int CanvasHeight { get; } = canvasHeight;
     /// <summary>Left edge of the resized image on the canvas (negative: cropped).</summary>
-    public int OffsetX { get; }
+    public int OffsetX { get; } = offsetX;
     /// <summary>Top edge of the resized image on the canvas (negative: cropped).</summary>
-    public int OffsetY { get; }
+    public int OffsetY { get; } = offsetY;
 
     public bool Equals(FitResult other) =>
         ResizeWidth == other.ResizeWidth && ResizeHeight == other.ResizeHeight && CanvasWidth == other.CanvasWidth

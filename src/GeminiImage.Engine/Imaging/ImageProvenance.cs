@@ -69,28 +69,18 @@ public sealed class ImageProvenance
 }
 
 /// <summary>What <see cref="ProvenanceReader.Read"/> learns about an image file.</summary>
-public sealed class ImageInfo
+public sealed class ImageInfo(string path, string format, int width, int height, long sizeBytes, ImageProvenance? provenance)
 {
-    public ImageInfo(string path, string format, int width, int height, long sizeBytes, ImageProvenance? provenance)
-    {
-        Path = path;
-        Format = format;
-        Width = width;
-        Height = height;
-        SizeBytes = sizeBytes;
-        Provenance = provenance;
-    }
-
     /// <summary>The file that was read.</summary>
-    public string Path { get; }
+    public string Path { get; } = path;
     /// <summary>Format sniffed from the content: PNG, JPEG, WebP, GIF, BMP, TIFF, TGA, PBM, HEIC or HEIF.</summary>
-    public string Format { get; }
+    public string Format { get; } = format;
     /// <summary>Width as displayed (EXIF orientation applied); 0 when unknown.</summary>
-    public int Width { get; }
+    public int Width { get; } = width;
     /// <summary>Height as displayed (EXIF orientation applied); 0 when unknown.</summary>
-    public int Height { get; }
+    public int Height { get; } = height;
     /// <summary>File size in bytes.</summary>
-    public long SizeBytes { get; }
+    public long SizeBytes { get; } = sizeBytes;
     /// <summary>Embedded GeminiImage provenance, or null for images this module did not write.</summary>
-    public ImageProvenance? Provenance { get; }
+    public ImageProvenance? Provenance { get; } = provenance;
 }

@@ -1,34 +1,23 @@
 namespace GeminiImage.Engine.Imaging;
 
 /// <summary>A named target size for a platform.</summary>
-public sealed class PlatformPreset
+public sealed class PlatformPreset(string name, int width, int height, FitMode suggestedMode, string description,
+    ImageOutputFormat format = ImageOutputFormat.Jpeg, int quality = PlatformPresets.PhotoQuality)
 {
-    public PlatformPreset(string name, int width, int height, FitMode suggestedMode, string description,
-        ImageOutputFormat format = ImageOutputFormat.Jpeg, int quality = PlatformPresets.PhotoQuality)
-    {
-        Name = name;
-        Width = width;
-        Height = height;
-        SuggestedMode = suggestedMode;
-        Description = description;
-        Format = format;
-        Quality = quality;
-    }
-
     /// <summary>Preset name as used on the command line, e.g. "InstagramPortrait".</summary>
-    public string Name { get; }
+    public string Name { get; } = name;
     /// <summary>Target width in pixels.</summary>
-    public int Width { get; }
+    public int Width { get; } = width;
     /// <summary>Target height in pixels.</summary>
-    public int Height { get; }
+    public int Height { get; } = height;
     /// <summary>The fit mode that usually suits the platform (Pad for product shots on a plain background, Cover for feeds).</summary>
-    public FitMode SuggestedMode { get; }
+    public FitMode SuggestedMode { get; } = suggestedMode;
     /// <summary>What the size is for.</summary>
-    public string Description { get; }
+    public string Description { get; } = description;
     /// <summary>The output format the platform wants for photos (JPEG: smaller and much faster to write than PNG).</summary>
-    public ImageOutputFormat Format { get; }
+    public ImageOutputFormat Format { get; } = format;
     /// <summary>JPEG/WebP quality for this preset (1–100).</summary>
-    public int Quality { get; }
+    public int Quality { get; } = quality;
 
     public override string ToString() => $"{Name} ({Width}x{Height})";
 }

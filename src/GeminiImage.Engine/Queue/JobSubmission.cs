@@ -1,20 +1,11 @@
 namespace GeminiImage.Engine.Queue;
 
 /// <summary>One validated row to queue, with its lane, de-duplication key and attempt limit.</summary>
-public sealed class JobSubmission
+public sealed class JobSubmission(JobSpec spec, string rowId, JobPriority priority, string dedupKey, int maxAttempts)
 {
-    public JobSubmission(JobSpec spec, string rowId, JobPriority priority, string dedupKey, int maxAttempts)
-    {
-        Spec = spec;
-        RowId = rowId;
-        Priority = priority;
-        DedupKey = dedupKey;
-        MaxAttempts = maxAttempts;
-    }
-
-    public JobSpec Spec { get; }
-    public string RowId { get; }
-    public JobPriority Priority { get; }
-    public string DedupKey { get; }
-    public int MaxAttempts { get; }
+    public JobSpec Spec { get; } = spec;
+    public string RowId { get; } = rowId;
+    public JobPriority Priority { get; } = priority;
+    public string DedupKey { get; } = dedupKey;
+    public int MaxAttempts { get; } = maxAttempts;
 }
