@@ -33,7 +33,18 @@ public sealed class EmulatorRequest
     public IReadOnlyList<string> ThoughtSignatures { get; internal set; } = Array.Empty<string>();
 
     /// <summary>The request body when it was JSON (null for uploads and bodiless requests).</summary>
-    public string? RawJson { get; internal set; }
+    /// <remarks>Kept as the bytes received and made text when asked: an edit's body is megabytes of base64, rarely read.</remarks>
+    public string? RawJson
+    {
+        get => _rawJson ??= _body == null ? null : Encoding.UTF8.GetString(_body);
+        internal set { _rawJson = value; _body = null; }
+    }
+
+    private string? _rawJson;
+    private byte[]? _body;
+
+    /// <summary>Sets <see cref="RawJson"/> from the body's UTF-8 bytes, decoded only if it is read.</summary>
+    internal void SetRawJson(byte[] body) { _body = body; _rawJson = null; }
 
     /// <summary>generationConfig.imageConfig.aspectRatio, if sent.</summary>
     public string? AspectRatio { get; internal set; }

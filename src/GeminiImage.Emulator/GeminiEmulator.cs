@@ -502,10 +502,17 @@ public sealed class GeminiEmulator : IDisposable
     {
         var info = LiveModel(model, stream ? "streamGenerateContent" : "generateContent");
         var body = await ReadBodyAsync(request, _stop.Token).ConfigureAwait(false);
-        entry.RawJson = Encoding.UTF8.GetString(body);
+        entry.SetRawJson(body);
         using var doc = ParseJson(body);
-        GenerateCall.Describe(doc.RootElement, entry);
-        var call = GenerateCall.Parse(info, doc.RootElement, _files, SignatureCheck);
+        // The images are decoded and hashed once, by Parse; a request it rejects is described with them for the log.
+        GenerateCall.Describe(doc.RootElement, entry, withImages: false);
+        GenerateCall call;
+        try { call = GenerateCall.Parse(info, doc.RootElement, _files, SignatureCheck); }
+        catch (GoogleError)
+        {
+            GenerateCall.Describe(doc.RootElement, entry);
+            throw;
+        }
         call.GivenImage = Volatile.Read(ref _image);
         entry.InputImageHashes = call.Images.ConvertAll(i => i.Hash);
 
@@ -714,7 +721,7 @@ public sealed class GeminiEmulator : IDisposable
     {
         var info = LiveModel(model, "batchGenerateContent");
         var body = await ReadBodyAsync(request, _stop.Token).ConfigureAwait(false);
-        entry.RawJson = Encoding.UTF8.GetString(body);
+        entry.SetRawJson(body);
         using var doc = ParseJson(body);
         var job = _batches.Create(info, doc.RootElement, body.Length);
         var reply = Reply.Json(200, w => BatchStore.Write(w, job));

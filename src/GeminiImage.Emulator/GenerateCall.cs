@@ -57,7 +57,8 @@ internal sealed class GenerateCall
     /// Reads what the request log needs without validating, so a rejected request is still logged usefully
     /// (inline images only; <see cref="Images"/> adds Files API images once the request is parsed).
     /// </summary>
-    public static void Describe(JsonElement root, EmulatorRequest entry)
+    /// <param name="withImages">Decode and hash the inline images (their hashes go to the log).</param>
+    public static void Describe(JsonElement root, EmulatorRequest entry, bool withImages = true)
     {
         if (root.ValueKind != JsonValueKind.Object) return;
         if (root.TryProp("generationConfig", out var config) && config.TryProp("imageConfig", out var image))
@@ -79,7 +80,7 @@ internal sealed class GenerateCall
                 if (part.Str("thoughtSignature") is { } sig) signatures.Add(sig);
                 if (part.Bool("thought")) continue;
                 if (part.Str("text") is { } text) texts.Add(text);
-                if (part.TryProp("inlineData", out var inline) && (inline.Str("mimeType") ?? "").StartsWith("image/", StringComparison.Ordinal)
+                if (withImages && part.TryProp("inlineData", out var inline) && (inline.Str("mimeType") ?? "").StartsWith("image/", StringComparison.Ordinal)
                     && inline.TryProp("data", out var data) && data.TryGetBytesFromBase64(out var bytes))
                     hashes.Add(Wire.Sha256Hex(bytes));
             }
@@ -88,7 +89,7 @@ internal sealed class GenerateCall
         }
         entry.Prompt = prompt;
         entry.ThoughtSignatures = signatures;
-        entry.InputImageHashes = hashes;
+        if (withImages) entry.InputImageHashes = hashes;
     }
 
     public static GenerateCall Parse(ModelInfo model, JsonElement root, FileStore files, Func<string, bool>? isKnownSignature)
