@@ -72,13 +72,14 @@ Describe 'Start-GeminiEmulator' {
         $emulator.RequestCount | Should -Be 1
     }
 
-    It '-Port on a busy port fails with a GeminiImage.* error naming the port' -Skip {
-        # Skipped, bug (issue 15, "Wrong"): a busy port surfaces as a raw HttpListenerException (NotSpecified).
+    It '-Port on a busy port fails with GeminiImage.EmulatorPortInUse naming the port' {
         $busy = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
         $busy.Start()
         try {
-            $err = { Start-GeminiEmulator -Port $busy.LocalEndpoint.Port } | Should -Throw -ErrorId 'GeminiImage.*' -PassThru
+            $err = { Start-GeminiEmulator -Port $busy.LocalEndpoint.Port } | Should -Throw -ErrorId 'GeminiImage.EmulatorPortInUse,*' -PassThru
             $err.TargetObject | Should -Be $busy.LocalEndpoint.Port
+            "$($err.CategoryInfo.Category)" | Should -Be 'ResourceUnavailable'
+            $err.Exception.Message | Should -Match "$($busy.LocalEndpoint.Port)"
         }
         finally { $busy.Stop() }
     }

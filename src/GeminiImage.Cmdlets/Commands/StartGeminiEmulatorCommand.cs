@@ -49,6 +49,8 @@ public sealed class StartGeminiEmulatorCommand : PSCmdlet
     [Parameter]
     public SwitchParameter NoSessionConfig { get; set; }
 
+    private const string PortInUseId = "GeminiImage.EmulatorPortInUse";
+
     protected override void EndProcessing()
     {
         var imageFile = ImageFile == null ? null : GetUnresolvedProviderPathFromPSPath(ImageFile);
@@ -62,7 +64,7 @@ public sealed class StartGeminiEmulatorCommand : PSCmdlet
             }
         }
         EmulatorHost.Stop();
-        var emulator = GeminiEmulator.Start(new EmulatorOptions
+        var options = new EmulatorOptions
         {
             ImageFile = imageFile,
             Port = Port,
@@ -71,7 +73,16 @@ public sealed class StartGeminiEmulatorCommand : PSCmdlet
             AuthMode = AuthMode == null ? EmulatorAuthMode.Google : EnumParameter.Parse<EmulatorAuthMode>(AuthMode),
             PathPrefix = PathPrefix,
             UploadBaseUri = UploadBaseUri,
-        });
+        };
+        GeminiEmulator emulator = null!;
+        try { emulator = GeminiEmulator.Start(options); }
+        catch (System.Net.HttpListenerException e) when (Port != 0)
+        {
+            // Another program (or another session's emulator) listens there; without -Port a free one is always found.
+            ThrowTerminatingError(ErrorRecords.From(new GeminiOperationException(PortInUseId, ErrorKind.ResourceUnavailable,
+                $"Port {Port} on 127.0.0.1 cannot be used for the emulator: {e.Message}", e,
+                "Give another -Port, or leave -Port out to take a free one."), Port));
+        }
         emulator.RequestsPerMinuteLimit = RequestsPerMinuteLimit;
         EmulatorHost.Current = emulator;
         if (!NoSessionConfig)
