@@ -239,12 +239,15 @@ VALUES ('rec-1', now(), 'Start-GeminiWorker', 'Batch', 'gemini-2.5-flash-image',
         $job = 'a slow fox' | Submit-GeminiJob -Queue shop
         $ps = [powershell]::Create()
         try {
-            $null = $ps.AddCommand('Import-Module').AddParameter('Name', $ModulePath).AddStatement().AddCommand('Start-GeminiWorker').AddParameter('Queue', 'shop')
-            $null = $ps.BeginInvoke()
+            # One script, not AddStatement: a stopped multi-statement PowerShell goes on to its next statement on a
+            # thread-pool thread, which throws (and ends the host) once the runspace is disposed.
+            $null = $ps.AddScript("Import-Module '$ModulePath'; Start-GeminiWorker -Queue shop")
+            $handle = $ps.BeginInvoke()
             Wait-TestCondition -Because 'the worker to send the job' { $Emulator.RequestCount -ge 1 }
             $watch = [Diagnostics.Stopwatch]::StartNew()
             $ps.Stop()
             $watch.Elapsed.TotalSeconds | Should -BeLessThan 10
+            $handle.IsCompleted | Should -BeTrue
         }
         finally { $ps.Dispose() }
         $back = Get-GeminiJob -Id $job.Id
