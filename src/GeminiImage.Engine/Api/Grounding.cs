@@ -15,9 +15,9 @@ public sealed class Grounding
         if (metadata == null) return null;
         var sources = (metadata.GroundingChunks ?? new List<GroundingChunk>())
             .Select(c => c.Web != null
-                ? new GroundingSource { Kind = "web", Title = c.Web.Title, Uri = c.Web.Uri, Domain = c.Web.Domain }
+                ? new GroundingSource(c.Web.Title, c.Web.Uri, c.Web.Domain, null, "web")
                 : c.Image != null
-                    ? new GroundingSource { Kind = "image", Title = c.Image.Title, Uri = c.Image.SourceUri, ImageUri = c.Image.ImageUri, Domain = c.Image.Domain }
+                    ? new GroundingSource(c.Image.Title, c.Image.SourceUri, c.Image.Domain, c.Image.ImageUri, "image")
                     : null)
             .Where(s => s != null).Select(s => s!).ToList();
         return new Grounding

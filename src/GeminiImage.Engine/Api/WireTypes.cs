@@ -102,85 +102,39 @@ public sealed class ThinkingConfig
     public string? ThinkingLevel { get; set; }
 }
 
-public sealed class GenerateContentResponse
-{
-    public List<Candidate>? Candidates { get; set; }
-    public PromptFeedback? PromptFeedback { get; set; }
-    public UsageMetadata? UsageMetadata { get; set; }
-    public string? ModelVersion { get; set; }
-    public string? ResponseId { get; set; }
-    /// <summary>A streamed chunk can carry an error instead of a response.</summary>
-    public JsonElement? Error { get; set; }
-}
+// The answers below are immutable values that only the serializer creates: positional records.
 
-public sealed class Candidate
-{
-    public Content? Content { get; set; }
-    /// <summary>Kept as a string: the API adds values over time (reference §4.1).</summary>
-    public string? FinishReason { get; set; }
-    public string? FinishMessage { get; set; }
-    public int? Index { get; set; }
-    public GroundingMetadata? GroundingMetadata { get; set; }
-}
+/// <param name="Error">A streamed chunk can carry an error instead of a response.</param>
+public sealed record GenerateContentResponse(
+    List<Candidate>? Candidates, PromptFeedback? PromptFeedback, UsageMetadata? UsageMetadata, string? ModelVersion,
+    string? ResponseId, JsonElement? Error);
+
+/// <param name="FinishReason">Kept as a string: the API adds values over time (reference §4.1).</param>
+public sealed record Candidate(
+    Content? Content, string? FinishReason, string? FinishMessage, int? Index, GroundingMetadata? GroundingMetadata);
 
 /// <summary>candidates[].groundingMetadata with Google Search (and image search) grounding.</summary>
-public sealed class GroundingMetadata
-{
-    public List<string>? WebSearchQueries { get; set; }
-    public List<string>? ImageSearchQueries { get; set; }
-    public SearchEntryPoint? SearchEntryPoint { get; set; }
-    public List<GroundingChunk>? GroundingChunks { get; set; }
-}
+public sealed record GroundingMetadata(
+    List<string>? WebSearchQueries, List<string>? ImageSearchQueries, SearchEntryPoint? SearchEntryPoint,
+    List<GroundingChunk>? GroundingChunks);
 
-public sealed class SearchEntryPoint
-{
-    /// <summary>HTML and CSS that Google requires apps to show with grounded results ("Search Suggestions").</summary>
-    public string? RenderedContent { get; set; }
-}
+/// <param name="RenderedContent">HTML and CSS that Google requires apps to show with grounded results ("Search Suggestions").</param>
+public sealed record SearchEntryPoint(string? RenderedContent);
 
-public sealed class GroundingChunk
-{
-    public GroundingChunkWeb? Web { get; set; }
-    public GroundingChunkImage? Image { get; set; }
-}
+public sealed record GroundingChunk(GroundingChunkWeb? Web, GroundingChunkImage? Image);
 
-public sealed class GroundingChunkWeb
-{
-    public string? Uri { get; set; }
-    public string? Title { get; set; }
-    public string? Domain { get; set; }
-}
+public sealed record GroundingChunkWeb(string? Uri, string? Title, string? Domain);
 
-public sealed class GroundingChunkImage
-{
-    public string? SourceUri { get; set; }
-    public string? ImageUri { get; set; }
-    public string? Title { get; set; }
-    public string? Domain { get; set; }
-}
+public sealed record GroundingChunkImage(string? SourceUri, string? ImageUri, string? Title, string? Domain);
 
-public sealed class PromptFeedback
-{
-    public string? BlockReason { get; set; }
-}
+public sealed record PromptFeedback(string? BlockReason);
 
-public sealed class UsageMetadata
-{
-    public int PromptTokenCount { get; set; }
-    public int CachedContentTokenCount { get; set; }
-    public int CandidatesTokenCount { get; set; }
-    public int ToolUsePromptTokenCount { get; set; }
-    public int ThoughtsTokenCount { get; set; }
-    public int TotalTokenCount { get; set; }
-    public List<ModalityTokenCount>? PromptTokensDetails { get; set; }
-    public List<ModalityTokenCount>? CandidatesTokensDetails { get; set; }
-}
+public sealed record UsageMetadata(
+    int PromptTokenCount, int CachedContentTokenCount, int CandidatesTokenCount, int ToolUsePromptTokenCount,
+    int ThoughtsTokenCount, int TotalTokenCount, List<ModalityTokenCount>? PromptTokensDetails,
+    List<ModalityTokenCount>? CandidatesTokensDetails);
 
-public sealed class ModalityTokenCount
-{
-    public string? Modality { get; set; }
-    public int TokenCount { get; set; }
-}
+public sealed record ModalityTokenCount(string? Modality, int TokenCount);
 
 /// <summary>Shared serializer settings: camelCase, nulls omitted, tolerant of unknown members.</summary>
 public static class GeminiJson

@@ -34,23 +34,23 @@ public sealed class GeminiBatchJob
     /// <param name="dataFolder">Where this machine's manifests are (for the job's input mode and output folder); null: not looked up.</param>
     public static GeminiBatchJob From(BatchOperation op, string? dataFolder)
     {
-        var m = op.Metadata ?? new BatchMetadata();
-        var state = m.State ?? "BATCH_STATE_UNSPECIFIED";
+        var m = op.Metadata;
+        var state = m?.State ?? "BATCH_STATE_UNSPECIFIED";
         var job = new GeminiBatchJob
         {
-            Name = op.Name,
+            Name = op.Name ?? "",
             State = Pascal(state.StartsWith("BATCH_STATE_", StringComparison.Ordinal) ? state.Substring(12) : state),
             Done = op.Done,
-            Model = m.Model == null ? null : ModelCatalog.StripPrefix(m.Model),
-            DisplayName = m.DisplayName,
-            CreateTime = Time(m.CreateTime),
-            UpdateTime = Time(m.UpdateTime),
-            EndTime = Time(m.EndTime),
-            RequestCount = m.BatchStats?.RequestCount ?? 0,
-            SucceededCount = m.BatchStats?.SuccessfulRequestCount ?? 0,
-            FailedCount = m.BatchStats?.FailedRequestCount ?? 0,
-            PendingCount = m.BatchStats?.PendingRequestCount ?? 0,
-            ResponsesFile = m.Output?.ResponsesFile,
+            Model = m?.Model == null ? null : ModelCatalog.StripPrefix(m.Model),
+            DisplayName = m?.DisplayName,
+            CreateTime = Time(m?.CreateTime),
+            UpdateTime = Time(m?.UpdateTime),
+            EndTime = Time(m?.EndTime),
+            RequestCount = m?.BatchStats?.RequestCount ?? 0,
+            SucceededCount = m?.BatchStats?.SuccessfulRequestCount ?? 0,
+            FailedCount = m?.BatchStats?.FailedRequestCount ?? 0,
+            PendingCount = m?.BatchStats?.PendingRequestCount ?? 0,
+            ResponsesFile = m?.Output?.ResponsesFile,
             Error = OperationError(op.Error),
         };
         if (dataFolder != null && BatchJobManifest.TryLoad(dataFolder, job.Id) is { } manifest)

@@ -39,7 +39,7 @@ public static class ModelLister
 
     private static OnlineModel ToOnline(ApiModel m, ModelCatalog catalog)
     {
-        var id = ModelCatalog.StripPrefix(m.Name);
+        var id = ModelCatalog.StripPrefix(m.Name ?? "");
         var known = catalog.TryGet(id, out var info);
         return new OnlineModel
         {

@@ -17,30 +17,14 @@ public enum FitMode
 /// <summary>Result of <see cref="FitMath.Compute"/>: resize the source to (ResizeWidth, ResizeHeight), then place it at
 /// (OffsetX, OffsetY) on a canvas of (CanvasWidth, CanvasHeight). Offsets are positive for <see cref="FitMode.Pad"/>
 /// (margins) and zero or negative for <see cref="FitMode.Cover"/> (the part cropped away on the left/top).</summary>
-public readonly struct FitResult(int resizeWidth, int resizeHeight, int canvasWidth, int canvasHeight, int offsetX, int offsetY) : IEquatable<FitResult>
+/// <param name="ResizeWidth">Width to resize the source to.</param>
+/// <param name="ResizeHeight">Height to resize the source to.</param>
+/// <param name="CanvasWidth">Width of the output image.</param>
+/// <param name="CanvasHeight">Height of the output image.</param>
+/// <param name="OffsetX">Left edge of the resized image on the canvas (negative: cropped).</param>
+/// <param name="OffsetY">Top edge of the resized image on the canvas (negative: cropped).</param>
+public readonly record struct FitResult(int ResizeWidth, int ResizeHeight, int CanvasWidth, int CanvasHeight, int OffsetX, int OffsetY)
 {
-    /// <summary>Width to resize the source to.</summary>
-    public int ResizeWidth { get; } = resizeWidth;
-    /// <summary>Height to resize the source to.</summary>
-    public int ResizeHeight { get; } = resizeHeight;
-    /// <summary>Width of the output image.</summary>
-    public int CanvasWidth { get; } = canvasWidth;
-    /// <summary>Height of the output image.</summary>
-    public int CanvasHeight { get; } = canvasHeight;
-    /// <summary>Left edge of the resized image on the canvas (negative: cropped).</summary>
-    public int OffsetX { get; } = offsetX;
-    /// <summary>Top edge of the resized image on the canvas (negative: cropped).</summary>
-    public int OffsetY { get; } = offsetY;
-
-    public bool Equals(FitResult other) =>
-        ResizeWidth == other.ResizeWidth && ResizeHeight == other.ResizeHeight && CanvasWidth == other.CanvasWidth
-        && CanvasHeight == other.CanvasHeight && OffsetX == other.OffsetX && OffsetY == other.OffsetY;
-
-    public override bool Equals(object? obj) => obj is FitResult other && Equals(other);
-
-    public override int GetHashCode() =>
-        ((((ResizeWidth * 397 ^ ResizeHeight) * 397 ^ CanvasWidth) * 397 ^ CanvasHeight) * 397 ^ OffsetX) * 397 ^ OffsetY;
-
     public override string ToString() =>
         $"resize {ResizeWidth}x{ResizeHeight}, canvas {CanvasWidth}x{CanvasHeight}, offset ({OffsetX},{OffsetY})";
 }

@@ -1,24 +1,16 @@
 namespace GeminiImage.Engine.Imaging;
 
 /// <summary>A named target size for a platform.</summary>
-public sealed class PlatformPreset(string name, int width, int height, FitMode suggestedMode, string description,
-    ImageOutputFormat format = ImageOutputFormat.Jpeg, int quality = PlatformPresets.PhotoQuality)
+/// <param name="Name">Preset name as used on the command line, e.g. "InstagramPortrait".</param>
+/// <param name="Width">Target width in pixels.</param>
+/// <param name="Height">Target height in pixels.</param>
+/// <param name="SuggestedMode">The fit mode that usually suits the platform (Pad for product shots on a plain background, Cover for feeds).</param>
+/// <param name="Description">What the size is for.</param>
+/// <param name="Format">The output format the platform wants for photos (JPEG: smaller and much faster to write than PNG).</param>
+/// <param name="Quality">JPEG/WebP quality for this preset (1–100).</param>
+public sealed record PlatformPreset(string Name, int Width, int Height, FitMode SuggestedMode, string Description,
+    ImageOutputFormat Format = ImageOutputFormat.Jpeg, int Quality = PlatformPresets.PhotoQuality)
 {
-    /// <summary>Preset name as used on the command line, e.g. "InstagramPortrait".</summary>
-    public string Name { get; } = name;
-    /// <summary>Target width in pixels.</summary>
-    public int Width { get; } = width;
-    /// <summary>Target height in pixels.</summary>
-    public int Height { get; } = height;
-    /// <summary>The fit mode that usually suits the platform (Pad for product shots on a plain background, Cover for feeds).</summary>
-    public FitMode SuggestedMode { get; } = suggestedMode;
-    /// <summary>What the size is for.</summary>
-    public string Description { get; } = description;
-    /// <summary>The output format the platform wants for photos (JPEG: smaller and much faster to write than PNG).</summary>
-    public ImageOutputFormat Format { get; } = format;
-    /// <summary>JPEG/WebP quality for this preset (1–100).</summary>
-    public int Quality { get; } = quality;
-
     public override string ToString() => $"{Name} ({Width}x{Height})";
 }
 
