@@ -118,7 +118,7 @@ public sealed class InputImageLoader
     private static bool IsWholePng(byte[] data, string path)
     {
         try { return PngIntegrity.TryCheck(data); }
-        catch (Exception e) when (e is InvalidDataException or IndexOutOfRangeException or ArgumentException)
+        catch (InvalidDataException e)
         {
             throw new InvalidImageException(path, $"'{path}' is truncated or corrupt: {e.Message}", e);
         }

@@ -258,6 +258,40 @@ public class InputImageLoaderTests
         Assert.Throws<InvalidImageException>(() => _loader.Prepare(temp.Write("garbage.png", PngWithRows(48, garbage: true))));
     }
 
+    /// <summary>
+    /// Damage anywhere in a PNG (a flipped byte, a cut, a header field changed with its CRC made right again) is an
+    /// <see cref="InvalidDataException"/> from the integrity check, never an index or argument error from reading past
+    /// a chunk: the loader turns only that one exception type into GeminiImage.InvalidImage.
+    /// </summary>
+    [Fact]
+    public void Damage_anywhere_in_a_png_is_invalid_data_and_never_an_index_error()
+    {
+        var whole = PngWithRows(48);
+        var variants = new List<byte[]>();
+        for (var i = 8; i < whole.Length; i++)
+        {
+            var flipped = (byte[])whole.Clone();
+            flipped[i] ^= 0x5A;
+            variants.Add(flipped);
+            variants.Add(whole.AsSpan(0, i).ToArray());
+        }
+        // Header fields changed with a right CRC, so the check goes past the chunk list into the rows.
+        for (var field = 0; field < 13; field++)
+            foreach (var value in new byte[] { 0, 1, 3, 4, 6, 16, 0x7F, 0xFF })
+            {
+                var header = (byte[])whole.Clone();
+                header[16 + field] = value;
+                PngChunks.WriteInt32BigEndian(header, 29, (int)Crc32.Compute(new ReadOnlySpan<byte>(header, 12, 17)));
+                variants.Add(header);
+            }
+
+        foreach (var data in variants)
+        {
+            try { PngIntegrity.TryCheck(data); }
+            catch (InvalidDataException) { }
+        }
+    }
+
     [Fact]
     public void Heic_is_sent_unchanged_with_its_declared_size()
     {
