@@ -16,6 +16,7 @@ Describe 'Get-GeminiImageInfo' {
         $info = Get-GeminiImageInfo -LiteralPath $path
         $info.PSObject.TypeNames[0] | Should -Be 'GeminiImage.Engine.Imaging.ImageInfo'
         $info.Path | Should -Be $path
+        $info.Name | Should -Be $Name -Because 'every output object with a Path has its Name, so Select-Object Name works on all of them'
         $info.Format | Should -Be $Format
         "$($info.Width)x$($info.Height)" | Should -Be $Size
         $info.SizeBytes | Should -Be (Get-Item -LiteralPath $path).Length
@@ -54,6 +55,7 @@ Describe 'Get-GeminiImageInfo' {
             $out = New-TestFolder 'info'
             $image = New-GeminiImage 'a paper boat on a pond' -AspectRatio 16:9 -OutputDirectory $out -Tag docs
             $info = $image | Get-GeminiImageInfo
+            $info.Name | Should -Be $image.Name
             $info.Format | Should -Be 'PNG'
             "$($info.Width)x$($info.Height)" | Should -Be "$($image.Width)x$($image.Height)"
             $info.Provenance.Prompt | Should -Be 'a paper boat on a pond'

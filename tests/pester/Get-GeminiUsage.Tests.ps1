@@ -131,6 +131,28 @@ Describe 'Get-GeminiUsage' {
         }
         finally { $env:GEMINI_IMAGE_HOME = $saved }
     }
+
+    It 'a damaged ledger is GeminiImage.LedgerUnavailable (ReadError, the file as target), from Get-GeminiUsage, Get-GeminiCost and Export-GeminiUsage' {
+        $saved = $env:GEMINI_IMAGE_HOME
+        try {
+            $env:GEMINI_IMAGE_HOME = New-TestFolder 'damaged-home'
+            $db = Join-Path $env:GEMINI_IMAGE_HOME 'usage.db'
+            [IO.File]::WriteAllBytes($db, [byte[]](1..4096 | ForEach-Object { $_ % 251 }))
+            $csv = Join-Path (New-TestFolder 'damaged-export') 'usage.csv'
+            foreach ($call in @{ Command = 'Get-GeminiUsage'; With = @{} }, @{ Command = 'Get-GeminiCost'; With = @{} }, @{ Command = 'Export-GeminiUsage'; With = @{ LiteralPath = $csv } }) {
+                $err = $null
+                $with = $call.With
+                & $call.Command @with -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+                @($err).Count | Should -Be 1 -Because "$($call.Command) writes one error"
+                $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.LedgerUnavailable*'
+                $err[0].CategoryInfo.Category | Should -Be 'ReadError'
+                $err[0].TargetObject | Should -Be $db
+                $err[0].Exception.GetType().Name | Should -Be 'LedgerUnavailableException'
+                $err[0].ErrorDetails.RecommendedAction | Should -Match 'GEMINI_IMAGE_HOME'
+            }
+        }
+        finally { $env:GEMINI_IMAGE_HOME = $saved }
+    }
 }
 
 Describe 'Attribution to a project: -Project, a batch Project column and the UsageProject setting' {

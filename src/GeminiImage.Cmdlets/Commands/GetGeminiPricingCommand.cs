@@ -26,7 +26,7 @@ public sealed class GetGeminiPricingCommand : PSCmdlet
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or FormatException || MalformedJson.Is(ex))
         {
-            ThrowTerminatingError(PriceFiles.Invalid(new InvalidDataException($"The price override '{path}' cannot be used: {ex.Message}", ex), path));
+            ThrowTerminatingError(ErrorRecords.From(PriceOverrideStore.InvalidFile($"The price override '{path}' cannot be used: {ex.Message}", ex), path));
             return;
         }
         if (store.Exists) WriteVerbose($"Prices from the catalog, overridden by {path}.");

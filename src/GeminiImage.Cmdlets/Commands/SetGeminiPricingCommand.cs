@@ -52,9 +52,9 @@ public sealed class SetGeminiPricingCommand : PSCmdlet
             {
                 table = Engine.Pricing.PriceOverrideStore.Validate(source);
             }
-            catch (InvalidDataException ex)
+            catch (GeminiOperationException ex)
             {
-                WriteError(PriceFiles.Invalid(ex, source));
+                WriteError(ErrorRecords.From(ex, source));
                 return;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

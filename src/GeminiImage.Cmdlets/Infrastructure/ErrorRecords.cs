@@ -69,6 +69,7 @@ public static class ErrorRecords
             ErrorKind.ResourceBusy => ErrorCategory.ResourceBusy,
             ErrorKind.NotImplemented => ErrorCategory.NotImplemented,
             ErrorKind.Stopped => ErrorCategory.OperationStopped,
+            ErrorKind.ReadError => ErrorCategory.ReadError,
             _ => ErrorCategory.InvalidResult,
         },
     };

@@ -15,13 +15,4 @@ internal static class PriceFiles
         foreach (var id in table.OverriddenModels.Where(id => !ModelCatalog.Default.TryGet(id, out _)).OrderBy(id => id, StringComparer.OrdinalIgnoreCase))
             yield return GeminiPriceView.Create(id, table, null, true);
     }
-
-    public static System.Management.Automation.ErrorRecord Invalid(Exception exception, string path) =>
-        new(exception, "GeminiImage.InvalidPriceFile", System.Management.Automation.ErrorCategory.InvalidData, path)
-        {
-            ErrorDetails = new System.Management.Automation.ErrorDetails(exception.Message)
-            {
-                RecommendedAction = "Fix the file (format: Get-Help Set-GeminiPricing -Full) or remove the override with Set-GeminiPricing -Reset.",
-            },
-        };
 }

@@ -24,6 +24,8 @@ public enum ErrorKind
     NotImplemented,
     /// <summary>Work ended before it was finished (a job cancelled or expired, runs killed).</summary>
     Stopped,
+    /// <summary>Something the module keeps could not be read (a ledger locked past the busy timeout, or damaged).</summary>
+    ReadError,
 }
 
 /// <summary>Base of every error the engine raises on purpose: each carries a stable id a script can test.</summary>

@@ -73,6 +73,8 @@ public sealed class ImageInfo(string path, string format, int width, int height,
 {
     /// <summary>The file that was read.</summary>
     public string Path { get; } = path;
+    /// <summary>The file's name, as on every output object that has a Path.</summary>
+    public string Name => System.IO.Path.GetFileName(Path);
     /// <summary>Format sniffed from the content: PNG, JPEG, WebP, GIF, BMP, TIFF, TGA, PBM, HEIC or HEIF.</summary>
     public string Format { get; } = format;
     /// <summary>Width as displayed (EXIF orientation applied); 0 when unknown.</summary>

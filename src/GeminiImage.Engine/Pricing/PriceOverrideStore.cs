@@ -20,9 +20,16 @@ public sealed class PriceOverrideStore
     /// <summary>The prices in force: the catalog's, with the override's over them.</summary>
     public PriceTable Current() => Exists ? PriceTable.Load(Path) : PriceTable.FromCatalog();
 
+    /// <summary>The id of the error for a price file that cannot be used.</summary>
+    public const string InvalidFileId = "GeminiImage.InvalidPriceFile";
+
+    /// <summary>The error for a price file that cannot be used (InvalidData), with what to do about it.</summary>
+    public static GeminiOperationException InvalidFile(string message, Exception? inner = null) => new(InvalidFileId, ErrorKind.InvalidData, message, inner,
+        "Fix the file (format: Get-Help Set-GeminiPricing -Full) or remove the override with Set-GeminiPricing -Reset.");
+
     /// <summary>
     /// Loads a prices.json and checks it: readable JSON, a non-empty "models" object, every price a number of at least 0,
-    /// and all three prices for a model the catalog does not know. Throws <see cref="InvalidDataException"/>.
+    /// and all three prices for a model the catalog does not know. Throws the <see cref="InvalidFile"/> error.
     /// </summary>
     public static PriceTable Validate(string path)
     {
@@ -33,23 +40,23 @@ public sealed class PriceOverrideStore
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or KeyNotFoundException || MalformedJson.Is(ex))
         {
-            throw new InvalidDataException($"'{path}' is not a valid price file: {ex.Message}", ex);
+            throw InvalidFile($"'{path}' is not a valid price file: {ex.Message}", ex);
         }
         catch (InvalidDataException ex)
         {
-            throw new InvalidDataException($"'{path}' is not a valid price file: {ex.Message}", ex);
+            throw InvalidFile($"'{path}' is not a valid price file: {ex.Message}", ex);
         }
         catch (GeminiArgumentException ex)
         {
-            throw new InvalidDataException(ex.Message, ex);
+            throw InvalidFile(ex.Message, ex);
         }
         if (table.OverriddenModels.Count == 0)
-            throw new InvalidDataException($"'{path}' is not a valid price file: it has no \"models\" object with at least one model.");
+            throw InvalidFile($"'{path}' is not a valid price file: it has no \"models\" object with at least one model.");
         foreach (var id in table.OverriddenModels)
         {
             var p = table.Get(id)!;
             if (p.Input < 0 || p.TextOutput < 0 || p.ImageOutput < 0)
-                throw new InvalidDataException($"'{path}' is not a valid price file: model '{id}' has a negative price.");
+                throw InvalidFile($"'{path}' is not a valid price file: model '{id}' has a negative price.");
         }
         return table;
     }

@@ -1,3 +1,4 @@
+using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Ledger;
 using GeminiImage.Engine.Pricing;
 using Xunit;
@@ -46,9 +47,9 @@ public sealed class OverrideStoreTests : IDisposable
 
         var bad = Path.Combine(_home, "bad.json");
         File.WriteAllText(bad, """{"models":{"gemini-2.5-flash-image":{"imageOutput":-1}}}""");
-        Assert.Throws<InvalidDataException>(() => PriceOverrideStore.Validate(bad));
+        Assert.Throws<GeminiOperationException>(() => PriceOverrideStore.Validate(bad));
         File.WriteAllText(bad, """{"models":{}}""");
-        Assert.Throws<InvalidDataException>(() => PriceOverrideStore.Validate(bad));
+        Assert.Throws<GeminiOperationException>(() => PriceOverrideStore.Validate(bad));
 
         var good = Path.Combine(_home, "prices.json");
         File.WriteAllText(good, """{"models":{"gemini-2.5-flash-image":{"imageOutput":15}}}""");

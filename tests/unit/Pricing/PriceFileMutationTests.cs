@@ -1,5 +1,6 @@
 using System.Text;
 using GeminiImage.Engine.Catalog;
+using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Ledger;
 using GeminiImage.Engine.Pricing;
 using Xunit;
@@ -40,12 +41,15 @@ public sealed class PriceFileMutationTests : IDisposable
     {
         // GetDecimal on a string throws InvalidOperationException: the file is invalid, not the module broken.
         var path = Write("words.json", """{"models":{"gemini-2.5-flash-image":{"imageOutput":"cheap"}}}""");
-        var e = Assert.Throws<InvalidDataException>(() => PriceOverrideStore.Validate(path));
+        var e = Assert.Throws<GeminiOperationException>(() => PriceOverrideStore.Validate(path));
         Assert.StartsWith($"'{path}' is not a valid price file: ", e.Message);
         Assert.IsType<InvalidOperationException>(e.InnerException);
+        Assert.Equal("GeminiImage.InvalidPriceFile", e.ErrorId);
+        Assert.Equal(ErrorKind.InvalidData, e.Kind);
+        Assert.Contains("Set-GeminiPricing -Reset", e.RecommendedAction);
 
         var broken = Write("broken.json", """{"models":{""");
-        e = Assert.Throws<InvalidDataException>(() => PriceOverrideStore.Validate(broken));
+        e = Assert.Throws<GeminiOperationException>(() => PriceOverrideStore.Validate(broken));
         Assert.StartsWith($"'{broken}' is not a valid price file: ", e.Message);
     }
 
@@ -53,7 +57,7 @@ public sealed class PriceFileMutationTests : IDisposable
     public void A_missing_price_of_an_unknown_model_is_an_invalid_price_file_naming_the_file_and_the_price()
     {
         var path = Write("unknown.json", """{"models":{"new-model":{"input":1,"textOutput":1}}}""");
-        var e = Assert.Throws<InvalidDataException>(() => PriceOverrideStore.Validate(path));
+        var e = Assert.Throws<GeminiOperationException>(() => PriceOverrideStore.Validate(path));
         Assert.StartsWith($"'{path}' is not a valid price file: ", e.Message);
         Assert.Contains("'imageOutput'", e.Message);
     }
@@ -62,7 +66,7 @@ public sealed class PriceFileMutationTests : IDisposable
     public void A_file_without_models_is_refused_with_the_reason()
     {
         var path = Write("empty.json", """{"models":{}}""");
-        var e = Assert.Throws<InvalidDataException>(() => PriceOverrideStore.Validate(path));
+        var e = Assert.Throws<GeminiOperationException>(() => PriceOverrideStore.Validate(path));
         Assert.Equal($"'{path}' is not a valid price file: it has no \"models\" object with at least one model.", e.Message);
     }
 
@@ -76,7 +80,7 @@ public sealed class PriceFileMutationTests : IDisposable
         foreach (var name in new[] { "input", "textOutput", "imageOutput", "searchPer1000" })
         {
             var path = Write(name + ".json", "{\"models\":{\"gemini-2.5-flash-image\":{\"" + name + "\":-1}}}");
-            var e = Assert.Throws<InvalidDataException>(() => PriceOverrideStore.Validate(path));
+            var e = Assert.Throws<GeminiOperationException>(() => PriceOverrideStore.Validate(path));
             Assert.Contains($"'{name}'", e.Message);
             Assert.Contains("gemini-2.5-flash-image", e.Message);
         }
