@@ -84,6 +84,31 @@ Describe 'Start-GeminiEmulator' {
         finally { $busy.Stop() }
     }
 
+    It '-Port on a busy port leaves the running emulator running and in use by the session' {
+        $running = Start-GeminiEmulator
+        $busy = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $busy.Start()
+        try {
+            $err = { Start-GeminiEmulator -Port $busy.LocalEndpoint.Port } | Should -Throw -ErrorId 'GeminiImage.EmulatorPortInUse,*' -PassThru
+            $err.ErrorDetails.RecommendedAction | Should -BeLike "*$($running.BaseUri) still runs*"
+        }
+        finally { $busy.Stop() }
+        (Get-GeminiConfig).BaseUri | Should -Be $running.BaseUri
+        (New-GeminiImage 'still served' -OutputDirectory $Work).Path | Should -Exist
+        $running.RequestCount | Should -Be 1
+    }
+
+    It '-Port of the running emulator itself replaces it on that port' {
+        $first = Start-GeminiEmulator
+        $port = $first.BaseUri.Port
+        $second = Start-GeminiEmulator -Port $port
+        $second.BaseUri.Port | Should -Be $port
+        (Get-GeminiConfig).BaseUri | Should -Be $second.BaseUri
+        $null = New-GeminiImage 'on the same port' -OutputDirectory $Work
+        $second.RequestCount | Should -Be 1
+        $first.RequestCount | Should -Be 0
+    }
+
     It '-LatencyMs delays each answer by at least that long' {
         $emulator = Start-GeminiEmulator -LatencyMs 400
         $emulator.Latency | Should -Be ([timespan]::FromMilliseconds(400))

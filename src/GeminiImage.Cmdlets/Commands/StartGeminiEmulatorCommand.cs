@@ -63,7 +63,9 @@ public sealed class StartGeminiEmulatorCommand : PSCmdlet
                 ThrowTerminatingError(ErrorRecords.From(new GeminiArgumentException("GeminiImage.InvalidImageFile", e.Message), ImageFile));
             }
         }
-        EmulatorHost.Stop();
+        // The running emulator is stopped only once the new one listens, so a port that cannot be used leaves it
+        // running; only when the new one asks for the running one's own port must that one go first.
+        if (Port != 0 && EmulatorHost.Current?.BaseUri.Port == Port) EmulatorHost.Stop();
         var options = new EmulatorOptions
         {
             ImageFile = imageFile,
@@ -81,8 +83,10 @@ public sealed class StartGeminiEmulatorCommand : PSCmdlet
             // Another program (or another session's emulator) listens there; without -Port a free one is always found.
             ThrowTerminatingError(ErrorRecords.From(new GeminiOperationException(PortInUseId, ErrorKind.ResourceUnavailable,
                 $"Port {Port} on 127.0.0.1 cannot be used for the emulator: {e.Message}", e,
-                "Give another -Port, or leave -Port out to take a free one."), Port));
+                EmulatorHost.Current == null ? "Give another -Port, or leave -Port out to take a free one."
+                    : $"Give another -Port, or leave -Port out to take a free one; the emulator at {EmulatorHost.Current.BaseUri} still runs."), Port));
         }
+        EmulatorHost.Stop();
         emulator.RequestsPerMinuteLimit = RequestsPerMinuteLimit;
         EmulatorHost.Current = emulator;
         if (!NoSessionConfig)
