@@ -363,6 +363,46 @@ Describe 'Edit-GeminiImage -AsBytes (issue 15)' {
         $Emulator.RequestCount | Should -Be 0
     }
 
+    It 'keeps a piped in-memory image in the fallback folder when its edit <Case>, and says where' -TestCases @(
+        @{ Case = 'is blocked'; Prompt = '[emulator:block] make it night'; Id = 'GeminiImage.PromptBlocked'; Sent = 2 }
+        @{ Case = 'is refused before sending'; Prompt = ' '; Id = 'GeminiImage.EmptyPrompt'; Sent = 1 }
+    ) {
+        $fallback = Join-Path $env:GEMINI_IMAGE_HOME 'fallback'
+        Remove-Item -LiteralPath $fallback -Recurse -Force -ErrorAction SilentlyContinue
+        $out = New-TestFolder 'edit-mem-kept'
+        $err = $null; $warn = $null
+        New-GeminiImage 'a red fox' -AsBytes | Edit-GeminiImage $Prompt -OutputDirectory $out -ErrorVariable err -ErrorAction SilentlyContinue -WarningVariable warn -WarningAction SilentlyContinue |
+            Should -BeNullOrEmpty
+        $Emulator.RequestCount | Should -Be $Sent
+        $err[0].FullyQualifiedErrorId | Should -BeLike "$Id,*"
+        $kept = @(Get-ChildItem -LiteralPath $fallback -Filter 'unedited-*.png')
+        $kept | Should -HaveCount 1
+        (Get-GeminiImageInfo -LiteralPath $kept[0].FullName).Provenance.Prompt | Should -Be 'a red fox'
+        "$warn" | Should -BeLike "*kept at '$($kept[0].FullName)'*"
+        Get-ChildItem -LiteralPath $out | Should -BeNullOrEmpty
+    }
+
+    It 'keeps a piped in-memory image in the fallback folder when the command is stopped during its edit' {
+        $fallback = Join-Path $env:GEMINI_IMAGE_HOME 'fallback'
+        Remove-Item -LiteralPath $fallback -Recurse -Force -ErrorAction SilentlyContinue
+        $out = New-TestFolder 'edit-mem-stopped'
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$ModulePath'; New-GeminiImage 'a red fox' -AsBytes | Edit-GeminiImage '[emulator:hang] make it night' -OutputDirectory '$out'")
+            $handle = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while ($Emulator.RequestCount -lt 2 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+            $Emulator.RequestCount | Should -Be 2 -Because 'the edit was sent'
+            $ps.Stop()
+            $handle.IsCompleted | Should -BeTrue
+        }
+        finally { $ps.Dispose() }
+        $kept = @(Get-ChildItem -LiteralPath $fallback -Filter 'unedited-*.png')
+        $kept | Should -HaveCount 1 -Because 'the paid New image was handed to the edit only in memory'
+        (Get-GeminiImageInfo -LiteralPath $kept[0].FullName).Provenance.Prompt | Should -Be 'a red fox'
+        Get-ChildItem -LiteralPath $out -Force | Should -BeNullOrEmpty
+    }
+
     It 'refuses bytes that are not an image before sending (GeminiImage.UnsupportedImageFormat)' {
         $err = $null
         [pscustomobject]@{ Bytes = [System.Text.Encoding]::ASCII.GetBytes('not an image at all') } | Edit-GeminiImage 'make it night' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty

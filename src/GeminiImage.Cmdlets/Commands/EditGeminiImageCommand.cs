@@ -53,20 +53,35 @@ public sealed class EditGeminiImageCommand : ThrottledGenerationCmdlet
     protected override void ProcessRecord()
     {
         // One prompt for every image: an unknown or broken style stops the command before any request.
+        // An image piped in memory exists nowhere else: whatever stops its edit keeps it in the fallback folder.
+        var unedited = Bytes is { Length: > 0 } piped ? new InMemoryInput(piped, Service) : null;
         GeminiStyle? style = null;
         try { style = ResolveStyle(); }
-        catch (GeminiImageException ex) { ThrowTerminatingError(ErrorRecords.From(ex, Style)); }
-        if (!TryGetReferenceImages(out var references)) return;
+        catch (GeminiImageException ex)
+        {
+            unedited?.KeepAndTell(this, ex);
+            ThrowTerminatingError(ErrorRecords.From(ex, Style));
+        }
+        if (!TryGetReferenceImages(out var references))
+        {
+            unedited?.KeepAndTell(this);
+            return;
+        }
         ModelInfo model;
         try { model = ResolveModel(style); }
-        catch (GeminiImageException ex) { WriteError(ErrorRecords.From(ex, Model)); return; }
+        catch (GeminiImageException ex)
+        {
+            unedited?.KeepAndTell(this, ex);
+            WriteError(ErrorRecords.From(ex, Model));
+            return;
+        }
 
         string? inMemory;
         try { inMemory = InMemorySource(); }
         catch (GeminiImageException ex) { WriteError(ErrorRecords.From(ex, "")); return; }
         if (inMemory != null)
         {
-            EditOne(inMemory, Bytes, model, style, references);
+            EditOne(inMemory, unedited, model, style, references);
             return;
         }
         foreach (var source in InputPaths.Resolve(this, ParameterSetName == LiteralPathSet ? LiteralPath : Path, ParameterSetName == LiteralPathSet))
@@ -91,10 +106,11 @@ public sealed class EditGeminiImageCommand : ThrottledGenerationCmdlet
     }
 
     /// <param name="data">The image itself when it is in memory (<paramref name="source"/> then only names it); null for a file.</param>
-    private void EditOne(string source, byte[]? data, ModelInfo model, GeminiStyle? style, IReadOnlyList<InputImage> references)
+    private void EditOne(string source, InMemoryInput? unedited, ModelInfo model, GeminiStyle? style, IReadOnlyList<InputImage> references)
     {
         ImageRequest request;
         OutputPlan plan;
+        var data = unedited?.Bytes;
         // The source is read (decoded, maybe downscaled) only once the edit will really be sent, so -WhatIf stays fast;
         // with the response cache on it is read first, since the cache key is made from its bytes.
         var readFirst = Service.CacheMode != Engine.Cache.CacheMode.Off;
@@ -121,6 +137,8 @@ public sealed class EditGeminiImageCommand : ThrottledGenerationCmdlet
         }
         catch (Exception ex) when (ex is GeminiImageException or IOException or UnauthorizedAccessException)
         {
+            // Kept (and said) before the error, which -ErrorAction Stop turns into the end of the command.
+            unedited?.KeepAndTell(this, ex);
             WriteError(ErrorRecords.From(ex, source));
             return;
         }
@@ -135,6 +153,8 @@ public sealed class EditGeminiImageCommand : ThrottledGenerationCmdlet
         }
         catch (Exception ex) when (ex is GeminiImageException or IOException or UnauthorizedAccessException)
         {
+            // Kept (and said) before the error, which -ErrorAction Stop turns into the end of the command.
+            unedited?.KeepAndTell(this, ex);
             WriteError(ErrorRecords.From(ex, source));
             return;
         }
@@ -162,6 +182,12 @@ public sealed class EditGeminiImageCommand : ThrottledGenerationCmdlet
                         _written[fallback] = true;
                         throw;
                     }
+                    catch (Exception) when (token.IsCancellationRequested && unedited != null)
+                    {
+                        // Stopped: nothing more is written, but the image piped in memory is kept before the command ends.
+                        unedited.Keep();
+                        throw;
+                    }
                 },
                 outcome =>
                 {
@@ -172,6 +198,7 @@ public sealed class EditGeminiImageCommand : ThrottledGenerationCmdlet
                 {
                     // One at a time, the next request takes the name this one did not use; in flight together, names stay apart.
                     if (ThrottleLimit == 1 && own.OutFile != null) _savedToOutFile--;
+                    unedited?.KeepAndTell(this, ex);
                     WriteError(ErrorRecords.From(ex, source));
                 });
         }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using GeminiImage.Engine.Api;
 using GeminiImage.Engine.Cache;
 using GeminiImage.Engine.Catalog;
+using GeminiImage.Engine.Imaging;
 using GeminiImage.Engine.Ledger;
 using GeminiImage.Engine.Pricing;
 
@@ -371,12 +372,22 @@ public sealed class GenerationService
     public string? KeepUndelivered(GeminiImageResult image)
     {
         if (image.Bytes == null || image.Path.Length > 0) return image.Path;
-        var bytes = image.Bytes;
-        var name = "undelivered-" + image.CreatedUtc.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture) + OutputWriter.ExtensionFor(image.MimeType);
-        var kept = OutputWriter.SaveToFallback(stream => stream.Write(bytes, 0, bytes.Length), name, _stores.FallbackDirectory);
+        var kept = KeepInFallback(image.Bytes, "undelivered-", image.CreatedUtc, image.MimeType);
         if (kept != null) image.Path = kept;
         return kept;
     }
+
+    /// <summary>
+    /// Keeps an image that was handed over only in memory (an -AsBytes result piped into an edit) in the fallback
+    /// folder, when its edit was refused, failed or was stopped: it exists nowhere else. Its path; null when even that failed.
+    /// </summary>
+    public string? KeepUnedited(byte[] bytes) => KeepInFallback(bytes, "unedited-", DateTime.UtcNow,
+        SixLabors.ImageSharp.Image.DetectFormat(bytes)?.DefaultMimeType ?? HeifSniffer.DetectMimeType(bytes) ?? "image/png");
+
+    private string? KeepInFallback(byte[] bytes, string prefix, DateTime createdUtc, string mimeType) => OutputWriter.SaveToFallback(
+        stream => stream.Write(bytes, 0, bytes.Length),
+        prefix + createdUtc.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture) + OutputWriter.ExtensionFor(mimeType),
+        _stores.FallbackDirectory);
 
     /// <summary>The ledger record of a request; before it is sent, its reservation at the estimate.</summary>
     private UsageRecord Describe(ImageRequest request, string? rowId, decimal? cost) => new()
