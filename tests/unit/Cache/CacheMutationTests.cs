@@ -335,3 +335,32 @@ public sealed class ResponseCacheFolderTests
         Assert.Equal("GeminiImage", Path.GetFileName(DataFolder.From(" ")));
     }
 }
+
+/// <summary>Which cache a cache mode opens: the team's for Shared, never the per-user folder's.</summary>
+public sealed class ResponseCachesTests
+{
+    [Theory]
+    [InlineData(CacheMode.ReadOnly)]
+    [InlineData(CacheMode.ReadWrite)]
+    public void A_local_mode_opens_the_per_user_folder_with_the_bound(CacheMode mode)
+    {
+        var cache = Assert.IsType<ResponseCache>(ResponseCaches.Open(mode, 12345));
+        Assert.Equal(ResponseCache.DefaultFolder, cache.Folder);
+        Assert.Equal(12345, cache.MaxBytes);
+    }
+
+    [Fact]
+    public void Shared_never_falls_back_to_the_per_user_folder()
+    {
+        // Where the ledger in effect is the SQLite file (a test machine), Shared is refused; with a team ledger it is
+        // the team's cache. Serving another user's per-user entries as "shared" (or the reverse) is never right.
+        try
+        {
+            Assert.IsType<SharedResponseCache>(ResponseCaches.Open(CacheMode.Shared, 12345));
+        }
+        catch (LedgerException e)
+        {
+            Assert.Equal(LedgerException.TeamLedgerRequiredId, e.ErrorId);
+        }
+    }
+}
