@@ -361,6 +361,7 @@ public sealed class ResponseCachesTests
         catch (LedgerException e)
         {
             Assert.Equal(LedgerException.TeamLedgerRequiredId, e.ErrorId);
+            Assert.StartsWith("Shared response caches live in a team ledger", e.Message);
         }
     }
 }

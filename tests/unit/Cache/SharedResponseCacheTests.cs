@@ -108,4 +108,25 @@ public sealed class SharedResponseCacheTests
         Assert.Equal(2, cache.Clear());
         Assert.Equal(0, cache.GetInfo().EntryCount);
     }
+    [Fact]
+    public void An_entry_exactly_at_the_bound_is_stored_with_its_size_writer_and_time_of_use()
+    {
+        var entry = Entry(Key(1));
+        var size = ResponseCache.Encode(entry).LongLength;
+        var cache = Cache(size);
+        var empty = cache.GetInfo();
+        Assert.Null(empty.OldestUtc);
+        Assert.Null(empty.NewestUtc);
+
+        var before = DateTime.UtcNow.AddMinutes(-5);
+        Assert.True(cache.Put(entry));
+        var info = cache.GetInfo();
+        Assert.Equal(size, info.SizeBytes);
+        Assert.Equal(size, Convert.ToInt64(_server.Scalar(_database, "SELECT size_bytes FROM gemini_cache")));
+        Assert.Equal(DateTimeKind.Utc, info.OldestUtc!.Value.Kind);
+        Assert.InRange(info.OldestUtc.Value, before, DateTime.UtcNow.AddMinutes(5)); // the server runs on this machine
+        Assert.Equal(info.OldestUtc, info.NewestUtc);
+        // Who stored an entry, for a team asking where an image came from.
+        Assert.Equal(Environment.UserName + "@" + Environment.MachineName, _server.Scalar(_database, "SELECT created_by FROM gemini_cache"));
+    }
 }
