@@ -80,6 +80,38 @@ Describe 'Stop-GeminiEmulator' {
         Get-ChildItem -LiteralPath $Work | Should -BeNullOrEmpty
     }
 
+    It 'stops the emulator it is given, by position or from the pipeline; one replaced since stays replaced' {
+        $emulator = Start-GeminiEmulator
+        Stop-GeminiEmulator $emulator
+        Test-Listening $emulator.BaseUri | Should -BeFalse
+        (Get-GeminiConfig).BaseUri | Should -Be 'https://generativelanguage.googleapis.com/'
+
+        $first = Start-GeminiEmulator
+        $second = Start-GeminiEmulator
+        $first | Stop-GeminiEmulator
+        Test-Listening $second.BaseUri | Should -BeTrue -Because 'only the one given is stopped'
+        (Get-GeminiConfig).BaseUri | Should -Be $second.BaseUri
+        $second | Stop-GeminiEmulator
+        Test-Listening $second.BaseUri | Should -BeFalse
+    }
+
+    It 'anything but an emulator is GeminiImage.NotAnEmulator with the object as target, and stops nothing' {
+        $emulator = Start-GeminiEmulator
+        $err = $null
+        'not-an-emulator' | Stop-GeminiEmulator -ErrorVariable err -ErrorAction SilentlyContinue
+        $err | Should -HaveCount 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.NotAnEmulator,*'
+        "$($err[0].CategoryInfo.Category)" | Should -Be 'InvalidArgument'
+        "$($err[0].TargetObject)" | Should -Be 'not-an-emulator'
+        Test-Listening $emulator.BaseUri | Should -BeTrue
+    }
+
+    It 'help example 3 stops the emulator it holds; the session no longer uses it' {
+        $r = Invoke-HelpExample Stop-GeminiEmulator 3 -In $Work
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Output | Should -Be @($false)
+    }
+
     It 'help example 1 stops it; the session uses the real service and the key from the environment again' {
         $env:GEMINI_API_KEY = 'AIzaFROM-the-environment-0042'
         $emulator = Start-GeminiEmulator
