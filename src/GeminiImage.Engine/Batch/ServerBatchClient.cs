@@ -58,9 +58,7 @@ public sealed class ServerBatchClient
             var body = new { batch = new { displayName, inputConfig = new { fileName = file.Name } } };
             created = await _client.SendAsync<BatchOperation>(HttpMethod.Post, path, body, cancellationToken).ConfigureAwait(false);
         }
-        var job = GeminiBatchJob.From(created, DataFolder);
-        job.InputMode = mode;
-        return job;
+        return GeminiBatchJob.From(created, DataFolder) with { InputMode = mode };
     }
 
     /// <summary>The inline body: each JSONL line {"key","request"} becomes {"request", "metadata": {"key"}}.</summary>

@@ -35,8 +35,7 @@ public sealed class ServerBatchReceiver
             }).ToList(),
         };
         manifest.Save(_client.DataFolder);
-        job.OutputDirectory = outputDirectory;
-        return job;
+        return job with { OutputDirectory = outputDirectory };
     }
 
     /// <summary>

@@ -15,26 +15,12 @@ public sealed class CachedImage
 }
 
 /// <summary>A cached response: what the first call returned and cost.</summary>
-public sealed class CacheEntry
-{
-    public string Key { get; set; } = "";
-    public DateTime CreatedUtc { get; set; }
-    public string Model { get; set; } = "";
-    /// <summary>The prompt sent, or null when prompt logging was off.</summary>
-    public string? Prompt { get; set; }
-    public string? AspectRatio { get; set; }
-    public string? ImageSize { get; set; }
-    /// <summary>What the original call cost (USD), i.e. what a hit saves; null when the price was unknown.</summary>
-    public decimal? CostUsd { get; set; }
-    public int InputTokens { get; set; }
-    public int OutputTokens { get; set; }
-    public int ThinkingTokens { get; set; }
-    public string? FinishReason { get; set; }
-    public string Text { get; set; } = "";
-    public string? ResponseId { get; set; }
-    public string? ModelVersion { get; set; }
-    public List<CachedImage> Images { get; set; } = new();
-}
+/// <param name="Prompt">The prompt sent, or null when prompt logging was off.</param>
+/// <param name="CostUsd">What the original call cost (USD), i.e. what a hit saves; null when the price was unknown.</param>
+public sealed record CacheEntry(
+    string Key, DateTime CreatedUtc, string Model, string? Prompt, string? AspectRatio, string? ImageSize, decimal? CostUsd,
+    int InputTokens, int OutputTokens, int ThinkingTokens, string? FinishReason, string Text, string? ResponseId,
+    string? ModelVersion, List<CachedImage> Images);
 
 /// <summary>What Get-GeminiCache shows.</summary>
 public sealed class CacheInfo

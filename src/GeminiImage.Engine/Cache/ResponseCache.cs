@@ -219,7 +219,7 @@ public sealed class ResponseCache : IResponseCache
             var offset = s_magic.Length + 4;
             if (headerLength <= 0 || headerLength > bytes.Length - offset) return null;
             var entry = JsonSerializer.Deserialize<CacheEntry>(new ReadOnlySpan<byte>(bytes, offset, headerLength), s_json);
-            if (entry == null || entry.Images.Count == 0 || !string.Equals(entry.Key, key, StringComparison.Ordinal)) return null;
+            if (entry?.Images is not { Count: > 0 } || !string.Equals(entry.Key, key, StringComparison.Ordinal)) return null;
             offset += headerLength;
             using var sha = SHA256.Create();
             foreach (var image in entry.Images)

@@ -41,19 +41,10 @@ public static class ModelLister
     {
         var id = ModelCatalog.StripPrefix(m.Name ?? "");
         var known = catalog.TryGet(id, out var info);
-        return new OnlineModel
-        {
-            Id = id,
-            DisplayName = m.DisplayName,
-            Version = m.Version,
-            Description = m.Description,
-            InputTokenLimit = m.InputTokenLimit,
-            OutputTokenLimit = m.OutputTokenLimit,
-            SupportedGenerationMethods = (IReadOnlyList<string>?)m.SupportedGenerationMethods ?? Array.Empty<string>(),
-            InCatalog = known,
-            CatalogStatus = known ? info.Status : ModelStatus.Unknown,
-            IsImageModel = known || LooksLikeImageModel(id),
-        };
+        return new OnlineModel(
+            id, m.DisplayName, m.Version, m.Description, m.InputTokenLimit, m.OutputTokenLimit,
+            (IReadOnlyList<string>?)m.SupportedGenerationMethods ?? Array.Empty<string>(),
+            IsImageModel: known || LooksLikeImageModel(id), InCatalog: known, CatalogStatus: known ? info.Status : ModelStatus.Unknown);
     }
 
     /// <summary>models.list has no "outputs images" flag; Gemini image models carry "-image" or "nano-banana" in their ids (Imagen uses :predict).</summary>

@@ -302,24 +302,11 @@ public sealed class GenerationService
     {
         try
         {
-            var entry = new CacheEntry
-            {
-                Key = key,
-                CreatedUtc = DateTime.UtcNow,
-                Model = request.Model.Id,
-                Prompt = _usage.NoPromptLogging ? null : request.Prompt,
-                AspectRatio = request.AspectRatio,
-                ImageSize = request.ImageSize,
-                CostUsd = cost,
-                InputTokens = result.Usage.InputTokens,
-                OutputTokens = result.Usage.OutputTokens,
-                ThinkingTokens = result.Usage.ThinkingTokens,
-                FinishReason = result.FinishReason,
-                Text = result.Text,
-                ResponseId = result.ResponseId,
-                ModelVersion = result.ModelVersion,
-                Images = images.Select((image, i) => new CachedImage { MimeType = image.MimeType, Width = image.Width, Height = image.Height, Data = written[i] }).ToList(),
-            };
+            var entry = new CacheEntry(
+                key, DateTime.UtcNow, request.Model.Id, _usage.NoPromptLogging ? null : request.Prompt, request.AspectRatio,
+                request.ImageSize, cost, result.Usage.InputTokens, result.Usage.OutputTokens, result.Usage.ThinkingTokens,
+                result.FinishReason, result.Text, result.ResponseId, result.ModelVersion,
+                images.Select((image, i) => new CachedImage { MimeType = image.MimeType, Width = image.Width, Height = image.Height, Data = written[i] }).ToList());
             ActiveCache.Put(entry);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

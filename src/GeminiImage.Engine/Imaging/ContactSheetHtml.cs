@@ -7,25 +7,17 @@ using SixLabors.ImageSharp.Processing;
 namespace GeminiImage.Engine.Imaging;
 
 /// <summary>One image on an HTML contact sheet or report.</summary>
-public sealed class ContactSheetHtmlItem
-{
-    /// <summary>Caption title, usually the file name.</summary>
-    public string Name { get; set; } = "";
-    /// <summary>Link to the full image (a relative URL or any URL); null: not linked.</summary>
-    public string? Href { get; set; }
-    /// <summary>The thumbnail as a data: URI (see <see cref="ContactSheetHtml.Thumbnail"/>), or null to show <see cref="Href"/> scaled.</summary>
-    public string? ThumbnailDataUri { get; set; }
-    /// <summary>Image format, e.g. PNG.</summary>
-    public string? Format { get; set; }
-    /// <summary>Width in pixels (0: unknown).</summary>
-    public int Width { get; set; }
-    /// <summary>Height in pixels (0: unknown).</summary>
-    public int Height { get; set; }
-    /// <summary>File size in bytes (0: unknown).</summary>
-    public long SizeBytes { get; set; }
-    /// <summary>Prompt, model, cost... null for images the module did not make.</summary>
-    public ImageProvenance? Provenance { get; set; }
-}
+/// <param name="Name">Caption title, usually the file name.</param>
+/// <param name="Href">Link to the full image (a relative URL or any URL); null: not linked.</param>
+/// <param name="ThumbnailDataUri">The thumbnail as a data: URI (see <see cref="ContactSheetHtml.Thumbnail"/>), or null to show <paramref name="Href"/> scaled.</param>
+/// <param name="Format">Image format, e.g. PNG.</param>
+/// <param name="Width">Width in pixels (0: unknown).</param>
+/// <param name="Height">Height in pixels (0: unknown).</param>
+/// <param name="SizeBytes">File size in bytes (0: unknown).</param>
+/// <param name="Provenance">Prompt, model, cost... null for images the module did not make.</param>
+public sealed record ContactSheetHtmlItem(
+    string Name, string? Href = null, string? ThumbnailDataUri = null, string? Format = null, int Width = 0, int Height = 0,
+    long SizeBytes = 0, ImageProvenance? Provenance = null);
 
 /// <summary>Settings for <see cref="ContactSheetHtml.Render"/>.</summary>
 public sealed class ContactSheetHtmlOptions
@@ -109,17 +101,10 @@ public static class ContactSheetHtml
         if (tileSize <= 0) throw new ArgumentOutOfRangeException(nameof(tileSize), tileSize, "Tile size must be positive.");
         using var image = ImageFiles.LoadUpright(path, limits ?? ImageLimits.Default, out var data);
         var format = ImageFiles.DetectFormat(data, path);
-        return new ContactSheetHtmlItem
-        {
-            Name = Path.GetFileName(path),
-            Href = RelativeUrl(htmlDirectory, path),
-            ThumbnailDataUri = Thumbnail(image, tileSize),
-            Format = format.Name == "Webp" ? "WebP" : format.Name,
-            Width = image.Width,
-            Height = image.Height,
-            SizeBytes = data.LongLength,
-            Provenance = ProvenanceReader.ReadProvenance(data),
-        };
+        return new ContactSheetHtmlItem(
+            Path.GetFileName(path), RelativeUrl(htmlDirectory, path), Thumbnail(image, tileSize),
+            format.Name == "Webp" ? "WebP" : format.Name, image.Width, image.Height, data.LongLength,
+            ProvenanceReader.ReadProvenance(data));
     }
 
     /// <summary>A data: URI of <paramref name="image"/> fitted inside a <paramref name="tileSize"/> square (JPEG, or PNG when transparent).</summary>

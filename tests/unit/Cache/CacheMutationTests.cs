@@ -81,14 +81,10 @@ public sealed class ResponseCacheRulesTests
 
     private static readonly DateTime Created = new(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
 
-    private static CacheEntry Entry(string key, int size = 300, byte fill = 7, int images = 1) => new()
-    {
-        Key = key,
-        CreatedUtc = Created, // fixed, so every entry of the same shape has the same length
-        Model = "gemini-2.5-flash-image",
-        CostUsd = 0.039m,
-        Images = Enumerable.Range(0, images).Select(_ => new CachedImage { MimeType = "image/png", Width = 1, Height = 1, Data = Enumerable.Repeat(fill, size).ToArray() }).ToList(),
-    };
+    // Created is fixed, so every entry of the same shape has the same length.
+    private static CacheEntry Entry(string key, int size = 300, byte fill = 7, int images = 1) => new(
+        key, Created, "gemini-2.5-flash-image", null, null, null, 0.039m, 0, 0, 0, null, "", null, null,
+        Enumerable.Range(0, images).Select(_ => new CachedImage { MimeType = "image/png", Width = 1, Height = 1, Data = Enumerable.Repeat(fill, size).ToArray() }).ToList());
 
     private static long SizeOf(TempDir dir, CacheEntry entry)
     {
@@ -236,7 +232,8 @@ public sealed class ResponseCacheRulesTests
         // An entry that claims no images, or an image of no bytes, is not a response.
         var header = Encoding.UTF8.GetString(good, 12, headerLength);
         Assert.Null(ResponseCache.Decode(Rebuild(header.Replace("\"length\":300", "\"length\":0"), good.Skip(12 + headerLength)), Key(1)));
-        var noImages = new CacheEntry { Key = Key(9), Model = "m" };
+        Assert.Null(ResponseCache.Decode(Rebuild("{\"key\":\"" + Key(1) + "\"}", Array.Empty<byte>()), Key(1)));
+        var noImages = new CacheEntry(Key(9), default, "m", null, null, null, null, 0, 0, 0, null, "", null, null, new());
         Assert.True(cache.Put(noImages));
         Assert.Null(cache.TryGet(Key(9)));
         Assert.False(File.Exists(cache.EntryPath(Key(9))));

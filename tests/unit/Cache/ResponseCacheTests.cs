@@ -8,14 +8,9 @@ public class ResponseCacheTests
 {
     internal static string Key(int n) => n.ToString("x64");
 
-    internal static CacheEntry Entry(string key, int size = 300, byte fill = 7) => new()
-    {
-        Key = key,
-        CreatedUtc = DateTime.UtcNow,
-        Model = "gemini-2.5-flash-image",
-        CostUsd = 0.039m,
-        Images = { new CachedImage { MimeType = "image/png", Width = 1, Height = 1, Data = Enumerable.Repeat(fill, size).ToArray() } },
-    };
+    internal static CacheEntry Entry(string key, int size = 300, byte fill = 7) => new(
+        key, DateTime.UtcNow, "gemini-2.5-flash-image", null, null, null, 0.039m, 0, 0, 0, null, "", null, null,
+        new() { new CachedImage { MimeType = "image/png", Width = 1, Height = 1, Data = Enumerable.Repeat(fill, size).ToArray() } });
 
     [Fact]
     public void StoresAndServesTheExactBytes()

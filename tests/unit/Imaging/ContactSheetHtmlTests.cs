@@ -23,13 +23,9 @@ public class ContactSheetHtmlTests
     {
         var items = new[]
         {
-            new ContactSheetHtmlItem
-            {
-                Name = "<img src=x onerror=alert(1)>.png",
-                Href = "a\"b.png",
-                Provenance = new ImageProvenance { Prompt = "</div><script>alert('p')</script>", Model = "<m>", Cost = 0.039m, Tag = "<t>" },
-            },
-            new ContactSheetHtmlItem { Name = "plain.png", Width = 10, Height = 20 },
+            new ContactSheetHtmlItem("<img src=x onerror=alert(1)>.png", Href: "a\"b.png",
+                Provenance: new ImageProvenance { Prompt = "</div><script>alert('p')</script>", Model = "<m>", Cost = 0.039m, Tag = "<t>" }),
+            new ContactSheetHtmlItem("plain.png", Width: 10, Height: 20),
         };
 
         var html = ContactSheetHtml.Render(items, new ContactSheetHtmlOptions { Title = "<T>", Columns = 2, TileSize = 100, Background = "red;}body{x" });
