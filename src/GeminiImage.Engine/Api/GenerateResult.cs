@@ -5,9 +5,19 @@ namespace GeminiImage.Engine.Api;
 /// <summary>One image the model returned.</summary>
 public sealed class ReturnedImage
 {
-    public ReturnedImage(byte[] data, string mimeType) { Data = data; MimeType = mimeType; }
-    public byte[] Data { get; }
+    public ReturnedImage(byte[] data, string mimeType) : this(ImageBytes.Wrap(data), mimeType) { }
+
+    internal ReturnedImage(ImageBytes bytes, string mimeType)
+    {
+        Bytes = bytes;
+        MimeType = mimeType;
+    }
+
+    /// <summary>The image as one array (made on first use when it arrived in pooled blocks).</summary>
+    public byte[] Data => Bytes.ToArray();
     public string MimeType { get; }
+    /// <summary>The bytes as received: what a save writes, piece by piece.</summary>
+    internal ImageBytes Bytes { get; }
 }
 
 /// <summary>A generateContent response classified as the reference §4.7 suggests.</summary>
@@ -35,6 +45,16 @@ public sealed class GenerateResult
     public TimeSpan Duration { get; set; }
 
     public bool HasImage => Images.Count > 0;
+
+    /// <summary>
+    /// Returns the pooled blocks of every image to the pool, once the images are saved and nothing reads this answer's
+    /// bytes again (a batch row). Not for an answer a chat keeps in its history.
+    /// </summary>
+    internal void ReleaseImages()
+    {
+        foreach (var image in Images) image.Bytes.Dispose();
+        foreach (var image in ThoughtImages) image.Bytes.Dispose();
+    }
 
     /// <summary>Raises <see cref="GeminiNoImageException"/> when the answer holds no image.</summary>
     public void ThrowIfNoImage()
@@ -85,8 +105,8 @@ public static class ResponseClassifier
     }
 
     private static List<ReturnedImage> ImagesOf(IEnumerable<Part> parts) => parts
-        .Where(p => p.InlineData != null && p.InlineData.MimeType.StartsWith("image/", StringComparison.OrdinalIgnoreCase) && p.InlineData.Data.Length > 0)
-        .Select(p => new ReturnedImage(p.InlineData!.Data, p.InlineData.MimeType))
+        .Where(p => p.InlineData != null && p.InlineData.MimeType.StartsWith("image/", StringComparison.OrdinalIgnoreCase) && p.InlineData.Length > 0)
+        .Select(p => p.InlineData!.Decoded is { } decoded ? new ReturnedImage(decoded, p.InlineData.MimeType) : new ReturnedImage(p.InlineData.Data, p.InlineData.MimeType))
         .ToList();
 
     /// <summary>Splits usageMetadata per the reference's cost formula: text output = candidates − image details.</summary>

@@ -7,8 +7,9 @@ namespace GeminiImage.Engine.Api;
 /// Reads a generateContent answer from the wire a buffer at a time. Each <c>inlineData.data</c> value (the base64
 /// image: 1.3 MB of text at 1K, tens of MB at 4K) is decoded as it streams, into pooled blocks, and replaced in the JSON
 /// by a short stand-in, so System.Text.Json only sees the few KB around the images: the base64 text is never held
-/// whole (the serializer would buffer it in arrays that double up to its size) and each image becomes one array of
-/// exactly its size at the end. Answers past <paramref name="maxBytes"/> stop with a clear error, not an out-of-memory.
+/// whole (the serializer would buffer it in arrays that double up to its size) and each image stays in the pooled
+/// blocks it was decoded into (<see cref="ImageBytes"/>, the part's <see cref="Blob.Decoded"/>), never copied into one
+/// large array. Answers past <paramref name="maxBytes"/> stop with a clear error, not an out-of-memory.
 /// </summary>
 internal sealed class InlineDataReader : IDisposable
 {
@@ -18,7 +19,7 @@ internal sealed class InlineDataReader : IDisposable
 
     private readonly long _maxBytes;
     private readonly MemoryStream _json = new();
-    private readonly List<byte[]> _images = new();
+    private readonly List<ImageBytes> _images = new();
     // The key each open object or array is the value of (null: none, or not a short key).
     private readonly Stack<string?> _containers = new();
     private readonly byte[] _key = new byte[16];
@@ -29,11 +30,12 @@ internal sealed class InlineDataReader : IDisposable
     private bool _escaped;
     private long _total;
 
-    // The image being decoded: base64 text not yet decoded, the blocks decoded so far.
-    private readonly List<byte[]> _blocks = new();
+    // The image being decoded: base64 text not yet decoded, the bytes decoded so far.
+    private ImageBytes? _image;
     private byte[]? _base64;
     private int _base64Length;
-    private long _imageLength;
+    // Set when the images belong to the parsed answer (until then, a failure returns their blocks).
+    private bool _handedOver;
     private readonly byte[] _escape = new byte[6];
     private int _escapeLength;
 
@@ -41,7 +43,7 @@ internal sealed class InlineDataReader : IDisposable
 
     private InlineDataReader(long maxBytes) => _maxBytes = maxBytes;
 
-    /// <summary>Reads and parses the answer; the images are in their parts' <see cref="Blob.Data"/>.</summary>
+    /// <summary>Reads and parses the answer; the images are in their parts' <see cref="Blob.Decoded"/>.</summary>
     /// <exception cref="GeminiResponseFormatException">The body is not valid JSON, or ends early (a truncated image).</exception>
     /// <exception cref="GeminiResponseTooLargeException">The body passes <paramref name="maxBytes"/>.</exception>
     public static async Task<GenerateContentResponse> ReadAsync(Stream stream, long maxBytes, CancellationToken token)
@@ -93,7 +95,7 @@ internal sealed class InlineDataReader : IDisposable
                     _state = State.Base64;
                     _base64 ??= ArrayPool<byte>.Shared.Rent(BlockSize);
                     _base64Length = 0;
-                    _imageLength = 0;
+                    _image = ImageBytes.Pooled();
                     _pendingKey = null;
                     return;
                 }
@@ -244,7 +246,7 @@ internal sealed class InlineDataReader : IDisposable
             // What did not make a whole group of four waits for the next bytes.
             Buffer.BlockCopy(_base64!, consumed, _base64!, 0, _base64Length - consumed);
             _base64Length -= consumed;
-            Append(output, written);
+            _image!.Append(new ReadOnlySpan<byte>(output, 0, written));
         }
         finally
         {
@@ -252,34 +254,14 @@ internal sealed class InlineDataReader : IDisposable
         }
     }
 
-    private void Append(byte[] data, int count)
-    {
-        var offset = 0;
-        while (offset < count)
-        {
-            var inBlock = (int)(_imageLength % BlockSize);
-            if (inBlock == 0) _blocks.Add(ArrayPool<byte>.Shared.Rent(BlockSize));
-            var n = Math.Min(count - offset, BlockSize - inBlock);
-            Buffer.BlockCopy(data, offset, _blocks[_blocks.Count - 1], inBlock, n);
-            offset += n;
-            _imageLength += n;
-        }
-    }
-
     private void EndImage()
     {
         DecodeBase64(final: true);
-        var image = new byte[_imageLength];
-        for (var i = 0; i < _blocks.Count; i++)
-        {
-            Buffer.BlockCopy(_blocks[i], 0, image, i * BlockSize, (int)Math.Min(BlockSize, _imageLength - (long)i * BlockSize));
-            ArrayPool<byte>.Shared.Return(_blocks[i]);
-        }
-        _blocks.Clear();
         var standIn = new byte[s_marker.Length + 4];
         Buffer.BlockCopy(s_marker, 0, standIn, 0, s_marker.Length);
         BitConverter.GetBytes(_images.Count).CopyTo(standIn, s_marker.Length);
-        _images.Add(image);
+        _images.Add(_image!);
+        _image = null;
         var text = Encoding.ASCII.GetBytes("\"" + Convert.ToBase64String(standIn) + "\"");
         _json.Write(text, 0, text.Length);
         _lastString = null;
@@ -289,7 +271,7 @@ internal sealed class InlineDataReader : IDisposable
     private GenerateContentResponse Finish()
     {
         if (_state == State.Base64)
-            throw new GeminiResponseFormatException($"The answer ended in the middle of an image ({_imageLength + _base64Length * 3L / 4:N0} bytes of it had arrived): the response was cut short; nothing was saved.");
+            throw new GeminiResponseFormatException($"The answer ended in the middle of an image ({_image!.Length + _base64Length * 3L / 4:N0} bytes of it had arrived): the response was cut short; nothing was saved.");
         GenerateContentResponse? response;
         try
         {
@@ -303,7 +285,8 @@ internal sealed class InlineDataReader : IDisposable
         foreach (var candidate in response.Candidates ?? new List<Candidate>())
             foreach (var part in candidate.Content?.Parts ?? new List<Part>())
                 if (part.InlineData is { } blob && StandIn(blob.Data) is { } index)
-                    blob.Data = _images[index];
+                    blob.Decoded = _images[index];
+        _handedOver = true;
         return response;
     }
 
@@ -318,8 +301,10 @@ internal sealed class InlineDataReader : IDisposable
 
     public void Dispose()
     {
-        foreach (var block in _blocks) ArrayPool<byte>.Shared.Return(block);
-        _blocks.Clear();
+        _image?.Dispose();
+        _image = null;
+        if (!_handedOver)
+            foreach (var image in _images) image.Dispose();
         if (_base64 != null) ArrayPool<byte>.Shared.Return(_base64);
         _base64 = null;
     }

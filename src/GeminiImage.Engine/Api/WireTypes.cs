@@ -70,9 +70,31 @@ public sealed class Part
 
 public sealed class Blob
 {
+    private byte[]? _data;
+    private ImageBytes? _decoded;
+
     public string MimeType { get; set; } = "";
-    /// <summary>Raw bytes; the serializer converts them to and from standard base64 without an intermediate string.</summary>
-    public byte[] Data { get; set; } = System.Array.Empty<byte>();
+
+    /// <summary>
+    /// Raw bytes; the serializer converts them to and from standard base64 without an intermediate string. An answer's
+    /// image is made one array only when this is read (a chat's history): saving it reads <see cref="Decoded"/>.
+    /// </summary>
+    public byte[] Data
+    {
+        get => _data ??= _decoded?.ToArray() ?? System.Array.Empty<byte>();
+        set { _data = value; _decoded = null; }
+    }
+
+    /// <summary>An answer's image as it was decoded from the wire, in pooled blocks (<see cref="InlineDataReader"/>).</summary>
+    [JsonIgnore]
+    internal ImageBytes? Decoded
+    {
+        get => _decoded;
+        set { _decoded = value; _data = null; }
+    }
+
+    /// <summary>The size of <see cref="Data"/>, without making it an array.</summary>
+    internal long Length => _data?.LongLength ?? _decoded?.Length ?? 0;
 }
 
 public sealed class FileData

@@ -110,6 +110,8 @@ public sealed class LocalBatchRunner
             var request = item.CreateRequest(_loader);
             var outcome = await _service.RunAsync(request, item.CreatePlan(options.OutputDirectory), item.ImagePaths.FirstOrDefault(), cancellationToken, item.Id).ConfigureAwait(false);
             result.SetImages(outcome.Images);
+            // Saved: the answer's pooled blocks go back for the next rows (nothing in a batch reads them again).
+            outcome.Result.ReleaseImages();
             _circuit.RecordSuccess();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -28,7 +28,7 @@ internal static class ImageSaver
         for (var i = 0; i < result.Images.Count; i++)
         {
             var image = result.Images[i];
-            var size = cached != null ? new PixelSize(cached.Images[i].Width, cached.Images[i].Height) : ImageHeader.ReadSize(image.Data);
+            var size = cached != null ? new PixelSize(cached.Images[i].Width, cached.Images[i].Height) : ImageHeader.ReadSize(image.Bytes);
             var item = new GeminiImageResult
             {
                 Prompt = request.Prompt,
@@ -57,7 +57,8 @@ internal static class ImageSaver
                 SearchQueries = result.Grounding?.SearchQueries.ToArray() ?? Array.Empty<string>(),
                 SearchEntryPoint = result.Grounding?.SearchEntryPoint,
             };
-            // Written straight from the answer's bytes: no whole-image copy per save (only the cache keeps one).
+            // Written straight from the answer's bytes (the pooled blocks it was decoded into): no whole-image copy per
+            // save (only the cache keeps one).
             var write = cached != null ? AsReceived(image) : WithProvenance(image, item, request);
             if (plan.InMemory)
             {
@@ -94,7 +95,7 @@ internal static class ImageSaver
         return buffer.ToArray();
     }
 
-    private static Action<System.IO.Stream> AsReceived(ReturnedImage image) => stream => stream.Write(image.Data, 0, image.Data.Length);
+    private static Action<System.IO.Stream> AsReceived(ReturnedImage image) => stream => image.Bytes.WriteTo(stream);
 
     /// <summary>The prompt, model, settings, cost and sources travel inside the file (PNG iTXt, JPEG/WebP XMP).</summary>
     private static Action<System.IO.Stream> WithProvenance(ReturnedImage image, GeminiImageResult item, ImageRequest request)
@@ -115,7 +116,7 @@ internal static class ImageSaver
         };
         try
         {
-            return ProvenanceWriter.Prepare(image.Data, image.MimeType, provenance);
+            return ProvenanceWriter.Prepare(image.Bytes, image.MimeType, provenance);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

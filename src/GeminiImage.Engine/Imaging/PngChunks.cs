@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using GeminiImage.Engine.Api;
 
 namespace GeminiImage.Engine.Imaging;
 
@@ -29,24 +30,35 @@ internal static class PngChunks
 
     /// <summary>Chunks up to and including IEND; throws <see cref="InvalidDataException"/> when the stream is cut
     /// short or a critical chunk fails its CRC (ImageSharp 2.1 decodes such files silently).</summary>
-    public static List<PngChunk> Read(byte[] data)
+    public static List<PngChunk> Read(byte[] data) => Read(ImageBytes.Wrap(data));
+
+    /// <summary>As <see cref="Read(byte[])"/>, for an answer's image in pooled blocks: nothing is copied but the chunk headers.</summary>
+    public static List<PngChunk> Read(ImageBytes data)
     {
-        if (!IsPng(data)) throw new InvalidDataException("Not a PNG stream.");
+        Span<byte> head = stackalloc byte[8];
+        if (data.Length < 8) throw new InvalidDataException("Not a PNG stream.");
+        data.CopyTo(0, head);
+        if (!IsPng(head)) throw new InvalidDataException("Not a PNG stream.");
         var chunks = new List<PngChunk>();
-        var pos = 8;
+        var pos = 8L;
         while (true)
         {
             if (pos + 12 > data.Length) throw new InvalidDataException("The PNG ends before its IEND chunk (truncated file).");
-            var length = ReadInt32BigEndian(data, pos);
-            if (length < 0 || (long)pos + 12 + length > data.Length)
+            data.CopyTo(pos, head);
+            var length = ReadInt32BigEndian(head, 0);
+            if (length < 0 || pos + 12 + length > data.Length)
                 throw new InvalidDataException("A PNG chunk runs past the end of the file (truncated file).");
-            var type = Encoding.ASCII.GetString(data, pos + 4, 4);
-            var storedCrc = (uint)ReadInt32BigEndian(data, pos + 8 + length);
+            var type = Encoding.ASCII.GetString(new[] { head[4], head[5], head[6], head[7] });
             // Ancillary chunks (lowercase first letter) may be ignored when damaged; critical ones may not.
-            if (char.IsUpper(type[0]) && Crc32.Compute(new ReadOnlySpan<byte>(data, pos + 4, length + 4)) != storedCrc)
-                throw new InvalidDataException($"The PNG {type} chunk is corrupt (CRC mismatch).");
-            chunks.Add(new PngChunk(type, pos, length));
-            pos += length + 12;
+            if (char.IsUpper(type[0]))
+            {
+                var crc = 0u;
+                foreach (var piece in data.Segments(pos + 4, length + 4L)) crc = Crc32.Compute(piece.AsSpan(), crc);
+                data.CopyTo(pos + 8 + length, head.Slice(0, 4));
+                if (crc != (uint)ReadInt32BigEndian(head, 0)) throw new InvalidDataException($"The PNG {type} chunk is corrupt (CRC mismatch).");
+            }
+            chunks.Add(new PngChunk(type, (int)pos, length));
+            pos += length + 12L;
             if (type == "IEND") return chunks;
         }
     }
@@ -128,7 +140,7 @@ internal static class PngChunks
         }
     }
 
-    internal static int ReadInt32BigEndian(byte[] data, int offset) =>
+    internal static int ReadInt32BigEndian(ReadOnlySpan<byte> data, int offset) =>
         (data[offset] << 24) | (data[offset + 1] << 16) | (data[offset + 2] << 8) | data[offset + 3];
 
     internal static void WriteInt32BigEndian(byte[] data, int offset, int value)

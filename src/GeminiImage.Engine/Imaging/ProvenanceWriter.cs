@@ -1,3 +1,5 @@
+using GeminiImage.Engine.Api;
+
 namespace GeminiImage.Engine.Imaging;
 
 /// <summary>
@@ -37,20 +39,27 @@ public static class ProvenanceWriter
     /// </summary>
     /// <exception cref="NotSupportedException">The MIME type is not PNG, JPEG or WebP.</exception>
     /// <exception cref="ArgumentException">The bytes are not of the stated type or are damaged.</exception>
-    public static Action<Stream> Prepare(byte[] image, string mimeType, ImageProvenance provenance)
+    public static Action<Stream> Prepare(byte[] image, string mimeType, ImageProvenance provenance) =>
+        Prepare(ImageBytes.Wrap(image ?? throw new ArgumentNullException(nameof(image))), mimeType, provenance);
+
+    /// <summary>As <see cref="Prepare(byte[], string, ImageProvenance)"/> for an answer's image in pooled blocks: a PNG is
+    /// written from them as they are; a JPEG or WebP is made one array first (its metadata goes into a copy).</summary>
+    internal static Action<Stream> Prepare(ImageBytes image, string mimeType, ImageProvenance provenance)
     {
-        if (image == null) throw new ArgumentNullException(nameof(image));
         if (provenance == null) throw new ArgumentNullException(nameof(provenance));
+        Span<byte> head = stackalloc byte[12];
+        head = head.Slice(0, (int)Math.Min(head.Length, image.Length));
+        image.CopyTo(0, head);
         try
         {
             switch (mimeType)
             {
-                case "image/png" when PngChunks.IsPng(image):
+                case "image/png" when PngChunks.IsPng(head):
                     return PreparePng(image, provenance);
-                case "image/jpeg" when JpegSegments.IsJpeg(image):
-                    return WriteAll(JpegSegments.ReplaceXmp(image, ProvenanceFormat.ToXmpWithin(provenance, JpegSegments.MaxXmpBytes)));
-                case "image/webp" when WebpChunks.IsWebp(image):
-                    return WriteAll(WebpChunks.ReplaceXmp(image, ProvenanceFormat.ToXmp(provenance)));
+                case "image/jpeg" when JpegSegments.IsJpeg(head):
+                    return WriteAll(JpegSegments.ReplaceXmp(image.ToArray(), ProvenanceFormat.ToXmpWithin(provenance, JpegSegments.MaxXmpBytes)));
+                case "image/webp" when WebpChunks.IsWebp(head):
+                    return WriteAll(WebpChunks.ReplaceXmp(image.ToArray(), ProvenanceFormat.ToXmp(provenance)));
             }
         }
         catch (InvalidDataException e)
@@ -63,17 +72,18 @@ public static class ProvenanceWriter
 
     private static Action<Stream> WriteAll(byte[] bytes) => output => output.Write(bytes, 0, bytes.Length);
 
-    private static Action<Stream> PreparePng(byte[] png, ImageProvenance p)
+    private static Action<Stream> PreparePng(ImageBytes png, ImageProvenance p)
     {
         var texts = new List<byte[]> { PngChunks.BuildInternationalText(ProvenanceFormat.PngKeyword, ProvenanceFormat.ToJson(p)) };
         if (p.Prompt != null) texts.Add(PngChunks.BuildInternationalText("Description", p.Prompt));
         if (p.Generator != null) texts.Add(PngChunks.BuildInternationalText("Software", p.Generator));
         if (p.CreatedUtc != null) texts.Add(PngChunks.BuildInternationalText("Creation Time", ProvenanceFormat.FormatDate(p.CreatedUtc.Value)));
-        // Read (and CRC-checked) now, so a damaged image is refused before any file is opened.
-        var chunks = PngChunks.Read(png);
+        // Read (and CRC-checked) now, so a damaged image is refused before any file is opened; the text chunks our
+        // keywords replace are dropped now too (their few bytes are copied out to be read).
+        var chunks = PngChunks.Read(png).Where(chunk => !IsReplaced(png, chunk)).ToList();
         return output =>
         {
-            output.Write(png, 0, 8);
+            png.WriteTo(output, 0, 8);
             var inserted = false;
             foreach (var chunk in chunks)
             {
@@ -83,10 +93,17 @@ public static class ProvenanceWriter
                     foreach (var text in texts) output.Write(text, 0, text.Length);
                     inserted = true;
                 }
-                var previous = PngChunks.ReadText(png, chunk);
-                if (previous != null && Array.IndexOf(_pngKeywords, previous.Value.Key) >= 0) continue;
-                output.Write(png, chunk.Offset, chunk.TotalLength);
+                png.WriteTo(output, chunk.Offset, chunk.TotalLength);
             }
         };
+    }
+
+    private static bool IsReplaced(ImageBytes png, PngChunk chunk)
+    {
+        if (chunk.Type != "tEXt" && chunk.Type != "zTXt" && chunk.Type != "iTXt") return false;
+        var copy = new byte[chunk.TotalLength];
+        png.CopyTo(chunk.Offset, copy);
+        var previous = PngChunks.ReadText(copy, new PngChunk(chunk.Type, 0, chunk.Length));
+        return previous != null && Array.IndexOf(_pngKeywords, previous.Value.Key) >= 0;
     }
 }

@@ -95,4 +95,42 @@ public class InlineDataReaderTests
         var ex = await Assert.ThrowsAsync<GeminiResponseTooLargeException>(() => Read(json, 65536, max: 100_000));
         Assert.Equal("GeminiImage.ResponseTooLarge", ex.ErrorId);
     }
+
+    [Fact]
+    public async Task An_image_stays_in_pooled_blocks_and_no_array_of_its_size_is_made_while_reading()
+    {
+        // Issue 17: each answer's image was copied into one exact-size array on the large object heap, which waited
+        // for a full collection and raised a batch's peak memory. Now it stays in the blocks it was decoded into.
+        var image = Bytes(1_100_000, 5);
+        var json = Encoding.UTF8.GetBytes("{\"candidates\":[{\"content\":{\"parts\":[{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"" + Convert.ToBase64String(image) + "\"}}]}}]}");
+        async Task<(GenerateContentResponse Response, long Allocated)> ReadOnce()
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var response = await InlineDataReader.ReadAsync(new MemoryStream(json), 1 << 30, CancellationToken.None);
+            return (response, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        // The first read fills the pool; the second takes its blocks from it again.
+        var result = ResponseClassifier.Classify((await ReadOnce()).Response);
+        Assert.Equal(image.Length, result.Images[0].Bytes.Length);
+        result.ReleaseImages();
+        var (response, allocated) = await ReadOnce();
+        var second = response.Candidates![0].Content!.Parts![0].InlineData!;
+        Assert.True(allocated < image.Length / 2, $"reading a {image.Length:N0}-byte image allocated {allocated:N0} bytes");
+        Assert.Equal(image.Length, second.Decoded!.Length);
+        Assert.Equal(image, second.Data);
+    }
+
+    [Fact]
+    public async Task Released_blocks_cannot_be_read_but_an_array_made_before_stays()
+    {
+        var json = "{\"candidates\":[{\"content\":{\"parts\":[{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"" + Convert.ToBase64String(Bytes(70_000, 6)) + "\"}}]}}]}";
+        var released = ResponseClassifier.Classify(await Read(json, 65536));
+        released.ReleaseImages();
+        Assert.Throws<ObjectDisposedException>(() => released.Images[0].Data);
+        var kept = ResponseClassifier.Classify(await Read(json, 65536));
+        var data = kept.Images[0].Data;
+        kept.ReleaseImages();
+        Assert.Same(data, kept.Images[0].Data);
+        Assert.Equal(Bytes(70_000, 6), kept.ModelContent!.Parts![0].InlineData!.Data);
+    }
 }
