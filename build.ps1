@@ -28,8 +28,8 @@
       Mutate   Mutation testing (dotnet-stryker, pinned in dotnet-tools.json) of src/GeminiImage.Engine with the
                xUnit project, configured by tests/unit/stryker-config.json. -MutateFolder limits it to engine
                folders or files (e.g. Pricing,Cache or Ledger/BudgetGuard.cs), -TestFilter to some tests (dotnet test --filter syntax). HTML and JSON
-               report under output/mutation/<folders>/reports/; prints the score per folder. Slow, so not part of
-               Test or CI.
+               report under output/mutation/<folders>/reports/; prints the score per folder. Starts the PostgreSQL
+               test server for the run, as Test does. Slow, so not part of Test or CI.
       LiveTest Build, then tools/LiveTest.ps1 in a child pwsh: the live contract check for maintainers against Google
                (skipped with a message when GEMINI_API_KEY is unset; never run by CI). Diffs the live models against the
                catalog, prints the estimated spend (under $0.50) first, runs the cheapest generation once per stable image
@@ -455,10 +455,14 @@ function Invoke-Mutate {
     # A folder (Ledger) mutates its files; a file (Ledger/BudgetGuard.cs) only that file, for a shorter run.
     foreach ($f in $folders) { $strykerArgs += @('--mutate', $(if ($f -like '*.cs') { "**/GeminiImage.Engine/$f" } else { "**/GeminiImage.Engine/$f/**/*.cs" })) }
     if ($TestFilter) { $strykerArgs += @('--test-case-filter', $TestFilter) }
+    # One PostgreSQL test server for the whole run, started here: the team ledger and shared cache tests find it
+    # through GEMINI_TEST_PG (inherited by Stryker's test hosts), so no test session starts one of its own.
+    New-Item -ItemType Directory -Path $ResultsDir -Force | Out-Null
+    if (-not (Start-TestPostgres)) { throw 'The PostgreSQL test server could not be started (see above).' }
     # Stryker runs from the test project's folder, where it finds stryker-config.json (outside the solution context).
     Push-Location -LiteralPath $UnitTestProject
     try { Invoke-Native dotnet @strykerArgs }
-    finally { Pop-Location }
+    finally { Pop-Location; Stop-TestPostgres }
     $json = Join-Path $out 'reports/mutation-report.json'
     if (-not (Test-Path -LiteralPath $json)) { throw "Stryker wrote no report at $json" }
     Get-MutationScore $json | Format-Table -AutoSize | Out-Host
