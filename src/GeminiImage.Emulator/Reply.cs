@@ -3,20 +3,13 @@ using System.Text.Encodings.Web;
 namespace GeminiImage.Emulator;
 
 /// <summary>A complete HTTP answer, built before anything is written so the status is known up front.</summary>
-internal sealed class Reply
+internal sealed class Reply(int statusCode, byte[] body, string contentType = Reply.JsonType)
 {
     public const string JsonType = "application/json; charset=UTF-8";
 
-    public Reply(int statusCode, byte[] body, string contentType = JsonType)
-    {
-        StatusCode = statusCode;
-        Body = body;
-        ContentType = contentType;
-    }
-
-    public int StatusCode { get; }
-    public byte[] Body { get; }
-    public string ContentType { get; }
+    public int StatusCode { get; } = statusCode;
+    public byte[] Body { get; } = body;
+    public string ContentType { get; } = contentType;
     public List<KeyValuePair<string, string>> Headers { get; } = new();
 
     public Reply WithHeader(string name, string value)

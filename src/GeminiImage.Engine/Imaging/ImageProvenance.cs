@@ -3,7 +3,7 @@ using System.Reflection;
 namespace GeminiImage.Engine.Imaging;
 
 /// <summary>How an image was made; embedded into saved images by <see cref="ProvenanceWriter"/>.</summary>
-public sealed class ImageProvenance
+public sealed record ImageProvenance
 {
     /// <summary>"GeminiImage &lt;version&gt;", the default <see cref="Generator"/>.</summary>
     public static string DefaultGenerator { get; } = "GeminiImage " + GetVersion();
@@ -36,19 +36,8 @@ public sealed class ImageProvenance
     public string? ResponseId { get; set; }
 
     /// <summary>A copy for a file derived from <paramref name="sources"/>: what was asked for stays, the cost does not.</summary>
-    public ImageProvenance Derived(IReadOnlyList<string> sources) => new()
-    {
-        Prompt = Prompt,
-        Model = Model,
-        AspectRatio = AspectRatio,
-        ImageSize = ImageSize,
-        CreatedUtc = CreatedUtc,
-        SourceImages = SourceImages,
-        Generator = DefaultGenerator,
-        Tag = Tag,
-        ResponseId = ResponseId,
-        DerivedFrom = sources,
-    };
+    public ImageProvenance Derived(IReadOnlyList<string> sources) =>
+        this with { Cost = null, DerivedFrom = sources, Generator = DefaultGenerator };
 
     /// <summary>One line for Format-List: "gemini-3.1-flash-image: 'a fox', $0.0681" or "derived from a.png (no cost of its own)".</summary>
     public override string ToString()

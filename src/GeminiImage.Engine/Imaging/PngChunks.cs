@@ -4,18 +4,8 @@ using GeminiImage.Engine.Api;
 namespace GeminiImage.Engine.Imaging;
 
 /// <summary>One chunk of a PNG byte stream: <see cref="Offset"/> is where its length field starts.</summary>
-internal readonly struct PngChunk
+internal readonly record struct PngChunk(string Type, int Offset, int Length)
 {
-    public PngChunk(string type, int offset, int length)
-    {
-        Type = type;
-        Offset = offset;
-        Length = length;
-    }
-
-    public string Type { get; }
-    public int Offset { get; }
-    public int Length { get; }
     public int DataOffset => Offset + 8;
     public int TotalLength => Length + 12;
 }

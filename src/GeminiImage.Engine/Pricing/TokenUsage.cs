@@ -3,16 +3,10 @@ using GeminiImage.Engine.Catalog;
 namespace GeminiImage.Engine.Pricing;
 
 /// <summary>Token counts of one response, split as the reference's cost formula needs them (§4.3, §7).</summary>
-public sealed class TokenUsage
+public sealed record TokenUsage(
+    int InputTokens = 0, int CachedInputTokens = 0, int TextOutputTokens = 0, int ImageOutputTokens = 0, int ThinkingTokens = 0,
+    int ToolUsePromptTokens = 0, int TotalTokens = 0)
 {
-    public int InputTokens { get; set; }
-    public int CachedInputTokens { get; set; }
-    public int TextOutputTokens { get; set; }
-    public int ImageOutputTokens { get; set; }
-    public int ThinkingTokens { get; set; }
-    public int ToolUsePromptTokens { get; set; }
-    public int TotalTokens { get; set; }
-
     public int OutputTokens => TextOutputTokens + ImageOutputTokens;
 }
 
