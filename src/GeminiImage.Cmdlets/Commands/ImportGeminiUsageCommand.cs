@@ -28,7 +28,7 @@ public sealed class ImportGeminiUsageCommand : PSCmdlet
             var records = new UsageLedger(new UsageLedgerOptions { DataFolder = folder }).Query();
             if (!ShouldProcess(team.Location, $"Import {records.Count} usage record(s) from {file}")) return;
             var added = team.Import(records);
-            WriteObject(new GeminiUsageImportView { Source = file, Target = team.Location, Read = records.Count, Added = added, AlreadyPresent = records.Count - added });
+            WriteObject(new GeminiUsageImportView(file, team.Location, records.Count, added, records.Count - added));
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

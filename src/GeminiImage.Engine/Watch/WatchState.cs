@@ -15,19 +15,11 @@ public enum ClaimStatus
 }
 
 /// <summary>One claimed file in the state file, keyed by its path relative to the watched folder.</summary>
-public sealed class WatchClaim
-{
-    public ClaimStatus Status { get; set; }
-    /// <summary>How many runs have taken this file (more than one: earlier runs were interrupted).</summary>
-    public int Attempts { get; set; }
-    public DateTime StartedUtc { get; set; }
-    public int? ProcessId { get; set; }
-    public string? OutputPath { get; set; }
-    /// <summary>SHA-256 of the source when it was taken: a later file with the same name but other content is new.</summary>
-    public string? Hash { get; set; }
-    public string? Error { get; set; }
-    public string? ErrorId { get; set; }
-}
+/// <param name="Attempts">How many runs have taken this file (more than one: earlier runs were interrupted).</param>
+/// <param name="Hash">SHA-256 of the source when it was taken: a later file with the same name but other content is new.</param>
+public sealed record WatchClaim(
+    ClaimStatus Status, int Attempts, DateTime StartedUtc, int? ProcessId = null, string? OutputPath = null, string? Hash = null,
+    string? Error = null, string? ErrorId = null);
 
 /// <summary>
 /// The per-folder claim file (<c>.gemini-watch.json</c>) and lock (<c>.gemini-watch.lock</c>) in the watched folder.
@@ -136,15 +128,8 @@ public sealed class WatchState : IDisposable
         lock (_gate)
         {
             var attempts = _claims.TryGetValue(relativePath, out var old) && old.Status == ClaimStatus.InProgress ? old.Attempts : 0;
-            var claim = new WatchClaim
-            {
-                Status = ClaimStatus.InProgress,
-                Attempts = attempts + 1,
-                StartedUtc = DateTime.UtcNow,
-                ProcessId = System.Diagnostics.Process.GetCurrentProcess().Id,
-                Hash = hash,
-                OutputPath = plannedOutput,
-            };
+            var claim = new WatchClaim(ClaimStatus.InProgress, attempts + 1, DateTime.UtcNow,
+                System.Diagnostics.Process.GetCurrentProcess().Id, plannedOutput, hash);
             _claims[relativePath] = claim;
             Save();
             return claim;
@@ -155,11 +140,9 @@ public sealed class WatchState : IDisposable
     {
         lock (_gate)
         {
-            if (!_claims.TryGetValue(relativePath, out var claim)) _claims[relativePath] = claim = new WatchClaim { StartedUtc = DateTime.UtcNow };
-            claim.Status = status;
-            claim.OutputPath = outputPath ?? claim.OutputPath;
-            claim.Error = error;
-            claim.ErrorId = errorId;
+            // Claims are values: a change stores a changed copy.
+            var claim = _claims.TryGetValue(relativePath, out var old) ? old : new WatchClaim(status, 0, DateTime.UtcNow);
+            _claims[relativePath] = claim with { Status = status, OutputPath = outputPath ?? claim.OutputPath, Error = error, ErrorId = errorId };
             Save();
         }
     }
