@@ -255,18 +255,23 @@ function Complete-UnitTests($Run) {
     $trx = $Run.Trx
     if (-not (Test-Path -LiteralPath $trx)) {
         Write-Host "ERROR: xUnit did not run (dotnet test exit code $code, no $trx); counted as 1 failed"
-        return [pscustomobject]@{ Passed = 0; Failed = 1; Ran = $false }
+        return [pscustomobject]@{ Passed = 0; Failed = 1; Ran = $false; FailedTests = @("xUnit did not run (exit code $code)") }
     }
     $ns = @{ t = 'http://microsoft.com/schemas/VisualStudio/TeamTest/2010' }
     $c = (Select-Xml -LiteralPath $trx -XPath '//t:ResultSummary/t:Counters' -Namespace $ns).Node
     $passed = [int]$c.passed
     $failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
     Write-Host "xUnit: $passed passed, $failed failed, $([int]$c.notExecuted) not executed (of $([int]$c.total)); $trx"
+    $names = @(Select-Xml -LiteralPath $trx -XPath "//t:UnitTestResult[@outcome!='Passed' and @outcome!='NotExecuted']" -Namespace $ns | ForEach-Object {
+        $message = $_.Node.SelectSingleNode('.//*[local-name()="Message"]')
+        $first = if ($message) { ($message.InnerText -split "`r?`n" | Where-Object { $_.Trim() } | Select-Object -First 1) } else { $_.Node.outcome }
+        "xUnit $($_.Node.testName) [$($_.Node.duration)]: $first"
+    })
     if ($code -ne 0 -and $failed -eq 0) {
         Write-Host "ERROR: dotnet test exited with $code but the TRX shows no failed test; counted as 1 failed"
         $failed = 1
     }
-    [pscustomobject]@{ Passed = $passed; Failed = $failed; Ran = $true }
+    [pscustomobject]@{ Passed = $passed; Failed = $failed; Ran = $true; FailedTests = $names }
 }
 
 # The Pester files in $Count groups of about equal expected time (tests/pester/test-seconds.json: seconds per file
@@ -315,7 +320,7 @@ function Invoke-PesterTests {
         $process = [System.Diagnostics.Process]::Start($psi)
         [pscustomobject]@{ Group = $g.Index; Process = $process; Out = $process.StandardOutput.ReadToEndAsync(); Err = $process.StandardError.ReadToEndAsync(); Summary = $summary; Temp = $temp }
     }
-    $passed = 0; $failed = 0; $ran = $true
+    $passed = 0; $failed = 0; $ran = $true; $names = [System.Collections.Generic.List[string]]::new()
     foreach ($run in $runs) {
         $run.Process.WaitForExit()
         $code = $run.Process.ExitCode
@@ -326,6 +331,7 @@ function Invoke-PesterTests {
         if (-not (Test-Path -LiteralPath $run.Summary)) {
             Write-Host "ERROR: Pester group $($run.Group) did not run (child exit code $code, no $($run.Summary)); counted as 1 failed"
             $failed++; $ran = $false
+            $names.Add("Pester group $($run.Group) did not run (child exit code $code)")
             continue
         }
         $s = Get-Content -LiteralPath $run.Summary -Raw | ConvertFrom-Json
@@ -335,11 +341,14 @@ function Invoke-PesterTests {
             Write-Host "ERROR: Pester group $($run.Group) exited with $code but reported no failure; counted as 1 failed"
             $groupFailed = 1
         }
+        $groupNames = @($s.PSObject.Properties['FailedTests'] | ForEach-Object { $_.Value } | Where-Object { $_ })
+        foreach ($n in $groupNames) { $names.Add("Pester $n") }
+        if ($groupFailed -gt 0 -and $groupNames.Count -eq 0) { $names.Add("Pester group $($run.Group) (exit code $code)") }
         $passed += [int]$s.PassedCount
         $failed += $groupFailed
     }
     Write-Host "Pester: $passed passed, $failed failed"
-    [pscustomobject]@{ Passed = $passed; Failed = $failed; Ran = $ran }
+    [pscustomobject]@{ Passed = $passed; Failed = $failed; Ran = $ran; FailedTests = $names.ToArray() }
 }
 
 # Starts tools/Start-TestPostgres.ps1 (installs the postgresql package when missing) and points GEMINI_TEST_PG at its
@@ -381,6 +390,12 @@ function Invoke-Test {
     $passed = $unit.Passed + $pester.Passed
     $failed = $unit.Failed + $pester.Failed + $(if ($postgres) { 0 } else { 1 })
     $code = if ($failed -gt 0 -or -not $unit.Ran -or -not $pester.Ran) { 1 } else { 0 }
+    # What failed, named once more at the end, where a CI log's tail shows it.
+    $failedTests = @($unit.FailedTests) + @($pester.FailedTests) + @(if (-not $postgres) { 'the PostgreSQL test server did not start' }) | Where-Object { $_ }
+    if ($failedTests) {
+        Write-Host "Failed ($(@($failedTests).Count)):"
+        foreach ($n in $failedTests) { Write-Host "  $($n.Substring(0, [Math]::Min($n.Length, 400)))" }
+    }
     # Nothing may be printed after this line (CI reads it as the closing line).
     Write-Host "$passed passed, $failed failed"
     exit $code

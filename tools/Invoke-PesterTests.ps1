@@ -43,6 +43,17 @@ try {
     Write-Warning "The NUnit report '$ResultFile' could not be written: $($_.Exception.Message)"
 }
 $failed = $r.FailedCount + $r.FailedContainersCount
+# What failed, one line each, so that the end of a CI log names it (build.ps1 prints these before its last line).
+function Get-FirstLine($ErrorRecords) {
+    $m = @($ErrorRecords)[0]
+    $text = if ($m -and $m.Exception) { $m.Exception.Message } else { "$m" }
+    (($text -split "`r?`n") | Where-Object { $_.Trim() } | Select-Object -First 1)
+}
+$failedNames = @(
+    foreach ($t in $r.Failed) { "$($t.ExpandedPath): $(Get-FirstLine $t.ErrorRecord)" }
+    foreach ($b in $r.FailedBlocks) { "$($b.ExpandedPath) (block): $(Get-FirstLine $b.ErrorRecord)" }
+    foreach ($c in $r.FailedContainers) { "$($c.Item) (file): $(Get-FirstLine $c.ErrorRecord)" }
+)
 if ($r.FailedCount -eq 0) { $failed += $r.FailedBlocksCount }
 [ordered]@{
     Result                = "$($r.Result)"
@@ -54,5 +65,6 @@ if ($r.FailedCount -eq 0) { $failed += $r.FailedBlocksCount }
     FailedBlocksCount     = $r.FailedBlocksCount
     FailedContainersCount = $r.FailedContainersCount
     Failed                = $failed
+    FailedTests           = $failedNames
 } | ConvertTo-Json | Set-Content -LiteralPath $SummaryFile -Encoding utf8
 exit ([int]($failed -gt 0))

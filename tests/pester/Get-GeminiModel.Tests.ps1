@@ -56,6 +56,18 @@ Describe 'Get-GeminiModel (catalog)' {
         finally { Remove-Item -LiteralPath $file -ErrorAction SilentlyContinue }
     }
 
+    It 'shows the catalog prices with a warning naming a broken price override' {
+        $file = Join-Path $env:GEMINI_IMAGE_HOME 'prices.json'
+        try {
+            Set-Content -LiteralPath $file -Value '{ "models": { "gemini-2.5-flash-image": '
+            $model = Get-GeminiModel gemini-2.5-flash-image -WarningVariable warned 3>$null
+            $model.PerImage | Should -Be 0.0387   # the catalog price
+            "$warned" | Should -Match ([regex]::Escape($file))
+            "$warned" | Should -Match 'Catalog prices are shown'
+        }
+        finally { Remove-Item -LiteralPath $file -ErrorAction SilentlyContinue }
+    }
+
     It 'takes the Model property of piped objects: Get-GeminiConfig | Get-GeminiModel shows the configured model' {
         try {
             Set-GeminiConfig -Model gemini-3-pro-image

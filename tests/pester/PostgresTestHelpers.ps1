@@ -8,16 +8,25 @@
                                (Get-TestPostgresDatabaseName gives the database name back).
       Invoke-TestPostgresSql   runs SQL with psql as the admin user; returns the rows as text (-tA).
       Stop-TestPostgresServer / Start-TestPostgresServer   stop and start the same server again (same port and data),
-                               for "the server went away" tests.
+                               for "the server went away" tests: ONLY on a server of the test's own
+                               (Start-PrivateTestPostgres / Stop-PrivateTestPostgres). The shared server serves the
+                               other Pester group and xUnit at the same moment, and their tests would fail with it.
 #>
+
+# Runs tools/Start-TestPostgres.ps1 or tools/Stop-TestPostgres.ps1 with a state file.
+function Invoke-TestPostgresTool([string] $Tool, [string] $State) {
+    $exe, $prefix = Get-TestPowerShell
+    & $exe @($prefix | Where-Object { $_ }) -NoProfile -NonInteractive -File (Join-Path $RepoRoot "tools/$Tool") -StateFile $State | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "tools/$Tool failed (exit code $LASTEXITCODE)." }
+}
+
+function New-TestPostgresStateFile { Join-Path ([System.IO.Path]::GetTempPath()) ('gi-pg-' + [guid]::NewGuid().ToString('N') + '.json') }
 
 function Use-TestPostgres {
     $state = $env:GEMINI_TEST_PG
     if (-not $state -or -not (Test-Path -LiteralPath $state)) {
-        $state = Join-Path ([System.IO.Path]::GetTempPath()) ('gi-pg-' + [guid]::NewGuid().ToString('N') + '.json')
-        $exe, $prefix = Get-TestPowerShell
-        & $exe @($prefix | Where-Object { $_ }) -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'tools/Start-TestPostgres.ps1') -StateFile $state | Out-Host
-        if ($LASTEXITCODE -ne 0) { throw "The PostgreSQL test server could not be started (tools/Start-TestPostgres.ps1 exit code $LASTEXITCODE)." }
+        $state = New-TestPostgresStateFile
+        Invoke-TestPostgresTool 'Start-TestPostgres.ps1' $state
         # Global and in the environment: Pester runs each block in its own scope, and later calls must reuse this server.
         $global:GeminiTestPostgresOwned = $state
         $env:GEMINI_TEST_PG = $state
@@ -30,10 +39,28 @@ function Use-TestPostgres {
 function Stop-OwnedTestPostgres {
     $state = Get-Variable -Name GeminiTestPostgresOwned -Scope Global -ValueOnly -ErrorAction SilentlyContinue
     if (-not $state) { return }
-    $exe, $prefix = Get-TestPowerShell
-    & $exe @($prefix | Where-Object { $_ }) -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'tools/Stop-TestPostgres.ps1') -StateFile $state | Out-Host
+    Invoke-TestPostgresTool 'Stop-TestPostgres.ps1' $state
     Remove-Variable -Name GeminiTestPostgresOwned -Scope Global
     if ($env:GEMINI_TEST_PG -eq $state) { Remove-Item Env:GEMINI_TEST_PG }
+}
+
+# A server only this test uses, for tests that take the server away. Sets PGPASSWORD to its password until
+# Stop-PrivateTestPostgres gives the shared server's back.
+function Start-PrivateTestPostgres {
+    $state = New-TestPostgresStateFile
+    Invoke-TestPostgresTool 'Start-TestPostgres.ps1' $state
+    $pg = Get-Content -LiteralPath $state -Raw | ConvertFrom-Json
+    $pg | Add-Member -NotePropertyName StateFile -NotePropertyValue $state -PassThru | Add-Member -NotePropertyName SharedPassword -NotePropertyValue $env:PGPASSWORD
+    $env:PGPASSWORD = $pg.Password
+    $pg
+}
+
+function Stop-PrivateTestPostgres([Parameter(Mandatory)] $Pg) {
+    try { Invoke-TestPostgresTool 'Stop-TestPostgres.ps1' $Pg.StateFile }
+    finally {
+        $env:PGPASSWORD = $Pg.SharedPassword
+        Remove-Item -LiteralPath $Pg.StateFile -ErrorAction SilentlyContinue
+    }
 }
 
 function Invoke-TestPostgresSql {

@@ -99,7 +99,9 @@ Describe 'A broken price override' {
         $err = $null
         New-GeminiImage 'priced badly' -OutputDirectory (New-TestFolder 'bad-prices') -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeLike 'GeminiImage.InvalidPriceFile*'
-        $err[0].Exception.Message | Should -Match 'Set-GeminiPricing -Reset'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidData'   # as Get-GeminiPricing reports the same file
+        $err[0].Exception.Message | Should -Match ([regex]::Escape((Join-Path $env:GEMINI_IMAGE_HOME 'prices.json')))
+        $err[0].ErrorDetails.RecommendedAction | Should -Match 'Set-GeminiPricing -Reset'
         $Emulator.RequestCount | Should -Be 0
     }
 

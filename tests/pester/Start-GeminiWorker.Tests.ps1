@@ -197,40 +197,45 @@ VALUES ('rec-1', now(), 'Start-GeminiWorker', 'Batch', 'gemini-2.5-flash-image',
     }
 
     It 'pauses while the database is away and resumes when it is back: every job done once, nothing lost' {
-        $queue = Reset-TestQueue $Pg $Emulator -Name outage
-        $Emulator.Latency = [TimeSpan]::FromMilliseconds(150)
-        $jobs = 1..16 | ForEach-Object { "outage fox $_" } | Submit-GeminiJob -Queue outage
-        # The worker runs on a thread of this process (its own runspace), so the test can take the server away meanwhile.
-        $worker = Start-ThreadJob -ArgumentList $ModulePath -ScriptBlock {
-            param($modulePath)
-            Import-Module $modulePath
-            Start-GeminiWorker -Queue outage -ThrottleLimit 2 -Drain -LeaseSec 5 -Until (Get-Date).AddMinutes(3)
-        }
+        # A server of its own: this test takes it away, and the shared one serves other runners at the same moment.
+        $own = Start-PrivateTestPostgres
         try {
-            $count = { [int](Invoke-TestPostgresSql $Pg $queue.Database "SELECT count(*) FROM gemini_job WHERE state = 'Done'") }
-            Wait-TestCondition -TimeoutSec 120 -Because 'a few jobs to be done' { (& $count) -ge 3 }
-            # A clean stop (as for maintenance): the test server commits asynchronously, and a crash-like stop would
-            # lose its last commits, which no worker can make up for.
-            Invoke-TestPgCtl $Pg @('-m', 'fast', '-w', '-t', '30', 'stop')
-            try {
-                Wait-TestCondition -TimeoutSec 60 -Because 'the worker to pause' { "$($worker.Warning)" -match 'pauses' }
+            $queue = Reset-TestQueue $own $Emulator -Name outage
+            $Emulator.Latency = [TimeSpan]::FromMilliseconds(150)
+            $jobs = 1..16 | ForEach-Object { "outage fox $_" } | Submit-GeminiJob -Queue outage
+            # The worker runs on a thread of this process (its own runspace), so the test can take the server away meanwhile.
+            $worker = Start-ThreadJob -ArgumentList $ModulePath -ScriptBlock {
+                param($modulePath)
+                Import-Module $modulePath
+                Start-GeminiWorker -Queue outage -ThrottleLimit 2 -Drain -LeaseSec 5 -Until (Get-Date).AddMinutes(3)
             }
-            finally { Start-TestPostgresServer $Pg }
-            $null = $worker | Wait-Job -Timeout 180
-            $worker.State | Should -Be 'Completed'
-            $warnings = $null
-            $done = $worker | Receive-Job -ErrorAction Stop -WarningVariable warnings -WarningAction SilentlyContinue
-        }
-        finally { $worker | Remove-Job -Force }
-        "$warnings" | Should -Match 'is back; the worker resumes'
-        "$warnings" | Should -Not -Match 'taken over'
-        $done | Should -HaveCount 16
+            try {
+                $count = { [int](Invoke-TestPostgresSql $own $queue.Database "SELECT count(*) FROM gemini_job WHERE state = 'Done'") }
+                Wait-TestCondition -TimeoutSec 120 -Because 'a few jobs to be done' { (& $count) -ge 3 }
+                # A clean stop (as for maintenance): the test server commits asynchronously, and a crash-like stop would
+                # lose its last commits, which no worker can make up for.
+                Invoke-TestPgCtl $own @('-m', 'fast', '-w', '-t', '30', 'stop')
+                try {
+                    Wait-TestCondition -TimeoutSec 60 -Because 'the worker to pause' { "$($worker.Warning)" -match 'pauses' }
+                }
+                finally { Start-TestPostgresServer $own }
+                $null = $worker | Wait-Job -Timeout 180
+                $worker.State | Should -Be 'Completed'
+                $warnings = $null
+                $done = $worker | Receive-Job -ErrorAction Stop -WarningVariable warnings -WarningAction SilentlyContinue
+            }
+            finally { $worker | Remove-Job -Force }
+            "$warnings" | Should -Match 'is back; the worker resumes'
+            "$warnings" | Should -Not -Match 'taken over'
+            $done | Should -HaveCount 16
 
-        Invoke-TestPostgresSql $Pg $queue.Database "SELECT count(*) FROM gemini_job WHERE state = 'Done'" | Should -Be '16'
-        $calls = Get-TestEmulatorCalls $Emulator
-        foreach ($job in $jobs) { $calls[$job.Prompt] | Should -BeLessOrEqual ([int](Invoke-TestPostgresSql $Pg $queue.Database "SELECT attempts FROM gemini_job WHERE id = $($job.Id)")) }
-        # Each paid call is in the ledger once (records written while it was away were kept and added after).
-        Invoke-TestPostgresSql $Pg $queue.Database "SELECT count(DISTINCT row_id) FROM gemini_usage WHERE status = 'Success' AND batch_id = 'queue:outage'" | Should -Be '16'
+            Invoke-TestPostgresSql $own $queue.Database "SELECT count(*) FROM gemini_job WHERE state = 'Done'" | Should -Be '16'
+            $calls = Get-TestEmulatorCalls $Emulator
+            foreach ($job in $jobs) { $calls[$job.Prompt] | Should -BeLessOrEqual ([int](Invoke-TestPostgresSql $own $queue.Database "SELECT attempts FROM gemini_job WHERE id = $($job.Id)")) }
+            # Each paid call is in the ledger once (records written while it was away were kept and added after).
+            Invoke-TestPostgresSql $own $queue.Database "SELECT count(DISTINCT row_id) FROM gemini_usage WHERE status = 'Success' AND batch_id = 'queue:outage'" | Should -Be '16'
+        }
+        finally { Set-GeminiConfig -Ledger SQLite; Stop-PrivateTestPostgres $own }
     }
 
     It 'stops on Ctrl+C in the middle of a job, which goes back to the queue with the attempt not counted' {

@@ -241,24 +241,27 @@ Describe 'The team ledger server goes away in the middle of a batch' {
     BeforeAll {
         $null = Enter-TestGeminiHome
         $Emulator.Reset()
+        # A server of its own: this test takes it away, and the shared one serves other runners at the same moment.
+        $script:AwayPg = Start-PrivateTestPostgres
         $script:Out = New-TestFolder 'away-out'
-        $script:Ledger = New-TestPostgresDatabase $Pg
+        $script:Ledger = New-TestPostgresDatabase $AwayPg
         $script:Database = Get-TestPostgresDatabaseName $Ledger
         # The test server commits asynchronously for speed; a crash (the immediate stop below) may then lose commits it
         # had acknowledged. A real ledger server commits synchronously, as this database now does.
-        Invoke-TestPostgresSql $Pg $Database "ALTER DATABASE $Database SET synchronous_commit = on" | Out-Null
+        Invoke-TestPostgresSql $AwayPg $Database "ALTER DATABASE $Database SET synchronous_commit = on" | Out-Null
         Set-GeminiConfig -Ledger "$Ledger;Timeout=3"
     }
     AfterAll {
         Set-GeminiConfig -Ledger SQLite
         $Emulator.Latency = [timespan]::Zero
+        Stop-PrivateTestPostgres $AwayPg
     }
 
     It 'keeps every paid image and every usage record (pending, then replayed once), and sends nothing it cannot check' {
         $rows = 1..8 | ForEach-Object { [pscustomobject]@{ Id = "r$_"; Prompt = "a lighthouse number $_" } }
         $Emulator.Latency = [timespan]::FromMilliseconds(300)
         # Stops the server (immediate, as a crash would) once three requests have reached the emulator.
-        $stopper = Start-ThreadJob -ArgumentList $Emulator, $Pg -ScriptBlock {
+        $stopper = Start-ThreadJob -ArgumentList $Emulator, $AwayPg -ScriptBlock {
             param($emulator, $pg)
             $deadline = [datetime]::UtcNow.AddSeconds(60)
             while ($emulator.RequestCount -lt 3 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
@@ -272,7 +275,7 @@ Describe 'The team ledger server goes away in the middle of a batch' {
         }
         finally {
             $stopper | Remove-Job -Force
-            Start-TestPostgresServer $Pg
+            Start-TestPostgresServer $AwayPg
         }
         $atStop | Should -BeGreaterOrEqual 3
         $billed = $Emulator.RequestCount
@@ -289,9 +292,9 @@ Describe 'The team ledger server goes away in the middle of a batch' {
         $after = New-GeminiImage 'after the storm' -OutputDirectory $Out -ErrorAction Stop
         $after.Path | Should -Exist
         $null = New-GeminiImage 'after the storm, again' -OutputDirectory $Out -ErrorAction Stop
-        Invoke-TestPostgresSql $Pg $Database "SELECT count(*) FROM gemini_usage WHERE cmdlet = 'New-GeminiImage'" | Should -Be '2'
-        Invoke-TestPostgresSql $Pg $Database "SELECT count(*) FROM gemini_usage WHERE status = 'Success' AND cmdlet = 'Invoke-GeminiBatch'" | Should -Be "$billed"
-        Invoke-TestPostgresSql $Pg $Database "SELECT count(DISTINCT row_id) FROM gemini_usage WHERE status = 'Success' AND cmdlet = 'Invoke-GeminiBatch'" | Should -Be "$billed"
+        Invoke-TestPostgresSql $AwayPg $Database "SELECT count(*) FROM gemini_usage WHERE cmdlet = 'New-GeminiImage'" | Should -Be '2'
+        Invoke-TestPostgresSql $AwayPg $Database "SELECT count(*) FROM gemini_usage WHERE status = 'Success' AND cmdlet = 'Invoke-GeminiBatch'" | Should -Be "$billed"
+        Invoke-TestPostgresSql $AwayPg $Database "SELECT count(DISTINCT row_id) FROM gemini_usage WHERE status = 'Success' AND cmdlet = 'Invoke-GeminiBatch'" | Should -Be "$billed"
         Get-ChildItem -Path $env:GEMINI_IMAGE_HOME -Recurse -Filter 'usage-pending*' | Where-Object Length -gt 0 | Should -BeNullOrEmpty
     }
 }

@@ -50,10 +50,10 @@ public sealed class GetGeminiModelCommand : GeminiApiCmdlet
     /// <summary>The price table the paid cmdlets use (overrides included); the catalog's when the override file is broken.</summary>
     private PriceTable PricesInForce()
     {
-        try { return PriceTable.Load(); }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+        try { return new PriceOverrideStore().Current(); }
+        catch (GeminiOperationException ex) when (ex.ErrorId == PriceOverrideStore.InvalidFileId)
         {
-            WriteWarning($"The price override file cannot be read ({ex.Message}); catalog prices are shown.");
+            WriteWarning($"{ex.Message} Catalog prices are shown.");
             return PriceTable.FromCatalog();
         }
     }

@@ -24,9 +24,9 @@ public sealed class GetGeminiPricingCommand : PSCmdlet
         {
             table = store.Current();
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or FormatException || MalformedJson.Is(ex))
+        catch (GeminiOperationException ex)
         {
-            ThrowTerminatingError(ErrorRecords.From(PriceOverrideStore.InvalidFile($"The price override '{path}' cannot be used: {ex.Message}", ex), path));
+            ThrowTerminatingError(ErrorRecords.From(ex, path));
             return;
         }
         if (store.Exists) WriteVerbose($"Prices from the catalog, overridden by {path}.");

@@ -89,7 +89,7 @@ public sealed class GenerationService
     {
         // A broken price file makes the estimate unknown here; RunAsync refuses to pay for anything with it.
         try { return Prices.Compute(request.Model.Id, request.EstimateUsage(), _usage.BatchPricing); }
-        catch (GeminiArgumentException) { return null; }
+        catch (GeminiOperationException ex) when (ex.ErrorId == PriceOverrideStore.InvalidFileId) { return null; }
     }
 
     /// <summary>
@@ -129,10 +129,10 @@ public sealed class GenerationService
         get
         {
             try { return _stores.Prices; }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
+            catch (Exception ex) when (ex is not GeminiImageException and not OutOfMemoryException)
             {
-                throw new GeminiArgumentException("GeminiImage.InvalidPriceFile",
-                    $"The price override file in {GeminiImage.Engine.Ledger.DataFolder.Default} cannot be read ({ex.Message}). Fix it, or remove it with Set-GeminiPricing -Reset.");
+                // A price source of the caller's own that fails its own way is reported as the override store's are.
+                throw PriceOverrideStore.InvalidFile($"The prices cannot be read: {ex.Message}", ex);
             }
         }
     }

@@ -17,8 +17,22 @@ public sealed class PriceOverrideStore
     public string Path => System.IO.Path.Combine(Folder, PriceTable.FileName);
     public bool Exists => File.Exists(Path);
 
-    /// <summary>The prices in force: the catalog's, with the override's over them.</summary>
-    public PriceTable Current() => Exists ? PriceTable.Load(Path) : PriceTable.FromCatalog();
+    /// <summary>
+    /// The prices in force: the catalog's, with the override's over them. Throws the <see cref="InvalidFile"/> error when
+    /// the override cannot be read or used, so every caller (pricing views, generation) reports it the same way.
+    /// </summary>
+    public PriceTable Current()
+    {
+        if (!Exists) return PriceTable.FromCatalog();
+        try
+        {
+            return PriceTable.Load(Path);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw InvalidFile($"The price override '{Path}' cannot be used: {ex.Message}", ex);
+        }
+    }
 
     /// <summary>The id of the error for a price file that cannot be used.</summary>
     public const string InvalidFileId = "GeminiImage.InvalidPriceFile";

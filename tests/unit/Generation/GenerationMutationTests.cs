@@ -356,8 +356,10 @@ public sealed class GenerationServiceTests : IDisposable
         File.WriteAllText(Path.Combine(Home, PriceTable.FileName), "{ not json");
         var service = Service();
         Assert.Null(service.Estimate(Request()));
-        var e = await Assert.ThrowsAsync<GeminiArgumentException>(() => service.RunAsync(Request(), Plan(), null, CancellationToken.None));
+        var e = await Assert.ThrowsAsync<GeminiOperationException>(() => service.RunAsync(Request(), Plan(), null, CancellationToken.None));
         Assert.Equal("GeminiImage.InvalidPriceFile", e.ErrorId);
+        Assert.Equal(ErrorKind.InvalidData, e.Kind);   // as Get-GeminiPricing and Set-GeminiPricing report the same file
+        Assert.Contains(Path.Combine(Home, PriceTable.FileName), e.Message);
         Assert.Equal(0, _emulator.RequestCount);
     }
 

@@ -151,7 +151,7 @@ public class InputImageLoaderTests
         Assert.Equal(ErrorKind.InvalidData, e.Kind);
         Assert.Equal((100_000, 100_000), (e.Width, e.Height));
         Assert.Equal(path, e.Path);
-        Assert.True(watch.ElapsedMilliseconds < 2000, $"took {watch.ElapsedMilliseconds} ms");
+        Assert.True(watch.ElapsedMilliseconds < 10000, $"took {watch.ElapsedMilliseconds} ms"); // decoding would take minutes
         Assert.True(allocated < 4 * 1024 * 1024, $"allocated {allocated} bytes"); // 40 GB if it had been decoded
     }
 

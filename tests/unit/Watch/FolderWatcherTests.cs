@@ -25,7 +25,7 @@ public sealed class FolderWatcherTests : IDisposable
         return path;
     }
 
-    private FolderWatcher Watcher(Func<string, OutputPlan, IReadOnlyList<GeminiImageResult>>? work = null, bool recurse = false) =>
+    private FolderWatcher Watcher(Func<string, OutputPlan, IReadOnlyList<GeminiImageResult>>? work = null, bool recurse = false, TimeSpan? settle = null) =>
         new(new FolderWatchOptions
         {
             Folder = In,
@@ -35,6 +35,7 @@ public sealed class FolderWatcherTests : IDisposable
             Once = true,
             PollInterval = TimeSpan.FromMilliseconds(10),
             StableFor = TimeSpan.Zero,
+            OnceSettleTime = settle ?? new FolderWatchOptions().OnceSettleTime,
         },
         (source, plan, _) =>
         {
@@ -251,7 +252,7 @@ public sealed class FolderWatcherTests : IDisposable
         {
             File.AppendAllText(path, "more");   // the writer is still at it
             throw new InvalidImageException(path, "truncated or corrupt");
-        }));
+        }, settle: TimeSpan.FromSeconds(2)));   // a -Once run waits this long for a growing file, then leaves it
         Assert.Empty(results);
         Assert.Equal(0, summary.Failed);
         Assert.True(File.Exists(source));
