@@ -18,8 +18,9 @@
                (tests/pester, in -PesterGroups child pwsh processes side by side, default 2, files split by
                tests/pester/test-seconds.json; NUnit XML in TestResults/pester-N.xml), then stop the server. A server that cannot start
                counts as one failed test. The LAST line printed is
-               'N passed, N failed' (both runners summed); exit code 1 on any failure, and a runner
-               that could not run counts as one failed test.
+               'N passed, N failed' (both runners summed), after a "Failed (N):" list naming each failed test
+               with the first line of its message; exit code 1 on any failure, and a runner that could not run
+               counts as one failed test.
       Demo     Build, then generate a few images into output/demo/ (local emulator unless
                GEMINI_API_KEY is set).
       Bench    Build, then every bench/*.Bench.ps1 in a child pwsh (-ModulePath output/GeminiImage).
