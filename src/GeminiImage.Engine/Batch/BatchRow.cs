@@ -27,8 +27,13 @@ public sealed class BatchRow
 /// <summary>Reads batch rows from CSV, JSONL or name/value maps (pipeline objects). Column names are case-insensitive.</summary>
 public static class BatchRowParser
 {
+    // Column names as constants: the same names are the list below and the reads in FromValues.
+    private const string IdColumn = "Id", PromptColumn = "Prompt", ImageColumn = "Image", AspectRatioColumn = "AspectRatio",
+        ImageSizeColumn = "ImageSize", ModelColumn = "Model", OutFileColumn = "OutFile", TagColumn = "Tag", StyleColumn = "Style",
+        ProjectColumn = "Project", DedupKeyColumn = "DedupKey";
+
     /// <summary>The known columns; others are ignored.</summary>
-    public static readonly IReadOnlyList<string> Columns = new[] { "Id", "Prompt", "Image", "AspectRatio", "ImageSize", "Model", "OutFile", "Tag", "Style", "Project", "DedupKey" };
+    public static readonly IReadOnlyList<string> Columns = new[] { IdColumn, PromptColumn, ImageColumn, AspectRatioColumn, ImageSizeColumn, ModelColumn, OutFileColumn, TagColumn, StyleColumn, ProjectColumn, DedupKeyColumn };
 
     /// <summary>Reads <paramref name="path"/> as JSONL when it ends in .jsonl/.ndjson/.json, otherwise as CSV.</summary>
     public static IReadOnlyList<BatchRow> ReadFile(string path)
@@ -45,7 +50,7 @@ public static class BatchRowParser
         var rows = new List<BatchRow>();
         if (records.Count == 0) return rows;
         var header = records[0].Select(h => h.Trim()).ToList();
-        if (!header.Contains("Prompt", StringComparer.OrdinalIgnoreCase)) throw NoPromptColumn(header);
+        if (!header.Contains(PromptColumn, StringComparer.OrdinalIgnoreCase)) throw NoPromptColumn(header);
         for (var i = 1; i < records.Count; i++)
         {
             var record = records[i];
@@ -103,17 +108,17 @@ public static class BatchRowParser
         return new BatchRow
         {
             RowNumber = rowNumber,
-            Id = Text("Id")?.Trim(),
-            Prompt = Text("Prompt"),
-            Images = List("Image"),
-            AspectRatio = Text("AspectRatio")?.Trim(),
-            ImageSize = Text("ImageSize")?.Trim(),
-            Model = Text("Model")?.Trim(),
-            OutFile = Text("OutFile")?.Trim(),
-            Tags = List("Tag"),
-            Style = Text("Style")?.Trim(),
-            Project = Text("Project")?.Trim(),
-            DedupKey = Text("DedupKey")?.Trim(),
+            Id = Text(IdColumn)?.Trim(),
+            Prompt = Text(PromptColumn),
+            Images = List(ImageColumn),
+            AspectRatio = Text(AspectRatioColumn)?.Trim(),
+            ImageSize = Text(ImageSizeColumn)?.Trim(),
+            Model = Text(ModelColumn)?.Trim(),
+            OutFile = Text(OutFileColumn)?.Trim(),
+            Tags = List(TagColumn),
+            Style = Text(StyleColumn)?.Trim(),
+            Project = Text(ProjectColumn)?.Trim(),
+            DedupKey = Text(DedupKeyColumn)?.Trim(),
         };
     }
 
