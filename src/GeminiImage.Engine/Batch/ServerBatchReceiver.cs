@@ -169,7 +169,7 @@ public sealed class ServerBatchReceiver
             if (pending.Count == 0) continue;
             GeminiBatchJob job;
             try { job = await _client.GetAsync(manifest.Name, cancellationToken).ConfigureAwait(false); }
-            catch (GeminiApiException ex) when (ex.HttpStatus == 404) { continue; }
+            catch (GeminiNotFoundException) { continue; } // the job was deleted: it holds nothing (GetAsync turns the 404 into this)
             if (job.State is "Failed" or "Cancelled" or "Expired") continue;
             foreach (var row in pending)
             {
