@@ -12,7 +12,11 @@ public static class FileNames
     // Forbidden in Windows file names (the strictest system), plus '%' which starts our escapes.
     private const string Forbidden = "<>:\"/\\|?*%";
 
-    private static readonly HashSet<string> s_reserved = new(
+    // Made on first use rather than in a static initializer (two threads may both make it; either set is the same), so
+    // that mutation testing runs only the tests that name files for its mutants, not every test.
+    private static HashSet<string>? s_reserved;
+
+    private static HashSet<string> Reserved => s_reserved ??= new(
         new[] { "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "CLOCK$" }
             .Concat(Enumerable.Range(0, 10).SelectMany(n => new[] { $"COM{n}", $"LPT{n}" }))
             .Concat(new[] { "¹", "²", "³" }.SelectMany(s => new[] { "COM" + s, "LPT" + s })),
@@ -62,7 +66,7 @@ public static class FileNames
     {
         var dot = name.IndexOf('.');
         var stem = (dot < 0 ? name : name.Substring(0, dot)).TrimEnd(' ');
-        return s_reserved.Contains(stem);
+        return Reserved.Contains(stem);
     }
 
     private static string Hash(string text)
