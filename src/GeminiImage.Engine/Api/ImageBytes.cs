@@ -13,6 +13,12 @@ internal sealed class ImageBytes : IDisposable
 {
     public const int BlockSize = 65536;
 
+    // Blocks kept for reuse while a batch runs (HoldBlocks). The shared pool keeps a few dozen arrays of a size, and a
+    // batch has hundreds in flight (16 answers of about 20 blocks): most returned blocks were dropped and new ones made,
+    // each living long enough to reach the oldest generation before it died, so the heap grew with the number of rows.
+    private static readonly Stack<byte[]> s_kept = new();
+    private static int s_holders;
+
     private readonly object _gate = new();
     private readonly List<byte[]> _blocks = new();
     private readonly int _blockSize;
@@ -35,7 +41,7 @@ internal sealed class ImageBytes : IDisposable
         while (data.Length > 0)
         {
             var inBlock = (int)(Length % _blockSize);
-            if (inBlock == 0) _blocks.Add(ArrayPool<byte>.Shared.Rent(_blockSize));
+            if (inBlock == 0) _blocks.Add(RentBlock());
             var n = Math.Min(data.Length, _blockSize - inBlock);
             data.Slice(0, n).CopyTo(new Span<byte>(_blocks[_blocks.Count - 1], inBlock, n));
             data = data.Slice(n);
@@ -111,7 +117,57 @@ internal sealed class ImageBytes : IDisposable
 
     private void ReturnBlocks()
     {
-        foreach (var block in _blocks) ArrayPool<byte>.Shared.Return(block);
+        foreach (var block in _blocks) ReturnBlock(block);
         _blocks.Clear();
+    }
+
+    /// <summary>A block of <see cref="BlockSize"/> bytes: a kept one, else one from the shared pool.</summary>
+    public static byte[] RentBlock()
+    {
+        lock (s_kept)
+            if (s_kept.Count > 0) return s_kept.Pop();
+        return ArrayPool<byte>.Shared.Rent(BlockSize);
+    }
+
+    /// <summary>Gives back a block from <see cref="RentBlock"/>: kept while a batch holds them, else to the shared pool.</summary>
+    public static void ReturnBlock(byte[] block)
+    {
+        lock (s_kept)
+        {
+            if (s_holders > 0)
+            {
+                s_kept.Push(block);
+                return;
+            }
+        }
+        ArrayPool<byte>.Shared.Return(block);
+    }
+
+    /// <summary>
+    /// Keeps every returned block for the next answers until disposed (a batch run holds them): the blocks kept are at
+    /// most what was in flight at once. When the last holder lets go, the kept blocks are dropped.
+    /// </summary>
+    public static IDisposable HoldBlocks()
+    {
+        lock (s_kept) s_holders++;
+        return new BlockHold();
+    }
+
+    /// <summary>How many returned blocks are kept now (0 when no batch holds them).</summary>
+    internal static int KeptBlocks
+    {
+        get { lock (s_kept) return s_kept.Count; }
+    }
+
+    private sealed class BlockHold : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) != 0) return;
+            lock (s_kept)
+                if (--s_holders == 0) s_kept.Clear();
+        }
     }
 }

@@ -13,7 +13,7 @@ namespace GeminiImage.Engine.Api;
 /// </summary>
 internal sealed class InlineDataReader : IDisposable
 {
-    private const int BlockSize = 65536;
+    private const int BlockSize = ImageBytes.BlockSize;
     // The stand-in's bytes: a marker no image starts with, then the image's index.
     private static readonly byte[] s_marker = Encoding.ASCII.GetBytes("GIMG-INLINE:");
 
@@ -49,7 +49,7 @@ internal sealed class InlineDataReader : IDisposable
     public static async Task<GenerateContentResponse> ReadAsync(Stream stream, long maxBytes, CancellationToken token)
     {
         using var reader = new InlineDataReader(maxBytes);
-        var buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
+        var buffer = ImageBytes.RentBlock();
         try
         {
             int read;
@@ -58,7 +58,7 @@ internal sealed class InlineDataReader : IDisposable
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ImageBytes.ReturnBlock(buffer);
         }
         return reader.Finish();
     }
@@ -93,7 +93,7 @@ internal sealed class InlineDataReader : IDisposable
                 if (_pendingKey == "data" && _containers.Count > 0 && _containers.Peek() is "inlineData" or "inline_data")
                 {
                     _state = State.Base64;
-                    _base64 ??= ArrayPool<byte>.Shared.Rent(BlockSize);
+                    _base64 ??= ImageBytes.RentBlock();
                     _base64Length = 0;
                     _image = ImageBytes.Pooled();
                     _pendingKey = null;
@@ -305,7 +305,7 @@ internal sealed class InlineDataReader : IDisposable
         _image = null;
         if (!_handedOver)
             foreach (var image in _images) image.Dispose();
-        if (_base64 != null) ArrayPool<byte>.Shared.Return(_base64);
+        if (_base64 != null) ImageBytes.ReturnBlock(_base64);
         _base64 = null;
     }
 }

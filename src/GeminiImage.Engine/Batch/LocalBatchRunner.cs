@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using GeminiImage.Engine.Api;
 using GeminiImage.Engine.Generation;
 using GeminiImage.Engine.Imaging;
 using GeminiImage.Engine.Ledger;
@@ -41,6 +42,8 @@ public sealed class LocalBatchRunner
     {
         var next = -1;
         Exception? stop = null;
+        // The answers' blocks go round from row to row instead of being made anew for each (see ImageBytes).
+        using var blocks = ImageBytes.HoldBlocks();
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // Thumbnails are for the report only: one background consumer makes them, so that a worker's
         // request slot is free again as soon as its image is saved and journaled.
