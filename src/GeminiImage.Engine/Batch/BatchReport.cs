@@ -28,11 +28,16 @@ public static class BatchReport
     /// Writes the reports and returns the line to show: where the report is, with the totals; or, when it could not be
     /// written (the folder went away, a link), why. A run's results are never lost for want of a report.
     /// </summary>
-    public static string TryWrite(BatchSummary summary, IReadOnlyCollection<BatchRowResult> rows)
+    public static string TryWrite(BatchSummary summary, IReadOnlyCollection<BatchRowResult> rows) => TryWrite(summary, () => Write(summary, rows));
+
+    /// <summary>As <see cref="TryWrite(BatchSummary, IReadOnlyCollection{BatchRowResult})"/> for a local run's rows, read back from where they were kept.</summary>
+    internal static string TryWrite(BatchSummary summary, BatchRowSpool rows) => TryWrite(summary, () => WriteOrdered(summary, rows.Rows));
+
+    private static string TryWrite(BatchSummary summary, Func<(string Json, string Html)> write)
     {
         try
         {
-            var (_, html) = Write(summary, rows);
+            var (_, html) = write();
             return $"Report: {html} ({summary.Succeeded} succeeded, {summary.Failed} failed, {summary.Blocked} blocked, {summary.Invalid} invalid, {summary.NotRun} not run, ${summary.Cost:0.0000}).";
         }
         catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is Errors.UnsafePathException)
@@ -41,10 +46,20 @@ public static class BatchReport
         }
     }
 
+    /// <summary>Rows in the order the report lists them: by row number, then id.</summary>
+    internal static IEnumerable<T> InReportOrder<T>(IEnumerable<T> rows, Func<T, int> rowNumber, Func<T, string> id) =>
+        rows.OrderBy(rowNumber).ThenBy(id, StringComparer.Ordinal);
+
     /// <summary>Writes both files (each atomically, streamed: a 10,000-row report is never held in memory whole) and returns their paths.</summary>
     public static (string Json, string Html) Write(BatchSummary summary, IEnumerable<BatchRowResult> rows)
     {
-        var ordered = rows.OrderBy(r => r.RowNumber).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
+        var ordered = InReportOrder(rows, r => r.RowNumber, r => r.Id).ToList();
+        return WriteOrdered(summary, () => ordered);
+    }
+
+    /// <summary>Writes both files from <paramref name="rows"/>, called once for each file, which lists them in report order.</summary>
+    private static (string Json, string Html) WriteOrdered(BatchSummary summary, Func<IEnumerable<BatchRowResult>> rows)
+    {
         Directory.CreateDirectory(summary.OutputDirectory);
         var jsonPath = SafePaths.Child(summary.OutputDirectory, JsonFileName);
         var htmlPath = SafePaths.Child(summary.OutputDirectory, HtmlFileName);
@@ -55,14 +70,14 @@ public static class BatchReport
             w.WritePropertyName("summary");
             JsonSerializer.Serialize(w, summary, GeminiJson.Options);
             w.WriteStartArray("rows");
-            foreach (var row in ordered) JsonSerializer.Serialize(w, row, GeminiJson.Options);
+            foreach (var row in rows()) JsonSerializer.Serialize(w, row, GeminiJson.Options);
             w.WriteEndArray();
             w.WriteEndObject();
         });
         WriteAtomic(htmlPath, stream =>
         {
             using var writer = new StreamWriter(stream, new UTF8Encoding(false), 65536);
-            WriteHtml(writer, summary, ordered);
+            WriteHtml(writer, summary, rows());
         });
         // batch-report.json is always the latest run; each run also keeps its own, so a re-run does not erase the last.
         var stamp = summary.StartedUtc.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
@@ -71,7 +86,7 @@ public static class BatchReport
     }
 
     /// <summary>The gallery page; every value taken from rows is HTML-escaped.</summary>
-    private static void WriteHtml(TextWriter sb, BatchSummary summary, IReadOnlyList<BatchRowResult> rows)
+    private static void WriteHtml(TextWriter sb, BatchSummary summary, IEnumerable<BatchRowResult> rows)
     {
         static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
         var inv = CultureInfo.InvariantCulture;

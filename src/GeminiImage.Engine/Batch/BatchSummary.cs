@@ -27,32 +27,10 @@ public sealed class BatchSummary
     public double DurationSeconds { get; set; }
     public string OutputDirectory { get; set; } = "";
 
-    public static BatchSummary From(IReadOnlyCollection<BatchRowResult> rows, DateTime startedUtc, string outputDirectory, string? batchId, string mode)
+    public static BatchSummary From(IEnumerable<BatchRowResult> rows, DateTime startedUtc, string outputDirectory, string? batchId, string mode)
     {
-        var finished = DateTime.UtcNow;
-        var succeeded = rows.Count(r => r.Status == BatchRowStatus.Succeeded);
-        var fresh = rows.Where(r => !r.FromJournal).ToList();
-        var attempted = fresh.Count(r => r.Status is BatchRowStatus.Succeeded or BatchRowStatus.Failed or BatchRowStatus.Blocked);
-        return new BatchSummary
-        {
-            BatchId = batchId,
-            Mode = mode,
-            Total = rows.Count,
-            Succeeded = succeeded,
-            Failed = rows.Count(r => r.Status == BatchRowStatus.Failed),
-            Blocked = rows.Count(r => r.Status == BatchRowStatus.Blocked),
-            Invalid = rows.Count(r => r.Status == BatchRowStatus.Invalid),
-            NotRun = rows.Count(r => r.Status == BatchRowStatus.NotRun),
-            Resumed = rows.Count(r => r.FromJournal),
-            Attempted = attempted,
-            SuccessRate = attempted == 0 ? 0 : Math.Round((double)fresh.Count(r => r.Status == BatchRowStatus.Succeeded) / attempted, 4),
-            SuccessRateOfTotal = rows.Count == 0 ? 0 : Math.Round((double)succeeded / rows.Count, 4),
-            Cost = fresh.Sum(r => r.Cost ?? 0m),
-            ResumedCost = rows.Where(r => r.FromJournal).Sum(r => r.Cost ?? 0m),
-            StartedUtc = startedUtc,
-            FinishedUtc = finished,
-            DurationSeconds = Math.Round((finished - startedUtc).TotalSeconds, 3),
-            OutputDirectory = outputDirectory,
-        };
+        var tally = new BatchTally();
+        foreach (var row in rows) tally.Add(row);
+        return tally.ToSummary(startedUtc, outputDirectory, batchId, mode);
     }
 }

@@ -74,15 +74,9 @@ public sealed class LocalBatchRun
     {
         var started = DateTime.UtcNow;
         var batchId = options.BatchId ??= NewBatchId(started);
-        var results = new List<BatchRowResult>(Invalid.Count + Resumed.Count + Todo.Count);
-        void Add(BatchRowResult result)
-        {
-            lock (results) results.Add(result);
-            onResult(result);
-        }
-        foreach (var r in Invalid) Add(r);
+        foreach (var r in Invalid) onResult(r);
         if (Resumed.Count > 0) verbose?.Invoke($"{Resumed.Count} row(s) were completed by an earlier run and are skipped.");
-        foreach (var r in Resumed) Add(r);
+        foreach (var r in Resumed) onResult(r);
 
         BatchJournal journal;
         try
@@ -106,10 +100,19 @@ public sealed class LocalBatchRun
                 .Distinct(StringComparer.Ordinal);
             var stale = folders.Sum(OutputWriter.RemoveTemporaryFiles);
             if (stale > 0) verbose?.Invoke($"Removed {stale} half-written file(s) left by an interrupted run.");
+            // The rows are counted and kept on disk for the report as they finish, not held in memory to the end.
+            var tally = new BatchTally();
+            using var rows = new BatchRowSpool(OutputDirectory, Invalid.Count + Resumed.Count + Todo.Count);
+            void Finished(BatchRowResult result)
+            {
+                lock (tally) tally.Add(result);
+                rows.Add(result);
+            }
+            foreach (var r in Invalid.Concat(Resumed)) Finished(r);
             using var ledgerHeld = service.KeepLedgerOpen(verbose);
             try
             {
-                await new LocalBatchRunner(service).RunAsync(Todo, options, journal, Add, cancellationToken).ConfigureAwait(false);
+                await new LocalBatchRunner(service).RunAsync(Todo, options, journal, onResult, cancellationToken, Finished).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is CircuitOpenException || ex is BudgetExceededException || ex is GeminiOperationException { ErrorId: BatchJournal.WriteFailedId })
             {
@@ -118,21 +121,18 @@ public sealed class LocalBatchRun
             finally
             {
                 // Rows never started (stopped early or Ctrl+C) appear in the report as not run.
-                lock (results)
+                var finished = rows.Ids();
+                foreach (var item in Todo.Where(i => !finished.Contains(i.Id)))
                 {
-                    var finished = new HashSet<string>(results.Select(r => r.Id), StringComparer.OrdinalIgnoreCase);
-                    foreach (var item in Todo.Where(i => !finished.Contains(i.Id)))
-                    {
-                        var r = BatchRowResult.For(item, BatchRowStatus.NotRun);
-                        r.Cost = 0m;
-                        results.Add(r);
-                    }
+                    var r = BatchRowResult.For(item, BatchRowStatus.NotRun);
+                    r.Cost = 0m;
+                    Finished(r);
                 }
                 // The report is written even when the run was stopped.
-                summary = BatchSummary.From(results, started, OutputDirectory, batchId, "Local");
-                report = BatchReport.TryWrite(summary, results);
+                summary = tally.ToSummary(started, OutputDirectory, batchId, "Local");
+                report = BatchReport.TryWrite(summary, rows);
             }
         }
-        return new BatchOutcome(summary, results, report, stopped);
+        return new BatchOutcome(summary, Array.Empty<BatchRowResult>(), report, stopped);
     }
 }

@@ -38,8 +38,14 @@ public sealed class LocalBatchRunner
         _circuit = circuit ?? new FailureCircuit();
     }
 
-    public async Task RunAsync(IReadOnlyList<BatchItem> items, LocalBatchOptions options, BatchJournal journal, Action<BatchRowResult> onResult, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="items"/>: each row goes to <paramref name="onResult"/> as soon as it is journaled, and to
+    /// <paramref name="onFinished"/> when nothing more is added to it (after its thumbnail, with -Thumbnail).
+    /// </summary>
+    public async Task RunAsync(IReadOnlyList<BatchItem> items, LocalBatchOptions options, BatchJournal journal, Action<BatchRowResult> onResult, CancellationToken cancellationToken,
+        Action<BatchRowResult>? onFinished = null)
     {
+        onFinished ??= _ => { };
         var next = -1;
         Exception? stop = null;
         // The answers' blocks go round from row to row instead of being made anew for each (see ImageBytes).
@@ -55,7 +61,10 @@ public sealed class LocalBatchRunner
             try
             {
                 foreach (var done in thumbnailQueue.GetConsumingEnumerable(cancellationToken))
+                {
                     done.Thumbnail = BatchThumbnails.TryCreate(done.Path!, options.OutputDirectory, done.Id);
+                    onFinished(done);
+                }
             }
             catch (OperationCanceledException) { }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -79,13 +88,28 @@ public sealed class LocalBatchRunner
                     Volatile.Write(ref next, items.Count);
                 }
                 onResult(result);
-                if (options.Thumbnails && result.Path != null) thumbnailQueue.Add(result, cancellationToken);
+                if (options.Thumbnails && result.Path != null) QueueThumbnail(result);
+                else onFinished(result);
                 if (result.Exception is BudgetExceededException || _circuit.IsOpen)
                 {
                     Interlocked.CompareExchange(ref stop, result.Exception is BudgetExceededException b ? b : new CircuitOpenException(_circuit.Threshold, result.Exception), null);
                     // Let rows in flight finish; start no new ones.
                     Volatile.Write(ref next, items.Count);
                 }
+            }
+        }
+
+        void QueueThumbnail(BatchRowResult result)
+        {
+            try
+            {
+                thumbnailQueue.Add(result, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped with the queue full: the row is finished without its thumbnail.
+                onFinished(result);
+                throw;
             }
         }
 
@@ -98,6 +122,8 @@ public sealed class LocalBatchRunner
         {
             thumbnailQueue.CompleteAdding();
             await thumbnails.ConfigureAwait(false);
+            // Stopped (Ctrl+C) before their thumbnails were made: finished without them.
+            while (thumbnailQueue.TryTake(out var left)) onFinished(left);
         }
         cancellationToken.ThrowIfCancellationRequested();
         if (stop != null) throw stop;

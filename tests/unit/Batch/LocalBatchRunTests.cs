@@ -62,6 +62,38 @@ public sealed class LocalBatchRunTests : IDisposable
     }
 
     [Fact]
+    public async Task ARunKeepsNoRowsInMemoryAndReportsEveryRowWithItsThumbnailInRowOrder()
+    {
+        var output = Path.Combine(_dir, "many");
+        var prompts = Enumerable.Range(1, 24).Select(i => i % 8 == 0 ? "" : i % 6 == 0 ? "[emulator:500] fails" : "picture " + (i % 3)).ToArray();
+        var plan = Plan(output, prompts);
+        var options = new LocalBatchOptions { OutputDirectory = output, ThrottleLimit = 4, Thumbnails = true };
+        var seen = new List<BatchRowResult>();
+        var outcome = await LocalBatchRun.Prepare(plan, output).RunAsync(Service("b3"), options, r => { lock (seen) seen.Add(r); }, null, CancellationToken.None);
+        // A second run into the folder: the completed rows come from the journal, the failed ones run again.
+        var again = await LocalBatchRun.Prepare(plan, output).RunAsync(Service("b4"), new LocalBatchOptions { OutputDirectory = output, ThrottleLimit = 4 }, _ => { }, null, CancellationToken.None);
+
+        foreach (var (run, resumed) in new[] { (outcome, 0), (again, 18) })
+        {
+            // The run's rows went to its caller; none are kept to the end of a run.
+            Assert.Empty(run.Results);
+            Assert.Equal((24, 18, 3, 3, resumed), (run.Totals.Total, run.Totals.Succeeded, run.Totals.Failed, run.Totals.Invalid, run.Totals.Resumed));
+            Assert.Equal(1, run.ExitCode);
+        }
+        using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Directory.GetFiles(output, "batch-report-*.json").OrderBy(f => f).First()));
+        var rows = report.RootElement.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(Enumerable.Range(1, 24), rows.Select(r => r.GetProperty("rowNumber").GetInt32()));
+        // Each row as it went to the caller, with the thumbnail made after it did.
+        foreach (var row in rows)
+        {
+            var sent = seen.Single(r => r.Id == row.GetProperty("id").GetString());
+            Assert.Equal(System.Text.Json.JsonSerializer.Serialize(sent, GeminiJson.Options), System.Text.Json.JsonSerializer.Serialize(row, GeminiJson.Options));
+            Assert.Equal(sent.Status == BatchRowStatus.Succeeded, sent.Thumbnail != null && File.Exists(Path.Combine(output, sent.Thumbnail)));
+        }
+        Assert.Empty(Directory.GetFiles(output, ".*.tmp"));
+    }
+
+    [Fact]
     public async Task ACancelledRunWritesItsReportWithTheRowsNeverStartedAsNotRun()
     {
         var output = Path.Combine(_dir, "cancelled");
