@@ -173,7 +173,7 @@ public sealed class EditGeminiImageCommand : ThrottledGenerationCmdlet
                     if (inWorker) request.InputImages = read.Value;
                     try
                     {
-                        var outcome = await service.RunAsync(request, own, data == null ? source : null, token, cacheVariant: variant).ConfigureAwait(false);
+                        var outcome = await RunAsync(service, request, own, data == null ? source : null, variant, token).ConfigureAwait(false);
                         foreach (var saved in outcome.Images.Where(i => i.Path.Length > 0)) _written[saved.Path] = true;
                         return outcome;
                     }

@@ -66,7 +66,7 @@ public sealed class NewGeminiImageCommand : ThrottledGenerationCmdlet
             plan.SavedSoFar++;
             var variant = i;
             Runs.Start(
-                token => service.RunAsync(request, own, null, token, cacheVariant: variant),
+                token => RunAsync(service, request, own, null, variant, token),
                 outcome =>
                 {
                     plan.SavedSoFar += outcome.Images.Count - 1;

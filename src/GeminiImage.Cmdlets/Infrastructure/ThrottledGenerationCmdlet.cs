@@ -1,3 +1,6 @@
+using System.Threading;
+using System.Threading.Tasks;
+
 namespace GeminiImage.Cmdlets.Infrastructure;
 
 /// <summary>
@@ -54,7 +57,24 @@ public abstract class ThrottledGenerationCmdlet : GeminiGenerationCmdlet
     public SwitchParameter Force { get; set; }
 
     /// <summary>The calls of this invocation, across pipeline records.</summary>
-    internal ConcurrentRuns Runs => _runs ??= new ConcurrentRuns(this, ThrottleLimit, KeepOrder, StopToken);
+    internal ConcurrentRuns Runs
+    {
+        get
+        {
+            if (_runs != null) return _runs;
+            // The calls' image blocks go round from call to call while the command runs (see RunAsync).
+            DisposeWithCommand(GenerationService.HoldImageBlocks());
+            return _runs = new ConcurrentRuns(this, ThrottleLimit, KeepOrder, StopToken);
+        }
+    }
+
+    /// <summary>One paid call; its answer's blocks go back once its images are saved (the results hold what they need).</summary>
+    protected static async Task<GenerationOutcome> RunAsync(GenerationService service, ImageRequest request, OutputPlan plan, string? sourcePath, int variant, CancellationToken token)
+    {
+        var outcome = await service.RunAsync(request, plan, sourcePath, token, cacheVariant: variant).ConfigureAwait(false);
+        outcome.ReleaseImages();
+        return outcome;
+    }
 
     /// <summary>
     /// Keep each image in memory, on the result's Bytes property, and write no file (for scripts that upload

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using GeminiImage.Engine.Api;
 using GeminiImage.Engine.Generation;
 using GeminiImage.Engine.Imaging;
 using GeminiImage.Engine.Ledger;
@@ -48,8 +47,8 @@ public sealed class LocalBatchRunner
         onFinished ??= _ => { };
         var next = -1;
         Exception? stop = null;
-        // The answers' blocks go round from row to row instead of being made anew for each (see ImageBytes).
-        using var blocks = ImageBytes.HoldBlocks();
+        // The answers' blocks go round from row to row instead of being made anew for each.
+        using var blocks = GenerationService.HoldImageBlocks();
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // Thumbnails are for the report only: one background consumer makes them, so that a worker's
         // request slot is free again as soon as its image is saved and journaled.
@@ -140,7 +139,7 @@ public sealed class LocalBatchRunner
             var outcome = await _service.RunAsync(request, item.CreatePlan(options.OutputDirectory), item.ImagePaths.FirstOrDefault(), cancellationToken, item.Id).ConfigureAwait(false);
             result.SetImages(outcome.Images);
             // Saved: the answer's pooled blocks go back for the next rows (nothing in a batch reads them again).
-            outcome.Result.ReleaseImages();
+            outcome.ReleaseImages();
             _circuit.RecordSuccess();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

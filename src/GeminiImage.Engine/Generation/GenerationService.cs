@@ -33,6 +33,12 @@ public sealed class GenerationOutcome
     public IReadOnlyList<GeminiImageResult> Images { get; }
     /// <summary>Served from the response cache: nothing was sent and nothing was spent.</summary>
     public bool FromCache { get; set; }
+
+    /// <summary>
+    /// Gives the answer's pooled blocks back once its images are saved (the results hold what they need): the next
+    /// answers reuse them instead of new ones. Not for an answer whose bytes are read again (a chat's history).
+    /// </summary>
+    public void ReleaseImages() => Result.ReleaseImages();
 }
 
 /// <summary>
@@ -41,6 +47,12 @@ public sealed class GenerationOutcome
 /// </summary>
 public sealed class GenerationService
 {
+    /// <summary>
+    /// Keeps the blocks answers give back (<see cref="GenerationOutcome.ReleaseImages"/>) for the next answers until
+    /// disposed: a command or run with many calls holds them for its life, so that their blocks are not made anew for every image.
+    /// </summary>
+    public static IDisposable HoldImageBlocks() => Api.ImageBytes.HoldBlocks();
+
     private readonly GeminiClient _client;
     private readonly UsageContext _usage;
     private readonly GenerationStores _stores;

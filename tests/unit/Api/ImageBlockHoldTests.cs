@@ -1,4 +1,8 @@
+using GeminiImage.Emulator;
 using GeminiImage.Engine.Api;
+using GeminiImage.Engine.Batch;
+using GeminiImage.Engine.Generation;
+using GeminiImage.Engine.Ledger;
 using Xunit;
 
 namespace GeminiImage.Tests.Api;
@@ -43,5 +47,30 @@ public class ImageBlockHoldTests
         image.Append(new byte[ImageBytes.BlockSize * 3 + 5]);
         image.Dispose();
         Assert.Equal(4, ImageBytes.KeptBlocks);
+    }
+
+    [Fact]
+    public async Task A_saved_answer_gives_its_blocks_back_for_the_next_calls_of_a_command()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "blocks-" + Guid.NewGuid().ToString("N"));
+        var emulator = GeminiEmulator.Start();
+        try
+        {
+            var service = new GenerationService(new GeminiClient(new GeminiClientOptions { BaseUri = emulator.BaseUri, ApiKey = emulator.ApiKey, MaxRetries = 0 }),
+                new UsageContext { Operation = UsageOperation.Generate }, GenerationStores.InDataFolder(Path.Combine(dir, "home")));
+            var item = BatchPlan.Validate(new[] { new BatchRow { RowNumber = 1, Id = "one", Prompt = "a lighthouse" } }, new BatchDefaults(), ".", dir).Items[0];
+            using var hold = GenerationService.HoldImageBlocks();
+            var outcome = await service.RunAsync(item.CreateRequest(null), item.CreatePlan(dir), null, CancellationToken.None);
+            var kept = ImageBytes.KeptBlocks;
+            outcome.ReleaseImages();
+            // The image's blocks (an answer of more than one block) are kept for the next answer; the saved file is whole.
+            Assert.True(ImageBytes.KeptBlocks >= kept + 2, $"{kept} -> {ImageBytes.KeptBlocks}");
+            Assert.Equal(outcome.Images[0].Width, ImageHeader.ReadSize(File.ReadAllBytes(outcome.Images[0].Path)).Width);
+        }
+        finally
+        {
+            emulator.Stop();
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
     }
 }
