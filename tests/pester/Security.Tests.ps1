@@ -360,12 +360,22 @@ Describe 'The network side' {
     }
 
     It 'does not follow a redirect, so the key never goes to the new location' {
-        function Get-FreePort { $l = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $l.Start(); $p = $l.LocalEndpoint.Port; $l.Stop(); $p }
-        $gateway, $elsewhere = (Get-FreePort), (Get-FreePort)
-        $listener = Start-ThreadJob -ArgumentList $gateway, $elsewhere -ScriptBlock {
-            param($gateway, $elsewhere)
-            $a = [Net.HttpListener]::new(); $a.Prefixes.Add("http://127.0.0.1:$gateway/"); $a.Start()
-            $b = [Net.HttpListener]::new(); $b.Prefixes.Add("http://127.0.0.1:$elsewhere/"); $b.Start()
+        # The listeners pick their own free ports and say which once they listen: a port chosen here and bound later
+        # could be taken meanwhile by another test process, and a fixed sleep is too short on a busy machine.
+        $ready = [System.Collections.Concurrent.BlockingCollection[int[]]]::new()
+        $listener = Start-ThreadJob -ArgumentList $ready -ScriptBlock {
+            param($ready)
+            function Open {
+                for ($i = 0; $i -lt 20; $i++) {
+                    $probe = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
+                    $h = [Net.HttpListener]::new(); $h.Prefixes.Add("http://127.0.0.1:$port/")
+                    try { $h.Start(); return @($h, $port) } catch { $h.Close() }
+                }
+                throw 'no free port'
+            }
+            $a, $gateway = Open
+            $b, $elsewhere = Open
+            $ready.Add([int[]]@($gateway, $elsewhere))
             try {
                 $first = $a.GetContextAsync()
                 if (-not $first.Wait(30000)) { return 'no request' }
@@ -381,7 +391,9 @@ Describe 'The network side' {
             }
             finally { $a.Close(); $b.Close() }
         }
-        Start-Sleep -Milliseconds 500
+        $ports = $null
+        if (-not $ready.TryTake([ref] $ports, 30000)) { $listener | Receive-Job; throw 'the listeners did not start' }
+        $gateway, $elsewhere = $ports
         $key = ConvertTo-SecureString 'redirect-test-key-1234567890' -AsPlainText -Force
         $err = $null
         New-GeminiImage 'a cat' -BaseUri "http://127.0.0.1:$gateway/" -ApiKey $key -MaxRetries 0 -OutputDirectory (New-TestFolder 'redir') -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
