@@ -12,16 +12,6 @@ public static class FileNames
     // Forbidden in Windows file names (the strictest system), plus '%' which starts our escapes.
     private const string Forbidden = "<>:\"/\\|?*%";
 
-    // Made on first use rather than in a static initializer (two threads may both make it; either set is the same), so
-    // that mutation testing runs only the tests that name files for its mutants, not every test.
-    private static HashSet<string>? s_reserved;
-
-    private static HashSet<string> Reserved => s_reserved ??= new(
-        new[] { "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "CLOCK$" }
-            .Concat(Enumerable.Range(0, 10).SelectMany(n => new[] { $"COM{n}", $"LPT{n}" }))
-            .Concat(new[] { "¹", "²", "³" }.SelectMany(s => new[] { "COM" + s, "LPT" + s })),
-        StringComparer.OrdinalIgnoreCase);
-
     /// <summary>
     /// A file name stem for <paramref name="id"/>. Characters a file name cannot hold, '%', a leading dot and a trailing
     /// dot or space become %XX (uppercase hex), and a reserved device name gets its first letter escaped, so distinct
@@ -65,9 +55,15 @@ public static class FileNames
     public static bool IsReserved(string name)
     {
         var dot = name.IndexOf('.');
-        var stem = (dot < 0 ? name : name.Substring(0, dot)).TrimEnd(' ');
-        return Reserved.Contains(stem);
+        var stem = (dot < 0 ? name : name.Substring(0, dot)).TrimEnd(' ').ToUpperInvariant();
+        // Checked here, not in a set built once: every call (and so every test that names a file) runs the same rules.
+        return stem is "CON" or "PRN" or "AUX" or "NUL" or "CONIN$" or "CONOUT$" or "CLOCK$"
+            || (stem.Length == 4 && (stem.StartsWith("COM", StringComparison.Ordinal) || stem.StartsWith("LPT", StringComparison.Ordinal))
+                && DeviceDigits.IndexOf(stem[3]) >= 0);
     }
+
+    // COM0-COM9, LPT0-LPT9 and the superscript digits Windows also treats as device numbers.
+    private const string DeviceDigits = "0123456789¹²³";
 
     private static string Hash(string text)
     {
