@@ -33,6 +33,8 @@ public sealed class FileNamesTests
     [InlineData("CONSOLE")]
     [InlineData("COM⁴")]
     [InlineData("xCON")]
+    [InlineData("PRN1")]
+    [InlineData("COMX")]
     [InlineData("")]
     public void Names_that_only_look_like_devices_are_not(string name)
     {
