@@ -10,6 +10,8 @@ namespace GeminiImage.Engine.Batch;
 public sealed class BatchJournal : IDisposable
 {
     public const string FileName = "batch-journal.jsonl";
+    /// <summary>The file a run holds (exclusively) while it writes the journal: another run into the folder is refused.</summary>
+    public const string LockFileName = "batch-journal.lock";
     /// <summary>The id of the error a failed append raises (a full disk, a folder gone read-only).</summary>
     public const string WriteFailedId = "GeminiImage.JournalWriteFailed";
     private readonly object _gate = new();
@@ -21,25 +23,60 @@ public sealed class BatchJournal : IDisposable
     // Set by the first failed append: the stream may hold part of a line, so nothing more is written through it.
     private GeminiOperationException? _broken;
 
-    private BatchJournal(string path, FileStream stream)
+    private readonly FileStream _held;
+
+    private BatchJournal(string path, FileStream stream, FileStream held)
     {
+        _held = held;
         Path = path;
         _stream = stream;
     }
 
     public string Path { get; }
 
-    /// <summary>Opens (creating if needed) the journal of <paramref name="directory"/> for appending.</summary>
+    /// <summary>The id of the error for a folder whose journal another batch run holds.</summary>
+    public const string FolderInUseId = "GeminiImage.BatchFolderInUse";
+
+    /// <summary>Opens the journal; an <see cref="IOException"/> means another run holds it (<see cref="FolderInUseId"/>).</summary>
+    private static FileStream OpenHeld(string directory, Func<FileStream> open)
+    {
+        try { return open(); }
+        catch (IOException ex) when (ex is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new GeminiOperationException(FolderInUseId, ErrorKind.ResourceUnavailable,
+                $"The output folder '{directory}' is in use by another batch run ({ex.Message}).", ex);
+        }
+    }
+
+    /// <summary>
+    /// Opens (creating if needed) the journal of <paramref name="directory"/> for appending, held for this run only.
+    /// Throws <see cref="GeminiOperationException"/> (<see cref="FolderInUseId"/>) when another run holds it.
+    /// </summary>
     public static BatchJournal Open(string directory)
     {
         Directory.CreateDirectory(directory);
         // A planted link would make the appended prompts land in whatever file it points at (a shell start-up file).
         var path = SafePaths.Child(directory, FileName);
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
-        if (SafePaths.IsLink(path))
+        // The run holds the folder through a lock file opened with FileShare.None: on Linux and macOS .NET locks a file
+        // only for FileShare.None (with the journal's FileShare.Read a second run opened the same journal and both
+        // wrote to it), and the journal itself stays readable (Get-Content, tail) while the run writes it.
+        var lockPath = SafePaths.Child(directory, LockFileName);
+        var held = OpenHeld(directory, () => new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+        FileStream stream;
+        try
         {
-            stream.Dispose();
-            SafePaths.NotLink(path);
+            SafePaths.NotLink(lockPath);
+            stream = OpenHeld(directory, () => new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read));
+            if (SafePaths.IsLink(path))
+            {
+                stream.Dispose();
+                SafePaths.NotLink(path);
+            }
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
         }
         // A line cut short by a crash would glue onto the next record: end it first.
         if (stream.Length > 0)
@@ -49,7 +86,7 @@ public sealed class BatchJournal : IDisposable
             if (last != '\n') stream.WriteByte((byte)'\n');
         }
         stream.Seek(0, SeekOrigin.End);
-        return new BatchJournal(path, stream);
+        return new BatchJournal(path, stream, held);
     }
 
     /// <summary>
@@ -135,5 +172,6 @@ public sealed class BatchJournal : IDisposable
         try { _stream.Dispose(); }
         // After a failed append the stream may still hold part of a line it cannot write: that line is lost, not thrown.
         catch (Exception ex) when (_broken != null && (ex is IOException or UnauthorizedAccessException)) { }
+        finally { _held.Dispose(); }
     }
 }

@@ -78,17 +78,7 @@ public sealed class LocalBatchRun
         if (Resumed.Count > 0) verbose?.Invoke($"{Resumed.Count} row(s) were completed by an earlier run and are skipped.");
         foreach (var r in Resumed) onResult(r);
 
-        BatchJournal journal;
-        try
-        {
-            journal = BatchJournal.Open(OutputDirectory);
-        }
-        catch (IOException ex)
-        {
-            // The journal is opened for exclusive writing: another run is using this folder.
-            throw new GeminiOperationException("GeminiImage.BatchFolderInUse", ErrorKind.ResourceUnavailable,
-                $"The output folder '{OutputDirectory}' is in use by another batch run ({ex.Message}).", ex);
-        }
+        var journal = BatchJournal.Open(OutputDirectory);
         Exception? stopped = null;
         BatchSummary summary;
         string report;

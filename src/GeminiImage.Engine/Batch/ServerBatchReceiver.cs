@@ -58,13 +58,7 @@ public sealed class ServerBatchReceiver
             lock (results) results.Add(result);
             onResult(result);
         }
-        BatchJournal journal;
-        try { journal = BatchJournal.Open(manifest.OutputDirectory); }
-        catch (IOException ex)
-        {
-            throw new GeminiOperationException("GeminiImage.BatchFolderInUse", ErrorKind.ResourceUnavailable,
-                $"The output folder '{manifest.OutputDirectory}' is in use by another batch run ({ex.Message}).", ex);
-        }
+        var journal = BatchJournal.Open(manifest.OutputDirectory);
         GeminiBatchJob job;
         using (journal)
         {

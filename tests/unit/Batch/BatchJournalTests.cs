@@ -1,3 +1,4 @@
+using GeminiImage.Engine.Errors;
 using GeminiImage.Engine.Batch;
 using Xunit;
 
@@ -10,6 +11,21 @@ public sealed class BatchJournalTests : IDisposable
     public void Dispose()
     {
         if (Directory.Exists(_dir)) Directory.Delete(_dir, true);
+    }
+
+    [Fact]
+    public void AJournalHeldByOneRunIsRefusedToAnotherUntilItEnds()
+    {
+        using (var held = BatchJournal.Open(_dir))
+        {
+            var open = Assert.Throws<GeminiOperationException>(() => BatchJournal.Open(_dir));
+            Assert.Equal("GeminiImage.BatchFolderInUse", open.ErrorId);
+            Assert.Equal(ErrorKind.ResourceUnavailable, open.Kind);
+            Assert.Contains(_dir, open.Message);
+            Assert.Empty(BatchJournal.Load(_dir));   // reading it (a resume plan, Get-Content) is not refused
+        }
+        using (BatchJournal.Open(_dir)) { }
+        Assert.Empty(BatchJournal.Load(_dir));
     }
 
     [Fact]
