@@ -177,7 +177,7 @@ public sealed class InvokeGeminiBatchCommand : GeminiGenerationCmdlet
                 if (result.Status != BatchRowStatus.Invalid && !result.FromJournal && progress.Record(result) is { } record) QueueProgress(record);
             }, QueueVerbose, token));
         }
-        catch (GeminiOperationException ex) when (ex.ErrorId == "GeminiImage.BatchFolderInUse")
+        catch (GeminiOperationException ex) when (ex.ErrorId == BatchJournal.FolderInUseId)
         {
             ThrowTerminatingError(ErrorRecords.From(ex, output));
             return;
